@@ -1,0 +1,14 @@
+//! Haven's rules: the types and calculations every other crate relies on.
+//!
+//! This crate does no IO: it reads no clock, file, database or network. Time, ids and
+//! randomness come in as arguments, so every rule here can be tested as plain data.
+
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod language;
+pub mod text;
+
+pub use access::{Action, Kind, Permission, Role, Scope};
+pub use account::{DisplayName, NewPassword, Username};
+pub use language::Language;

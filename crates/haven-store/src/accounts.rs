@@ -1,0 +1,358 @@
+//! User accounts and the roles they hold. Accounts are disabled, never deleted; roles
+//! are revoked, never deleted.
+
+use haven_domain::{DisplayName, Language, Role, Scope, Username};
+
+use crate::db::{on_pool, BeginWrite};
+use crate::ledger::{Actor, Ledger, NewAuditEvent};
+use crate::{Id, Result, Store, StoreError, Timestamp};
+
+/// A user account as stored (without its password hash).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct User {
+    pub id: Id,
+    pub site_id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub language: String,
+    pub disabled_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+impl User {
+    pub fn is_active(&self) -> bool {
+        self.disabled_at.is_none()
+    }
+
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or_default()
+    }
+}
+
+/// What it takes to create an account. The password is already hashed.
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub password_hash: String,
+    pub language: Language,
+}
+
+/// A role held by a user in a scope.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RoleAssignment {
+    pub id: Id,
+    pub user_id: Id,
+    pub role: String,
+    pub scope_kind: String,
+    pub scope_id: String,
+    pub revoked_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub version: i64,
+}
+
+impl RoleAssignment {
+    /// The role, if its code is one this version of Haven knows.
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+
+    pub fn scope(&self) -> Option<Scope> {
+        Scope::from_parts(&self.scope_kind, &self.scope_id).ok()
+    }
+}
+
+const USER_COLUMNS: &str =
+    "id, site_id, username, display_name, language, disabled_at, created_at, updated_at, version";
+
+impl Store {
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        let id = Id::new();
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO user_account (id, site_id, username, display_name, password_hash, language,
+                     created_at, created_by, updated_at, updated_by, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, 1)",
+            )
+            .bind(id)
+            .bind(self.site_id)
+            .bind(new.username.as_str())
+            .bind(new.display_name.as_str())
+            .bind(&new.password_hash)
+            .bind(new.language.code())
+            .bind(now)
+            .bind(actor.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique_as(e, "username"))?;
+            tx.append_change("user", id, 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new("user_create", "user", id), now).await?;
+            tx.commit().await?;
+        });
+        self.user(id).await
+    }
+
+    pub async fn user(&self, id: Id) -> Result<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM user_account WHERE id = $1");
+        on_pool!(&self.pool, pool => {
+            sqlx::query_as::<_, User>(&sql)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(StoreError::NotFound { entity: "user" })
+        })
+    }
+
+    /// Finds an account and its password hash by username, for signing in.
+    pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>> {
+        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM user_account WHERE username = $1");
+        on_pool!(&self.pool, pool => {
+            let row = sqlx::query(&sql).bind(username).fetch_optional(pool).await?;
+            match row {
+                Some(row) => {
+                    use sqlx::{FromRow, Row};
+                    let user = User::from_row(&row)?;
+                    let hash: String = row.try_get("password_hash")?;
+                    Ok(Some((user, hash)))
+                }
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM user_account WHERE username = $1");
+        on_pool!(&self.pool, pool => {
+            sqlx::query_as::<_, User>(&sql)
+                .bind(username)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(StoreError::NotFound { entity: "user" })
+        })
+    }
+
+    /// Every account, active ones first, then by username.
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM user_account
+             ORDER BY CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END, username"
+        );
+        on_pool!(&self.pool, pool => {
+            Ok(sqlx::query_as::<_, User>(&sql).fetch_all(pool).await?)
+        })
+    }
+
+    /// Disables an account and ends its sessions at once. `version` is the one read.
+    pub async fn disable_user(&self, actor: &Actor, id: Id, version: i64) -> Result<User> {
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE user_account SET disabled_at = $1, disabled_by = $2, updated_at = $1,
+                     updated_by = $2, version = version + 1
+                 WHERE id = $3 AND version = $4 AND disabled_at IS NULL",
+            )
+            .bind(now)
+            .bind(actor.id)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(self.why_not_updated(id, "user").await);
+            }
+            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new("user_disable", "user", id), now).await?;
+            tx.commit().await?;
+        });
+        self.user(id).await
+    }
+
+    /// Enables a disabled account again.
+    pub async fn enable_user(&self, actor: &Actor, id: Id, version: i64) -> Result<User> {
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE user_account SET disabled_at = NULL, disabled_by = NULL, updated_at = $1,
+                     updated_by = $2, version = version + 1
+                 WHERE id = $3 AND version = $4",
+            )
+            .bind(now)
+            .bind(actor.id)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(self.why_not_updated(id, "user").await);
+            }
+            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new("user_enable", "user", id), now).await?;
+            tx.commit().await?;
+        });
+        self.user(id).await
+    }
+
+    /// Sets a new password hash and ends the account's other sessions.
+    pub async fn set_password(&self, actor: &Actor, id: Id, version: i64, password_hash: &str) -> Result<User> {
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE user_account SET password_hash = $1, updated_at = $2, updated_by = $3,
+                     version = version + 1
+                 WHERE id = $4 AND version = $5",
+            )
+            .bind(password_hash)
+            .bind(now)
+            .bind(actor.id)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(self.why_not_updated(id, "user").await);
+            }
+            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new("user_password_reset", "user", id), now).await?;
+            tx.commit().await?;
+        });
+        self.user(id).await
+    }
+
+    /// Sets the language a user reads Haven in.
+    pub async fn set_user_language(&self, actor: &Actor, id: Id, version: i64, language: Language) -> Result<User> {
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE user_account SET language = $1, updated_at = $2, updated_by = $3,
+                     version = version + 1
+                 WHERE id = $4 AND version = $5",
+            )
+            .bind(language.code())
+            .bind(now)
+            .bind(actor.id)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(self.why_not_updated(id, "user").await);
+            }
+            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
+            tx.commit().await?;
+        });
+        self.user(id).await
+    }
+
+    /// Gives a user a role in a scope.
+    pub async fn assign_role(&self, actor: &Actor, user_id: Id, role: Role, scope: &Scope) -> Result<RoleAssignment> {
+        let id = Id::new();
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO role_assignment (id, site_id, user_id, role, scope_kind, scope_id,
+                     created_at, created_by, updated_at, updated_by, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, 1)",
+            )
+            .bind(id)
+            .bind(self.site_id)
+            .bind(user_id)
+            .bind(role.code())
+            .bind(scope.kind_code())
+            .bind(scope.place_id())
+            .bind(now)
+            .bind(actor.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound { entity: "user" },
+                _ => StoreError::Database(e),
+            })?;
+            tx.append_change("role_assignment", id, 1, self.site_id, actor, now).await?;
+            let event = NewAuditEvent::new("role_assign", "user", user_id)
+                .with_detail(format!("{} {}", role.code(), scope));
+            tx.append_audit(actor, &event, now).await?;
+            tx.commit().await?;
+        });
+        self.role_assignment(id).await
+    }
+
+    /// Revokes a role assignment; it stays in the history.
+    pub async fn revoke_role(&self, actor: &Actor, assignment_id: Id, version: i64) -> Result<RoleAssignment> {
+        let now = Timestamp::now();
+        let assignment = self.role_assignment(assignment_id).await?;
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE role_assignment SET revoked_at = $1, revoked_by = $2, updated_at = $1,
+                     updated_by = $2, version = version + 1
+                 WHERE id = $3 AND version = $4 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(actor.id)
+            .bind(assignment_id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict { entity: "role assignment" });
+            }
+            tx.append_change("role_assignment", assignment_id, version + 1, self.site_id, actor, now).await?;
+            let event = NewAuditEvent::new("role_revoke", "user", assignment.user_id)
+                .with_detail(format!("{} {}:{}", assignment.role, assignment.scope_kind, assignment.scope_id));
+            tx.append_audit(actor, &event, now).await?;
+            tx.commit().await?;
+        });
+        self.role_assignment(assignment_id).await
+    }
+
+    pub async fn role_assignment(&self, id: Id) -> Result<RoleAssignment> {
+        on_pool!(&self.pool, pool => {
+            sqlx::query_as::<_, RoleAssignment>(
+                "SELECT id, user_id, role, scope_kind, scope_id, revoked_at, created_at, version
+                 FROM role_assignment WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "role assignment" })
+        })
+    }
+
+    /// A user's role assignments, current ones first.
+    pub async fn role_assignments(&self, user_id: Id) -> Result<Vec<RoleAssignment>> {
+        on_pool!(&self.pool, pool => {
+            Ok(sqlx::query_as::<_, RoleAssignment>(
+                "SELECT id, user_id, role, scope_kind, scope_id, revoked_at, created_at, version
+                 FROM role_assignment WHERE user_id = $1
+                 ORDER BY CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, created_at",
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// After an update touched no row: was the record missing, or was it stale?
+    async fn why_not_updated(&self, id: Id, entity: &'static str) -> StoreError {
+        match self.user(id).await {
+            Ok(_) => StoreError::Conflict { entity },
+            Err(StoreError::NotFound { .. }) => StoreError::NotFound { entity },
+            Err(other) => other,
+        }
+    }
+}

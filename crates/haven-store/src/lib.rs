@@ -1,0 +1,35 @@
+//! Haven's persistence: one store over SQLite (the embedded default) or PostgreSQL
+//! (the national server), chosen by the database URL.
+//!
+//! Invariants every write keeps (DESIGN.md, "Data model invariants"):
+//! - ids are UUIDv7 made here, never database sequences;
+//! - every record carries its site, who and when created and updated it, and a
+//!   version; an update names the version it read and a stale one is a
+//!   [`StoreError::Conflict`];
+//! - nothing is deleted: accounts are disabled, roles revoked, records marked
+//!   entered-in-error;
+//! - every write appends to the change log and the audit chain in its own transaction.
+
+mod accounts;
+mod audit;
+mod backup;
+mod db;
+pub mod demo;
+mod error;
+mod ledger;
+pub mod password;
+mod sessions;
+pub mod testing;
+mod tokens;
+mod types;
+
+pub use accounts::{NewUser, RoleAssignment, User};
+pub use audit::{AuditEvent, AuditFilter, ChainReport};
+pub use db::{DatabaseKind, Store};
+pub use error::StoreError;
+pub use ledger::{Actor, NewAuditEvent};
+pub use sessions::{Session, SessionTimeouts};
+pub use tokens::ApiToken;
+pub use types::{Id, Timestamp};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

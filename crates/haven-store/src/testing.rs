@@ -1,0 +1,78 @@
+//! Fresh stores for tests: one on a temporary SQLite file and, when
+//! `HAVEN_TEST_DATABASE_URL` is set, one in a new schema of that PostgreSQL database.
+//! Every test makes its own, so no test depends on another's data.
+
+use crate::db::on_pool;
+use crate::{Result, Store};
+
+/// A store for one test, with the temporary directory it lives in.
+pub struct TestStore {
+    pub store: Store,
+    pub label: &'static str,
+    _directory: Option<tempfile::TempDir>,
+}
+
+/// The environment variable that points the tests at a PostgreSQL server.
+pub const TEST_DATABASE_URL: &str = "HAVEN_TEST_DATABASE_URL";
+
+/// A SQLite store in a new temporary directory.
+pub async fn sqlite() -> TestStore {
+    let directory = tempfile::tempdir().expect("a temporary directory for a test database");
+    let url = format!("sqlite://{}", directory.path().join("haven.db").display());
+    let store = Store::open(&url).await.expect("opening a test SQLite store");
+    TestStore {
+        store,
+        label: "sqlite",
+        _directory: Some(directory),
+    }
+}
+
+/// A PostgreSQL store in a new schema, or `None` (saying so on stderr) when
+/// `HAVEN_TEST_DATABASE_URL` is not set.
+pub async fn postgres() -> Option<TestStore> {
+    let Ok(url) = std::env::var(TEST_DATABASE_URL) else {
+        eprintln!("skipped the PostgreSQL run of this test: {TEST_DATABASE_URL} is not set");
+        return None;
+    };
+    let schema = format!("test_{}", uuid::Uuid::now_v7().simple());
+    let admin = sqlx::PgPool::connect(&url).await.expect("connecting to HAVEN_TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .expect("creating a test schema");
+    admin.close().await;
+    let store = Store::open_postgres_schema(&url, &schema)
+        .await
+        .expect("opening a test PostgreSQL store");
+    Some(TestStore {
+        store,
+        label: "postgres",
+        _directory: None,
+    })
+}
+
+/// Every store a test should run on: SQLite always, PostgreSQL when configured.
+pub async fn all() -> Vec<TestStore> {
+    let mut stores = vec![sqlite().await];
+    stores.extend(postgres().await);
+    stores
+}
+
+impl TestStore {
+    /// Runs raw SQL, as someone with direct access to the database could. Tests use it
+    /// to tamper with the audit chain and check that the tampering is found.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
+        on_pool!(&self.store.pool, pool => {
+            Ok(sqlx::raw_sql(sql).execute(pool).await?.rows_affected())
+        })
+    }
+}
+
+impl TestStore {
+    /// Runs a query that returns one integer, such as a `COUNT(*)`.
+    pub async fn scalar(&self, sql: &str) -> Result<i64> {
+        on_pool!(&self.store.pool, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await?)
+        })
+    }
+}

@@ -1,0 +1,154 @@
+// End-to-end test of signing in, the language switch, the audit trail and signing out,
+// in Debian's Chromium driven by playwright-core (no downloaded browser).
+//
+//   HAVEN_URL=http://127.0.0.1:18080 node --test tests/browser/
+//
+// Haven must be running with the demo data (`haven serve --demo ...`), which has the
+// administrator `admin` / `haven-demo`. CHROMIUM overrides the browser's path.
+// A screenshot of the audit trail (and of any failing page) goes to ./artifacts/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.HAVEN_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
+const TIMEOUT = 30_000;
+const ADMIN = { username: 'admin', password: 'haven-demo' };
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: TIMEOUT,
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// Runs `body` with a fresh page (own cookies); on failure saves a screenshot and the
+// HTML of the page as it was, then rethrows.
+async function withPage(name, body) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.setDefaultNavigationTimeout(TIMEOUT);
+  try {
+    await body(page);
+  } catch (err) {
+    try {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `failed-${name}.png`), fullPage: true });
+      writeFileSync(path.join(ARTIFACTS, `failed-${name}.html`), await page.content());
+      err.message += `\n(page was ${page.url()}; see ${ARTIFACTS}/failed-${name}.png and .html)`;
+    } catch {
+      // the original error matters more
+    }
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+const pathIs = (p) => (url) => url.pathname === p;
+
+async function fillSignIn(page, username, password) {
+  await page.goto(`${BASE}/login`);
+  await page.locator('form[action="/login"] input#username[name="username"]').fill(username);
+  await page.locator('form[action="/login"] input#password[name="password"][type="password"]').fill(password);
+}
+
+test('admin signs in, switches to Khmer, reads the audit trail, signs out', { timeout: 180_000 }, async () => {
+  await withPage('signin', async (page) => {
+    // Sign in; Haven answers with a 303 to the home page.
+    await fillSignIn(page, ADMIN.username, ADMIN.password);
+    await page.locator('button#sign-in[type="submit"]').click();
+    await page.waitForURL(pathIs('/'));
+
+    // Home page: a heading and the admin's navigation.
+    await page.locator('h1').first().waitFor({ state: 'visible' });
+    await page.locator('nav').first().waitFor({ state: 'visible' });
+    await page.locator('nav a[href="/admin/audit"]').first().waitFor({ state: 'attached' });
+
+    // Switch to Khmer: a real form POST, the page comes back with <html lang="km">.
+    await page.locator('form.language-switch button[name="lang"][value="km"]').click();
+    await page.waitForSelector('html[lang="km"]', { state: 'attached' });
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'km');
+    await page.locator('nav').first().waitFor({ state: 'visible' });
+    await page.locator('nav a[href="/admin/audit"]').first().waitFor({ state: 'attached' });
+
+    // The audit trail, still in Khmer, shows this sign-in.
+    await page.locator('nav a[href="/admin/audit"]').first().click();
+    await page.waitForURL(pathIs('/admin/audit'));
+    await page.locator('table#audit-events').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'km', 'the chosen language stays for the session');
+    const rows = page.locator('table#audit-events tbody tr');
+    await rows.first().waitFor({ state: 'attached' });
+    assert.ok((await rows.count()) >= 1, 'the audit table has rows');
+    const signIns = rows.filter({ has: page.locator('code', { hasText: /^\s*sign_in\s*$/ }) });
+    await signIns.first().waitFor({ state: 'attached' });
+    assert.match(await signIns.first().innerText(), /sign_in/);
+
+    // A screenshot of the Khmer page can be taken.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = path.join(ARTIFACTS, 'audit-km.png');
+    const png = await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(png.length > 1000, 'screenshot has content');
+    assert.ok(statSync(shot).size > 1000, 'screenshot was saved');
+
+    // Sign out: back on the login page.
+    const cookiesBeforeSignOut = await page.context().cookies();
+    await page.locator('form#sign-out button').click();
+    await page.waitForURL(pathIs('/login'));
+    assert.match(new URL(page.url()).pathname, /\/login$/);
+    await page.locator('input#username').waitFor({ state: 'visible' });
+
+    // The session is gone: the audit trail sends us to the login page again.
+    await page.goto(`${BASE}/admin/audit`);
+    await page.waitForURL(pathIs('/login'));
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await page.locator('input#username').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('table#audit-events').count(), 0, 'no audit table after sign-out');
+
+    // And the server forgot it: the session cookie from before sign-out no longer works.
+    await page.context().clearCookies();
+    await page.context().addCookies(cookiesBeforeSignOut);
+    await page.goto(`${BASE}/admin/audit`);
+    await page.waitForURL(pathIs('/login'));
+    assert.equal(await page.locator('table#audit-events').count(), 0, 'old session cookie still works after sign-out');
+  });
+});
+
+test('a wrong password shows an error and keeps the username', { timeout: 120_000 }, async () => {
+  await withPage('wrong-password', async (page) => {
+    await fillSignIn(page, ADMIN.username, 'not-the-password');
+    const answer = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login',
+    );
+    await page.locator('button#sign-in[type="submit"]').click();
+    const response = await answer;
+    assert.equal(response.status(), 401, 'a failed sign-in answers 401');
+
+    await page.locator('.error').first().waitFor({ state: 'visible' });
+    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(await page.locator('input#username').inputValue(), ADMIN.username);
+    assert.equal(await page.locator('nav a[href="/admin/audit"]').count(), 0, 'not signed in');
+  });
+});
