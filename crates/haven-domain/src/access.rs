@@ -323,7 +323,9 @@ impl Role {
     }
 
     pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.code() == code.trim())
+        Role::ALL
+            .into_iter()
+            .find(|role| role.code() == code.trim())
     }
 
     /// The permissions this role grants, from [`GRANTS`].
@@ -466,7 +468,12 @@ mod tests {
         );
         // The administrator manages accounts, not children's records.
         let admin = Role::SystemAdministrator;
-        for kind in [Kind::Person, Kind::Clinical, Kind::Care, Kind::SafeguardingCase] {
+        for kind in [
+            Kind::Person,
+            Kind::Clinical,
+            Kind::Care,
+            Kind::SafeguardingCase,
+        ] {
             assert!(!admin.permits(Action::Read, kind), "{kind:?}");
         }
     }
@@ -474,7 +481,10 @@ mod tests {
     #[test]
     fn every_staff_role_may_file_a_concern() {
         for role in Role::ALL {
-            assert!(role.permits(Action::Write, Kind::SafeguardingConcern), "{role}");
+            assert!(
+                role.permits(Action::Write, Kind::SafeguardingConcern),
+                "{role}"
+            );
         }
     }
 

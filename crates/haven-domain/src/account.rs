@@ -135,13 +135,22 @@ mod tests {
         assert!(NewPassword::parse("a long enough pass", &user).is_ok());
         // Khmer passphrases count characters, not bytes.
         assert!(NewPassword::parse("ពាក្យសម្ងាត់វែង", &user).is_ok());
-        assert_eq!(format!("{:?}", NewPassword::parse("a long enough pass", &user).unwrap()), "NewPassword(redacted)");
+        assert_eq!(
+            format!(
+                "{:?}",
+                NewPassword::parse("a long enough pass", &user).unwrap()
+            ),
+            "NewPassword(redacted)"
+        );
     }
 
     #[test]
     fn display_names_are_nfc_and_bounded() {
         assert_eq!(DisplayName::parse(" សុខា ").unwrap().as_str(), "សុខា");
         assert_eq!(DisplayName::parse("   "), Err(AccountError::BadDisplayName));
-        assert_eq!(DisplayName::parse("a\u{0}b"), Err(AccountError::BadDisplayName));
+        assert_eq!(
+            DisplayName::parse("a\u{0}b"),
+            Err(AccountError::BadDisplayName)
+        );
     }
 }

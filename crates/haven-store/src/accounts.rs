@@ -108,7 +108,8 @@ impl Store {
 
     /// Finds an account and its password hash by username, for signing in.
     pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>> {
-        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM user_account WHERE username = $1");
+        let sql =
+            format!("SELECT {USER_COLUMNS}, password_hash FROM user_account WHERE username = $1");
         on_pool!(&self.pool, pool => {
             let row = sqlx::query(&sql).bind(username).fetch_optional(pool).await?;
             match row {
@@ -201,7 +202,13 @@ impl Store {
     }
 
     /// Sets a new password hash and ends the account's other sessions.
-    pub async fn set_password(&self, actor: &Actor, id: Id, version: i64, password_hash: &str) -> Result<User> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        password_hash: &str,
+    ) -> Result<User> {
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
@@ -230,7 +237,13 @@ impl Store {
     }
 
     /// Sets the language a user reads Haven in.
-    pub async fn set_user_language(&self, actor: &Actor, id: Id, version: i64, language: Language) -> Result<User> {
+    pub async fn set_user_language(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        language: Language,
+    ) -> Result<User> {
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
@@ -257,7 +270,13 @@ impl Store {
     }
 
     /// Gives a user a role in a scope.
-    pub async fn assign_role(&self, actor: &Actor, user_id: Id, role: Role, scope: &Scope) -> Result<RoleAssignment> {
+    pub async fn assign_role(
+        &self,
+        actor: &Actor,
+        user_id: Id,
+        role: Role,
+        scope: &Scope,
+    ) -> Result<RoleAssignment> {
         let id = Id::new();
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
@@ -291,7 +310,12 @@ impl Store {
     }
 
     /// Revokes a role assignment; it stays in the history.
-    pub async fn revoke_role(&self, actor: &Actor, assignment_id: Id, version: i64) -> Result<RoleAssignment> {
+    pub async fn revoke_role(
+        &self,
+        actor: &Actor,
+        assignment_id: Id,
+        version: i64,
+    ) -> Result<RoleAssignment> {
         let now = Timestamp::now();
         let assignment = self.role_assignment(assignment_id).await?;
         on_pool!(&self.pool, pool => {

@@ -41,8 +41,13 @@ pub struct AuditFilter {
 /// The outcome of checking the whole chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainReport {
-    Intact { events: i64 },
-    Broken { link: BrokenLink, event_id: Option<Id> },
+    Intact {
+        events: i64,
+    },
+    Broken {
+        link: BrokenLink,
+        event_id: Option<Id>,
+    },
 }
 
 const VERIFY_PAGE: i64 = 2000;
@@ -127,24 +132,33 @@ impl Store {
             }
             let texts: Vec<(String, String, String)> = page
                 .iter()
-                .map(|e| (e.id.to_string(), e.occurred_at.to_text(), e.actor_id.to_string()))
+                .map(|e| {
+                    (
+                        e.id.to_string(),
+                        e.occurred_at.to_text(),
+                        e.actor_id.to_string(),
+                    )
+                })
                 .collect();
-            let links = page.iter().zip(&texts).map(|(e, (id, at, actor))| StoredLink {
-                fields: AuditFields {
-                    sequence: e.sequence,
-                    id,
-                    occurred_at: at,
-                    actor_id: actor,
-                    actor_username: &e.actor_username,
-                    action: &e.action,
-                    entity: &e.entity,
-                    entity_id: &e.entity_id,
-                    address: &e.address,
-                    detail: &e.detail,
-                },
-                previous_hash: &e.previous_hash,
-                hash: &e.hash,
-            });
+            let links = page
+                .iter()
+                .zip(&texts)
+                .map(|(e, (id, at, actor))| StoredLink {
+                    fields: AuditFields {
+                        sequence: e.sequence,
+                        id,
+                        occurred_at: at,
+                        actor_id: actor,
+                        actor_username: &e.actor_username,
+                        action: &e.action,
+                        entity: &e.entity,
+                        entity_id: &e.entity_id,
+                        address: &e.address,
+                        detail: &e.detail,
+                    },
+                    previous_hash: &e.previous_hash,
+                    hash: &e.hash,
+                });
             match first_broken_link(&previous_hash, previous_sequence, links) {
                 Ok((hash, sequence)) => {
                     previous_hash = hash;
@@ -152,7 +166,8 @@ impl Store {
                 }
                 Err(link) => {
                     let sequence = match link {
-                        BrokenLink::HashMismatch { sequence } | BrokenLink::PreviousMismatch { sequence } => sequence,
+                        BrokenLink::HashMismatch { sequence }
+                        | BrokenLink::PreviousMismatch { sequence } => sequence,
                         BrokenLink::Gap { found, .. } => found,
                     };
                     let event_id = page.iter().find(|e| e.sequence == sequence).map(|e| e.id);

@@ -15,13 +15,19 @@ impl Store {
                 if destination.exists() {
                     return Err(StoreError::File(std::io::Error::new(
                         std::io::ErrorKind::AlreadyExists,
-                        format!("{} already exists; choose a new file", destination.display()),
+                        format!(
+                            "{} already exists; choose a new file",
+                            destination.display()
+                        ),
                     )));
                 }
                 let path = destination.to_str().ok_or(StoreError::Unsupported(
                     "the backup path must be valid UTF-8",
                 ))?;
-                sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(pool)
+                    .await?;
                 Ok(())
             }
             Pool::Postgres(_) => Err(StoreError::Unsupported(
@@ -34,7 +40,9 @@ impl Store {
     pub async fn integrity_ok(&self) -> Result<bool> {
         match &self.pool {
             Pool::Sqlite(pool) => {
-                let result: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(pool).await?;
+                let result: String = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_one(pool)
+                    .await?;
                 Ok(result == "ok")
             }
             Pool::Postgres(_) => Ok(true),

@@ -14,22 +14,77 @@ pub const DEMO_PASSWORD: &str = "haven-demo";
 
 /// The demo accounts: username, display name, role, language.
 pub const DEMO_USERS: &[(&str, &str, Role, Language)] = &[
-    ("admin", "Admin Dara", Role::SystemAdministrator, Language::English),
+    (
+        "admin",
+        "Admin Dara",
+        Role::SystemAdministrator,
+        Language::English,
+    ),
     ("doctor", "Dr. Sok Sokha", Role::Doctor, Language::English),
-    ("nurse", "Chan Chanthy", Role::RegisteredNurse, Language::Khmer),
+    (
+        "nurse",
+        "Chan Chanthy",
+        Role::RegisteredNurse,
+        Language::Khmer,
+    ),
     ("midwife", "Srey Pov", Role::Midwife, Language::Khmer),
-    ("labtech", "Vann Vibol", Role::LaboratoryTechnician, Language::English),
-    ("pharmacist", "Keo Kanha", Role::Pharmacist, Language::English),
+    (
+        "labtech",
+        "Vann Vibol",
+        Role::LaboratoryTechnician,
+        Language::English,
+    ),
+    (
+        "pharmacist",
+        "Keo Kanha",
+        Role::Pharmacist,
+        Language::English,
+    ),
     ("clerk", "Lim Leakhena", Role::RecordsClerk, Language::Khmer),
     ("sosmother", "ម៉ៅ សុភា", Role::SosParent, Language::Khmer),
     ("aunt", "Nget Bopha", Role::FamilyAssistant, Language::Khmer),
-    ("careworker", "Heng Rithy", Role::CareWorker, Language::English),
-    ("socialworker", "Phan Sreymom", Role::SocialWorker, Language::English),
-    ("director", "Chea Vuthy", Role::ProgrammeDirector, Language::English),
-    ("safeguarding", "Ouk Sothea", Role::SafeguardingFocalPoint, Language::English),
-    ("promoter", "Touch Nary", Role::HealthPromotionOfficer, Language::Khmer),
-    ("meofficer", "Sam Rachana", Role::MeOfficer, Language::English),
-    ("natdirector", "Pich Sovann", Role::NationalDirector, Language::English),
+    (
+        "careworker",
+        "Heng Rithy",
+        Role::CareWorker,
+        Language::English,
+    ),
+    (
+        "socialworker",
+        "Phan Sreymom",
+        Role::SocialWorker,
+        Language::English,
+    ),
+    (
+        "director",
+        "Chea Vuthy",
+        Role::ProgrammeDirector,
+        Language::English,
+    ),
+    (
+        "safeguarding",
+        "Ouk Sothea",
+        Role::SafeguardingFocalPoint,
+        Language::English,
+    ),
+    (
+        "promoter",
+        "Touch Nary",
+        Role::HealthPromotionOfficer,
+        Language::Khmer,
+    ),
+    (
+        "meofficer",
+        "Sam Rachana",
+        Role::MeOfficer,
+        Language::English,
+    ),
+    (
+        "natdirector",
+        "Pich Sovann",
+        Role::NationalDirector,
+        Language::English,
+    ),
 ];
 
 impl Store {
@@ -55,7 +110,8 @@ impl Store {
             .map_err(|_| StoreError::Password)??;
         for (username, display_name, role, language) in DEMO_USERS {
             let new = NewUser {
-                username: Username::parse(username).map_err(|_| StoreError::Unsupported("bad demo username"))?,
+                username: Username::parse(username)
+                    .map_err(|_| StoreError::Unsupported("bad demo username"))?,
                 display_name: DisplayName::parse(display_name)
                     .map_err(|_| StoreError::Unsupported("bad demo display name"))?,
                 password_hash: password_hash.clone(),

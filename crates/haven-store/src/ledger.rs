@@ -66,7 +66,12 @@ pub(crate) trait Ledger {
         at: Timestamp,
     ) -> sqlx::Result<()>;
 
-    async fn append_audit(&mut self, actor: &Actor, event: &NewAuditEvent, at: Timestamp) -> sqlx::Result<()>;
+    async fn append_audit(
+        &mut self,
+        actor: &Actor,
+        event: &NewAuditEvent,
+        at: Timestamp,
+    ) -> sqlx::Result<()>;
 }
 
 macro_rules! impl_ledger {

@@ -39,7 +39,11 @@ pub(crate) fn random_token() -> String {
 
 impl Store {
     /// Starts a session for a user; returns the token for the cookie, and the session.
-    pub async fn create_session(&self, user_id: Id, timeouts: SessionTimeouts) -> Result<(String, Session)> {
+    pub async fn create_session(
+        &self,
+        user_id: Id,
+        timeouts: SessionTimeouts,
+    ) -> Result<(String, Session)> {
         let token = random_token();
         let now = Timestamp::now();
         let session = Session {
@@ -75,7 +79,11 @@ impl Store {
 
     /// The live session for a token and its (active) user, or `None` when the token is
     /// unknown, the session timed out, or the account was disabled.
-    pub async fn active_session(&self, token: &str, timeouts: SessionTimeouts) -> Result<Option<(Session, User)>> {
+    pub async fn active_session(
+        &self,
+        token: &str,
+        timeouts: SessionTimeouts,
+    ) -> Result<Option<(Session, User)>> {
         let token_hash = hash_token(token);
         let now = Timestamp::now();
         let session: Option<Session> = on_pool!(&self.pool, pool => {

@@ -19,7 +19,9 @@ pub const TEST_DATABASE_URL: &str = "HAVEN_TEST_DATABASE_URL";
 pub async fn sqlite() -> TestStore {
     let directory = tempfile::tempdir().expect("a temporary directory for a test database");
     let url = format!("sqlite://{}", directory.path().join("haven.db").display());
-    let store = Store::open(&url).await.expect("opening a test SQLite store");
+    let store = Store::open(&url)
+        .await
+        .expect("opening a test SQLite store");
     TestStore {
         store,
         label: "sqlite",
@@ -35,7 +37,9 @@ pub async fn postgres() -> Option<TestStore> {
         return None;
     };
     let schema = format!("test_{}", uuid::Uuid::now_v7().simple());
-    let admin = sqlx::PgPool::connect(&url).await.expect("connecting to HAVEN_TEST_DATABASE_URL");
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connecting to HAVEN_TEST_DATABASE_URL");
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
         .execute(&admin)
         .await

@@ -21,7 +21,12 @@ pub const TOKEN_PREFIX: &str = "haven_";
 
 impl Store {
     /// Makes a token for a user; returns the token (to show once) and its record.
-    pub async fn create_api_token(&self, actor: &Actor, user_id: Id, label: &str) -> Result<(String, ApiToken)> {
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: Id,
+        label: &str,
+    ) -> Result<(String, ApiToken)> {
         let token = format!("{TOKEN_PREFIX}{}", random_token());
         let id = Id::new();
         let now = Timestamp::now();

@@ -180,7 +180,10 @@ impl Encode<'_, Postgres> for Timestamp {
 
 impl<'r> Decode<'r, Postgres> for Timestamp {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
-        Ok(Timestamp::from_datetime(<OffsetDateTime as Decode<'r, Postgres>>::decode(value)?))
+        Ok(Timestamp::from_datetime(<OffsetDateTime as Decode<
+            'r,
+            Postgres,
+        >>::decode(value)?))
     }
 }
 

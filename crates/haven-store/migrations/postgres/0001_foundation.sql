@@ -49,7 +49,7 @@ CREATE TABLE session (
     last_seen_at TIMESTAMPTZ NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX session_user_id ON session (user_id);
 
 CREATE TABLE api_token (
     id UUID PRIMARY KEY,

@@ -1,0 +1,84 @@
+//! The audit trail over the API.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use haven_domain::{Action, Kind};
+use haven_store::AuditFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventWire {
+    pub sequence: i64,
+    pub id: String,
+    pub occurred_at: String,
+    pub actor_username: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub address: String,
+    pub detail: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditParams {
+    /// Only events by this username.
+    pub user: Option<String>,
+    /// Only this action, such as `sign_in`.
+    pub action: Option<String>,
+    /// Only events about this kind of record, such as `user`.
+    pub entity: Option<String>,
+    /// Only events about this record id.
+    pub record: Option<String>,
+    /// Events before this sequence number, for paging back.
+    pub before: Option<i64>,
+    /// At most this many (1 to 500, default 100).
+    pub limit: Option<i64>,
+}
+
+/// Audit events, newest first.
+#[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", security(("bearer" = [])),
+    params(AuditParams),
+    responses((status = 200, body = [AuditEventWire]), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_audit_events(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(params): Query<AuditParams>,
+) -> Result<Json<Vec<AuditEventWire>>, ApiError> {
+    caller.require(Action::Read, Kind::AuditTrail)?;
+    let events = state
+        .store()
+        .list_audit_events(&AuditFilter {
+            actor_username: params.user,
+            action: params.action,
+            entity: params.entity,
+            entity_id: params.record,
+            from: None,
+            until: None,
+            before_sequence: params.before,
+            limit: params.limit.unwrap_or(100),
+        })
+        .await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| AuditEventWire {
+                sequence: e.sequence,
+                id: e.id.to_string(),
+                occurred_at: e.occurred_at.to_text(),
+                actor_username: e.actor_username,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id,
+                address: e.address,
+                detail: e.detail,
+                hash: e.hash,
+            })
+            .collect(),
+    ))
+}

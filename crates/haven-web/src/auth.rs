@@ -1,0 +1,376 @@
+//! Who is asking: the session behind a browser, the token behind an API client, the
+//! language they read, and the CSRF check on every form.
+//!
+//! [`visitor_layer`] runs before every page handler. It finds the session (ending it
+//! if it timed out or the account was disabled), picks the language, and refuses any
+//! form whose CSRF token does not match: the session's token when signed in, a
+//! cookie's token before sign-in. Handlers then take a [`Visitor`] or, where a
+//! sign-in is needed, an [`Authenticated`].
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use haven_domain::{Action, Kind, Language, Role, Scope};
+use haven_store::{Actor, Store, User};
+use subtle::ConstantTimeEq;
+
+use crate::error::{ApiError, WebError};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "haven_session";
+pub const CSRF_COOKIE: &str = "haven_csrf";
+pub const LANGUAGE_COOKIE: &str = "haven_lang";
+
+/// Anyone reaching a page, signed in or not.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub tr: Tr,
+    /// The token every form on the page must send back as `csrf`.
+    pub csrf: String,
+    /// The client's network address, for the audit trail.
+    pub address: String,
+    /// The path and query of this request, to come back to after sign-in or a
+    /// language switch.
+    pub here: String,
+    pub signed_in: Option<SignedIn>,
+    /// The browser sent a session that has ended (timed out or disabled).
+    pub session_ended: bool,
+}
+
+/// A signed-in user, with the roles they hold now.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub roles: Vec<(Role, Scope)>,
+    pub session_token: String,
+}
+
+impl SignedIn {
+    /// True when any of the user's roles grants the permission.
+    pub fn can(&self, action: Action, kind: Kind) -> bool {
+        self.roles
+            .iter()
+            .any(|(role, _)| role.permits(action, kind))
+    }
+
+    pub fn actor(&self, address: &str) -> Actor {
+        actor_for(&self.user, address)
+    }
+}
+
+pub fn actor_for(user: &User, address: &str) -> Actor {
+    Actor {
+        id: user.id,
+        username: user.username.clone(),
+        address: address.to_owned(),
+    }
+}
+
+/// A page request from a signed-in user. Extracting it sends everyone else to the
+/// sign-in page.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub visitor: Visitor,
+    pub me: SignedIn,
+}
+
+impl Authenticated {
+    /// Refuses with 403 unless one of the user's roles grants the permission.
+    pub fn require(&self, action: Action, kind: Kind) -> Result<(), WebError> {
+        if self.me.can(action, kind) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.me.actor(&self.visitor.address)
+    }
+
+    pub fn tr(&self) -> &Tr {
+        &self.visitor.tr
+    }
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Visitor>().cloned().ok_or_else(|| {
+            tracing::error!("a page handler ran without the visitor layer");
+            WebError::Internal
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let visitor = Visitor::from_request_parts(parts, state).await?;
+        match visitor.signed_in.clone() {
+            Some(me) => Ok(Authenticated { visitor, me }),
+            None => Err(WebError::SignInRequired {
+                next: if parts.method == Method::GET {
+                    visitor.here.clone()
+                } else {
+                    "/".to_owned()
+                },
+            }),
+        }
+    }
+}
+
+/// The address of the client, from the connection.
+fn client_address(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The language for a visitor who is not signed in: their cookie, then their
+/// browser's wish, then the site's default.
+fn anonymous_language(jar: &CookieJar, headers: &HeaderMap, default: Language) -> Language {
+    jar.get(LANGUAGE_COOKIE)
+        .and_then(|cookie| Language::parse(cookie.value()))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(Language::from_accept_language)
+        })
+        .unwrap_or(default)
+}
+
+pub(crate) async fn roles_of(
+    store: &Store,
+    user: &User,
+) -> Result<Vec<(Role, Scope)>, haven_store::StoreError> {
+    Ok(store
+        .role_assignments(user.id)
+        .await?
+        .into_iter()
+        .filter(|assignment| assignment.revoked_at.is_none())
+        .filter_map(|assignment| Some((assignment.role()?, assignment.scope()?)))
+        .collect())
+}
+
+/// Builds a cookie with Haven's attributes: HttpOnly, SameSite=Lax, path /, and
+/// Secure behind TLS.
+pub fn cookie_header(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age_seconds: Option<i64>,
+) -> HeaderValue {
+    let mut cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config().secure_cookies);
+    if let Some(seconds) = max_age_seconds {
+        cookie = cookie.max_age(time::Duration::seconds(seconds));
+    }
+    HeaderValue::from_str(&cookie.build().to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Finds the visitor, checks the CSRF token of forms, and runs the page handler.
+pub async fn visitor_layer(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match visit(state, request, next).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn visit(state: AppState, request: Request, next: Next) -> Result<Response, Response> {
+    let jar = CookieJar::from_headers(request.headers());
+    let address = client_address(&request);
+    let store = state.store();
+    let timeouts = state.config().sessions;
+
+    let mut signed_in = None;
+    let mut csrf_from_session = None;
+    let mut session_ended = false;
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let token = cookie.value().to_owned();
+        match store.active_session(&token, timeouts).await {
+            Ok(Some((session, user))) => {
+                let roles = roles_of(store, &user)
+                    .await
+                    .map_err(|e| WebError::from(e).into_response())?;
+                csrf_from_session = Some(session.csrf_token);
+                signed_in = Some(SignedIn {
+                    user,
+                    roles,
+                    session_token: token,
+                });
+            }
+            Ok(None) => session_ended = true,
+            Err(error) => return Err(WebError::from(error).into_response()),
+        }
+    }
+
+    let language = match &signed_in {
+        Some(me) => me.user.language(),
+        None => anonymous_language(&jar, request.headers(), state.config().default_language),
+    };
+    let mut new_csrf_cookie = None;
+    let csrf = match csrf_from_session {
+        Some(token) => token,
+        None => match jar.get(CSRF_COOKIE) {
+            Some(cookie) if cookie.value().len() == 64 => cookie.value().to_owned(),
+            _ => {
+                let token = hex_token();
+                new_csrf_cookie = Some(token.clone());
+                token
+            }
+        },
+    };
+
+    let here = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| "/".to_owned());
+    let tr = Tr::new(language, state.inner.translations.clone());
+
+    let request = if request.method() == Method::POST {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, state.config().max_body_bytes)
+            .await
+            .map_err(|_| with_language(WebError::PayloadTooLarge.into_response(), language))?;
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default();
+        if !bool::from(sent.as_bytes().ct_eq(csrf.as_bytes())) {
+            if session_ended {
+                // The form came from a session that has since ended: say so at sign-in.
+                return Err(WebError::SignInRequired {
+                    next: "/".to_owned(),
+                }
+                .into_response());
+            }
+            tracing::warn!("a form arrived without a valid CSRF token");
+            return Err(with_language(WebError::Csrf.into_response(), language));
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        request
+    };
+
+    let visitor = Visitor {
+        tr,
+        csrf,
+        address,
+        here,
+        signed_in,
+        session_ended,
+    };
+    let mut request = request;
+    request.extensions_mut().insert(visitor);
+    let mut response = next.run(request).await;
+    if let Some(token) = new_csrf_cookie {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie_header(&state, CSRF_COOKIE, token, None),
+        );
+    }
+    if session_ended {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie_header(&state, SESSION_COOKIE, String::new(), Some(0)),
+        );
+    }
+    Ok(with_language(response, language))
+}
+
+/// Tells the error renderer which language the visitor reads.
+fn with_language(mut response: Response, language: Language) -> Response {
+    response.extensions_mut().insert(language);
+    response
+}
+
+fn hex_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A machine client, authenticated by its bearer token, acting with its user's roles.
+#[derive(Clone, Debug)]
+pub struct ApiCaller {
+    pub user: User,
+    pub roles: Vec<(Role, Scope)>,
+    pub address: String,
+}
+
+impl ApiCaller {
+    pub fn require(&self, action: Action, kind: Kind) -> Result<(), ApiError> {
+        if self
+            .roles
+            .iter()
+            .any(|(role, _)| role.permits(action, kind))
+        {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        actor_for(&self.user, &self.address)
+    }
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(ApiError::unauthenticated)?;
+        let store = state.store();
+        let user = store
+            .user_for_api_token(token)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        let roles = roles_of(store, &user).await?;
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(ApiCaller {
+            user,
+            roles,
+            address,
+        })
+    }
+}

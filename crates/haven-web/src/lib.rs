@@ -1,0 +1,169 @@
+//! Haven's web layer: server-rendered pages in English and Khmer, the JSON API at
+//! /api/v1, sessions, CSRF, access control by role, and operations endpoints.
+//!
+//! It calls the store and the domain and writes no SQL. Start-up is a function,
+//! [`serve`], so tests bind port 0 and drive the real router.
+
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+mod ops;
+pub mod pages;
+mod state;
+pub mod throttle;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Request};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, StartError, WebConfig};
+pub use throttle::ThrottleLimits;
+
+use crate::error::{ErrorPage, WebError};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: pages, API, static files and operations endpoints.
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home::home))
+        .route(
+            "/login",
+            get(pages::login::login_page).post(pages::login::login),
+        )
+        .route("/logout", post(pages::login::logout))
+        .route("/language", post(pages::language::switch_language))
+        .route("/account", get(pages::account::account))
+        .route("/account/password", post(pages::account::change_password))
+        .route(
+            "/admin/users",
+            get(pages::users::list).post(pages::users::create),
+        )
+        .route("/admin/users/{id}", get(pages::users::show))
+        .route("/admin/users/{id}/disable", post(pages::users::disable))
+        .route("/admin/users/{id}/enable", post(pages::users::enable))
+        .route(
+            "/admin/users/{id}/password",
+            post(pages::users::reset_password),
+        )
+        .route("/admin/users/{id}/roles", post(pages::users::add_role))
+        .route(
+            "/admin/users/{id}/roles/{assignment}/revoke",
+            post(pages::users::revoke_role),
+        )
+        .route("/admin/users/{id}/tokens", post(pages::users::create_token))
+        .route(
+            "/admin/users/{id}/tokens/{token}/revoke",
+            post(pages::users::revoke_token),
+        )
+        .route("/admin/audit", get(pages::audit::audit_trail))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::visitor_layer,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    let (api_routes, openapi) = api::router();
+    let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
+    let api = api_routes
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { api::openapi_response(&openapi_json) }),
+        )
+        .route("/api/v1/{*rest}", axum::routing::any(api_not_found));
+
+    let max_body = state.config().max_body_bytes;
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{*name}", get(assets::asset))
+        .merge(api)
+        .merge(pages)
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track_metrics))
+        .layer(middleware::from_fn_with_state(state.clone(), pages::render_errors))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            axum::response::IntoResponse::into_response(WebError::Internal)
+        }))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(security_headers())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            // Ids and route patterns only: a URL's query could hold a name.
+            let request_id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", id = %request_id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    )
+}
+
+async fn api_not_found() -> Response {
+    axum::response::IntoResponse::into_response(error::ApiError::not_found())
+}
+
+/// Serves Haven on `listener` until `shutdown` completes, then finishes the requests
+/// under way and closes the database.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store().clone();
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// True when a response is an error marker the error renderer will turn into a page.
+pub fn is_error_page(response: &Response) -> bool {
+    response.extensions().get::<ErrorPage>().is_some()
+}

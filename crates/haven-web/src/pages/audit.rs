@@ -1,0 +1,176 @@
+//! The audit trail for administrators: every sign-in, sign-out, failed sign-in and
+//! change, filtered by who, what, which record and when, newest first.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use haven_domain::{Action, Kind};
+use haven_store::{AuditFilter, Timestamp};
+use serde::Deserialize;
+use time::macros::format_description;
+use time::Date;
+
+use crate::auth::Authenticated;
+use crate::error::{encode_query_value, WebError};
+use crate::pages::{no_store, render, Layout};
+use crate::state::AppState;
+
+/// How instants are shown: to the minute, in UTC, saying so.
+pub fn format_instant(at: &Timestamp) -> String {
+    at.datetime()
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
+        .unwrap_or_default()
+}
+
+/// The filter form as typed.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub entity: String,
+    #[serde(default)]
+    pub record: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
+pub struct EventRow {
+    pub sequence: i64,
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub action_label: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub address: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    query: AuditQuery,
+    events: Vec<EventRow>,
+    date_error: Option<String>,
+    older: Option<String>,
+    actions: Vec<(&'static str, String)>,
+}
+
+const PAGE_SIZE: i64 = 100;
+
+/// The actions the trail knows, for the filter's list.
+pub const ACTIONS: &[&str] = &[
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "user_create",
+    "user_disable",
+    "user_enable",
+    "user_password_reset",
+    "role_assign",
+    "role_revoke",
+    "api_token_create",
+    "api_token_revoke",
+];
+
+fn parse_day(text: &str) -> Result<Option<Timestamp>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let date = Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| ())?;
+    Ok(Some(Timestamp::from_datetime(date.midnight().assume_utc())))
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::AuditTrail)?;
+    let tr = auth.tr().clone();
+    let from = parse_day(&query.from);
+    // "Until" includes the whole day typed.
+    let until = parse_day(&query.until).map(|day| day.map(|d| d.plus_seconds(24 * 3600)));
+    let mut date_error = None;
+    let (from, until) = match (from, until) {
+        (Ok(from), Ok(until)) => (from, until),
+        _ => {
+            date_error = Some(tr.t("audit-bad-date"));
+            (None, None)
+        }
+    };
+    let events = if date_error.is_some() {
+        Vec::new()
+    } else {
+        state
+            .store()
+            .list_audit_events(&AuditFilter {
+                actor_username: non_empty(&query.user).map(|u| u.to_lowercase()),
+                action: non_empty(&query.action),
+                entity: non_empty(&query.entity),
+                entity_id: non_empty(&query.record),
+                from,
+                until,
+                before_sequence: query.before,
+                limit: PAGE_SIZE,
+            })
+            .await?
+    };
+    let older = (events.len() as i64 == PAGE_SIZE)
+        .then(|| events.last().map(|e| e.sequence))
+        .flatten()
+        .map(|before| {
+            let q = &query;
+            format!(
+                "/admin/audit?user={}&action={}&entity={}&record={}&from={}&until={}&before={before}",
+                encode_query_value(&q.user),
+                encode_query_value(&q.action),
+                encode_query_value(&q.entity),
+                encode_query_value(&q.record),
+                encode_query_value(&q.from),
+                encode_query_value(&q.until),
+            )
+        });
+    let rows = events
+        .into_iter()
+        .map(|e| EventRow {
+            sequence: e.sequence,
+            at: format_instant(&e.occurred_at),
+            action_label: tr.t(&format!("action-{}", e.action.replace('_', "-"))),
+            username: e.actor_username,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            address: e.address,
+            detail: e.detail,
+        })
+        .collect();
+    let page = AuditPage {
+        layout: Layout::new(&auth.visitor, "audit-title"),
+        query,
+        events: rows,
+        date_error,
+        older,
+        actions: ACTIONS
+            .iter()
+            .map(|a| (*a, tr.t(&format!("action-{}", a.replace('_', "-")))))
+            .collect(),
+    };
+    render(&page).map(no_store)
+}

@@ -1,0 +1,102 @@
+//! The home page: who you are, the roles you hold, and the work you can open.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use haven_domain::{Action, Kind, Scope};
+use haven_store::AuditFilter;
+
+use crate::auth::Authenticated;
+use crate::error::WebError;
+use crate::pages::{no_store, render, Layout, NavItem};
+use crate::state::AppState;
+
+/// A role the user holds, ready to show.
+pub struct RoleLine {
+    pub role: String,
+    pub scope: String,
+}
+
+/// A recent event for the administrator's attention.
+pub struct Attention {
+    pub at: String,
+    pub username: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    display_name: String,
+    roles: Vec<RoleLine>,
+    work: Vec<NavItem>,
+    failed_sign_ins: Option<Vec<Attention>>,
+}
+
+pub fn scope_label(tr: &crate::i18n::Tr, scope: &Scope) -> String {
+    match scope {
+        Scope::All => tr.t("scope-all"),
+        Scope::Country(code) => tr.t1("scope-country", "place", code),
+        Scope::Programme(id) => tr.t1("scope-programme", "place", id),
+        Scope::Facility(id) => tr.t1("scope-facility", "place", id),
+    }
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    let tr = auth.tr().clone();
+    let layout = Layout::new(&auth.visitor, "home-title");
+    let work = layout
+        .nav
+        .iter()
+        .filter(|item| item.href != "/")
+        .cloned()
+        .collect();
+    let roles = auth
+        .me
+        .roles
+        .iter()
+        .map(|(role, scope)| RoleLine {
+            role: tr.role(role.code()),
+            scope: scope_label(&tr, scope),
+        })
+        .collect();
+    // Administrators see the latest failed sign-ins: a burst of them is the first sign
+    // of someone guessing passwords.
+    let failed_sign_ins = if auth.me.can(Action::Read, Kind::AuditTrail) {
+        let events = state
+            .store()
+            .list_audit_events(&AuditFilter {
+                action: Some("sign_in_failed".to_owned()),
+                limit: 5,
+                ..AuditFilter::default()
+            })
+            .await?;
+        Some(
+            events
+                .into_iter()
+                .map(|event| Attention {
+                    at: crate::pages::audit::format_instant(&event.occurred_at),
+                    username: event.actor_username,
+                    detail: tr.t(&format!(
+                        "sign-in-failed-{}",
+                        event.detail.replace('_', "-")
+                    )),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let page = HomePage {
+        layout,
+        display_name: auth.me.user.display_name.clone(),
+        roles,
+        work,
+        failed_sign_ins,
+    };
+    render(&page).map(no_store)
+}

@@ -1,0 +1,190 @@
+//! Signing in and out.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use haven_domain::Username;
+use haven_store::{Actor, Id, NewAuditEvent};
+use serde::Deserialize;
+
+use crate::auth::{actor_for, cookie_header, Visitor, SESSION_COOKIE};
+use crate::error::{see_other, WebError};
+use crate::pages::{local_path, no_store, render, Layout};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    username: String,
+    next: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    ended: Option<String>,
+    #[serde(default)]
+    signed_out: Option<String>,
+    #[serde(default)]
+    password_changed: Option<String>,
+}
+
+pub async fn login_page(
+    visitor: Visitor,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    if visitor.signed_in.is_some() {
+        return Ok(see_other("/"));
+    }
+    let tr = &visitor.tr;
+    let notice = if query.ended.is_some() || visitor.session_ended {
+        Some(tr.t("login-session-ended"))
+    } else if query.password_changed.is_some() {
+        Some(tr.t("login-password-changed"))
+    } else if query.signed_out.is_some() {
+        Some(tr.t("login-signed-out"))
+    } else {
+        None
+    };
+    let page = LoginPage {
+        layout: Layout::new(&visitor, "login-title"),
+        username: String::new(),
+        next: local_path(query.next.as_deref().unwrap_or("/")).to_owned(),
+        error: None,
+        notice,
+    };
+    render(&page).map(no_store)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let tr = visitor.tr.clone();
+    let next = local_path(&form.next).to_owned();
+    let typed = form.username.trim().chars().take(64).collect::<String>();
+    let refuse = |status: StatusCode, message: String| -> Result<Response, WebError> {
+        let page = LoginPage {
+            layout: Layout::new(&visitor, "login-title"),
+            username: typed.clone(),
+            next: next.clone(),
+            error: Some(message),
+            notice: None,
+        };
+        let mut response = render(&page)?;
+        *response.status_mut() = status;
+        Ok(no_store(response))
+    };
+    if form.username.trim().is_empty() || form.password.is_empty() {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, tr.t("login-missing"));
+    }
+    let throttle = &state.inner.throttle;
+    if let Some(wait) = throttle.blocked_for(&typed, &visitor.address) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            tr.t1("login-throttled", "minutes", minutes),
+        );
+    }
+
+    let store = state.store();
+    let found = match Username::parse(&form.username) {
+        Ok(username) => store.user_with_password(username.as_str()).await?,
+        Err(_) => None,
+    };
+    // Unknown users are checked against a decoy hash, so they take as long as a
+    // wrong password and timing does not reveal which usernames exist.
+    let hash = found
+        .as_ref()
+        .map(|(_, hash)| hash.clone())
+        .unwrap_or_else(|| state.inner.decoy_hash.clone());
+    let password = form.password.clone();
+    let matches = tokio::task::spawn_blocking(move || {
+        haven_store::password::verify_password(&password, &hash)
+    })
+    .await
+    .map_err(|_| WebError::Internal)?;
+
+    match found {
+        Some((user, _)) if matches && user.is_active() => {
+            throttle.record_success(&user.username);
+            let (token, _) = store
+                .create_session(user.id, state.config().sessions)
+                .await?;
+            store
+                .audit(
+                    &actor_for(&user, &visitor.address),
+                    NewAuditEvent::new("sign_in", "user", user.id),
+                )
+                .await?;
+            let mut response = see_other(&next);
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(&state, SESSION_COOKIE, token, None),
+            );
+            Ok(response)
+        }
+        found => {
+            throttle.record_failure(&typed, &visitor.address);
+            let (actor_id, reason) = match &found {
+                Some((user, _)) if !user.is_active() => (user.id, "disabled"),
+                Some((user, _)) => (user.id, "wrong_password"),
+                None => (Id::SYSTEM, "unknown_user"),
+            };
+            let actor = Actor {
+                id: actor_id,
+                username: typed.to_lowercase(),
+                address: visitor.address.clone(),
+            };
+            let event = NewAuditEvent::new(
+                "sign_in_failed",
+                "user",
+                if actor_id == Id::SYSTEM {
+                    String::new()
+                } else {
+                    actor_id.to_string()
+                },
+            )
+            .with_detail(reason);
+            store.audit(&actor, event).await?;
+            refuse(StatusCode::UNAUTHORIZED, tr.t("login-failed"))
+        }
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    if let Some(me) = &visitor.signed_in {
+        state.store().end_session(&me.session_token).await?;
+        state
+            .store()
+            .audit(
+                &me.actor(&visitor.address),
+                NewAuditEvent::new("sign_out", "user", me.user.id),
+            )
+            .await?;
+    }
+    let mut response = see_other("/login?signed_out=1");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(&state, SESSION_COOKIE, String::new(), Some(0)),
+    );
+    Ok(response)
+}

@@ -1,0 +1,266 @@
+//! The HTML pages: their shared layout, navigation by role, and error pages in the
+//! user's language.
+
+pub mod account;
+pub mod audit;
+pub mod home;
+pub mod language;
+pub mod login;
+pub mod users;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use haven_domain::{Action, Kind, Language};
+
+use crate::auth::{Visitor, LANGUAGE_COOKIE};
+use crate::error::{api_code, problem_response, ErrorPage, WebError};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// A link in the navigation bar.
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What the base template needs on every page.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub tr: Tr,
+    pub title: String,
+    pub csrf: String,
+    pub here: String,
+    pub nav: Vec<NavItem>,
+    pub user_name: Option<String>,
+    pub languages: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The pages of the navigation bar: path, translation key, and the permission it
+/// needs (`None`: every signed-in user).
+const NAVIGATION: &[(&str, &str, Option<(Action, Kind)>)] = &[
+    ("/", "nav-home", None),
+    (
+        "/admin/users",
+        "nav-users",
+        Some((Action::Read, Kind::UserAccount)),
+    ),
+    (
+        "/admin/audit",
+        "nav-audit",
+        Some((Action::Read, Kind::AuditTrail)),
+    ),
+    ("/account", "nav-account", None),
+];
+
+impl Layout {
+    pub fn new(visitor: &Visitor, title_key: &str) -> Layout {
+        let tr = visitor.tr.clone();
+        let path = visitor.here.split('?').next().unwrap_or("/");
+        let nav = match &visitor.signed_in {
+            Some(me) => NAVIGATION
+                .iter()
+                .filter(|(_, _, needs)| needs.is_none_or(|(action, kind)| me.can(action, kind)))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    label: tr.t(key),
+                    current: if *href == "/" {
+                        path == "/"
+                    } else {
+                        path.starts_with(href)
+                    },
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Layout {
+            title: tr.t(title_key),
+            csrf: visitor.csrf.clone(),
+            here: visitor.here.clone(),
+            nav,
+            user_name: visitor
+                .signed_in
+                .as_ref()
+                .map(|me| me.user.display_name.clone()),
+            languages: Language::ALL
+                .iter()
+                .map(|language| {
+                    (
+                        language.code(),
+                        language.native_name(),
+                        *language == tr.language(),
+                    )
+                })
+                .collect(),
+            tr,
+        }
+    }
+}
+
+/// Renders a template, or answers 500 (logged) if it cannot be rendered.
+pub fn render(template: &impl Template) -> Result<Response, WebError> {
+    match template.render() {
+        Ok(html) => Ok(Html(html).into_response()),
+        Err(error) => {
+            tracing::error!(%error, "rendering a page");
+            Err(WebError::Internal)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    layout: Layout,
+    heading: String,
+    message: String,
+    status: u16,
+}
+
+/// Turns error markers left by handlers (and the 404 fallback, and a caught panic)
+/// into a page in the user's language, or into problem+json under /api.
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let is_api = path.starts_with("/api/");
+    let jar = CookieJar::from_headers(request.headers());
+    let fallback_language = jar
+        .get(LANGUAGE_COOKIE)
+        .and_then(|cookie| Language::parse(cookie.value()))
+        .unwrap_or(state.config().default_language);
+    let visitor = request.extensions().get::<Visitor>().cloned();
+    let response = next.run(request).await;
+    let page = match response.extensions().get::<ErrorPage>().copied() {
+        Some(page) => page,
+        None => match unrendered_error(&response, &path) {
+            Some(page) => page,
+            None => return response,
+        },
+    };
+    if is_api {
+        let detail = match page.code {
+            "not-found" => "there is nothing at this address",
+            "too-large" => "the request body is larger than Haven accepts",
+            "internal" => "something went wrong on the server",
+            "method-not-allowed" => "this address does not answer that method",
+            "sign-in-required" => "send a valid API token as: Authorization: Bearer haven_...",
+            "forbidden" => "your role does not allow this",
+            _ => "the request was refused",
+        };
+        return problem_response(page.status, api_code(page.code), detail);
+    }
+    let language = response
+        .extensions()
+        .get::<Language>()
+        .copied()
+        .unwrap_or(fallback_language);
+    let tr = Tr::new(language, state.inner.translations.clone());
+    let visitor = visitor.unwrap_or_else(|| Visitor {
+        tr: tr.clone(),
+        csrf: String::new(),
+        address: String::new(),
+        here: "/".to_owned(),
+        signed_in: None,
+        session_ended: false,
+    });
+    let visitor = Visitor {
+        tr: tr.clone(),
+        ..visitor
+    };
+    let template = ErrorTemplate {
+        layout: Layout::new(&visitor, &format!("error-{}-title", page.code)),
+        heading: tr.t(&format!("error-{}-title", page.code)),
+        message: tr.t(&format!("error-{}", page.code)),
+        status: page.status.as_u16(),
+    };
+    let mut rendered = match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => page.status.into_response(),
+    };
+    *rendered.status_mut() = page.status;
+    // Keep the cookies the layer set (such as a cleared session).
+    for value in response.headers().get_all(header::SET_COOKIE) {
+        rendered
+            .headers_mut()
+            .append(header::SET_COOKIE, value.clone());
+    }
+    rendered
+}
+
+/// An error answered by the framework itself (a malformed form or path, a wrong
+/// method) rather than by a handler: plain text, or no body at all.
+fn unrendered_error(response: &Response, path: &str) -> Option<ErrorPage> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || path == "/readyz" {
+        return None;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !(content_type.is_empty() || content_type.starts_with("text/plain")) {
+        return None;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::UNAUTHORIZED => "sign-in-required",
+        StatusCode::FORBIDDEN => "forbidden",
+        s if s.is_server_error() => "internal",
+        _ => "bad-request",
+    };
+    Some(ErrorPage { status, code })
+}
+
+/// The answer for an address no route knows.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// Pages hold personal data: browsers and proxies must not keep them.
+pub fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Only paths on this site may be redirected to after sign-in or a language switch.
+pub fn local_path(candidate: &str) -> &str {
+    let is_local = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.starts_with("/\\")
+        && !candidate.contains(['\r', '\n']);
+    if is_local {
+        candidate
+    } else {
+        "/"
+    }
+}
+
+/// The status of a re-rendered form with errors.
+pub const FORM_ERROR: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/admin/users"), "/admin/users");
+        assert_eq!(local_path("//evil.example"), "/");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+}

@@ -1,0 +1,92 @@
+//! What every handler shares: the store, the settings the web layer needs, the
+//! translations, sign-in throttling and metrics.
+
+use std::sync::Arc;
+
+use haven_domain::Language;
+use haven_store::{SessionTimeouts, Store};
+
+use crate::i18n::Translations;
+use crate::ops::Metrics;
+use crate::throttle::{Throttle, ThrottleLimits};
+
+/// The web layer's settings, made by the binary from its `Settings`.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub sessions: SessionTimeouts,
+    /// Marks cookies `Secure`: set when Haven is reached over HTTPS.
+    pub secure_cookies: bool,
+    /// The language of visitors who have not chosen one and whose browser asks for
+    /// none that Haven speaks.
+    pub default_language: Language,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    pub throttle: ThrottleLimits,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            sessions: SessionTimeouts {
+                idle_seconds: 30 * 60,
+                absolute_seconds: 12 * 60 * 60,
+            },
+            secure_cookies: false,
+            default_language: Language::English,
+            max_body_bytes: 1024 * 1024,
+            throttle: ThrottleLimits::default(),
+        }
+    }
+}
+
+/// The state handlers receive. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub store: Store,
+    pub config: WebConfig,
+    pub translations: Arc<Translations>,
+    pub throttle: Throttle,
+    pub metrics: Metrics,
+    /// A password hash no password matches, checked for unknown usernames so that
+    /// they cost the same time as a wrong password.
+    pub decoy_hash: String,
+}
+
+/// Start-up failed before serving.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Translations(#[from] crate::i18n::TranslationError),
+    #[error("preparing the password check")]
+    Password(#[from] haven_store::StoreError),
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Result<AppState, StartError> {
+        let translations = Arc::new(Translations::load()?);
+        let decoy_hash = haven_store::password::decoy_hash()?;
+        let throttle = Throttle::new(config.throttle);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                translations,
+                throttle,
+                metrics: Metrics::new(),
+                decoy_hash,
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+}

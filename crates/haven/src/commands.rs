@@ -1,0 +1,445 @@
+//! What each command does.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context};
+use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
+use haven_store::{Actor, ChainReport, NewUser, Store};
+use tokio::net::TcpListener;
+
+use crate::settings::Settings;
+use crate::{AuditCommand, Command, ConfigCommand, TokenCommand, UserCommand};
+
+pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate => {
+            let store = open(&settings).await?;
+            println!(
+                "the database is up to date ({})",
+                settings.database_url().redacted()
+            );
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let store = open(&settings).await?;
+            let loaded = store.load_demo().await.context("loading demo data")?;
+            store.close().await;
+            if loaded {
+                print_demo_sign_in();
+                Ok(ExitCode::SUCCESS)
+            } else {
+                bail!("the database already holds accounts; demo data goes only into an empty database")
+            }
+        }
+        Command::User(command) => user(settings, command).await,
+        Command::Token(TokenCommand::Create { username, label }) => {
+            let store = open(&settings).await?;
+            let user = store
+                .user_by_username(&username.trim().to_lowercase())
+                .await
+                .with_context(|| format!("finding the user {username}"))?;
+            let label = haven_domain::text::normalise(&label);
+            if label.is_empty() || label.chars().count() > 100 {
+                bail!("the label says in 1 to 100 characters what the token is for");
+            }
+            let (token, _) = store
+                .create_api_token(&Actor::system(), user.id, &label)
+                .await?;
+            store.close().await;
+            eprintln!(
+                "a new API token for {}; it is shown only this once:",
+                user.username
+            );
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open(&settings).await?;
+            let report = store
+                .verify_audit_chain()
+                .await
+                .context("reading the audit trail")?;
+            store.close().await;
+            match report {
+                ChainReport::Intact { events } => {
+                    println!("the audit chain is intact: {events} events");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainReport::Broken { link, event_id } => {
+                    let id = event_id.map(|id| format!(" (id {id})")).unwrap_or_default();
+                    let what = match link {
+                        haven_domain::audit::BrokenLink::HashMismatch { sequence } => {
+                            format!("event #{sequence}{id} was changed: its hash does not match its contents")
+                        }
+                        haven_domain::audit::BrokenLink::PreviousMismatch { sequence } => {
+                            format!("event #{sequence}{id} does not follow the event before it")
+                        }
+                        haven_domain::audit::BrokenLink::Gap { expected, found } => {
+                            format!(
+                                "event #{expected} is missing (the next one found is #{found}{id})"
+                            )
+                        }
+                    };
+                    println!("the audit chain is BROKEN: {what}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let store = open(&settings).await?;
+            store
+                .backup_to(&file)
+                .await
+                .with_context(|| format!("writing the backup to {}", file.display()))?;
+            store.close().await;
+            println!("backed up to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file } => restore(&settings, &file).await,
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", settings.to_redacted_toml()?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    if settings.sqlite_file().is_some() {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+        if let Some(parent) = settings.sqlite_file().as_deref().and_then(Path::parent) {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+        }
+    }
+    Store::open(settings.database_url().expose())
+        .await
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                settings.database_url().redacted()
+            )
+        })
+}
+
+fn print_demo_sign_in() {
+    println!(
+        "demo data loaded: sign in as admin (or doctor, nurse, midwife, labtech, pharmacist, clerk, \
+         sosmother, aunt, careworker, socialworker, director, safeguarding, promoter, meofficer, \
+         natdirector) with the password {}",
+        haven_store::demo::DEMO_PASSWORD
+    );
+}
+
+/// Holds the data directory's lock while Haven serves, so that a restore cannot
+/// replace the database under a running server.
+fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
+    let path = settings.data_dir.join("haven.lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(_) => bail!(
+            "another Haven is running on the data directory {}; stop it first",
+            settings.data_dir.display()
+        ),
+    }
+}
+
+fn init_tracing(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = if settings.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+    if result.is_err() {
+        eprintln!("warning: logging was already set up");
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    init_tracing(&settings);
+    let started = std::time::Instant::now();
+    let store = open(&settings).await?;
+    let _lock = if settings.sqlite_file().is_some() {
+        Some(lock_data_dir(&settings)?)
+    } else {
+        None
+    };
+    if demo && store.load_demo().await.context("loading demo data")? {
+        print_demo_sign_in();
+    } else if demo {
+        println!("demo: the database already holds accounts, so no demo data was added (demo password: {})",
+            haven_store::demo::DEMO_PASSWORD);
+    } else if store.is_empty().await? {
+        println!(
+            "the database has no user yet: add an administrator with\n  haven user add --username admin --role system_administrator"
+        );
+    }
+    let state = haven_web::AppState::new(store, settings.web_config())
+        .context("preparing the web interface")?;
+    let listener = TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let address = listener
+        .local_addr()
+        .context("reading the listening address")?;
+    println!(
+        "Haven is serving on http://{address} (started in {} ms)",
+        started.elapsed().as_millis()
+    );
+    let _ = std::io::stdout().flush();
+    haven_web::serve(state, listener, shutdown_signal())
+        .await
+        .context("serving")?;
+    println!("Haven stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests under way");
+}
+
+fn read_password(file: Option<&Path>) -> anyhow::Result<String> {
+    match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok(text.trim_end_matches(['\n', '\r']).to_owned())
+        }
+        None => {
+            if !std::io::stdin().is_terminal() {
+                bail!(
+                    "give the password with --password-file FILE (there is no terminal to ask on)"
+                );
+            }
+            let first = rpassword::prompt_password("password: ").context("reading the password")?;
+            let second = rpassword::prompt_password("the same password again: ")
+                .context("reading the password")?;
+            if first != second {
+                bail!("the two passwords are not the same");
+            }
+            Ok(first)
+        }
+    }
+}
+
+async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            scope,
+            display_name,
+            language,
+            password_file,
+        } => {
+            let username = Username::parse(&username).map_err(|e| anyhow!("--username: {e}"))?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+                anyhow!(
+                    "--role: not a role Haven knows; use one of {}",
+                    known.join(", ")
+                )
+            })?;
+            let scope = Scope::parse(&scope).map_err(|e| anyhow!("--scope: {e}"))?;
+            let display_name =
+                DisplayName::parse(display_name.as_deref().unwrap_or(username.as_str()))
+                    .map_err(|e| anyhow!("--display-name: {e}"))?;
+            let language =
+                Language::parse(&language).ok_or_else(|| anyhow!("--language: use en or km"))?;
+            let password = read_password(password_file.as_deref())?;
+            let password =
+                NewPassword::parse(&password, &username).map_err(|e| anyhow!("password: {e}"))?;
+            let hash = haven_store::password::hash_password(password.expose())?;
+            let store = open(&settings).await?;
+            let actor = Actor::system();
+            let user = store
+                .create_user(
+                    &actor,
+                    NewUser {
+                        username,
+                        display_name,
+                        password_hash: hash,
+                        language,
+                    },
+                )
+                .await
+                .context("creating the user")?;
+            store.assign_role(&actor, user.id, role, &scope).await?;
+            store.close().await;
+            println!(
+                "created {} ({}) as {} in {}",
+                user.username, user.id, role, scope
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::Disable { username } => {
+            let store = open(&settings).await?;
+            let user = store
+                .user_by_username(&username.trim().to_lowercase())
+                .await
+                .with_context(|| format!("finding the user {username}"))?;
+            if !user.is_active() {
+                println!("{} is already disabled", user.username);
+                return Ok(ExitCode::SUCCESS);
+            }
+            store
+                .disable_user(&Actor::system(), user.id, user.version)
+                .await?;
+            store.close().await;
+            println!("disabled {}; their sessions have ended", user.username);
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::List => {
+            let store = open(&settings).await?;
+            for user in store.list_users().await? {
+                let roles: Vec<String> = store
+                    .role_assignments(user.id)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.revoked_at.is_none())
+                    .map(|a| {
+                        format!(
+                            "{} {}",
+                            a.role,
+                            a.scope().map(|s| s.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    user.username,
+                    if user.is_active() {
+                        "active"
+                    } else {
+                        "disabled"
+                    },
+                    user.display_name,
+                    roles.join(", ")
+                );
+            }
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Replaces the SQLite database with a backup, keeping the old one beside it.
+async fn restore(settings: &Settings, backup: &Path) -> anyhow::Result<ExitCode> {
+    let Some(database) = settings.sqlite_file() else {
+        bail!("restore works on the embedded SQLite database; restore PostgreSQL with its own tools (pg_restore)");
+    };
+    if !backup.is_file() {
+        bail!("there is no backup file at {}", backup.display());
+    }
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "creating the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let _lock = lock_data_dir(settings)?;
+
+    // Check a copy, never the backup itself: opening runs migrations.
+    let staging = with_suffix(&database, ".restoring");
+    std::fs::copy(backup, &staging).with_context(|| format!("copying {}", backup.display()))?;
+    let check = async {
+        let store = Store::open(&format!("sqlite://{}", staging.display()))
+            .await
+            .context("the backup is not a Haven database")?;
+        let sound = store.integrity_ok().await?;
+        let chain = store.verify_audit_chain().await?;
+        store.close().await;
+        anyhow::Ok((sound, chain))
+    };
+    let (sound, chain) = match check.await {
+        Ok(result) => result,
+        Err(error) => {
+            let _ = std::fs::remove_file(&staging);
+            return Err(error);
+        }
+    };
+    if !sound {
+        let _ = std::fs::remove_file(&staging);
+        bail!("the backup fails SQLite's integrity check; nothing was changed");
+    }
+    if let ChainReport::Broken { .. } = chain {
+        let _ = std::fs::remove_file(&staging);
+        bail!("the backup's audit chain is broken; nothing was changed");
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(with_suffix(&staging, suffix));
+    }
+
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let kept = with_suffix(&database, &format!(".before-restore-{stamp}"));
+    if database.exists() {
+        std::fs::rename(&database, &kept)
+            .with_context(|| format!("moving the current database to {}", kept.display()))?;
+        for suffix in ["-wal", "-shm"] {
+            let side = with_suffix(&database, suffix);
+            if side.exists() {
+                std::fs::rename(&side, with_suffix(&kept, suffix))?;
+            }
+        }
+    }
+    std::fs::rename(&staging, &database).context("putting the backup in place")?;
+    if kept.exists() {
+        println!(
+            "restored {}; the database it replaced is kept as {}",
+            backup.display(),
+            kept.display()
+        );
+    } else {
+        println!("restored {}", backup.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}

@@ -1,0 +1,162 @@
+//! The `haven` command: serve the web interface, run migrations, manage users and
+//! tokens, verify the audit chain, back up and restore, show the settings.
+//!
+//! The command line is a stable contract: scripts and operators call it.
+
+mod commands;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{Overrides, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "haven",
+    version,
+    about = "Haven: records for SOS Medical Centres and SOS Children's Villages"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+struct GlobalOptions {
+    /// Where the embedded database lives [default: ./haven-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: the SQLite file in the data directory]
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// A TOML file of settings
+    #[arg(long, global = true, value_name = "FILE", env = "HAVEN_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web interface and the API
+    Serve {
+        /// Load demo data the first time (into an empty database)
+        #[arg(long)]
+        demo: bool,
+        /// The address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Bring the database up to date, then stop
+    Migrate,
+    /// Load demo data into an empty database
+    Demo,
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a consistent copy of the database to FILE while Haven runs
+    Backup { file: PathBuf },
+    /// Replace the database with the backup in FILE (Haven must be stopped)
+    Restore { file: PathBuf },
+    /// Show the settings
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user with one role
+    Add {
+        #[arg(long)]
+        username: String,
+        /// A role code, such as doctor or system_administrator
+        #[arg(long)]
+        role: String,
+        /// all, country:KH, programme:ID or facility:ID
+        #[arg(long, default_value = "all")]
+        scope: String,
+        /// The name shown in Haven [default: the username]
+        #[arg(long)]
+        display_name: Option<String>,
+        /// en or km
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// A file holding the password; without it, Haven asks for it
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Disable a user (never deletes) and end their sessions
+    Disable { username: String },
+    /// List users and their roles
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Make an API token for a user and print it once
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exit 1 and name the first broken link if it is broken
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the effective settings, secrets redacted
+    Show,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        data_dir: cli.global.data_dir.clone(),
+        database_url: cli.global.database_url.clone(),
+        listen,
+    };
+    let settings = match Settings::load(cli.global.config.as_deref(), &overrides) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli.command, settings)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Haven's settings: defaults, then a TOML file, then `HAVEN_*` environment
+//! variables, then the command line's options. Passed to whoever needs them; never
+//! global. Secrets (a password in the database URL) are redacted when shown.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use haven_domain::Language;
+use haven_store::SessionTimeouts;
+use haven_web::{ThrottleLimits, WebConfig};
+use serde::{Deserialize, Serialize};
+
+/// A database URL, whose password never reaches a log or the screen.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://") else {
+            return url.clone();
+        };
+        let rest = &url[scheme_end + 3..];
+        let Some(at) = rest.find('@') else {
+            return url.clone();
+        };
+        let credentials = &rest[..at];
+        match credentials.find(':') {
+            Some(colon) => format!(
+                "{}://{}:***{}",
+                &url[..scheme_end],
+                &credentials[..colon],
+                &rest[at..]
+            ),
+            None => url.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Every setting, with its default.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Where the embedded database, backups and the lock file live.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; by default the SQLite file in `data_dir`.
+    pub database_url: Option<DatabaseUrl>,
+    /// The address and port to serve on.
+    pub listen: String,
+    /// `en` or `km`: the language of visitors who have not chosen one.
+    pub default_language: String,
+    /// Set when Haven is reached over HTTPS (behind a TLS proxy): cookies get `Secure`.
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    /// The largest request body accepted, in KiB.
+    pub max_body_kib: usize,
+    pub sign_in_failures_per_account: u32,
+    pub sign_in_failures_per_address: u32,
+    pub sign_in_throttle_minutes: u64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A tracing filter such as `info` or `haven_web=debug,info`.
+    pub log_level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("haven-data"),
+            database_url: None,
+            listen: "127.0.0.1:8080".to_owned(),
+            default_language: "en".to_owned(),
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            max_body_kib: 1024,
+            sign_in_failures_per_account: 5,
+            sign_in_failures_per_address: 20,
+            sign_in_throttle_minutes: 15,
+            log_format: "text".to_owned(),
+            log_level: "info,sqlx=warn,tower_http=info".to_owned(),
+        }
+    }
+}
+
+/// What the command line can override.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+}
+
+impl Settings {
+    /// Loads defaults, then `config` (if given, it must exist), then `HAVEN_*`
+    /// variables, then the command line's overrides.
+    pub fn load(config: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config {
+            if !path.exists() {
+                bail!("the configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("HAVEN_").ignore(&["config", "test_database_url"]))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .context("reading the settings")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if Language::parse(&self.default_language).is_none() {
+            bail!(
+                "default_language must be en or km, not {:?}",
+                self.default_language
+            );
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be text or json, not {:?}", self.log_format);
+        }
+        if self.session_idle_minutes < 1 || self.session_absolute_hours < 1 {
+            bail!("session_idle_minutes and session_absolute_hours must be at least 1");
+        }
+        if self.max_body_kib < 16 {
+            bail!("max_body_kib must be at least 16");
+        }
+        Ok(())
+    }
+
+    /// The database URL: the one set, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> DatabaseUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl(format!("sqlite://{}", self.sqlite_path().display())))
+    }
+
+    /// The SQLite file Haven uses when no database URL is set.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("haven.db")
+    }
+
+    /// The SQLite file the database URL names, if it is SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let url = self.database_url();
+        let path = url
+            .expose()
+            .strip_prefix("sqlite://")
+            .or_else(|| url.expose().strip_prefix("sqlite:"))?;
+        let path = path.split('?').next().unwrap_or(path);
+        Some(PathBuf::from(path))
+    }
+
+    pub fn web_config(&self) -> WebConfig {
+        WebConfig {
+            sessions: SessionTimeouts {
+                idle_seconds: self.session_idle_minutes * 60,
+                absolute_seconds: self.session_absolute_hours * 3600,
+            },
+            secure_cookies: self.secure_cookies,
+            default_language: Language::parse(&self.default_language).unwrap_or_default(),
+            max_body_bytes: self.max_body_kib * 1024,
+            throttle: ThrottleLimits {
+                per_account: self.sign_in_failures_per_account,
+                per_address: self.sign_in_failures_per_address,
+                window: std::time::Duration::from_secs(self.sign_in_throttle_minutes * 60),
+            },
+        }
+    }
+
+    /// The settings as TOML, with secrets redacted: what `haven config show` prints.
+    pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
+        let mut shown = self.clone();
+        shown.database_url = Some(DatabaseUrl(self.database_url().redacted()));
+        toml::to_string_pretty(&shown).context("writing the settings as TOML")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        let check = |url: &str, expected: &str| {
+            let url = DatabaseUrl(url.to_owned());
+            assert_eq!(url.redacted(), expected);
+            assert_eq!(format!("{url:?}"), expected);
+        };
+        check(
+            "postgres://haven:s3cret@db:5432/haven",
+            "postgres://haven:***@db:5432/haven",
+        );
+        check("postgres://haven@db/haven", "postgres://haven@db/haven");
+        check(
+            "sqlite://haven-data/haven.db",
+            "sqlite://haven-data/haven.db",
+        );
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("haven.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\nsession_idle_minutes = 10\n",
+        )
+        .unwrap();
+        let overrides = Overrides {
+            data_dir: Some(PathBuf::from("/srv/haven")),
+            ..Overrides::default()
+        };
+        let settings = Settings::load(Some(&file), &overrides).unwrap();
+        assert_eq!(settings.listen, "0.0.0.0:9000");
+        assert_eq!(settings.session_idle_minutes, 10);
+        assert_eq!(settings.data_dir, PathBuf::from("/srv/haven"));
+        assert_eq!(
+            settings.database_url().expose(),
+            "sqlite:///srv/haven/haven.db"
+        );
+        assert_eq!(
+            settings.sqlite_file(),
+            Some(PathBuf::from("/srv/haven/haven.db"))
+        );
+    }
+
+    #[test]
+    fn bad_values_and_missing_files_are_refused() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("haven.toml");
+        std::fs::write(&file, "default_language = \"fr\"\n").unwrap();
+        let error = Settings::load(Some(&file), &Overrides::default()).unwrap_err();
+        assert!(error.to_string().contains("default_language"), "{error}");
+        let missing = directory.path().join("missing.toml");
+        assert!(Settings::load(Some(&missing), &Overrides::default()).is_err());
+    }
+}
