@@ -508,4 +508,24 @@ mod tests {
         check("facility", Err(ScopeError::Malformed));
         check("facility:a b", Err(ScopeError::Malformed));
     }
+
+    proptest::proptest! {
+        /// Printing a scope and parsing it again gives the same scope.
+        #[test]
+        fn scopes_round_trip(kind in 0..4u8, id in "[A-Za-z0-9._-]{1,40}", country in "[A-Z]{2}") {
+            let scope = match kind {
+                0 => Scope::All,
+                1 => Scope::Country(country),
+                2 => Scope::Programme(id),
+                _ => Scope::Facility(id),
+            };
+            proptest::prop_assert_eq!(Scope::parse(&scope.to_string()), Ok(scope));
+        }
+
+        /// Whatever is typed, parsing answers without panicking.
+        #[test]
+        fn scope_parsing_never_panics(input in ".{0,80}") {
+            let _ = Scope::parse(&input);
+        }
+    }
 }

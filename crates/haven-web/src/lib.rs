@@ -20,7 +20,7 @@ use std::net::SocketAddr;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -35,40 +35,48 @@ use crate::error::{ErrorPage, WebError};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Every page route. The role-by-route test reads [`page_paths`], so a route added
+/// here and not to the test fails it.
+fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    use pages::{account, audit, home, language, login, users};
+    vec![
+        ("/", get(home::home)),
+        ("/login", get(login::login_page).post(login::login)),
+        ("/logout", post(login::logout)),
+        ("/language", post(language::switch_language)),
+        ("/account", get(account::account)),
+        ("/account/password", post(account::change_password)),
+        ("/admin/users", get(users::list).post(users::create)),
+        ("/admin/users/{id}", get(users::show)),
+        ("/admin/users/{id}/disable", post(users::disable)),
+        ("/admin/users/{id}/enable", post(users::enable)),
+        ("/admin/users/{id}/password", post(users::reset_password)),
+        ("/admin/users/{id}/roles", post(users::add_role)),
+        ("/admin/users/{id}/roles/{assignment}/revoke", post(users::revoke_role)),
+        ("/admin/users/{id}/tokens", post(users::create_token)),
+        ("/admin/users/{id}/tokens/{token}/revoke", post(users::revoke_token)),
+        ("/admin/audit", get(audit::audit_trail)),
+    ]
+}
+
+/// The paths of every page route.
+pub fn page_paths() -> Vec<&'static str> {
+    page_routes().into_iter().map(|(path, _)| path).collect()
+}
+
+/// The paths of the routes that are not pages or API: operations and static files.
+pub const OTHER_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics", "/static/{*name}"];
+
+/// The OpenAPI document, as served at /api/v1/openapi.json.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api::router().1
+}
+
 /// The whole application: pages, API, static files and operations endpoints.
 pub fn router(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(pages::home::home))
-        .route(
-            "/login",
-            get(pages::login::login_page).post(pages::login::login),
-        )
-        .route("/logout", post(pages::login::logout))
-        .route("/language", post(pages::language::switch_language))
-        .route("/account", get(pages::account::account))
-        .route("/account/password", post(pages::account::change_password))
-        .route(
-            "/admin/users",
-            get(pages::users::list).post(pages::users::create),
-        )
-        .route("/admin/users/{id}", get(pages::users::show))
-        .route("/admin/users/{id}/disable", post(pages::users::disable))
-        .route("/admin/users/{id}/enable", post(pages::users::enable))
-        .route(
-            "/admin/users/{id}/password",
-            post(pages::users::reset_password),
-        )
-        .route("/admin/users/{id}/roles", post(pages::users::add_role))
-        .route(
-            "/admin/users/{id}/roles/{assignment}/revoke",
-            post(pages::users::revoke_role),
-        )
-        .route("/admin/users/{id}/tokens", post(pages::users::create_token))
-        .route(
-            "/admin/users/{id}/tokens/{token}/revoke",
-            post(pages::users::revoke_token),
-        )
-        .route("/admin/audit", get(pages::audit::audit_trail))
+    let pages = page_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
