@@ -165,6 +165,7 @@ action-user-create = Created a user
 action-user-disable = Disabled a user
 action-user-enable = Enabled a user
 action-user-password-reset = Changed a password
+action-user-language = Changed the language
 action-role-assign = Gave a role
 action-role-revoke = Revoked a role
 action-api-token-create = Made an API token

@@ -165,6 +165,7 @@ action-user-create = បានបង្កើតអ្នកប្រើ
 action-user-disable = បានបិទគណនីអ្នកប្រើ
 action-user-enable = បានបើកគណនីអ្នកប្រើឡើងវិញ
 action-user-password-reset = បានប្តូរពាក្យសម្ងាត់
+action-user-language = បានប្តូរភាសា
 action-role-assign = បានផ្តល់តួនាទី
 action-role-revoke = បានដកហូតតួនាទី
 action-api-token-create = បានបង្កើតថូខឹន API

@@ -66,6 +66,9 @@ pub enum BrokenLink {
     PreviousMismatch { sequence: i64 },
     /// Sequence numbers skip: an event was removed.
     Gap { expected: i64, found: i64 },
+    /// The chain's head names a later or different last event than the one found:
+    /// the newest events were removed or rewritten.
+    TailMissing { last_intact: i64, head: i64 },
 }
 
 /// Checks links in sequence order, continuing from the link with `previous_hash` and

@@ -164,6 +164,8 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
+                // Let go of the write lock before asking why: that needs another connection.
+                tx.rollback().await?;
                 return Err(self.why_not_updated(id, "user").await);
             }
             sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
@@ -182,7 +184,7 @@ impl Store {
             let changed = sqlx::query(
                 "UPDATE user_account SET disabled_at = NULL, disabled_by = NULL, updated_at = $1,
                      updated_by = $2, version = version + 1
-                 WHERE id = $3 AND version = $4",
+                 WHERE id = $3 AND version = $4 AND disabled_at IS NOT NULL",
             )
             .bind(now)
             .bind(actor.id)
@@ -192,6 +194,8 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
+                // Let go of the write lock before asking why: that needs another connection.
+                tx.rollback().await?;
                 return Err(self.why_not_updated(id, "user").await);
             }
             tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
@@ -226,6 +230,8 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
+                // Let go of the write lock before asking why: that needs another connection.
+                tx.rollback().await?;
                 return Err(self.why_not_updated(id, "user").await);
             }
             sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
@@ -261,9 +267,13 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
+                // Let go of the write lock before asking why: that needs another connection.
+                tx.rollback().await?;
                 return Err(self.why_not_updated(id, "user").await);
             }
             tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
+            let event = NewAuditEvent::new("user_language", "user", id).with_detail(language.code());
+            tx.append_audit(actor, &event, now).await?;
             tx.commit().await?;
         });
         self.user(id).await
@@ -336,8 +346,11 @@ impl Store {
                 return Err(StoreError::Conflict { entity: "role assignment" });
             }
             tx.append_change("role_assignment", assignment_id, version + 1, self.site_id, actor, now).await?;
+            let scope = assignment
+                .scope()
+                .map_or_else(|| assignment.scope_kind.clone(), |scope| scope.to_string());
             let event = NewAuditEvent::new("role_revoke", "user", assignment.user_id)
-                .with_detail(format!("{} {}:{}", assignment.role, assignment.scope_kind, assignment.scope_id));
+                .with_detail(format!("{} {scope}", assignment.role));
             tx.append_audit(actor, &event, now).await?;
             tx.commit().await?;
         });

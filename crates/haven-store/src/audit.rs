@@ -66,7 +66,8 @@ impl Store {
 
     /// Lists events, newest first.
     pub async fn list_audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
-        let limit = filter.limit.clamp(1, 500);
+        // No limit given (zero) means a page of 100.
+        let limit = if filter.limit <= 0 { 100 } else { filter.limit.min(500) };
         on_pool!(&self.pool, pool => {
             let events = sqlx::query_as::<_, AuditEvent>(
                 "SELECT * FROM audit_event
@@ -119,9 +120,9 @@ impl Store {
                 // head row still names the last one, so compare with it.
                 if head != (previous_sequence, previous_hash.clone()) {
                     return Ok(ChainReport::Broken {
-                        link: BrokenLink::Gap {
-                            expected: previous_sequence + 1,
-                            found: head.0,
+                        link: BrokenLink::TailMissing {
+                            last_intact: previous_sequence,
+                            head: head.0,
                         },
                         event_id: None,
                     });
@@ -169,6 +170,7 @@ impl Store {
                         BrokenLink::HashMismatch { sequence }
                         | BrokenLink::PreviousMismatch { sequence } => sequence,
                         BrokenLink::Gap { found, .. } => found,
+                        BrokenLink::TailMissing { head, .. } => head,
                     };
                     let event_id = page.iter().find(|e| e.sequence == sequence).map(|e| e.id);
                     return Ok(ChainReport::Broken { link, event_id });

@@ -113,7 +113,15 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(user_id) = user_id else {
-                return Err(StoreError::Conflict { entity: "API token" });
+                tx.rollback().await?;
+                let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM api_token WHERE id = $1")
+                    .bind(token_id)
+                    .fetch_optional(pool)
+                    .await?;
+                return Err(match exists {
+                    Some(_) => StoreError::Conflict { entity: "API token" },
+                    None => StoreError::NotFound { entity: "API token" },
+                });
             };
             tx.append_change("api_token", token_id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("api_token_revoke", "user", user_id), now).await?;

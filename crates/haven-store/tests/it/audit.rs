@@ -1,7 +1,6 @@
 //! The audit trail: listing and filtering, the hash chain, and tampering with it.
 
-use haven_domain::audit::BrokenLink;
-use haven_domain::audit::{chain_hash, AuditFields};
+use haven_domain::audit::{chain_hash, AuditFields, BrokenLink};
 use haven_store::testing::{self, TestStore};
 use haven_store::{
     Actor, AuditEvent, AuditFilter, ChainReport, DatabaseKind, NewAuditEvent, Timestamp,
@@ -126,9 +125,9 @@ async fn events_filter_by_actor_action_entity_and_page() {
         ("before=6 actor=bob", &[4, 2]),
         ("limit=2", &[6, 5]),
         ("limit=2 before=5", &[4, 3]),
-        // A limit below one still lists one event.
-        ("limit=0", &[6]),
-        ("limit=-5", &[6]),
+        // No limit (zero or below) means the default page of 100.
+        ("limit=0", &[6, 5, 4, 3, 2, 1]),
+        ("limit=-5", &[6, 5, 4, 3, 2, 1]),
     ];
     for t in testing::all().await {
         trail(&t).await;
@@ -473,9 +472,9 @@ async fn a_removed_event_leaves_a_gap() {
         // still names the last event, so the removal is found there.
         (
             "sequence = 5",
-            BrokenLink::Gap {
-                expected: 5,
-                found: 5,
+            BrokenLink::TailMissing {
+                last_intact: 4,
+                head: 5,
             },
             None,
         ),
@@ -500,13 +499,13 @@ async fn a_removed_event_leaves_a_gap() {
 
 #[tokio::test]
 async fn removing_the_newest_events_is_found_through_the_head() {
-    // (events removed from the end, the gap found)
+    // (events removed from the end, the last event still in the chain)
     let cases = [
-        ("sequence = 5", 5),
-        ("sequence >= 4", 4),
-        ("sequence >= 1", 1),
+        ("sequence = 5", 4),
+        ("sequence >= 4", 3),
+        ("sequence >= 1", 0),
     ];
-    for (removed, expected) in cases {
+    for (removed, last_intact) in cases {
         for t in testing::all().await {
             five_events(&t).await;
             drop_append_only_triggers(&t).await;
@@ -515,7 +514,10 @@ async fn removing_the_newest_events_is_found_through_the_head() {
             assert_eq!(
                 report,
                 ChainReport::Broken {
-                    link: BrokenLink::Gap { expected, found: 5 },
+                    link: BrokenLink::TailMissing {
+                        last_intact,
+                        head: 5
+                    },
                     event_id: None,
                 },
                 "{}: removed {removed}",

@@ -77,6 +77,7 @@ pub const ACTIONS: &[&str] = &[
     "user_disable",
     "user_enable",
     "user_password_reset",
+    "user_language",
     "role_assign",
     "role_revoke",
     "api_token_create",
