@@ -67,7 +67,11 @@ impl Store {
     /// Lists events, newest first.
     pub async fn list_audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
         // No limit given (zero) means a page of 100.
-        let limit = if filter.limit <= 0 { 100 } else { filter.limit.min(500) };
+        let limit = if filter.limit <= 0 {
+            100
+        } else {
+            filter.limit.min(500)
+        };
         on_pool!(&self.pool, pool => {
             let events = sqlx::query_as::<_, AuditEvent>(
                 "SELECT * FROM audit_event

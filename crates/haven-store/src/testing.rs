@@ -35,7 +35,10 @@ pub async fn sqlite() -> TestStore {
 /// A PostgreSQL store in a new schema, or `None` (saying so on stderr) when
 /// `HAVEN_TEST_DATABASE_URL` is not set.
 pub async fn postgres() -> Option<TestStore> {
-    let Some(url) = std::env::var(TEST_DATABASE_URL).ok().filter(|url| !url.trim().is_empty()) else {
+    let Some(url) = std::env::var(TEST_DATABASE_URL)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+    else {
         eprintln!("skipped the PostgreSQL run of this test: {TEST_DATABASE_URL} is not set");
         return None;
     };

@@ -253,32 +253,6 @@ async fn visit(state: AppState, request: Request, next: Next) -> Result<Response
         .map(|pq| pq.as_str().to_owned())
         .unwrap_or_else(|| "/".to_owned());
     let tr = Tr::new(language, state.inner.translations.clone());
-
-    let request = if request.method() == Method::POST {
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, state.config().max_body_bytes)
-            .await
-            .map_err(|_| with_language(WebError::PayloadTooLarge.into_response(), language))?;
-        let sent = form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.into_owned())
-            .unwrap_or_default();
-        if !bool::from(sent.as_bytes().ct_eq(csrf.as_bytes())) {
-            if session_ended {
-                // The form came from a session that has since ended: say so at sign-in.
-                return Err(WebError::SignInRequired {
-                    next: "/".to_owned(),
-                }
-                .into_response());
-            }
-            tracing::warn!("a form arrived without a valid CSRF token");
-            return Err(with_language(WebError::Csrf.into_response(), language));
-        }
-        Request::from_parts(parts, Body::from(bytes))
-    } else {
-        request
-    };
-
     let visitor = Visitor {
         tr,
         csrf,
@@ -287,22 +261,53 @@ async fn visit(state: AppState, request: Request, next: Next) -> Result<Response
         signed_in,
         session_ended,
     };
+    // Every answer, error pages included, carries the visitor (for the error renderer,
+    // whose pages hold forms too) and the cookies this visit needs.
+    let finish = |mut response: Response| -> Response {
+        response.extensions_mut().insert(visitor.clone());
+        if let Some(token) = &new_csrf_cookie {
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(&state, CSRF_COOKIE, token.clone(), None),
+            );
+        }
+        if session_ended {
+            response = forget_ended_session(&state, response);
+        }
+        with_language(response, language)
+    };
+
+    let request = if request.method() == Method::POST {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, state.config().max_body_bytes)
+            .await
+            .map_err(|_| finish(WebError::PayloadTooLarge.into_response()))?;
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default();
+        if !bool::from(sent.as_bytes().ct_eq(visitor.csrf.as_bytes())) {
+            if session_ended {
+                // The form came from a session that has since ended: say so at sign-in.
+                return Err(finish(
+                    WebError::SignInRequired {
+                        next: "/".to_owned(),
+                    }
+                    .into_response(),
+                ));
+            }
+            tracing::warn!("a form arrived without a valid CSRF token");
+            return Err(finish(WebError::Csrf.into_response()));
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        request
+    };
+
     let mut request = request;
-    request.extensions_mut().insert(visitor);
-    let mut response = next.run(request).await;
-    if let Some(token) = new_csrf_cookie {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            cookie_header(&state, CSRF_COOKIE, token, None),
-        );
-    }
-    if session_ended {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            cookie_header(&state, SESSION_COOKIE, String::new(), Some(0)),
-        );
-    }
-    Ok(with_language(response, language))
+    request.extensions_mut().insert(visitor.clone());
+    let response = next.run(request).await;
+    Ok(finish(response))
 }
 
 /// Tells the error renderer which language the visitor reads.
@@ -314,6 +319,26 @@ fn with_language(mut response: Response, language: Language) -> Response {
 fn hex_token() -> String {
     let bytes: [u8; 32] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Clears the cookie of a session that has ended and, when the answer sends the
+/// browser to sign in, tells the sign-in page to say why: by then the cookie is gone,
+/// so the page cannot tell by itself.
+fn forget_ended_session(state: &AppState, mut response: Response) -> Response {
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(state, SESSION_COOKIE, String::new(), Some(0)),
+    );
+    let to_sign_in = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| location.strip_prefix("/login?"))
+        .and_then(|query| HeaderValue::from_str(&format!("/login?ended=1&{query}")).ok());
+    if let Some(location) = to_sign_in {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
 }
 
 /// A machine client, authenticated by its bearer token, acting with its user's roles.

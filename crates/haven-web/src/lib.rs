@@ -52,9 +52,15 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/users/{id}/enable", post(users::enable)),
         ("/admin/users/{id}/password", post(users::reset_password)),
         ("/admin/users/{id}/roles", post(users::add_role)),
-        ("/admin/users/{id}/roles/{assignment}/revoke", post(users::revoke_role)),
+        (
+            "/admin/users/{id}/roles/{assignment}/revoke",
+            post(users::revoke_role),
+        ),
         ("/admin/users/{id}/tokens", post(users::create_token)),
-        ("/admin/users/{id}/tokens/{token}/revoke", post(users::revoke_token)),
+        (
+            "/admin/users/{id}/tokens/{token}/revoke",
+            post(users::revoke_token),
+        ),
         ("/admin/audit", get(audit::audit_trail)),
     ]
 }
@@ -76,7 +82,9 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let pages = page_routes()
         .into_iter()
-        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -94,7 +102,12 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/openapi.json",
             get(move || async move { api::openapi_response(&openapi_json) }),
         )
-        .route("/api/v1/{*rest}", axum::routing::any(api_not_found));
+        .route("/api/v1/{*rest}", axum::routing::any(api_not_found))
+        // API answers hold personal data too: no cache may keep them.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
 
     let max_body = state.config().max_body_bytes;
     Router::new()

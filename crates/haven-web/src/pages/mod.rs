@@ -41,9 +41,12 @@ pub struct Layout {
     pub languages: Vec<(&'static str, &'static str, bool)>,
 }
 
-/// The pages of the navigation bar: path, translation key, and the permission it
-/// needs (`None`: every signed-in user).
-const NAVIGATION: &[(&str, &str, Option<(Action, Kind)>)] = &[
+/// A link of the navigation bar: path, translation key, and the permission it needs
+/// (`None`: every signed-in user).
+type NavEntry = (&'static str, &'static str, Option<(Action, Kind)>);
+
+/// The pages of the navigation bar.
+const NAVIGATION: &[NavEntry] = &[
     ("/", "nav-home", None),
     (
         "/admin/users",
@@ -136,7 +139,6 @@ pub async fn render_errors(
         .get(LANGUAGE_COOKIE)
         .and_then(|cookie| Language::parse(cookie.value()))
         .unwrap_or(state.config().default_language);
-    let visitor = request.extensions().get::<Visitor>().cloned();
     let response = next.run(request).await;
     let page = match response.extensions().get::<ErrorPage>().copied() {
         Some(page) => page,
@@ -163,6 +165,9 @@ pub async fn render_errors(
         .copied()
         .unwrap_or(fallback_language);
     let tr = Tr::new(language, state.inner.translations.clone());
+    // The visitor layer leaves the visitor on the answer: with it the page keeps its
+    // navigation and its forms carry the right CSRF token.
+    let visitor = response.extensions().get::<Visitor>().cloned();
     let visitor = visitor.unwrap_or_else(|| Visitor {
         tr: tr.clone(),
         csrf: String::new(),
@@ -186,6 +191,10 @@ pub async fn render_errors(
         Err(_) => page.status.into_response(),
     };
     *rendered.status_mut() = page.status;
+    // An error page is a page like any other: it may show who is signed in.
+    rendered
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Keep the cookies the layer set (such as a cleared session).
     for value in response.headers().get_all(header::SET_COOKIE) {
         rendered
@@ -216,6 +225,14 @@ fn unrendered_error(response: &Response, path: &str) -> Option<ErrorPage> {
         StatusCode::PAYLOAD_TOO_LARGE => "too-large",
         StatusCode::UNAUTHORIZED => "sign-in-required",
         StatusCode::FORBIDDEN => "forbidden",
+        // The framework answers 422 to a form whose fields do not parse (such as
+        // `version=abc`). Nobody typed those: the form is not one of ours.
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            return Some(ErrorPage {
+                status: StatusCode::BAD_REQUEST,
+                code: "bad-request",
+            })
+        }
         s if s.is_server_error() => "internal",
         _ => "bad-request",
     };

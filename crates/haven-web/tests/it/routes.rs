@@ -40,15 +40,33 @@ struct Case {
 }
 
 const fn page(method: &'static str, path: &'static str, need: Need, body: &'static str) -> Case {
-    Case { via: Via::Page, method, path, need, body }
+    Case {
+        via: Via::Page,
+        method,
+        path,
+        need,
+        body,
+    }
 }
 
 const fn api(method: &'static str, path: &'static str, need: Need, body: &'static str) -> Case {
-    Case { via: Via::Api, method, path, need, body }
+    Case {
+        via: Via::Api,
+        method,
+        path,
+        need,
+        body,
+    }
 }
 
 const fn other(path: &'static str) -> Case {
-    Case { via: Via::Other, method: "GET", path, need: Need::Public, body: "" }
+    Case {
+        via: Via::Other,
+        method: "GET",
+        path,
+        need: Need::Public,
+        body: "",
+    }
 }
 
 const READ_USERS: Need = Need::Permission(Action::Read, Kind::UserAccount);
@@ -58,28 +76,88 @@ const READ_AUDIT: Need = Need::Permission(Action::Read, Kind::AuditTrail);
 const CASES: &[Case] = &[
     page("GET", "/", Need::SignedIn, ""),
     page("GET", "/login", Need::Public, ""),
-    page("POST", "/login", Need::Public, "username=nobody&password=wrong-password"),
+    page(
+        "POST",
+        "/login",
+        Need::Public,
+        "username=nobody&password=wrong-password",
+    ),
     page("POST", "/logout", Need::SignedIn, ""),
     page("POST", "/language", Need::Public, "lang=km&back=/"),
     page("GET", "/account", Need::SignedIn, ""),
-    page("POST", "/account/password", Need::SignedIn, "current=wrong&new_password=x&confirm=y"),
+    page(
+        "POST",
+        "/account/password",
+        Need::SignedIn,
+        "current=wrong&new_password=x&confirm=y",
+    ),
     page("GET", "/admin/users", READ_USERS, ""),
-    page("POST", "/admin/users", WRITE_USERS, "username=x&display_name=&password=short&role=&scope=all"),
+    page(
+        "POST",
+        "/admin/users",
+        WRITE_USERS,
+        "username=x&display_name=&password=short&role=&scope=all",
+    ),
     page("GET", "/admin/users/{id}", READ_USERS, ""),
-    page("POST", "/admin/users/{id}/disable", WRITE_USERS, "version=999"),
-    page("POST", "/admin/users/{id}/enable", WRITE_USERS, "version=999"),
-    page("POST", "/admin/users/{id}/password", WRITE_USERS, "version=1&password=short"),
-    page("POST", "/admin/users/{id}/roles", WRITE_USERS, "role=superuser&scope=all"),
-    page("POST", "/admin/users/{id}/roles/{assignment}/revoke", WRITE_USERS, "version=999"),
+    page(
+        "POST",
+        "/admin/users/{id}/disable",
+        WRITE_USERS,
+        "version=999",
+    ),
+    page(
+        "POST",
+        "/admin/users/{id}/enable",
+        WRITE_USERS,
+        "version=999",
+    ),
+    page(
+        "POST",
+        "/admin/users/{id}/password",
+        WRITE_USERS,
+        "version=1&password=short",
+    ),
+    page(
+        "POST",
+        "/admin/users/{id}/roles",
+        WRITE_USERS,
+        "role=superuser&scope=all",
+    ),
+    page(
+        "POST",
+        "/admin/users/{id}/roles/{assignment}/revoke",
+        WRITE_USERS,
+        "version=999",
+    ),
     page("POST", "/admin/users/{id}/tokens", WRITE_USERS, "label="),
-    page("POST", "/admin/users/{id}/tokens/{token}/revoke", WRITE_USERS, "version=999"),
+    page(
+        "POST",
+        "/admin/users/{id}/tokens/{token}/revoke",
+        WRITE_USERS,
+        "version=999",
+    ),
     page("GET", "/admin/audit", READ_AUDIT, ""),
     api("GET", "/api/v1/me", Need::SignedIn, ""),
     api("GET", "/api/v1/users", READ_USERS, ""),
-    api("POST", "/api/v1/users", WRITE_USERS, r#"{"username":"x","display_name":"","password":"short","role":"doctor"}"#),
+    api(
+        "POST",
+        "/api/v1/users",
+        WRITE_USERS,
+        r#"{"username":"x","display_name":"","password":"short","role":"doctor"}"#,
+    ),
     api("GET", "/api/v1/users/{id}", READ_USERS, ""),
-    api("POST", "/api/v1/users/{id}/disable", WRITE_USERS, r#"{"version":999}"#),
-    api("POST", "/api/v1/users/{id}/enable", WRITE_USERS, r#"{"version":999}"#),
+    api(
+        "POST",
+        "/api/v1/users/{id}/disable",
+        WRITE_USERS,
+        r#"{"version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/users/{id}/enable",
+        WRITE_USERS,
+        r#"{"version":999}"#,
+    ),
     api("GET", "/api/v1/audit-events", READ_AUDIT, ""),
     api("GET", "/api/v1/openapi.json", Need::Public, ""),
     other("/healthz"),
@@ -134,8 +212,13 @@ async fn call(app: &App, who: Option<&User>, case: &Case, targets: &Targets) -> 
         ("GET", _) => client.get(&path).await,
         ("POST", Via::Api) => client.post_json(&path, case.body).await,
         ("POST", _) => {
-            let fields: Vec<(String, String)> = form_urlencoded::parse(case.body.as_bytes()).into_owned().collect();
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let fields: Vec<(String, String)> = form_urlencoded::parse(case.body.as_bytes())
+                .into_owned()
+                .collect();
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             client.post_form(&path, &fields).await
         }
         (method, _) => panic!("no test client for {method}"),
@@ -153,25 +236,49 @@ fn allowed(need: Need, roles: Option<Role>) -> bool {
 
 fn check(app: &App, case: &Case, role: Option<Role>, answer: &Answer) {
     let who = role.map(|r| r.code()).unwrap_or("a visitor");
-    let what = format!("[{}] {} {} as {who}: {} {}", app.label, case.method, case.path, answer.status, answer.body.chars().take(300).collect::<String>());
+    let what = format!(
+        "[{}] {} {} as {who}: {} {}",
+        app.label,
+        case.method,
+        case.path,
+        answer.status,
+        answer.body.chars().take(300).collect::<String>()
+    );
     assert!(!answer.status.is_server_error(), "server error: {what}");
     if allowed(case.need, role) {
-        assert_ne!(answer.status, StatusCode::FORBIDDEN, "refused but should be allowed: {what}");
-        assert!(!answer.is_sign_in_redirect() || case.path == "/logout", "sent to sign in but should be allowed: {what}");
+        assert_ne!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "refused but should be allowed: {what}"
+        );
+        assert!(
+            !answer.is_sign_in_redirect() || case.path == "/logout",
+            "sent to sign in but should be allowed: {what}"
+        );
     } else if role.is_none() {
         match case.via {
             Via::Api => {
                 assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                 assert_eq!(answer.content_type(), "application/problem+json", "{what}");
             }
-            _ => assert!(answer.is_sign_in_redirect(), "a visitor should be sent to sign in: {what}"),
+            _ => assert!(
+                answer.is_sign_in_redirect(),
+                "a visitor should be sent to sign in: {what}"
+            ),
         }
     } else {
-        assert_eq!(answer.status, StatusCode::FORBIDDEN, "should be refused: {what}");
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "should be refused: {what}"
+        );
         if case.via == Via::Api {
             assert_eq!(answer.content_type(), "application/problem+json", "{what}");
         } else {
-            assert!(answer.body.contains("<html"), "a 403 page, not a bare status: {what}");
+            assert!(
+                answer.body.contains("<html"),
+                "a 403 page, not a bare status: {what}"
+            );
         }
     }
 }
@@ -182,7 +289,11 @@ async fn every_role_gets_what_the_permission_table_says_on_every_route() {
         let targets = targets(&app).await;
         let mut users = Vec::new();
         for role in Role::ALL {
-            users.push((role, app.user(&format!("as-{}", role.code().replace('_', "-")), role).await));
+            users.push((
+                role,
+                app.user(&format!("as-{}", role.code().replace('_', "-")), role)
+                    .await,
+            ));
         }
         for case in CASES {
             let answer = call(&app, None, case, &targets).await;
@@ -197,7 +308,13 @@ async fn every_role_gets_what_the_permission_table_says_on_every_route() {
 
 #[test]
 fn every_route_is_in_the_table() {
-    let listed = |via: Via| -> BTreeSet<&str> { CASES.iter().filter(|c| c.via == via).map(|c| c.path).collect() };
+    let listed = |via: Via| -> BTreeSet<&str> {
+        CASES
+            .iter()
+            .filter(|c| c.via == via)
+            .map(|c| c.path)
+            .collect()
+    };
     let pages: BTreeSet<&str> = haven_web::page_paths().into_iter().collect();
     assert_eq!(pages, listed(Via::Page), "page routes and the table differ");
     let document = haven_web::openapi_document();
@@ -206,5 +323,9 @@ fn every_route_is_in_the_table() {
     let api_listed: BTreeSet<String> = listed(Via::Api).into_iter().map(str::to_owned).collect();
     assert_eq!(api, api_listed, "API routes and the table differ");
     let others: BTreeSet<&str> = haven_web::OTHER_PATHS.iter().copied().collect();
-    assert_eq!(others, listed(Via::Other), "other routes and the table differ");
+    assert_eq!(
+        others,
+        listed(Via::Other),
+        "other routes and the table differ"
+    );
 }

@@ -21,8 +21,10 @@ pub const PASSWORD: &str = "correct horse battery";
 
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| haven_store::password::hash_password(PASSWORD).expect("hashing the test password"))
-        .clone()
+    HASH.get_or_init(|| {
+        haven_store::password::hash_password(PASSWORD).expect("hashing the test password")
+    })
+    .clone()
 }
 
 /// Haven's router on a store of its own.
@@ -131,7 +133,13 @@ impl App {
     pub async fn signed_in(&self, username: &str) -> Browser<'_> {
         let mut browser = self.browser();
         let answer = browser.sign_in(username, PASSWORD).await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "[{}] signing in {username}: {}", self.label, answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "[{}] signing in {username}: {}",
+            self.label,
+            answer.body
+        );
         browser
     }
 
@@ -187,7 +195,9 @@ impl Browser<'_> {
         if let Some(token) = &self.bearer {
             request.headers_mut().insert(
                 header::AUTHORIZATION,
-                format!("Bearer {token}").parse().expect("an authorization header"),
+                format!("Bearer {token}")
+                    .parse()
+                    .expect("an authorization header"),
             );
         }
         let response = self
@@ -275,8 +285,15 @@ impl Browser<'_> {
 
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
         self.get("/login").await;
-        self.post_form("/login", &[("username", username), ("password", password), ("next", "/")])
-            .await
+        self.post_form(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
     }
 }
 

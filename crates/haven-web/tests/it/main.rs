@@ -1,0 +1,15 @@
+//! haven-web's integration tests: the real router, on a fresh database per test
+//! (SQLite always; PostgreSQL too when HAVEN_TEST_DATABASE_URL is set).
+
+// A failed `expect` is how a test says "this call should have worked".
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod api;
+mod audit;
+mod forms;
+mod pages;
+mod routes;
+mod sessions;
+mod sign_in;
