@@ -49,3 +49,39 @@ impl Store {
         }
     }
 }
+
+/// True when the SQLite file at `path` is a Haven database: it holds Haven's
+/// migrations, its node row and its audit chain. Opened read-only, so checking a file
+/// never changes it (opening it as a [`Store`] would run the migrations on it).
+pub async fn is_haven_sqlite_file(path: &Path) -> Result<bool> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+
+    if !path.is_file() {
+        return Ok(false);
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .create_if_missing(false);
+    let mut connection = match options.connect().await {
+        Ok(connection) => connection,
+        Err(_) => return Ok(false),
+    };
+    let found: Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'
+           AND name IN ('_sqlx_migrations', 'node', 'audit_event', 'audit_head')",
+    )
+    .fetch_one(&mut connection)
+    .await;
+    let has_node = match found {
+        Ok(4) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM node")
+            .fetch_one(&mut connection)
+            .await
+            .map(|rows| rows == 1)
+            .unwrap_or(false),
+        _ => false,
+    };
+    let _ = connection.close().await;
+    Ok(has_node)
+}

@@ -25,6 +25,7 @@ mod types;
 
 pub use accounts::{NewUser, RoleAssignment, User};
 pub use audit::{AuditEvent, AuditFilter, ChainReport};
+pub use backup::is_haven_sqlite_file;
 pub use db::{DatabaseKind, Store};
 pub use error::StoreError;
 pub use ledger::{Actor, NewAuditEvent};

@@ -79,6 +79,12 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
                         haven_domain::audit::BrokenLink::PreviousMismatch { sequence } => {
                             format!("event #{sequence}{id} does not follow the event before it")
                         }
+                        haven_domain::audit::BrokenLink::TailMissing { last_intact, head } => {
+                            format!(
+                                "the newest events were removed or rewritten: the chain holds together up to \
+                                 event #{last_intact}, but its head names event #{head}"
+                            )
+                        }
                         haven_domain::audit::BrokenLink::Gap { expected, found } => {
                             format!(
                                 "event #{expected} is missing (the next one found is #{found}{id})"
@@ -204,41 +210,41 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let address = listener
         .local_addr()
         .context("reading the listening address")?;
+    // Listen for SIGTERM before saying Haven serves: a signal sent right after that
+    // line must stop Haven gracefully, not kill it.
+    let shutdown = shutdown_signal()?;
     println!(
         "Haven is serving on http://{address} (started in {} ms)",
         started.elapsed().as_millis()
     );
     let _ = std::io::stdout().flush();
-    haven_web::serve(state, listener, shutdown_signal())
+    haven_web::serve(state, listener, shutdown)
         .await
         .context("serving")?;
     println!("Haven stopped");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// A future that completes on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed
+/// when this is called, not when the future is first polled.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
+    let interrupt = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = async move {
+            terminate.recv().await;
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = interrupt => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing the requests under way");
+        tracing::info!("shutting down: finishing the requests under way");
+    })
 }
 
 fn read_password(file: Option<&Path>) -> anyhow::Result<String> {
@@ -382,38 +388,50 @@ async fn restore(settings: &Settings, backup: &Path) -> anyhow::Result<ExitCode>
     })?;
     let _lock = lock_data_dir(settings)?;
 
+    if !haven_store::is_haven_sqlite_file(backup).await? {
+        bail!(
+            "{} is not a Haven database (an empty file, or another program's); nothing was changed",
+            backup.display()
+        );
+    }
     // Check a copy, never the backup itself: opening runs migrations.
     let staging = with_suffix(&database, ".restoring");
+    let remove_staging = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&staging, suffix));
+        }
+    };
+    remove_staging();
     std::fs::copy(backup, &staging).with_context(|| format!("copying {}", backup.display()))?;
     let check = async {
         let store = Store::open(&format!("sqlite://{}", staging.display()))
             .await
             .context("the backup is not a Haven database")?;
-        let sound = store.integrity_ok().await?;
-        let chain = store.verify_audit_chain().await?;
+        let sound = store.integrity_ok().await;
+        let chain = store.verify_audit_chain().await;
+        // Closing checkpoints the write-ahead log into the staging file.
         store.close().await;
-        anyhow::Ok((sound, chain))
+        anyhow::Ok((sound?, chain?))
     };
-    let (sound, chain) = match check.await {
-        Ok(result) => result,
-        Err(error) => {
-            let _ = std::fs::remove_file(&staging);
-            return Err(error);
-        }
+    let refusal = match check.await {
+        Err(error) => Some(error),
+        Ok((false, _)) => Some(anyhow!(
+            "the backup fails SQLite's integrity check; nothing was changed"
+        )),
+        Ok((true, ChainReport::Broken { .. })) => Some(anyhow!(
+            "the backup's audit chain is broken; nothing was changed"
+        )),
+        Ok((true, ChainReport::Intact { .. })) => None,
     };
-    if !sound {
-        let _ = std::fs::remove_file(&staging);
-        bail!("the backup fails SQLite's integrity check; nothing was changed");
-    }
-    if let ChainReport::Broken { .. } = chain {
-        let _ = std::fs::remove_file(&staging);
-        bail!("the backup's audit chain is broken; nothing was changed");
+    if let Some(error) = refusal {
+        remove_staging();
+        return Err(error);
     }
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(with_suffix(&staging, suffix));
     }
 
-    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     let kept = with_suffix(&database, &format!(".before-restore-{stamp}"));
     if database.exists() {
         std::fs::rename(&database, &kept)

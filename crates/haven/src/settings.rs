@@ -30,7 +30,9 @@ impl DatabaseUrl {
             return url.clone();
         };
         let rest = &url[scheme_end + 3..];
-        let Some(at) = rest.find('@') else {
+        // The host follows the last '@' before the path: a password may hold an '@'.
+        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+        let Some(at) = authority.rfind('@') else {
             return url.clone();
         };
         let credentials = &rest[..at];
@@ -211,6 +213,10 @@ mod tests {
         check(
             "postgres://haven:s3cret@db:5432/haven",
             "postgres://haven:***@db:5432/haven",
+        );
+        check(
+            "postgres://haven:p@ss@db/haven",
+            "postgres://haven:***@db/haven",
         );
         check("postgres://haven@db/haven", "postgres://haven@db/haven");
         check(
