@@ -67,29 +67,33 @@ const USER_COLUMNS: &str =
     "id, site_id, username, display_name, language, disabled_at, created_at, updated_at, version";
 
 impl Store {
+    /// Creates an account with no role.
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         let id = Id::new();
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO user_account (id, site_id, username, display_name, password_hash, language,
-                     created_at, created_by, updated_at, updated_by, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, 1)",
-            )
-            .bind(id)
-            .bind(self.site_id)
-            .bind(new.username.as_str())
-            .bind(new.display_name.as_str())
-            .bind(&new.password_hash)
-            .bind(new.language.code())
-            .bind(now)
-            .bind(actor.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::unique_as(e, "username"))?;
-            tx.append_change("user", id, 1, self.site_id, actor, now).await?;
-            tx.append_audit(actor, &NewAuditEvent::new("user_create", "user", id), now).await?;
+            tx.insert_user(self.site_id, actor, id, &new, now).await?;
+            tx.commit().await?;
+        });
+        self.user(id).await
+    }
+
+    /// Creates an account with its first role, in one transaction: either both are
+    /// written or neither.
+    pub async fn create_user_with_role(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+        role: Role,
+        scope: &Scope,
+    ) -> Result<User> {
+        let id = Id::new();
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            tx.insert_user(self.site_id, actor, id, &new, now).await?;
+            tx.insert_role_assignment(self.site_id, actor, Id::new(), id, role, scope, now).await?;
             tx.commit().await?;
         });
         self.user(id).await
@@ -291,29 +295,7 @@ impl Store {
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO role_assignment (id, site_id, user_id, role, scope_kind, scope_id,
-                     created_at, created_by, updated_at, updated_by, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, 1)",
-            )
-            .bind(id)
-            .bind(self.site_id)
-            .bind(user_id)
-            .bind(role.code())
-            .bind(scope.kind_code())
-            .bind(scope.place_id())
-            .bind(now)
-            .bind(actor.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound { entity: "user" },
-                _ => StoreError::Database(e),
-            })?;
-            tx.append_change("role_assignment", id, 1, self.site_id, actor, now).await?;
-            let event = NewAuditEvent::new("role_assign", "user", user_id)
-                .with_detail(format!("{} {}", role.code(), scope));
-            tx.append_audit(actor, &event, now).await?;
+            tx.insert_role_assignment(self.site_id, actor, id, user_id, role, scope, now).await?;
             tx.commit().await?;
         });
         self.role_assignment(id).await
@@ -393,3 +375,98 @@ impl Store {
         }
     }
 }
+
+/// The inserts of accounts and role assignments, with their change log and audit
+/// entries, on a connection inside a transaction: shared by the writes above that
+/// combine them. Implemented once for each database by [`impl_account_writes!`].
+trait AccountWrites {
+    async fn insert_user(
+        &mut self,
+        site: Id,
+        actor: &Actor,
+        id: Id,
+        new: &NewUser,
+        at: Timestamp,
+    ) -> Result<()>;
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_role_assignment(
+        &mut self,
+        site: Id,
+        actor: &Actor,
+        id: Id,
+        user_id: Id,
+        role: Role,
+        scope: &Scope,
+        at: Timestamp,
+    ) -> Result<()>;
+}
+
+macro_rules! impl_account_writes {
+    ($connection:ty) => {
+        impl AccountWrites for $connection {
+            async fn insert_user(&mut self, site: Id, actor: &Actor, id: Id, new: &NewUser, at: Timestamp) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO user_account (id, site_id, username, display_name, password_hash, language,
+                         created_at, created_by, updated_at, updated_by, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, 1)",
+                )
+                .bind(id)
+                .bind(site)
+                .bind(new.username.as_str())
+                .bind(new.display_name.as_str())
+                .bind(&new.password_hash)
+                .bind(new.language.code())
+                .bind(at)
+                .bind(actor.id)
+                .execute(&mut *self)
+                .await
+                .map_err(|e| StoreError::unique_as(e, "username"))?;
+                self.append_change("user", id, 1, site, actor, at).await?;
+                self.append_audit(actor, &NewAuditEvent::new("user_create", "user", id), at).await?;
+                Ok(())
+            }
+
+            async fn insert_role_assignment(
+                &mut self,
+                site: Id,
+                actor: &Actor,
+                id: Id,
+                user_id: Id,
+                role: Role,
+                scope: &Scope,
+                at: Timestamp,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO role_assignment (id, site_id, user_id, role, scope_kind, scope_id,
+                         created_at, created_by, updated_at, updated_by, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, 1)",
+                )
+                .bind(id)
+                .bind(site)
+                .bind(user_id)
+                .bind(role.code())
+                .bind(scope.kind_code())
+                .bind(scope.place_id())
+                .bind(at)
+                .bind(actor.id)
+                .execute(&mut *self)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                        StoreError::NotFound { entity: "user" }
+                    }
+                    _ => StoreError::Database(e),
+                })?;
+                self.append_change("role_assignment", id, 1, site, actor, at).await?;
+                let event = NewAuditEvent::new("role_assign", "user", user_id)
+                    .with_detail(format!("{} {}", role.code(), scope));
+                self.append_audit(actor, &event, at).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+impl_account_writes!(sqlx::SqliteConnection);
+impl_account_writes!(sqlx::PgConnection);

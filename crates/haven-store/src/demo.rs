@@ -5,7 +5,7 @@ use haven_domain::{DisplayName, Language, Role, Scope, Username};
 
 use crate::db::on_pool;
 use crate::ledger::Actor;
-use crate::password::hash_password;
+use crate::password::hash_password_off_runtime;
 use crate::{NewUser, Result, Store, StoreError};
 
 /// The password of every demo account. Demo data is for trying Haven, never for real
@@ -105,9 +105,7 @@ impl Store {
         let actor = Actor::system();
         // One hash for all demo accounts: hashing is slow on purpose, and they share a
         // password anyway.
-        let password_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
-            .await
-            .map_err(|_| StoreError::Password)??;
+        let password_hash = hash_password_off_runtime(DEMO_PASSWORD.to_owned()).await?;
         for (username, display_name, role, language) in DEMO_USERS {
             let new = NewUser {
                 username: Username::parse(username)
@@ -117,13 +115,13 @@ impl Store {
                 password_hash: password_hash.clone(),
                 language: *language,
             };
-            let user = self.create_user(&actor, new).await?;
             let scope = if *role == Role::SystemAdministrator {
                 Scope::All
             } else {
                 Scope::Country("KH".to_owned())
             };
-            self.assign_role(&actor, user.id, *role, &scope).await?;
+            self.create_user_with_role(&actor, new, *role, &scope)
+                .await?;
         }
         Ok(true)
     }

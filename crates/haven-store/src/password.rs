@@ -34,6 +34,20 @@ pub fn decoy_hash() -> Result<String, StoreError> {
     hash_password(&hex::encode(random))
 }
 
+/// [`hash_password`] on a blocking thread, so the async runtime keeps serving.
+pub async fn hash_password_off_runtime(password: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| StoreError::Password)?
+}
+
+/// [`verify_password`] on a blocking thread, so the async runtime keeps serving.
+pub async fn verify_password_off_runtime(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -302,7 +302,7 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCo
             let store = open(&settings).await?;
             let actor = Actor::system();
             let user = store
-                .create_user(
+                .create_user_with_role(
                     &actor,
                     NewUser {
                         username,
@@ -310,10 +310,11 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCo
                         password_hash: hash,
                         language,
                     },
+                    role,
+                    &scope,
                 )
                 .await
                 .context("creating the user")?;
-            store.assign_role(&actor, user.id, role, &scope).await?;
             store.close().await;
             println!(
                 "created {} ({}) as {} in {}",

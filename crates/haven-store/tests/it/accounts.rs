@@ -910,3 +910,55 @@ async fn revoking_a_role_audits_the_same_detail_as_assigning_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_user_and_their_first_role_are_written_together_or_not_at_all() {
+    for t in testing::all().await {
+        let actor = admin();
+        let scope = Scope::Country("KH".to_owned());
+        let user = t
+            .store
+            .create_user_with_role(&actor, new_user("sokha", "Sokha"), Role::Midwife, &scope)
+            .await
+            .unwrap();
+        let roles = t.store.role_assignments(user.id).await.unwrap();
+        assert_eq!(roles.len(), 1, "{}", t.label);
+        assert_eq!(roles[0].role(), Some(Role::Midwife), "{}", t.label);
+        assert_eq!(roles[0].scope(), Some(scope.clone()), "{}", t.label);
+        let actions: Vec<String> = all_events(&t).await.into_iter().map(|e| e.action).collect();
+        assert_eq!(actions, ["role_assign", "user_create"], "{}", t.label);
+
+        // A taken username writes neither the account nor the role.
+        let before = (
+            count(&t, "SELECT COUNT(*) FROM role_assignment").await,
+            count(&t, "SELECT COUNT(*) FROM change_log").await,
+            count(&t, "SELECT COUNT(*) FROM audit_event").await,
+        );
+        let refused = t
+            .store
+            .create_user_with_role(
+                &actor,
+                new_user("SOKHA", "Another"),
+                Role::Doctor,
+                &Scope::All,
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Duplicate { field: "username" })),
+            "{}: {refused:?}",
+            t.label
+        );
+        let after = (
+            count(&t, "SELECT COUNT(*) FROM role_assignment").await,
+            count(&t, "SELECT COUNT(*) FROM change_log").await,
+            count(&t, "SELECT COUNT(*) FROM audit_event").await,
+        );
+        assert_eq!(before, after, "{}", t.label);
+        assert_eq!(
+            verify(&t).await,
+            ChainReport::Intact { events: 2 },
+            "{}",
+            t.label
+        );
+    }
+}

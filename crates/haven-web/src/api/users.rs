@@ -133,21 +133,12 @@ pub async fn create_user(
         .ok_or_else(|| field("role", "not a role Haven knows".to_owned()))?;
     let scope = Scope::parse(request.scope.as_deref().unwrap_or("all"))
         .map_err(|e| field("scope", e.to_string()))?;
-    let hash = tokio::task::spawn_blocking(move || {
-        haven_store::password::hash_password(password.expose())
-    })
-    .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on the server",
-        )
-    })??;
+    let hash =
+        haven_store::password::hash_password_off_runtime(password.expose().to_owned()).await?;
     let store = state.store();
     let actor = caller.actor();
     let user = store
-        .create_user(
+        .create_user_with_role(
             &actor,
             NewUser {
                 username,
@@ -155,9 +146,10 @@ pub async fn create_user(
                 password_hash: hash,
                 language,
             },
+            role,
+            &scope,
         )
         .await?;
-    store.assign_role(&actor, user.id, role, &scope).await?;
     Ok((StatusCode::CREATED, Json(user_wire(&state, user).await?)))
 }
 

@@ -117,11 +117,7 @@ pub async fn login(
         .map(|(_, hash)| hash.clone())
         .unwrap_or_else(|| state.inner.decoy_hash.clone());
     let password = form.password.clone();
-    let matches = tokio::task::spawn_blocking(move || {
-        haven_store::password::verify_password(&password, &hash)
-    })
-    .await
-    .map_err(|_| WebError::Internal)?;
+    let matches = haven_store::password::verify_password_off_runtime(password, hash).await;
 
     match found {
         Some((user, _)) if matches && user.is_active() => {

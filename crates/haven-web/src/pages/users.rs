@@ -160,11 +160,8 @@ pub async fn create(
     else {
         return form_with_errors(&state, &auth, form, errors).await;
     };
-    let hash = tokio::task::spawn_blocking(move || {
-        haven_store::password::hash_password(password.expose())
-    })
-    .await
-    .map_err(|_| WebError::Internal)??;
+    let hash =
+        haven_store::password::hash_password_off_runtime(password.expose().to_owned()).await?;
     let store = state.store();
     let actor = auth.actor();
     let new = NewUser {
@@ -173,7 +170,7 @@ pub async fn create(
         password_hash: hash,
         language,
     };
-    let user = match store.create_user(&actor, new).await {
+    let user = match store.create_user_with_role(&actor, new, role, &scope).await {
         Ok(user) => user,
         Err(StoreError::Duplicate { .. }) => {
             errors.username = Some(tr.t("users-username-taken"));
@@ -181,7 +178,6 @@ pub async fn create(
         }
         Err(other) => return Err(other.into()),
     };
-    store.assign_role(&actor, user.id, role, &scope).await?;
     Ok(see_other(&format!("/admin/users/{}", user.id)))
 }
 
@@ -376,11 +372,8 @@ pub async fn reset_password(
             return respond(&page, false);
         }
     };
-    let hash = tokio::task::spawn_blocking(move || {
-        haven_store::password::hash_password(password.expose())
-    })
-    .await
-    .map_err(|_| WebError::Internal)??;
+    let hash =
+        haven_store::password::hash_password_off_runtime(password.expose().to_owned()).await?;
     state
         .store()
         .set_password(&auth.actor(), id, form.version, &hash)
