@@ -86,6 +86,12 @@ test('admin signs in, switches to Khmer, reads the audit trail, signs out', { ti
     await page.locator('nav').first().waitFor({ state: 'visible' });
     await page.locator('nav a[href="/admin/audit"]').first().waitFor({ state: 'attached' });
 
+    // The account keeps its language across runs: start from English.
+    if ((await page.locator('html').getAttribute('lang')) !== 'en') {
+      await page.locator('form.language-switch button[name="lang"][value="en"]').click();
+      await page.waitForSelector('html[lang="en"]', { state: 'attached' });
+    }
+
     // Switch to Khmer: a real form POST, the page comes back with <html lang="km">.
     await page.locator('form.language-switch button[name="lang"][value="km"]').click();
     await page.waitForSelector('html[lang="km"]', { state: 'attached' });
@@ -150,5 +156,39 @@ test('a wrong password shows an error and keeps the username', { timeout: 120_00
     assert.equal(new URL(page.url()).pathname, '/login');
     assert.equal(await page.locator('input#username').inputValue(), ADMIN.username);
     assert.equal(await page.locator('nav a[href="/admin/audit"]').count(), 0, 'not signed in');
+  });
+});
+
+test('pages fit a 360 px phone and Khmer is drawn with Haven\'s own font', { timeout: 120_000 }, async () => {
+  await withPage('phone-khmer', async (page) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await fillSignIn(page, ADMIN.username, ADMIN.password);
+    await page.locator('button#sign-in[type="submit"]').click();
+    await page.waitForURL(pathIs('/'));
+    // The account keeps its language: an earlier test may have chosen Khmer already.
+    if ((await page.locator('html').getAttribute('lang')) !== 'km') {
+      await page.locator('form.language-switch button[name="lang"][value="km"]').click();
+    }
+    await page.waitForSelector('html[lang="km"]', { state: 'attached' });
+
+    for (const where of ['/', '/admin/users', '/admin/audit', '/account']) {
+      await page.goto(`${BASE}${where}`);
+      await page.locator('h1').first().waitFor({ state: 'visible' });
+      // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${where} is ${width} px wide at a 360 px viewport`);
+    }
+
+    // The machine has no Khmer font of its own: Haven serves Noto Sans Khmer, and the
+    // browser must have loaded both weights (bold is used for headings).
+    await page.goto(`${BASE}/`);
+    const loaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts]
+        .filter((face) => face.family.replace(/"/g, '') === 'Noto Sans Khmer' && face.status === 'loaded')
+        .map((face) => face.weight)
+        .sort();
+    });
+    assert.deepEqual(loaded, ['400', '700'], 'both weights of the Khmer font are loaded');
   });
 });
