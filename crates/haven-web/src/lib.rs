@@ -26,7 +26,8 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use state::{AppState, StartError, WebConfig};
 pub use throttle::ThrottleLimits;
@@ -146,7 +147,9 @@ pub fn router(state: AppState) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::info_span!("request", id = %request_id, method = %request.method(), path = %request.uri().path())
-        }))
+        })
+        // One line per answered request at the default level: status and latency.
+        .on_response(DefaultOnResponse::new().level(Level::INFO)))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }

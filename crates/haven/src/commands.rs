@@ -170,8 +170,10 @@ fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
 fn init_tracing(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_new(&settings.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only on a terminal: a log file or journal gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let result = if settings.log_format == "json" {
         builder.json().try_init()
