@@ -386,6 +386,13 @@ impl Scope {
         }
     }
 
+    /// True when this scope reaches everything `other` reaches. Until places know
+    /// which programmes and facilities lie in which country, only `all` reaches
+    /// further than itself: a narrower scope contains just the same scope.
+    pub fn contains(&self, other: &Scope) -> bool {
+        matches!(self, Scope::All) || self == other
+    }
+
     /// Parses `all`, `country:KH`, `programme:ID` or `facility:ID`.
     pub fn parse(input: &str) -> Result<Scope, ScopeError> {
         let input = input.trim();
@@ -398,7 +405,11 @@ impl Scope {
 
     /// Builds a scope from its stored kind and place identifier.
     pub fn from_parts(kind: &str, id: &str) -> Result<Scope, ScopeError> {
-        let id = id.trim();
+        if id.chars().any(char::is_control) {
+            return Err(ScopeError::Malformed);
+        }
+        let id = crate::text::normalise(id);
+        let id = id.as_str();
         if kind.trim() == "all" {
             return Ok(Scope::All);
         }
@@ -486,6 +497,18 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn a_scope_contains_itself_and_all_contains_everything() {
+        let kh = Scope::Country("KH".to_owned());
+        let facility = Scope::Facility("f1".to_owned());
+        assert!(Scope::All.contains(&kh));
+        assert!(Scope::All.contains(&Scope::All));
+        assert!(kh.contains(&kh));
+        assert!(!kh.contains(&Scope::All));
+        assert!(!facility.contains(&kh));
+        assert!(!facility.contains(&Scope::Facility("f2".to_owned())));
     }
 
     #[test]

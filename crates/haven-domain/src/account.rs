@@ -57,9 +57,12 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(input: &str) -> Result<DisplayName, AccountError> {
+        if input.chars().any(char::is_control) {
+            return Err(AccountError::BadDisplayName);
+        }
         let name = normalise(input);
         let length = name.chars().count();
-        if (1..=200).contains(&length) && !name.chars().any(char::is_control) {
+        if (1..=200).contains(&length) {
             Ok(DisplayName(name))
         } else {
             Err(AccountError::BadDisplayName)

@@ -102,24 +102,30 @@ impl Store {
     /// Checks every link of the audit chain, a page at a time, and names the first
     /// broken one.
     pub async fn verify_audit_chain(&self) -> Result<ChainReport> {
+        // The head is read first, and only the events up to it are checked: events
+        // appended while the check runs belong to a later check, not to a false alarm.
+        // The head and its event are written in one transaction, so every event up to
+        // the head read here is already visible.
+        let head: (i64, String) = on_pool!(&self.pool, pool => {
+            sqlx::query_as("SELECT sequence, hash FROM audit_head WHERE singleton = 1")
+                .fetch_one(pool)
+                .await?
+        });
         let mut previous_hash = GENESIS_HASH.to_owned();
         let mut previous_sequence = 0_i64;
         loop {
             let page: Vec<AuditEvent> = on_pool!(&self.pool, pool => {
                 sqlx::query_as::<_, AuditEvent>(
-                    "SELECT * FROM audit_event WHERE sequence > $1 ORDER BY sequence LIMIT $2",
+                    "SELECT * FROM audit_event WHERE sequence > $1 AND sequence <= $2
+                     ORDER BY sequence LIMIT $3",
                 )
                 .bind(previous_sequence)
+                .bind(head.0)
                 .bind(VERIFY_PAGE)
                 .fetch_all(pool)
                 .await?
             });
             if page.is_empty() {
-                let head: (i64, String) = on_pool!(&self.pool, pool => {
-                    sqlx::query_as("SELECT sequence, hash FROM audit_head WHERE singleton = 1")
-                        .fetch_one(pool)
-                        .await?
-                });
                 // Removing the newest events leaves an intact but shorter chain; the
                 // head row still names the last one, so compare with it.
                 if head != (previous_sequence, previous_hash.clone()) {

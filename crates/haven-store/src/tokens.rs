@@ -67,19 +67,25 @@ impl Store {
 
     /// The active user a live token belongs to.
     pub async fn user_for_api_token(&self, token: &str) -> Result<Option<User>> {
+        Ok(self.resolve_api_token(token).await?.map(|(user, _)| user))
+    }
+
+    /// The active user a live token belongs to, and the token's id (which the audit
+    /// trail records, so that what a token did is told apart from its user's own work).
+    pub async fn resolve_api_token(&self, token: &str) -> Result<Option<(User, Id)>> {
         if !token.starts_with(TOKEN_PREFIX) || token.len() > 200 {
             return Ok(None);
         }
-        let user_id: Option<Id> = on_pool!(&self.pool, pool => {
-            sqlx::query_scalar("SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
+        let found: Option<(Id, Id)> = on_pool!(&self.pool, pool => {
+            sqlx::query_as("SELECT user_id, id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
                 .bind(hash_token(token))
                 .fetch_optional(pool)
                 .await?
         });
-        match user_id {
-            Some(id) => {
-                let user = self.user(id).await?;
-                Ok(user.is_active().then_some(user))
+        match found {
+            Some((user_id, token_id)) => {
+                let user = self.user(user_id).await?;
+                Ok(user.is_active().then_some((user, token_id)))
             }
             None => Ok(None),
         }

@@ -99,8 +99,10 @@ impl Timestamp {
         Ok(Timestamp(primitive.assume_utc()))
     }
 
+    /// This instant moved by `seconds`, stopping at the ends of the representable
+    /// range rather than overflowing.
     pub fn plus_seconds(&self, seconds: i64) -> Timestamp {
-        Timestamp(self.0 + time::Duration::seconds(seconds))
+        Timestamp(self.0.saturating_add(time::Duration::seconds(seconds)))
     }
 }
 

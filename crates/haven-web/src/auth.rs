@@ -63,6 +63,18 @@ impl SignedIn {
     pub fn actor(&self, address: &str) -> Actor {
         actor_for(&self.user, address)
     }
+
+    /// True when the user manages accounts in a scope that contains `scope`: an
+    /// administrator of one facility cannot make administrators of everything.
+    pub fn may_grant(&self, scope: &Scope) -> bool {
+        may_grant(&self.roles, scope)
+    }
+}
+
+fn may_grant(roles: &[(Role, Scope)], scope: &Scope) -> bool {
+    roles
+        .iter()
+        .any(|(role, held)| role.permits(Action::Write, Kind::UserAccount) && held.contains(scope))
 }
 
 pub fn actor_for(user: &User, address: &str) -> Actor {
@@ -365,6 +377,11 @@ impl ApiCaller {
     pub fn actor(&self) -> Actor {
         actor_for(&self.user, &self.address)
     }
+
+    /// See [`SignedIn::may_grant`].
+    pub fn may_grant(&self, scope: &Scope) -> bool {
+        may_grant(&self.roles, scope)
+    }
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -382,16 +399,18 @@ impl FromRequestParts<AppState> for ApiCaller {
             .map(str::trim)
             .ok_or_else(ApiError::unauthenticated)?;
         let store = state.store();
-        let user = store
-            .user_for_api_token(token)
+        let (user, token_id) = store
+            .resolve_api_token(token)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         let roles = roles_of(store, &user).await?;
-        let address = parts
+        let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip().to_string())
             .unwrap_or_else(|| "unknown".to_owned());
+        // The audit trail says which token acted, not only whose it is.
+        let address = format!("{ip} (API token {token_id})");
         Ok(ApiCaller {
             user,
             roles,

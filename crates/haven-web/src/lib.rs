@@ -118,12 +118,14 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*name}", get(assets::asset))
         .merge(api)
         .merge(pages)
-        .layer(middleware::from_fn_with_state(state.clone(), ops::track_metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), pages::render_errors))
+        // Innermost first: a panic becomes an error marker, which is counted, then
+        // rendered as a page in the user's language (or problem+json).
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             axum::response::IntoResponse::into_response(WebError::Internal)
         }))
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track_metrics))
+        .layer(middleware::from_fn_with_state(state.clone(), pages::render_errors))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(security_headers())
         .layer(SetResponseHeaderLayer::overriding(

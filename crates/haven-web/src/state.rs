@@ -54,7 +54,14 @@ pub(crate) struct Inner {
     /// A password hash no password matches, checked for unknown usernames so that
     /// they cost the same time as a wrong password.
     pub decoy_hash: String,
+    /// Each password check holds 19 MiB for tens of milliseconds: at most
+    /// [`PASSWORD_CHECKS_AT_ONCE`] run at a time, so a burst of sign-ins queues
+    /// instead of exhausting a small site machine's memory.
+    pub password_checks: tokio::sync::Semaphore,
 }
+
+/// How many password hashes or checks may run at the same time.
+pub const PASSWORD_CHECKS_AT_ONCE: usize = 2;
 
 /// Start-up failed before serving.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +85,7 @@ impl AppState {
                 throttle,
                 metrics: Metrics::new(),
                 decoy_hash,
+                password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS_AT_ONCE),
             }),
         })
     }
@@ -88,5 +96,20 @@ impl AppState {
 
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// Hashes a password off the async runtime, waiting for a free slot.
+    pub(crate) async fn hash_password(
+        &self,
+        password: String,
+    ) -> Result<String, haven_store::StoreError> {
+        let _slot = self.inner.password_checks.acquire().await;
+        haven_store::password::hash_password_off_runtime(password).await
+    }
+
+    /// Checks a password off the async runtime, waiting for a free slot.
+    pub(crate) async fn verify_password(&self, password: String, hash: String) -> bool {
+        let _slot = self.inner.password_checks.acquire().await;
+        haven_store::password::verify_password_off_runtime(password, hash).await
     }
 }

@@ -41,23 +41,11 @@ impl Throttle {
         }
     }
 
-    /// When sign-in for this account or address is refused, the time left to wait.
-    pub fn blocked_for(&self, username: &str, address: &str) -> Option<Duration> {
-        let now = Instant::now();
-        let failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let check = |key: String, limit: u32| -> Option<Duration> {
-            let (count, since) = failures.get(&key)?;
-            let elapsed = now.duration_since(*since);
-            (*count >= limit && elapsed < self.limits.window).then(|| self.limits.window - elapsed)
-        };
-        check(account_key(username), self.limits.per_account)
-            .or_else(|| check(address_key(address), self.limits.per_address))
-    }
-
-    pub fn record_failure(&self, username: &str, address: &str) {
+    /// Starts a sign-in attempt: refuses it with the time left to wait when the
+    /// account or the address has used up its attempts, and otherwise counts it at
+    /// once, before the password is checked, so that a burst of simultaneous
+    /// attempts cannot all slip through.
+    pub fn begin_attempt(&self, username: &str, address: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let window = self.limits.window;
         let mut failures = self
@@ -67,22 +55,39 @@ impl Throttle {
         if failures.len() >= MAX_KEYS {
             failures.retain(|_, (_, since)| now.duration_since(*since) < window);
         }
-        for key in [account_key(username), address_key(address)] {
+        let keys = [
+            (account_key(username), self.limits.per_account),
+            (address_key(address), self.limits.per_address),
+        ];
+        for (key, limit) in &keys {
+            if let Some((count, since)) = failures.get(key) {
+                let elapsed = now.duration_since(*since);
+                if *count >= *limit && elapsed < window {
+                    return Err(window - elapsed);
+                }
+            }
+        }
+        for (key, _) in keys {
             let entry = failures.entry(key).or_insert((0, now));
             if now.duration_since(entry.1) >= window {
                 *entry = (0, now);
             }
             entry.0 += 1;
         }
+        Ok(())
     }
 
-    /// A successful sign-in clears the account's count (not the address's).
-    pub fn record_success(&self, username: &str) {
+    /// A successful sign-in clears the account's count and takes its attempt back
+    /// from the address's.
+    pub fn record_success(&self, username: &str, address: &str) {
         let mut failures = self
             .failures
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         failures.remove(&account_key(username));
+        if let Some(entry) = failures.get_mut(&address_key(address)) {
+            entry.0 = entry.0.saturating_sub(1);
+        }
     }
 }
 
@@ -109,24 +114,37 @@ mod tests {
     #[test]
     fn an_account_is_blocked_after_its_limit_and_freed_by_success() {
         let t = throttle();
-        for _ in 0..2 {
-            t.record_failure("sokha", "10.0.0.1");
+        for _ in 0..3 {
+            assert!(t.begin_attempt("sokha", "10.0.0.1").is_ok());
         }
-        assert!(t.blocked_for("sokha", "10.0.0.1").is_none());
-        t.record_failure("Sokha", "10.0.0.1");
-        assert!(t.blocked_for("sokha", "10.0.0.2").is_some());
-        assert!(t.blocked_for("dara", "10.0.0.2").is_none());
-        t.record_success("sokha");
-        assert!(t.blocked_for("sokha", "10.0.0.2").is_none());
+        // The fourth attempt is refused, whatever the address, even with the right
+        // password: it is counted before the password is checked.
+        assert!(t.begin_attempt("Sokha", "10.0.0.2").is_err());
+        assert!(t.begin_attempt("dara", "10.0.0.2").is_ok());
+        t.record_success("sokha", "10.0.0.1");
+        assert!(t.begin_attempt("sokha", "10.0.0.2").is_ok());
     }
 
     #[test]
     fn an_address_is_blocked_across_accounts() {
         let t = throttle();
         for name in ["a1", "a2", "a3", "a4", "a5"] {
-            t.record_failure(name, "10.0.0.9");
+            assert!(t.begin_attempt(name, "10.0.0.9").is_ok());
         }
-        assert!(t.blocked_for("someone-else", "10.0.0.9").is_some());
-        assert!(t.blocked_for("someone-else", "10.0.0.8").is_none());
+        assert!(t.begin_attempt("someone-else", "10.0.0.9").is_err());
+        assert!(t.begin_attempt("someone-else", "10.0.0.8").is_ok());
+    }
+
+    #[test]
+    fn simultaneous_attempts_are_all_counted() {
+        let t = std::sync::Arc::new(throttle());
+        let allowed: usize = (0..30)
+            .map(|_| {
+                let t = t.clone();
+                std::thread::spawn(move || t.begin_attempt("nurse", "10.0.0.3").is_ok())
+            })
+            .map(|handle| usize::from(handle.join().unwrap()))
+            .sum();
+        assert_eq!(allowed, 3);
     }
 }

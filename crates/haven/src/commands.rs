@@ -148,10 +148,13 @@ fn print_demo_sign_in() {
     );
 }
 
-/// Holds the data directory's lock while Haven serves, so that a restore cannot
-/// replace the database under a running server.
-fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
-    let path = settings.data_dir.join("haven.lock");
+/// Holds a lock beside the SQLite database while Haven serves, so that a restore
+/// cannot replace the database under a running server, whatever --data-dir it names.
+fn lock_database(settings: &Settings) -> anyhow::Result<File> {
+    let database = settings
+        .sqlite_file()
+        .unwrap_or_else(|| settings.sqlite_path());
+    let path = with_suffix(&database, ".lock");
     let file = File::options()
         .create(true)
         .truncate(false)
@@ -161,8 +164,8 @@ fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(_) => bail!(
-            "another Haven is running on the data directory {}; stop it first",
-            settings.data_dir.display()
+            "another Haven is running on the database {}; stop it first",
+            database.display()
         ),
     }
 }
@@ -190,7 +193,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let store = open(&settings).await?;
     let _lock = if settings.sqlite_file().is_some() {
-        Some(lock_data_dir(&settings)?)
+        Some(lock_database(&settings)?)
     } else {
         None
     };
@@ -389,7 +392,7 @@ async fn restore(settings: &Settings, backup: &Path) -> anyhow::Result<ExitCode>
             settings.data_dir.display()
         )
     })?;
-    let _lock = lock_data_dir(settings)?;
+    let _lock = lock_database(settings)?;
 
     if !haven_store::is_haven_sqlite_file(backup).await? {
         bail!(

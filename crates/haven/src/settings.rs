@@ -23,8 +23,28 @@ impl DatabaseUrl {
         &self.0
     }
 
-    /// The URL with any password replaced by `***`.
+    /// The URL with any password (in the credentials or a `password=` query
+    /// parameter) replaced by `***`.
     pub fn redacted(&self) -> String {
+        let url = self.redacted_credentials();
+        match url.split_once('?') {
+            Some((base, query)) => {
+                let query: Vec<String> = query
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((name, _)) if name.eq_ignore_ascii_case("password") => {
+                            format!("{name}=***")
+                        }
+                        _ => pair.to_owned(),
+                    })
+                    .collect();
+                format!("{base}?{}", query.join("&"))
+            }
+            None => url,
+        }
+    }
+
+    fn redacted_credentials(&self) -> String {
         let url = &self.0;
         let Some(scheme_end) = url.find("://") else {
             return url.clone();
@@ -142,11 +162,43 @@ impl Settings {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, not {:?}", self.log_format);
         }
-        if self.session_idle_minutes < 1 || self.session_absolute_hours < 1 {
-            bail!("session_idle_minutes and session_absolute_hours must be at least 1");
-        }
-        if self.max_body_kib < 16 {
-            bail!("max_body_kib must be at least 16");
+        let ranges: [(&str, i64, i64, i64); 6] = [
+            (
+                "session_idle_minutes",
+                self.session_idle_minutes,
+                1,
+                24 * 60,
+            ),
+            (
+                "session_absolute_hours",
+                self.session_absolute_hours,
+                1,
+                24 * 30,
+            ),
+            ("max_body_kib", self.max_body_kib as i64, 16, 1024 * 1024),
+            (
+                "sign_in_failures_per_account",
+                i64::from(self.sign_in_failures_per_account),
+                1,
+                1000,
+            ),
+            (
+                "sign_in_failures_per_address",
+                i64::from(self.sign_in_failures_per_address),
+                1,
+                100_000,
+            ),
+            (
+                "sign_in_throttle_minutes",
+                self.sign_in_throttle_minutes as i64,
+                1,
+                24 * 60,
+            ),
+        ];
+        for (name, value, low, high) in ranges {
+            if !(low..=high).contains(&value) {
+                bail!("{name} must be from {low} to {high}, not {value}");
+            }
         }
         Ok(())
     }
@@ -220,6 +272,10 @@ mod tests {
         );
         check("postgres://haven@db/haven", "postgres://haven@db/haven");
         check(
+            "postgres://db/haven?user=haven&password=s3cret&sslmode=require",
+            "postgres://db/haven?user=haven&password=***&sslmode=require",
+        );
+        check(
             "sqlite://haven-data/haven.db",
             "sqlite://haven-data/haven.db",
         );
@@ -250,6 +306,25 @@ mod tests {
             settings.sqlite_file(),
             Some(PathBuf::from("/srv/haven/haven.db"))
         );
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("haven.toml");
+        for line in [
+            "session_idle_minutes = 0",
+            "session_idle_minutes = 9223372036854775807",
+            "max_body_kib = 9223372036854775807",
+            "sign_in_throttle_minutes = 9223372036854775807",
+        ] {
+            std::fs::write(&file, line).unwrap();
+            let error = Settings::load(Some(&file), &Overrides::default()).unwrap_err();
+            assert!(
+                error.to_string().contains("must be from"),
+                "{line}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -578,3 +578,38 @@ async fn concurrent_appends_keep_one_unbroken_chain() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verifying_while_events_are_appended_never_raises_a_false_alarm() {
+    const APPENDS: i64 = 60;
+    for t in testing::all().await {
+        let writer = {
+            let store = t.store.clone();
+            tokio::spawn(async move {
+                for i in 0..APPENDS {
+                    store
+                        .audit(&admin(), NewAuditEvent::new("person_read", "person", i))
+                        .await
+                        .unwrap();
+                }
+            })
+        };
+        let mut checks = 0;
+        while !writer.is_finished() || checks == 0 {
+            let report = t.store.verify_audit_chain().await.unwrap();
+            assert!(
+                matches!(report, ChainReport::Intact { .. }),
+                "{}: a check during appends said {report:?}",
+                t.label
+            );
+            checks += 1;
+        }
+        writer.await.unwrap();
+        assert_eq!(
+            verify(&t).await,
+            ChainReport::Intact { events: APPENDS },
+            "{}",
+            t.label
+        );
+    }
+}

@@ -54,10 +54,10 @@ pub async fn list_audit_events(
     let events = state
         .store()
         .list_audit_events(&AuditFilter {
-            actor_username: params.user,
-            action: params.action,
-            entity: params.entity,
-            entity_id: params.record,
+            actor_username: clean(params.user),
+            action: clean(params.action),
+            entity: clean(params.entity),
+            entity_id: clean(params.record),
             from: None,
             until: None,
             before_sequence: params.before,
@@ -81,4 +81,11 @@ pub async fn list_audit_events(
             })
             .collect(),
     ))
+}
+
+/// A filter as stored text is: NFC, no control characters; empty means no filter.
+fn clean(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| haven_domain::text::normalise(&v))
+        .filter(|v| !v.is_empty())
 }

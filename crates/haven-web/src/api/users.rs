@@ -133,8 +133,14 @@ pub async fn create_user(
         .ok_or_else(|| field("role", "not a role Haven knows".to_owned()))?;
     let scope = Scope::parse(request.scope.as_deref().unwrap_or("all"))
         .map_err(|e| field("scope", e.to_string()))?;
-    let hash =
-        haven_store::password::hash_password_off_runtime(password.expose().to_owned()).await?;
+    if !caller.may_grant(&scope) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.scope_beyond_yours",
+            "you can only give roles within the scope where you manage accounts",
+        ));
+    }
+    let hash = state.hash_password(password.expose().to_owned()).await?;
     let store = state.store();
     let actor = caller.actor();
     let user = store

@@ -73,7 +73,7 @@ pub async fn change_password(
         .map(|(_, hash)| hash)
         .ok_or(WebError::NotFound)?;
     let current = form.current.clone();
-    let current_ok = haven_store::password::verify_password_off_runtime(current, stored).await;
+    let current_ok = state.verify_password(current, stored).await;
     let mut page = page(&auth);
     let username = Username::parse(&user.username).map_err(|_| WebError::Internal)?;
     let new_password = if form.new_password != form.confirm {
@@ -96,8 +96,9 @@ pub async fn change_password(
             return Ok(no_store(response));
         }
     };
-    let hash =
-        haven_store::password::hash_password_off_runtime(new_password.expose().to_owned()).await?;
+    let hash = state
+        .hash_password(new_password.expose().to_owned())
+        .await?;
     // Changing the password ends every session of the account, this one included.
     store
         .set_password(&auth.actor(), user.id, user.version, &hash)

@@ -50,6 +50,8 @@ pub struct EventRow {
     pub action: String,
     pub action_label: String,
     pub entity: String,
+    /// The kind of record in the user's language.
+    pub entity_label: String,
     pub entity_id: String,
     pub address: String,
     pub detail: String,
@@ -90,12 +92,17 @@ fn parse_day(text: &str) -> Result<Option<Timestamp>, ()> {
         return Ok(None);
     }
     let date = Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| ())?;
+    // Both databases hold these years; PostgreSQL refuses some far outside them.
+    if !(1900..=9998).contains(&date.year()) {
+        return Err(());
+    }
     Ok(Some(Timestamp::from_datetime(date.midnight().assume_utc())))
 }
 
+/// A filter field as stored text is: NFC, without control characters.
 fn non_empty(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
+    let text = haven_domain::text::normalise(text);
+    (!text.is_empty()).then_some(text)
 }
 
 pub async fn audit_trail(
@@ -156,6 +163,11 @@ pub async fn audit_trail(
             action_label: tr.t(&format!("action-{}", e.action.replace('_', "-"))),
             username: e.actor_username,
             action: e.action,
+            entity_label: if e.entity.is_empty() {
+                String::new()
+            } else {
+                tr.t(&format!("entity-{}", e.entity.replace('_', "-")))
+            },
             entity: e.entity,
             entity_id: e.entity_id,
             address: e.address,

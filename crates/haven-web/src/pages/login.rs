@@ -14,6 +14,9 @@ use crate::error::{see_other, WebError};
 use crate::pages::{local_path, no_store, render, Layout};
 use crate::state::AppState;
 
+/// Stands in the audit trail for a username that names no account.
+pub const UNKNOWN_USERNAME: &str = "(unknown)";
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
@@ -80,7 +83,10 @@ pub async fn login(
 ) -> Result<Response, WebError> {
     let tr = visitor.tr.clone();
     let next = local_path(&form.next).to_owned();
-    let typed = form.username.trim().chars().take(64).collect::<String>();
+    let typed = haven_domain::text::normalise(&form.username)
+        .chars()
+        .take(64)
+        .collect::<String>();
     let refuse = |status: StatusCode, message: String| -> Result<Response, WebError> {
         let page = LoginPage {
             layout: Layout::new(&visitor, "login-title"),
@@ -97,7 +103,7 @@ pub async fn login(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, tr.t("login-missing"));
     }
     let throttle = &state.inner.throttle;
-    if let Some(wait) = throttle.blocked_for(&typed, &visitor.address) {
+    if let Err(wait) = throttle.begin_attempt(&typed, &visitor.address) {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
@@ -117,11 +123,11 @@ pub async fn login(
         .map(|(_, hash)| hash.clone())
         .unwrap_or_else(|| state.inner.decoy_hash.clone());
     let password = form.password.clone();
-    let matches = haven_store::password::verify_password_off_runtime(password, hash).await;
+    let matches = state.verify_password(password, hash).await;
 
     match found {
         Some((user, _)) if matches && user.is_active() => {
-            throttle.record_success(&user.username);
+            throttle.record_success(&typed, &visitor.address);
             let (token, _) = store
                 .create_session(user.id, state.config().sessions)
                 .await?;
@@ -139,15 +145,18 @@ pub async fn login(
             Ok(response)
         }
         found => {
-            throttle.record_failure(&typed, &visitor.address);
-            let (actor_id, reason) = match &found {
-                Some((user, _)) if !user.is_active() => (user.id, "disabled"),
-                Some((user, _)) => (user.id, "wrong_password"),
-                None => (Id::SYSTEM, "unknown_user"),
+            // What was typed is kept only when it names an account: a password typed
+            // into the username box must not stay in the audit trail for ever.
+            let (actor_id, username, reason) = match &found {
+                Some((user, _)) if !user.is_active() => {
+                    (user.id, user.username.clone(), "disabled")
+                }
+                Some((user, _)) => (user.id, user.username.clone(), "wrong_password"),
+                None => (Id::SYSTEM, UNKNOWN_USERNAME.to_owned(), "unknown_user"),
             };
             let actor = Actor {
                 id: actor_id,
-                username: typed.to_lowercase(),
+                username,
                 address: visitor.address.clone(),
             };
             let event = NewAuditEvent::new(

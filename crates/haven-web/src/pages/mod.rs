@@ -253,11 +253,15 @@ pub fn no_store(mut response: Response) -> Response {
 }
 
 /// Only paths on this site may be redirected to after sign-in or a language switch.
+/// Browsers drop tabs and new lines from URLs and read `\` as `/`, so `/\t/evil` or
+/// `/\evil` would leave the site: any control character, space or backslash refuses
+/// the path.
 pub fn local_path(candidate: &str) -> &str {
     let is_local = candidate.starts_with('/')
         && !candidate.starts_with("//")
-        && !candidate.starts_with("/\\")
-        && !candidate.contains(['\r', '\n']);
+        && !candidate
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
     if is_local {
         candidate
     } else {
@@ -279,5 +283,13 @@ mod tests {
         assert_eq!(local_path("https://evil.example"), "/");
         assert_eq!(local_path("/\\evil.example"), "/");
         assert_eq!(local_path(""), "/");
+        assert_eq!(local_path("/\t/evil.example"), "/");
+        assert_eq!(local_path("/\n/evil.example"), "/");
+        assert_eq!(local_path("/ /evil.example"), "/");
+        assert_eq!(local_path("/admin/audit?user=a\\b"), "/");
+        assert_eq!(
+            local_path("/admin/audit?user=sokha&action=sign_in"),
+            "/admin/audit?user=sokha&action=sign_in"
+        );
     }
 }

@@ -150,9 +150,18 @@ pub async fn create(
     if role.is_none() {
         errors.role = Some(tr.t("users-choose-role"));
     }
-    let scope = Scope::parse(&form.scope)
-        .map_err(|_| errors.scope = Some(tr.t("users-bad-scope")))
-        .ok();
+    let scope = match Scope::parse(&form.scope) {
+        Ok(scope) if auth.me.may_grant(&scope) => Some(scope),
+        Ok(_) => {
+            errors.scope = Some(tr.t("users-scope-beyond-yours"));
+            None
+        }
+        Err(_) => {
+            errors.scope = Some(tr.t("users-bad-scope"));
+            None
+        }
+    };
+
     let language = Language::parse(&form.language).unwrap_or_default();
 
     let (Some(username), Some(display_name), Some(password), Some(role), Some(scope), false) =
@@ -160,8 +169,7 @@ pub async fn create(
     else {
         return form_with_errors(&state, &auth, form, errors).await;
     };
-    let hash =
-        haven_store::password::hash_password_off_runtime(password.expose().to_owned()).await?;
+    let hash = state.hash_password(password.expose().to_owned()).await?;
     let store = state.store();
     let actor = auth.actor();
     let new = NewUser {
@@ -372,8 +380,7 @@ pub async fn reset_password(
             return respond(&page, false);
         }
     };
-    let hash =
-        haven_store::password::hash_password_off_runtime(password.expose().to_owned()).await?;
+    let hash = state.hash_password(password.expose().to_owned()).await?;
     state
         .store()
         .set_password(&auth.actor(), id, form.version, &hash)
@@ -402,13 +409,15 @@ pub async fn add_role(
     let tr = auth.tr().clone();
     let role = Role::parse(&form.role);
     let scope = Scope::parse(&form.scope);
-    let (Some(role), Ok(scope)) = (role, scope) else {
+    let problem = match (&role, &scope) {
+        (None, _) => Some("users-choose-role"),
+        (_, Err(_)) => Some("users-bad-scope"),
+        (_, Ok(scope)) if !auth.me.may_grant(scope) => Some("users-scope-beyond-yours"),
+        _ => None,
+    };
+    let (Some(role), Ok(scope), None) = (role, scope, problem) else {
         let mut page = user_page(&state, &auth, id).await?;
-        page.role_error = Some(if role.is_none() {
-            tr.t("users-choose-role")
-        } else {
-            tr.t("users-bad-scope")
-        });
+        page.role_error = problem.map(|key| tr.t(key));
         page.role_form = (form.role, form.scope);
         return respond(&page, false);
     };
@@ -431,6 +440,11 @@ pub async fn revoke_role(
     let store = state.store();
     if store.role_assignment(assignment).await?.user_id != id {
         return Err(WebError::NotFound);
+    }
+    if id == auth.me.user.id {
+        // An administrator cannot take away their own access by mistake: another
+        // administrator does it.
+        return Err(WebError::BadRequest("cannot-revoke-own-role"));
     }
     store
         .revoke_role(&auth.actor(), assignment, form.version)
@@ -477,6 +491,15 @@ pub async fn revoke_token(
     auth.require(Action::Write, Kind::UserAccount)?;
     let id = parse_id(&id)?;
     let token = parse_id(&token)?;
+    if !state
+        .store()
+        .api_tokens(id)
+        .await?
+        .iter()
+        .any(|t| t.id == token)
+    {
+        return Err(WebError::NotFound);
+    }
     state
         .store()
         .revoke_api_token(&auth.actor(), token, form.version)

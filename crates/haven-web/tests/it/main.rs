@@ -9,6 +9,7 @@ mod support;
 mod api;
 mod audit;
 mod forms;
+mod hardening;
 mod pages;
 mod routes;
 mod sessions;

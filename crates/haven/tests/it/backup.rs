@@ -189,7 +189,7 @@ fn restore_refused(target: &Db, file: &Path, needles: &[&str]) {
 fn database_files(db: &Db) -> Vec<String> {
     file_names(&db.data_dir)
         .into_iter()
-        .filter(|name| name != "haven.lock")
+        .filter(|name| name != "haven.db.lock")
         .filter(|name| !name.ends_with("-wal") && !name.ends_with("-shm"))
         .collect()
 }
