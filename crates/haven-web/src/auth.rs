@@ -148,12 +148,31 @@ impl FromRequestParts<AppState> for Authenticated {
 }
 
 /// The address of the client, from the connection.
-fn client_address(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
+    client_address_of(request.extensions(), request.headers(), trust_forwarded_for)
+}
+
+/// The client's address: the connection's peer or, behind a trusted reverse proxy,
+/// the last address in `X-Forwarded-For` (the one that proxy added; earlier ones are
+/// whatever the client claimed).
+fn client_address_of(
+    extensions: &axum::http::Extensions,
+    headers: &HeaderMap,
+    trust_forwarded_for: bool,
+) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for"))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+    match forwarded {
+        Some(address) => address.to_string(),
+        None => extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned()),
+    }
 }
 
 /// The language for a visitor who is not signed in: their cookie, then their
@@ -216,7 +235,7 @@ pub async fn visitor_layer(
 
 async fn visit(state: AppState, request: Request, next: Next) -> Result<Response, Response> {
     let jar = CookieJar::from_headers(request.headers());
-    let address = client_address(&request);
+    let address = client_address(&request, state.config().trust_forwarded_for);
     let store = state.store();
     let timeouts = state.config().sessions;
 
@@ -404,11 +423,11 @@ impl FromRequestParts<AppState> for ApiCaller {
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         let roles = roles_of(store, &user).await?;
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned());
+        let ip = client_address_of(
+            &parts.extensions,
+            &parts.headers,
+            state.config().trust_forwarded_for,
+        );
         // The audit trail says which token acted, not only whose it is.
         let address = format!("{ip} (API token {token_id})");
         Ok(ApiCaller {

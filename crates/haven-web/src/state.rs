@@ -22,6 +22,9 @@ pub struct WebConfig {
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     pub throttle: ThrottleLimits,
+    /// Read the client's address from `X-Forwarded-For`: set only when Haven is
+    /// reached through a reverse proxy that adds that header.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for WebConfig {
@@ -35,6 +38,7 @@ impl Default for WebConfig {
             default_language: Language::English,
             max_body_bytes: 1024 * 1024,
             throttle: ThrottleLimits::default(),
+            trust_forwarded_for: false,
         }
     }
 }

@@ -88,6 +88,9 @@ pub struct Settings {
     pub default_language: String,
     /// Set when Haven is reached over HTTPS (behind a TLS proxy): cookies get `Secure`.
     pub secure_cookies: bool,
+    /// Set when Haven is reached through a reverse proxy that adds X-Forwarded-For:
+    /// the audit trail and the sign-in throttle then see the real client.
+    pub trust_forwarded_for: bool,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     /// The largest request body accepted, in KiB.
@@ -109,6 +112,7 @@ impl Default for Settings {
             listen: "127.0.0.1:8080".to_owned(),
             default_language: "en".to_owned(),
             secure_cookies: false,
+            trust_forwarded_for: false,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             max_body_kib: 1024,
@@ -233,6 +237,7 @@ impl Settings {
                 absolute_seconds: self.session_absolute_hours * 3600,
             },
             secure_cookies: self.secure_cookies,
+            trust_forwarded_for: self.trust_forwarded_for,
             default_language: Language::parse(&self.default_language).unwrap_or_default(),
             max_body_bytes: self.max_body_kib * 1024,
             throttle: ThrottleLimits {

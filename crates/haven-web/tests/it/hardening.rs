@@ -325,3 +325,39 @@ async fn what_an_api_token_does_is_audited_with_the_token() {
         );
     }
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+    for (trust, expected) in [(true, "203.0.113.7"), (false, "unknown")] {
+        let config = WebConfig {
+            trust_forwarded_for: trust,
+            ..WebConfig::default()
+        };
+        for app in apps_with(config.clone()).await {
+            app.user("nurse", Role::RegisteredNurse).await;
+            let mut browser = app.browser();
+            browser.get("/login").await;
+            let csrf = browser.csrf.clone().unwrap_or_default();
+            let body = format!("csrf={csrf}&username=nurse&password=wrong+password&next=%2F");
+            // The client claims an address; the proxy appends the one it saw.
+            let request = Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-forwarded-for", "10.9.9.9, 203.0.113.7")
+                .body(Body::from(body))
+                .expect("a request");
+            let answer = browser.send(request).await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "[{}]", app.label);
+            let events = app
+                .store
+                .list_audit_events(&haven_store::AuditFilter {
+                    action: Some("sign_in_failed".to_owned()),
+                    ..Default::default()
+                })
+                .await
+                .expect("events");
+            assert_eq!(events[0].address, expected, "[{}] trust {trust}", app.label);
+        }
+    }
+}
