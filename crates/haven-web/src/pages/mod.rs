@@ -157,7 +157,9 @@ pub async fn render_errors(
             "forbidden" => "your role does not allow this",
             _ => "the request was refused",
         };
-        return problem_response(page.status, api_code(page.code), detail);
+        let mut problem = problem_response(page.status, api_code(page.code), detail);
+        keep_headers(&response, &mut problem);
+        return problem;
     }
     let language = response
         .extensions()
@@ -195,13 +197,18 @@ pub async fn render_errors(
     rendered
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // Keep the cookies the layer set (such as a cleared session).
-    for value in response.headers().get_all(header::SET_COOKIE) {
-        rendered
-            .headers_mut()
-            .append(header::SET_COOKIE, value.clone());
-    }
+    keep_headers(&response, &mut rendered);
     rendered
+}
+
+/// Carries over what the original answer must keep: the cookies the layer set (such
+/// as a cleared session) and, on a 405, the `Allow` list of methods.
+fn keep_headers(original: &Response, rendered: &mut Response) {
+    for name in [header::SET_COOKIE, header::ALLOW] {
+        for value in original.headers().get_all(&name) {
+            rendered.headers_mut().append(name.clone(), value.clone());
+        }
+    }
 }
 
 /// An error answered by the framework itself (a malformed form or path, a wrong

@@ -329,3 +329,52 @@ fn every_route_is_in_the_table() {
         "other routes and the table differ"
     );
 }
+
+/// The methods each route really answers, read from the `Allow` header of a 405, are
+/// the methods the table lists for it (HEAD comes with GET): a method added to an
+/// existing path must be added to the table too.
+#[tokio::test]
+async fn every_method_of_every_route_is_in_the_table() {
+    use std::collections::BTreeMap;
+
+    let app = crate::support::apps().await.remove(0);
+    let targets = targets(&app).await;
+    let mut listed: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for case in CASES
+        .iter()
+        .filter(|c| c.via != Via::Other && c.path != "/api/v1/openapi.json")
+    {
+        let methods = listed.entry(case.path).or_default();
+        methods.insert(case.method.to_owned());
+        if case.method == "GET" {
+            methods.insert("HEAD".to_owned());
+        }
+    }
+    for (path, expected) in listed {
+        let request = axum::http::Request::builder()
+            .method("PATCH")
+            .uri(targets.fill(path))
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        let answer = app.browser().send(request).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{path}: {}",
+            answer.body
+        );
+        let allowed: BTreeSet<String> = answer
+            .headers
+            .get(axum::http::header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .split(',')
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .collect();
+        assert_eq!(
+            allowed, expected,
+            "{path}: the methods it answers and the table differ"
+        );
+    }
+}
