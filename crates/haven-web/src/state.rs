@@ -25,6 +25,8 @@ pub struct WebConfig {
     /// Read the client's address from `X-Forwarded-For`: set only when Haven is
     /// reached through a reverse proxy that adds that header.
     pub trust_forwarded_for: bool,
+    /// The site's time, in which instants are shown (stored instants stay UTC).
+    pub time_offset: time::UtcOffset,
 }
 
 impl Default for WebConfig {
@@ -39,6 +41,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             throttle: ThrottleLimits::default(),
             trust_forwarded_for: false,
+            time_offset: time::UtcOffset::UTC,
         }
     }
 }

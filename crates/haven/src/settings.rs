@@ -91,6 +91,9 @@ pub struct Settings {
     /// Set when Haven is reached through a reverse proxy that adds X-Forwarded-For:
     /// the audit trail and the sign-in throttle then see the real client.
     pub trust_forwarded_for: bool,
+    /// The site's time as an offset from UTC, such as `+07:00` (Cambodia): instants
+    /// are shown in it, and stored in UTC.
+    pub time_offset: String,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     /// The largest request body accepted, in KiB.
@@ -113,6 +116,7 @@ impl Default for Settings {
             default_language: "en".to_owned(),
             secure_cookies: false,
             trust_forwarded_for: false,
+            time_offset: "+07:00".to_owned(),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             max_body_kib: 1024,
@@ -161,6 +165,12 @@ impl Settings {
             bail!(
                 "default_language must be en or km, not {:?}",
                 self.default_language
+            );
+        }
+        if parse_offset(&self.time_offset).is_none() {
+            bail!(
+                "time_offset is written like +07:00, not {:?}",
+                self.time_offset
             );
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
@@ -238,6 +248,7 @@ impl Settings {
             },
             secure_cookies: self.secure_cookies,
             trust_forwarded_for: self.trust_forwarded_for,
+            time_offset: parse_offset(&self.time_offset).unwrap_or(time::UtcOffset::UTC),
             default_language: Language::parse(&self.default_language).unwrap_or_default(),
             max_body_bytes: self.max_body_kib * 1024,
             throttle: ThrottleLimits {
@@ -254,6 +265,21 @@ impl Settings {
         shown.database_url = Some(DatabaseUrl(self.database_url().redacted()));
         toml::to_string_pretty(&shown).context("writing the settings as TOML")
     }
+}
+
+/// Parses an offset such as `+07:00`, `-03:30` or `Z`.
+fn parse_offset(text: &str) -> Option<time::UtcOffset> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("z") || text.eq_ignore_ascii_case("utc") {
+        return Some(time::UtcOffset::UTC);
+    }
+    time::UtcOffset::parse(
+        text,
+        time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+    )
+    .ok()
+    // The offsets in use on Earth run from -12:00 to +14:00.
+    .filter(|offset| (-12 * 3600..=14 * 3600).contains(&offset.whole_seconds()))
 }
 
 #[cfg(test)]
@@ -311,6 +337,21 @@ mod tests {
             settings.sqlite_file(),
             Some(PathBuf::from("/srv/haven/haven.db"))
         );
+    }
+
+    #[test]
+    fn time_offsets() {
+        assert_eq!(
+            parse_offset("+07:00"),
+            time::UtcOffset::from_hms(7, 0, 0).ok()
+        );
+        assert_eq!(
+            parse_offset("-03:30"),
+            time::UtcOffset::from_hms(-3, -30, 0).ok()
+        );
+        assert_eq!(parse_offset("Z"), Some(time::UtcOffset::UTC));
+        assert_eq!(parse_offset("7"), None);
+        assert_eq!(parse_offset("+25:00"), None);
     }
 
     #[test]

@@ -8,20 +8,60 @@ use haven_domain::{Action, Kind};
 use haven_store::{AuditFilter, Timestamp};
 use serde::Deserialize;
 use time::macros::format_description;
-use time::Date;
+use time::{Date, UtcOffset};
 
 use crate::auth::Authenticated;
 use crate::error::{encode_query_value, WebError};
 use crate::pages::{no_store, render, Layout};
 use crate::state::AppState;
 
-/// How instants are shown: to the minute, in UTC, saying so.
-pub fn format_instant(at: &Timestamp) -> String {
-    at.datetime()
-        .format(format_description!(
-            "[year]-[month]-[day] [hour]:[minute] UTC"
-        ))
-        .unwrap_or_default()
+/// How instants are shown: to the minute, in the site's time, saying which.
+pub fn format_instant(at: &Timestamp, offset: UtcOffset) -> String {
+    let local = at
+        .datetime()
+        .checked_to_offset(offset)
+        .unwrap_or_else(|| at.datetime());
+    let shown = local
+        .format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
+        .unwrap_or_default();
+    if local.offset().is_utc() {
+        format!("{shown} UTC")
+    } else {
+        let zone = local
+            .offset()
+            .format(format_description!(
+                "[offset_hour sign:mandatory]:[offset_minute]"
+            ))
+            .unwrap_or_default();
+        format!("{shown} (UTC{zone})")
+    }
+}
+
+/// An event's detail in the reader's language where Haven knows its codes: why a
+/// sign-in failed, which role in which place, which language. Other details (ids)
+/// are shown as stored.
+pub fn detail_label(tr: &crate::i18n::Tr, action: &str, detail: &str) -> String {
+    match action {
+        "sign_in_failed" => tr.t(&format!("sign-in-failed-{}", detail.replace('_', "-"))),
+        "role_assign" | "role_revoke" => {
+            let (role, scope) = detail.split_once(' ').unwrap_or((detail, ""));
+            match (
+                haven_domain::Role::parse(role),
+                haven_domain::Scope::parse(scope),
+            ) {
+                (Some(role), Ok(scope)) => format!(
+                    "{} · {}",
+                    tr.role(role.code()),
+                    crate::pages::home::scope_label(tr, &scope)
+                ),
+                _ => detail.to_owned(),
+            }
+        }
+        "user_language" => haven_domain::Language::parse(detail)
+            .map(|language| language.native_name().to_owned())
+            .unwrap_or_else(|| detail.to_owned()),
+        _ => detail.to_owned(),
+    }
 }
 
 /// The filter form as typed.
@@ -112,6 +152,7 @@ pub async fn audit_trail(
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::AuditTrail)?;
     let tr = auth.tr().clone();
+    let offset = state.config().time_offset;
     let from = parse_day(&query.from);
     // "Until" includes the whole day typed.
     let until = parse_day(&query.until).map(|day| day.map(|d| d.plus_seconds(24 * 3600)));
@@ -159,8 +200,9 @@ pub async fn audit_trail(
         .into_iter()
         .map(|e| EventRow {
             sequence: e.sequence,
-            at: format_instant(&e.occurred_at),
+            at: format_instant(&e.occurred_at, offset),
             action_label: tr.t(&format!("action-{}", e.action.replace('_', "-"))),
+            detail: detail_label(&tr, &e.action, &e.detail),
             username: e.actor_username,
             action: e.action,
             entity_label: if e.entity.is_empty() {
@@ -171,7 +213,6 @@ pub async fn audit_trail(
             entity: e.entity,
             entity_id: e.entity_id,
             address: e.address,
-            detail: e.detail,
         })
         .collect();
     let page = AuditPage {

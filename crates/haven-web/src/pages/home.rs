@@ -79,12 +79,12 @@ pub async fn home(
             events
                 .into_iter()
                 .map(|event| Attention {
-                    at: crate::pages::audit::format_instant(&event.occurred_at),
+                    at: crate::pages::audit::format_instant(
+                        &event.occurred_at,
+                        state.config().time_offset,
+                    ),
                     username: event.actor_username,
-                    detail: tr.t(&format!(
-                        "sign-in-failed-{}",
-                        event.detail.replace('_', "-")
-                    )),
+                    detail: crate::pages::audit::detail_label(&tr, &event.action, &event.detail),
                 })
                 .collect(),
         )

@@ -248,6 +248,7 @@ fn parse_id(raw: &str) -> Result<Id, WebError> {
 
 async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<UserPage, WebError> {
     let tr = auth.tr();
+    let offset = state.config().time_offset;
     let store = state.store();
     let user = store.user(id).await?;
     let assignments = store
@@ -261,8 +262,8 @@ async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<Use
                 .map(|r| tr.role(r.code()))
                 .unwrap_or_else(|| a.role.clone()),
             scope: a.scope().map(|s| scope_label(tr, &s)).unwrap_or_default(),
-            since: format_instant(&a.created_at),
-            revoked: a.revoked_at.as_ref().map(format_instant),
+            since: format_instant(&a.created_at, offset),
+            revoked: a.revoked_at.as_ref().map(|at| format_instant(at, offset)),
             version: a.version,
         })
         .collect();
@@ -273,14 +274,14 @@ async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<Use
         .map(|t| TokenRow {
             id: t.id.to_string(),
             label: t.label,
-            created: format_instant(&t.created_at),
-            revoked: t.revoked_at.as_ref().map(format_instant),
+            created: format_instant(&t.created_at, offset),
+            revoked: t.revoked_at.as_ref().map(|at| format_instant(at, offset)),
             version: t.version,
         })
         .collect();
     Ok(UserPage {
         layout: Layout::new(&auth.visitor, "user-title"),
-        created: format_instant(&user.created_at),
+        created: format_instant(&user.created_at, offset),
         is_me: user.id == auth.me.user.id,
         user,
         assignments,

@@ -361,3 +361,50 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_audit_trail_shows_site_time_and_details_in_the_readers_language() {
+    let config = WebConfig {
+        time_offset: time::UtcOffset::from_hms(7, 0, 0).expect("an offset"),
+        ..WebConfig::default()
+    };
+    for app in apps_with(config.clone()).await {
+        let admin = app.user("admin", Role::SystemAdministrator).await;
+        app.browser().sign_in("admin", "wrong password").await;
+        let mut browser = app.signed_in("admin").await;
+        browser.get("/").await;
+        let switched = browser
+            .post_form("/language", &[("lang", "km"), ("back", "/")])
+            .await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER, "[{}]", app.label);
+        let page = browser.get("/admin/audit?action=sign_in_failed").await;
+        assert_eq!(page.status, StatusCode::OK, "[{}]", app.label);
+        assert!(
+            page.body.contains("(UTC+07:00)"),
+            "[{}] {}",
+            app.label,
+            page.body
+        );
+        let wrong = message(Language::Khmer, "sign-in-failed-wrong-password");
+        assert!(
+            page.text().contains(&wrong),
+            "[{}] the detail in Khmer",
+            app.label
+        );
+        assert!(
+            !page.body.contains("<td>wrong_password</td>"),
+            "[{}]",
+            app.label
+        );
+
+        // A role's detail reads as the role and the place, in Khmer.
+        let page = browser
+            .get(&format!(
+                "/admin/audit?action=role_assign&record={}",
+                admin.id
+            ))
+            .await;
+        let role = message(Language::Khmer, "role-system-administrator");
+        assert!(page.text().contains(&role), "[{}] {}", app.label, page.body);
+    }
+}
