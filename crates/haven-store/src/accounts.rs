@@ -152,61 +152,14 @@ impl Store {
 
     /// Disables an account and ends its sessions at once. `version` is the one read.
     pub async fn disable_user(&self, actor: &Actor, id: Id, version: i64) -> Result<User> {
-        let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
-            let changed = sqlx::query(
-                "UPDATE user_account SET disabled_at = $1, disabled_by = $2, updated_at = $1,
-                     updated_by = $2, version = version + 1
-                 WHERE id = $3 AND version = $4 AND disabled_at IS NULL",
-            )
-            .bind(now)
-            .bind(actor.id)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                // Let go of the write lock before asking why: that needs another connection.
-                tx.rollback().await?;
-                return Err(self.why_not_updated(id, "user").await);
-            }
-            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
-            tx.append_audit(actor, &NewAuditEvent::new("user_disable", "user", id), now).await?;
-            tx.commit().await?;
-        });
-        self.user(id).await
+        self.update_user(actor, id, version, UserChange::Disable)
+            .await
     }
 
     /// Enables a disabled account again.
     pub async fn enable_user(&self, actor: &Actor, id: Id, version: i64) -> Result<User> {
-        let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
-            let changed = sqlx::query(
-                "UPDATE user_account SET disabled_at = NULL, disabled_by = NULL, updated_at = $1,
-                     updated_by = $2, version = version + 1
-                 WHERE id = $3 AND version = $4 AND disabled_at IS NOT NULL",
-            )
-            .bind(now)
-            .bind(actor.id)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                // Let go of the write lock before asking why: that needs another connection.
-                tx.rollback().await?;
-                return Err(self.why_not_updated(id, "user").await);
-            }
-            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
-            tx.append_audit(actor, &NewAuditEvent::new("user_enable", "user", id), now).await?;
-            tx.commit().await?;
-        });
-        self.user(id).await
+        self.update_user(actor, id, version, UserChange::Enable)
+            .await
     }
 
     /// Sets a new password hash and ends the account's other sessions.
@@ -217,33 +170,8 @@ impl Store {
         version: i64,
         password_hash: &str,
     ) -> Result<User> {
-        let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
-            let changed = sqlx::query(
-                "UPDATE user_account SET password_hash = $1, updated_at = $2, updated_by = $3,
-                     version = version + 1
-                 WHERE id = $4 AND version = $5",
-            )
-            .bind(password_hash)
-            .bind(now)
-            .bind(actor.id)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                // Let go of the write lock before asking why: that needs another connection.
-                tx.rollback().await?;
-                return Err(self.why_not_updated(id, "user").await);
-            }
-            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
-            tx.append_audit(actor, &NewAuditEvent::new("user_password_reset", "user", id), now).await?;
-            tx.commit().await?;
-        });
-        self.user(id).await
+        self.update_user(actor, id, version, UserChange::Password(password_hash))
+            .await
     }
 
     /// Sets the language a user reads Haven in.
@@ -254,30 +182,46 @@ impl Store {
         version: i64,
         language: Language,
     ) -> Result<User> {
+        self.update_user(actor, id, version, UserChange::Language(language))
+            .await
+    }
+
+    /// Applies one change to an account, naming the version read: a stale version
+    /// changes nothing and is a conflict. In the same transaction it ends the
+    /// account's sessions where the change calls for it, and appends to the change
+    /// log and the audit chain.
+    async fn update_user(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        change: UserChange<'_>,
+    ) -> Result<User> {
         let now = Timestamp::now();
+        let sql = format!(
+            "UPDATE user_account SET {}, updated_at = $1, updated_by = $2, version = version + 1
+             WHERE id = $3 AND version = $4{}",
+            change.assignments(),
+            change.guard()
+        );
+        let value = change.value();
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
-            let changed = sqlx::query(
-                "UPDATE user_account SET language = $1, updated_at = $2, updated_by = $3,
-                     version = version + 1
-                 WHERE id = $4 AND version = $5",
-            )
-            .bind(language.code())
-            .bind(now)
-            .bind(actor.id)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            let mut query = sqlx::query(&sql).bind(now).bind(actor.id).bind(id).bind(version);
+            if let Some(value) = value {
+                query = query.bind(value);
+            }
+            let changed = query.execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
                 // Let go of the write lock before asking why: that needs another connection.
                 tx.rollback().await?;
                 return Err(self.why_not_updated(id, "user").await);
             }
+            if change.ends_sessions() {
+                sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
             tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
-            let event = NewAuditEvent::new("user_language", "user", id).with_detail(language.code());
-            tx.append_audit(actor, &event, now).await?;
+            tx.append_audit(actor, &change.audit_event(id), now).await?;
             tx.commit().await?;
         });
         self.user(id).await
@@ -372,6 +316,59 @@ impl Store {
             Ok(_) => StoreError::Conflict { entity },
             Err(StoreError::NotFound { .. }) => StoreError::NotFound { entity },
             Err(other) => other,
+        }
+    }
+}
+
+/// A change to an account, as [`Store::update_user`] applies it.
+enum UserChange<'a> {
+    Disable,
+    Enable,
+    Password(&'a str),
+    Language(Language),
+}
+
+impl UserChange<'_> {
+    /// The columns it sets; `$1` is the time and `$2` the actor, `$5` its value.
+    fn assignments(&self) -> &'static str {
+        match self {
+            UserChange::Disable => "disabled_at = $1, disabled_by = $2",
+            UserChange::Enable => "disabled_at = NULL, disabled_by = NULL",
+            UserChange::Password(_) => "password_hash = $5",
+            UserChange::Language(_) => "language = $5",
+        }
+    }
+
+    /// The state the account must be in for the change to apply.
+    fn guard(&self) -> &'static str {
+        match self {
+            UserChange::Disable => " AND disabled_at IS NULL",
+            UserChange::Enable => " AND disabled_at IS NOT NULL",
+            UserChange::Password(_) | UserChange::Language(_) => "",
+        }
+    }
+
+    fn value(&self) -> Option<String> {
+        match self {
+            UserChange::Disable | UserChange::Enable => None,
+            UserChange::Password(hash) => Some((*hash).to_owned()),
+            UserChange::Language(language) => Some(language.code().to_owned()),
+        }
+    }
+
+    /// Disabling and a new password sign the account out everywhere.
+    fn ends_sessions(&self) -> bool {
+        matches!(self, UserChange::Disable | UserChange::Password(_))
+    }
+
+    fn audit_event(&self, id: Id) -> NewAuditEvent {
+        match self {
+            UserChange::Disable => NewAuditEvent::new("user_disable", "user", id),
+            UserChange::Enable => NewAuditEvent::new("user_enable", "user", id),
+            UserChange::Password(_) => NewAuditEvent::new("user_password_reset", "user", id),
+            UserChange::Language(language) => {
+                NewAuditEvent::new("user_language", "user", id).with_detail(language.code())
+            }
         }
     }
 }
