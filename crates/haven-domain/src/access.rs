@@ -64,6 +64,10 @@ pub enum Kind {
     Campaign,
     /// Places: countries, programmes, facilities, wards.
     Place,
+    /// Staff members: professions, registrations, where they work, trainings.
+    Staff,
+    /// Merging two records of the same person, and undoing a merge.
+    PersonMerge,
     /// User accounts, their roles and API tokens.
     UserAccount,
     /// The audit trail.
@@ -172,6 +176,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::Person),
             write(Kind::Person),
             read(Kind::Place),
+            write(Kind::PersonMerge),
             REPORT_CONCERN,
         ],
     ),
@@ -223,6 +228,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::PsychosocialNote),
             read(Kind::Place),
             read(Kind::Report),
+            write(Kind::PersonMerge),
             REPORT_CONCERN,
         ],
     ),
@@ -236,6 +242,8 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::Place),
             write(Kind::Place),
             read(Kind::Report),
+            read(Kind::Staff),
+            write(Kind::Staff),
             REPORT_CONCERN,
         ],
     ),
@@ -261,11 +269,21 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
     ),
     (
         Role::MeOfficer,
-        &[read(Kind::Place), read(Kind::Report), REPORT_CONCERN],
+        &[
+            read(Kind::Place),
+            read(Kind::Staff),
+            read(Kind::Report),
+            REPORT_CONCERN,
+        ],
     ),
     (
         Role::NationalDirector,
-        &[read(Kind::Place), read(Kind::Report), REPORT_CONCERN],
+        &[
+            read(Kind::Place),
+            read(Kind::Staff),
+            read(Kind::Report),
+            REPORT_CONCERN,
+        ],
     ),
     (
         Role::SystemAdministrator,
@@ -275,6 +293,8 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::AuditTrail),
             read(Kind::Place),
             write(Kind::Place),
+            read(Kind::Staff),
+            write(Kind::Staff),
             REPORT_CONCERN,
         ],
     ),

@@ -3,10 +3,17 @@
 //! This crate does no IO: it reads no clock, file, database or network. Time, ids and
 //! randomness come in as arguments, so every rule here can be tested as plain data.
 
+#[macro_use]
+mod codes;
+
 pub mod access;
 pub mod account;
 pub mod audit;
 pub mod language;
+pub mod person;
+pub mod places;
+pub mod search;
+pub mod staff;
 pub mod text;
 
 pub use access::{Action, Kind, Permission, Role, Scope};

@@ -1,5 +1,5 @@
 //! The interface in the user's language: Fluent bundles for English and Khmer, built
-//! once at start-up from the `.ftl` files in data/i18n.
+//! once at start-up from the `.ftl` files in data/i18n/en and data/i18n/km.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,22 +8,45 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use haven_domain::Language;
 
-/// The translation sources, embedded in the binary.
+/// The translation sources, embedded in the binary: one file per part of Haven and
+/// language under data/i18n/LANG/, joined in one Fluent resource per language.
+macro_rules! ftl_files {
+    ($language:literal) => {
+        concat!(
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/core.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/places.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/staff.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/people.ftl"
+            )),
+        )
+    };
+}
+
 pub const SOURCES: [(Language, &str); 2] = [
-    (
-        Language::English,
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../data/i18n/en.ftl"
-        )),
-    ),
-    (
-        Language::Khmer,
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../data/i18n/km.ftl"
-        )),
-    ),
+    (Language::English, ftl_files!("en")),
+    (Language::Khmer, ftl_files!("km")),
 ];
 
 /// Every language's messages.

@@ -40,7 +40,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// here and not to the test fails it.
 fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     use pages::{account, audit, home, language, login, users};
-    vec![
+    let mut routes = vec![
         ("/", get(home::home)),
         ("/login", get(login::login_page).post(login::login)),
         ("/logout", post(login::logout)),
@@ -63,7 +63,11 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(users::revoke_token),
         ),
         ("/admin/audit", get(audit::audit_trail)),
-    ]
+    ];
+    routes.extend(pages::places::routes());
+    routes.extend(pages::staff::routes());
+    routes.extend(pages::people::routes());
+    routes
 }
 
 /// The paths of every page route.

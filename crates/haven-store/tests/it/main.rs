@@ -9,7 +9,11 @@ mod accounts;
 mod audit;
 mod backup;
 mod demo;
+mod people;
+mod places;
+mod search;
 mod sessions;
+mod staff;
 mod tokens;
 
 use haven_domain::{DisplayName, Language, Username};

@@ -2,6 +2,9 @@
 //! and an OpenAPI document generated from these handlers' annotations.
 
 mod audit;
+mod people;
+mod places;
+mod staff;
 mod users;
 
 use axum::extract::{FromRequest, Request};
@@ -49,14 +52,17 @@ impl Modify for BearerToken {
 
 /// The API routes, and the OpenAPI document that describes them.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::me))
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::get_user))
         .routes(routes!(users::disable_user))
         .routes(routes!(users::enable_user))
-        .routes(routes!(audit::list_audit_events))
-        .split_for_parts()
+        .routes(routes!(audit::list_audit_events));
+    let router = places::routes(router);
+    let router = staff::routes(router);
+    let router = people::routes(router);
+    router.split_for_parts()
 }
 
 /// A JSON body whose every rejection (malformed JSON, wrong fields, too large, wrong

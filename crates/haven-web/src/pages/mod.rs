@@ -6,6 +6,9 @@ pub mod audit;
 pub mod home;
 pub mod language;
 pub mod login;
+pub mod people;
+pub mod places;
+pub mod staff;
 pub mod users;
 
 use askama::Template;
@@ -48,6 +51,9 @@ type NavEntry = (&'static str, &'static str, Option<(Action, Kind)>);
 /// The pages of the navigation bar.
 const NAVIGATION: &[NavEntry] = &[
     ("/", "nav-home", None),
+    ("/people", "nav-people", Some((Action::Read, Kind::Person))),
+    ("/places", "nav-places", Some((Action::Read, Kind::Place))),
+    ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
     (
         "/admin/users",
         "nav-users",

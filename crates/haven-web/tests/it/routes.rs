@@ -12,7 +12,7 @@ use haven_store::{Actor, User};
 use crate::support::{apps, Answer, App};
 
 #[derive(Clone, Copy, Debug)]
-enum Need {
+pub(crate) enum Need {
     /// Anyone, signed in or not.
     Public,
     /// Any signed-in user (any valid token for the API).
@@ -22,13 +22,13 @@ enum Need {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Via {
+pub(crate) enum Via {
     Page,
     Api,
     Other,
 }
 
-struct Case {
+pub(crate) struct Case {
     via: Via,
     method: &'static str,
     path: &'static str,
@@ -39,7 +39,12 @@ struct Case {
     body: &'static str,
 }
 
-const fn page(method: &'static str, path: &'static str, need: Need, body: &'static str) -> Case {
+pub(crate) const fn page(
+    method: &'static str,
+    path: &'static str,
+    need: Need,
+    body: &'static str,
+) -> Case {
     Case {
         via: Via::Page,
         method,
@@ -49,7 +54,12 @@ const fn page(method: &'static str, path: &'static str, need: Need, body: &'stat
     }
 }
 
-const fn api(method: &'static str, path: &'static str, need: Need, body: &'static str) -> Case {
+pub(crate) const fn api(
+    method: &'static str,
+    path: &'static str,
+    need: Need,
+    body: &'static str,
+) -> Case {
     Case {
         via: Via::Api,
         method,
@@ -166,19 +176,35 @@ const CASES: &[Case] = &[
     other("/static/{*name}"),
 ];
 
+/// Every case: this file's, and those of each part of Haven in its own file.
+fn all_cases() -> impl Iterator<Item = &'static Case> {
+    CASES
+        .iter()
+        .chain(crate::routes_places::CASES)
+        .chain(crate::routes_staff::CASES)
+        .chain(crate::routes_people::CASES)
+}
+
 /// The ids a path's placeholders stand for.
 struct Targets {
     user: User,
     assignment: String,
     token: String,
+    /// Placeholders of each part's routes, such as `{person}`, and their values.
+    more: Vec<(&'static str, String)>,
 }
 
 impl Targets {
     fn fill(&self, path: &str) -> String {
-        path.replace("{id}", &self.user.id.to_string())
+        let mut path = path
+            .replace("{id}", &self.user.id.to_string())
             .replace("{assignment}", &self.assignment)
             .replace("{token}", &self.token)
-            .replace("{*name}", "haven.css")
+            .replace("{*name}", "haven.css");
+        for (placeholder, value) in &self.more {
+            path = path.replace(placeholder, value);
+        }
+        path
     }
 }
 
@@ -194,10 +220,14 @@ async fn targets(app: &App) -> Targets {
         .create_api_token(&Actor::system(), user.id, "target")
         .await
         .expect("a token to revoke");
+    let mut more = crate::routes_places::targets(app).await;
+    more.extend(crate::routes_staff::targets(app).await);
+    more.extend(crate::routes_people::targets(app).await);
     Targets {
         user,
         assignment: assignment.id.to_string(),
         token: token.id.to_string(),
+        more,
     }
 }
 
@@ -295,7 +325,7 @@ async fn every_role_gets_what_the_permission_table_says_on_every_route() {
                     .await,
             ));
         }
-        for case in CASES {
+        for case in all_cases() {
             let answer = call(&app, None, case, &targets).await;
             check(&app, case, None, &answer);
             for (role, user) in &users {
@@ -309,8 +339,7 @@ async fn every_role_gets_what_the_permission_table_says_on_every_route() {
 #[test]
 fn every_route_is_in_the_table() {
     let listed = |via: Via| -> BTreeSet<&str> {
-        CASES
-            .iter()
+        all_cases()
             .filter(|c| c.via == via)
             .map(|c| c.path)
             .collect()
@@ -340,10 +369,7 @@ async fn every_method_of_every_route_is_in_the_table() {
     let app = crate::support::apps().await.remove(0);
     let targets = targets(&app).await;
     let mut listed: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for case in CASES
-        .iter()
-        .filter(|c| c.via != Via::Other && c.path != "/api/v1/openapi.json")
-    {
+    for case in all_cases().filter(|c| c.via != Via::Other && c.path != "/api/v1/openapi.json") {
         let methods = listed.entry(case.path).or_default();
         methods.insert(case.method.to_owned());
         if case.method == "GET" {

@@ -10,6 +10,8 @@ mod audit;
 mod backup;
 mod cli;
 mod config;
+mod import;
+mod registry;
 mod serve;
 
 use std::ffi::OsStr;

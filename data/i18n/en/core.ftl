@@ -4,6 +4,9 @@
 skip-to-content = Skip to the content
 nav-label = Main menu
 nav-home = Home
+nav-people = People
+nav-places = Programme locations
+nav-staff = Staff
 nav-users = Users
 nav-audit = Audit trail
 nav-account = My account

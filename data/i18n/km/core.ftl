@@ -4,6 +4,9 @@
 skip-to-content = រំលងទៅកាន់ខ្លឹមសារ
 nav-label = ម៉ឺនុយចម្បង
 nav-home = ទំព័រដើម
+nav-people = បុគ្គល
+nav-places = ទីតាំងកម្មវិធី
+nav-staff = បុគ្គលិក
 nav-users = អ្នកប្រើប្រាស់
 nav-audit = កំណត់ត្រាសវនកម្ម
 nav-account = គណនីរបស់ខ្ញុំ

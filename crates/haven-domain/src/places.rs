@@ -1,0 +1,1 @@
+//! Places: countries, Cambodia's provinces, programmes, and the kinds of facility.

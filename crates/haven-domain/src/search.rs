@@ -1,0 +1,1 @@
+//! Search keys for names in Khmer script and romanised Khmer, identifiers and phones.

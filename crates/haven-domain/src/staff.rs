@@ -1,0 +1,1 @@
+//! Staff: professions, professional registrations and trainings.

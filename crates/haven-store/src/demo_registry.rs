@@ -1,0 +1,1 @@
+//! Demo data for the registry: a country office, programmes, staff and people.

@@ -1,0 +1,2 @@
+//! Places: countries, programmes, facilities, wards and beds, and how far a
+//! scope reaches among them.

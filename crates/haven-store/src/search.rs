@@ -1,0 +1,1 @@
+//! The people search: tokens kept beside each person, and queries over them.

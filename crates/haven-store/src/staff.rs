@@ -1,0 +1,1 @@
+//! Staff members, where they work, their registrations and trainings.

@@ -1,0 +1,1 @@
+# people: en messages.

@@ -1,0 +1,1 @@
+# staff: en messages.

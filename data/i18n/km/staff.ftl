@@ -1,0 +1,1 @@
+# staff: km messages.
