@@ -35,7 +35,11 @@ pub use backup::is_haven_sqlite_file;
 pub use db::{DatabaseKind, Store};
 pub use error::StoreError;
 pub use ledger::{Actor, NewAuditEvent};
+pub use people::{
+    Address, NewPerson, Person, PersonDetails, PersonIdentifier, PersonMerge, RelationshipView,
+};
 pub use reach::Reach;
+pub use search::{DuplicateProbe, PeopleQuery};
 pub use sessions::{Session, SessionTimeouts};
 pub use tokens::ApiToken;
 pub use types::{Id, Timestamp};
