@@ -67,6 +67,7 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     routes.extend(pages::places::routes());
     routes.extend(pages::staff::routes());
     routes.extend(pages::people::routes());
+    routes.extend(pages::people_io::routes());
     routes
 }
 

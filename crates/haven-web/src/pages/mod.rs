@@ -7,6 +7,7 @@ pub mod home;
 pub mod language;
 pub mod login;
 pub mod people;
+pub mod people_io;
 pub mod places;
 pub mod staff;
 pub mod users;

@@ -183,6 +183,7 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
         .chain(crate::routes_places::CASES)
         .chain(crate::routes_staff::CASES)
         .chain(crate::routes_people::CASES)
+        .chain(crate::routes_people_io::CASES)
 }
 
 /// The ids a path's placeholders stand for.
@@ -223,6 +224,7 @@ async fn targets(app: &App) -> Targets {
     let mut more = crate::routes_places::targets(app).await;
     more.extend(crate::routes_staff::targets(app).await);
     more.extend(crate::routes_people::targets(app).await);
+    more.extend(crate::routes_people_io::targets(app).await);
     Targets {
         user,
         assignment: assignment.id.to_string(),

@@ -1,0 +1,1 @@
+//! Web tests: importing and exporting people, and people over the API.

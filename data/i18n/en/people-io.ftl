@@ -1,0 +1,1 @@
+# people import and export: en messages.
