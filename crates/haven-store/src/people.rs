@@ -1010,6 +1010,19 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The open facilities, by name, for the choices of a form.
+    pub async fn facility_choices(&self) -> Result<Vec<(Id, String)>> {
+        on_pool!(&self.pool, pool => {
+            Ok(sqlx::query_as(
+                "SELECT id, name FROM facility WHERE closed_at IS NULL ORDER BY name",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+}
+
 /// `$first, $first+1, ...` for an `IN` list of `count` values.
 fn placeholders(count: usize, first: usize) -> String {
     (first..first + count)

@@ -1,10 +1,1576 @@
-//! People pages.
+//! People pages: find a person (one box, both scripts, spelling variants), register
+//! one (possible duplicates shown before saving), the person page with identifiers,
+//! categories and relationships both ways, corrections with the version read,
+//! death, merging two records and undoing it, and the printable identity card.
 
-use axum::routing::MethodRouter;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post, MethodRouter};
+use axum::Form;
+use haven_domain::person::{
+    age_in_years, check_death_date, display_name, AgeBand, BirthDate, BirthDateInput,
+    BirthDatePrecision, Category, Identifier, IdentifierKind, NameField, NameInput,
+    PersonError, PersonNames, Phone, RelationshipKind, Sex,
+};
+use haven_domain::{Action, Kind};
+use haven_store::{
+    Address, DuplicateProbe, Id, NewPerson, PeopleQuery, Person, PersonDetails, Reach,
+    StoreError,
+};
+use serde::Deserialize;
+use time::Date;
 
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::i18n::Tr;
+use crate::pages::audit::format_instant;
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/people", get(search)),
+        ("/people/new", get(new_person).post(register)),
+        ("/people/{person}", get(show)),
+        ("/people/{person}/edit", get(edit).post(update)),
+        ("/people/{person}/identifiers", post(add_identifier)),
+        (
+            "/people/{person}/identifiers/{identifier}/retire",
+            post(retire_identifier),
+        ),
+        ("/people/{person}/categories", post(set_categories)),
+        ("/people/{person}/relationships", post(add_relationship)),
+        (
+            "/people/{person}/relationships/{relationship}/end",
+            post(end_relationship),
+        ),
+        ("/people/{person}/death", post(record_death)),
+        ("/people/{person}/merge", get(merge_form).post(merge)),
+        ("/people/{person}/merges/{merge}/undo", post(undo_merge)),
+        ("/people/{person}/card", get(card)),
+    ]
+}
+
+/// Today's date where the site is.
+pub fn today(state: &AppState) -> Date {
+    time::OffsetDateTime::now_utc()
+        .to_offset(state.config().time_offset)
+        .date()
+}
+
+/// How far the reader's roles that may read people reach.
+pub async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
+    let scopes: Vec<haven_domain::Scope> = auth
+        .me
+        .roles
+        .iter()
+        .filter(|(role, _)| role.permits(Action::Read, Kind::Person))
+        .map(|(_, scope)| scope.clone())
+        .collect();
+    Ok(state.store().reach_of(&scopes).await?)
+}
+
+/// A person the reader may see, or 404: a person out of reach does not exist for
+/// them.
+async fn reachable_person(
+    state: &AppState,
+    auth: &Authenticated,
+    raw_id: &str,
+) -> Result<Person, WebError> {
+    let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
+    let person = match state.store().person(id).await {
+        Ok(person) => person,
+        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
+        Err(other) => return Err(other.into()),
+    };
+    let reach = person_reach(state, auth).await?;
+    if !reach.holds(person.registered_facility_id) || person.entered_in_error_at.is_some() {
+        return Err(WebError::NotFound);
+    }
+    Ok(person)
+}
+
+// ---------------------------------------------------------------------------
+// Search
+
+/// The search box and its filters, as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub facility: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub age_band: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+/// A person in a list.
+pub struct PersonRow {
+    pub id: String,
+    pub name: String,
+    pub sex: String,
+    pub born: String,
+    pub age: String,
+    pub haven_number: String,
+    pub died: bool,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct SearchPage {
+    layout: Layout,
+    form: SearchForm,
+    searched: bool,
+    rows: Vec<PersonRow>,
+    facilities: Vec<(String, String)>,
+    categories: Vec<(&'static str, String)>,
+    sexes: Vec<(&'static str, String)>,
+    age_bands: Vec<(&'static str, String)>,
+    can_write: bool,
+    page: i64,
+    has_more: bool,
+    export_query: String,
+}
+
+const PAGE_SIZE: i64 = 25;
+
+pub fn category_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    Category::ALL
+        .iter()
+        .map(|c| (c.code(), tr.t(&c.label_key())))
+        .collect()
+}
+
+fn sex_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    Sex::ALL
+        .iter()
+        .map(|s| (s.code(), tr.t(&s.label_key())))
+        .collect()
+}
+
+fn age_band_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    AgeBand::ALL
+        .iter()
+        .map(|b| (b.code(), tr.t(&b.label_key())))
+        .collect()
+}
+
+/// Turns the search form into a store query (unknown filter values are ignored).
+pub fn people_query(form: &SearchForm, reach: Reach, today: Date, limit: i64) -> PeopleQuery {
+    PeopleQuery {
+        text: form.q.chars().take(200).collect(),
+        facility: form.facility.parse().ok(),
+        category: Category::parse(&form.category),
+        sex: Sex::parse(&form.sex),
+        age_band: AgeBand::parse(&form.age_band),
+        today,
+        reach,
+        limit,
+        offset: (form.page.unwrap_or(1).clamp(1, 10_000) - 1) * limit,
+    }
+}
+
+/// The rows of a list of people.
+pub async fn person_rows(
+    state: &AppState,
+    tr: &Tr,
+    ids: &[Id],
+    today: Date,
+) -> Result<Vec<PersonRow>, WebError> {
+    let store = state.store();
+    let people = store.people(ids).await?;
+    let numbers = store.haven_numbers(ids).await?;
+    Ok(people
+        .into_iter()
+        .map(|person| {
+            let haven_number = numbers
+                .iter()
+                .find(|(id, _)| *id == person.id)
+                .map(|(_, number)| number.clone())
+                .unwrap_or_default();
+            PersonRow {
+                id: person.id.to_string(),
+                name: person.display_name(),
+                sex: tr.t(&person.sex().label_key()),
+                born: birth_date_text(tr, &person.birth_date()),
+                age: age_text(tr, &person, today),
+                haven_number,
+                died: person.is_dead(),
+            }
+        })
+        .collect())
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(form): Query<SearchForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Person)?;
+    let tr = auth.tr().clone();
+    let today = today(&state);
+    let searched = !form.q.trim().is_empty()
+        || !form.facility.is_empty()
+        || !form.category.is_empty()
+        || !form.sex.is_empty()
+        || !form.age_band.is_empty();
+    let mut rows = Vec::new();
+    let mut has_more = false;
+    if searched {
+        let reach = person_reach(&state, &auth).await?;
+        let query = people_query(&form, reach, today, PAGE_SIZE + 1);
+        let mut ids = state.store().search_people(&query).await?;
+        has_more = ids.len() as i64 > PAGE_SIZE;
+        ids.truncate(PAGE_SIZE as usize);
+        rows = person_rows(&state, &tr, &ids, today).await?;
+    }
+    let export_query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &form.q)
+        .append_pair("facility", &form.facility)
+        .append_pair("category", &form.category)
+        .append_pair("sex", &form.sex)
+        .append_pair("age_band", &form.age_band)
+        .finish();
+    let page = SearchPage {
+        layout: Layout::new(&auth.visitor, "people-title"),
+        searched,
+        rows,
+        facilities: facility_options(&state).await?,
+        categories: category_options(&tr),
+        sexes: sex_options(&tr),
+        age_bands: age_band_options(&tr),
+        can_write: auth.me.can(Action::Write, Kind::Person),
+        page: form.page.unwrap_or(1).clamp(1, 10_000),
+        has_more,
+        export_query,
+        form,
+    };
+    render(&page).map(no_store)
+}
+
+async fn facility_options(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state
+        .store()
+        .facility_choices()
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// Registration and correction
+
+/// The person form as typed: registration and correction share it.
+#[derive(Clone, Debug, Default)]
+pub struct PersonForm {
+    pub family_name_km: String,
+    pub given_name_km: String,
+    pub family_name_latin: String,
+    pub given_name_latin: String,
+    pub other_names: String,
+    pub nicknames: String,
+    pub sex: String,
+    pub precision: String,
+    pub year: String,
+    pub month: String,
+    pub day: String,
+    pub age_years: String,
+    pub age_months: String,
+    pub phone: String,
+    pub province_code: String,
+    pub district: String,
+    pub commune: String,
+    pub village: String,
+    pub facility: String,
+    pub national_id: String,
+    pub birth_certificate: String,
+    pub sos_child_number: String,
+    pub id_poor: String,
+    pub categories: Vec<String>,
+    pub version: String,
+    /// The clerk has seen the possible duplicates and registers anyway.
+    pub not_a_duplicate: bool,
+}
+
+impl PersonForm {
+    /// Reads the fields from a form body; a repeated `category` field is a list.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> PersonForm {
+        let mut form = PersonForm::default();
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "family_name_km" => &mut form.family_name_km,
+                "given_name_km" => &mut form.given_name_km,
+                "family_name_latin" => &mut form.family_name_latin,
+                "given_name_latin" => &mut form.given_name_latin,
+                "other_names" => &mut form.other_names,
+                "nicknames" => &mut form.nicknames,
+                "sex" => &mut form.sex,
+                "precision" => &mut form.precision,
+                "year" => &mut form.year,
+                "month" => &mut form.month,
+                "day" => &mut form.day,
+                "age_years" => &mut form.age_years,
+                "age_months" => &mut form.age_months,
+                "phone" => &mut form.phone,
+                "province_code" => &mut form.province_code,
+                "district" => &mut form.district,
+                "commune" => &mut form.commune,
+                "village" => &mut form.village,
+                "facility" => &mut form.facility,
+                "national_id" => &mut form.national_id,
+                "birth_certificate" => &mut form.birth_certificate,
+                "sos_child_number" => &mut form.sos_child_number,
+                "id_poor" => &mut form.id_poor,
+                "version" => &mut form.version,
+                "category" => {
+                    form.categories.push(value);
+                    continue;
+                }
+                "not_a_duplicate" => {
+                    form.not_a_duplicate = !value.is_empty();
+                    continue;
+                }
+                _ => continue,
+            };
+            *slot = value;
+        }
+        form
+    }
+
+    /// The form filled from a stored person, for a correction.
+    fn of_person(person: &Person, categories: &[Category]) -> PersonForm {
+        let born = person.birth_date();
+        let date = born.date();
+        PersonForm {
+            family_name_km: person.family_name_km.clone(),
+            given_name_km: person.given_name_km.clone(),
+            family_name_latin: person.family_name_latin.clone(),
+            given_name_latin: person.given_name_latin.clone(),
+            other_names: person.other_names.clone(),
+            nicknames: person.nicknames.clone(),
+            sex: person.sex.clone(),
+            // An estimate is shown as the year it stands for: the age it was made
+            // from has moved on since.
+            precision: match born.precision() {
+                BirthDatePrecision::Estimated => "year".to_owned(),
+                other => other.code().to_owned(),
+            },
+            year: date.year().to_string(),
+            month: (date.month() as u8).to_string(),
+            day: date.day().to_string(),
+            phone: person.phone.clone(),
+            province_code: person.province_code.clone(),
+            district: person.district.clone(),
+            commune: person.commune.clone(),
+            village: person.village.clone(),
+            facility: person
+                .registered_facility_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            categories: categories.iter().map(|c| c.code().to_owned()).collect(),
+            version: person.version.to_string(),
+            ..PersonForm::default()
+        }
+    }
+
+    pub fn has_category(&self, code: &&str) -> bool {
+        self.categories.iter().any(|c| c == *code)
+    }
+}
+
+/// A message at each wrong field of the person form.
+#[derive(Debug, Default)]
+pub struct PersonErrors {
+    pub family_name_km: Option<String>,
+    pub given_name_km: Option<String>,
+    pub family_name_latin: Option<String>,
+    pub given_name_latin: Option<String>,
+    pub other_names: Option<String>,
+    pub nicknames: Option<String>,
+    pub sex: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub province_code: Option<String>,
+    pub facility: Option<String>,
+    pub national_id: Option<String>,
+    pub birth_certificate: Option<String>,
+    pub sos_child_number: Option<String>,
+    pub id_poor: Option<String>,
+    pub form: Option<String>,
+}
+
+impl PersonErrors {
+    fn any(&self) -> bool {
+        [
+            &self.family_name_km,
+            &self.given_name_km,
+            &self.family_name_latin,
+            &self.given_name_latin,
+            &self.other_names,
+            &self.nicknames,
+            &self.sex,
+            &self.birth_date,
+            &self.phone,
+            &self.province_code,
+            &self.facility,
+            &self.national_id,
+            &self.birth_certificate,
+            &self.sos_child_number,
+            &self.id_poor,
+            &self.form,
+        ]
+        .iter()
+        .any(|e| e.is_some())
+    }
+
+    fn identifier_slot(&mut self, kind: IdentifierKind) -> &mut Option<String> {
+        match kind {
+            IdentifierKind::BirthCertificate => &mut self.birth_certificate,
+            IdentifierKind::SosChildNumber => &mut self.sos_child_number,
+            IdentifierKind::IdPoor => &mut self.id_poor,
+            _ => &mut self.national_id,
+        }
+    }
+}
+
+/// The parsed form, or the errors at its fields.
+struct ParsedPerson {
+    details: PersonDetails,
+    identifiers: Vec<Identifier>,
+    categories: Vec<Category>,
+}
+
+const FORM_IDENTIFIERS: [IdentifierKind; 4] = [
+    IdentifierKind::NationalId,
+    IdentifierKind::BirthCertificate,
+    IdentifierKind::SosChildNumber,
+    IdentifierKind::IdPoor,
+];
+
+impl PersonForm {
+    fn identifier_field(&self, kind: IdentifierKind) -> &str {
+        match kind {
+            IdentifierKind::BirthCertificate => &self.birth_certificate,
+            IdentifierKind::SosChildNumber => &self.sos_child_number,
+            IdentifierKind::IdPoor => &self.id_poor,
+            _ => &self.national_id,
+        }
+    }
+}
+
+fn parse_person_form(
+    form: &PersonForm,
+    tr: &Tr,
+    today: Date,
+    facilities: &[(String, String)],
+    errors: &mut PersonErrors,
+) -> Option<ParsedPerson> {
+    let names = PersonNames::parse(&NameInput {
+        family_km: &form.family_name_km,
+        given_km: &form.given_name_km,
+        family_latin: &form.family_name_latin,
+        given_latin: &form.given_name_latin,
+        other_names: &form.other_names,
+        nicknames: &form.nicknames,
+    });
+    let names = match names {
+        Ok(names) => Some(names),
+        Err(field_errors) => {
+            for (field, error) in field_errors {
+                let slot = match field {
+                    NameField::FamilyKm => &mut errors.family_name_km,
+                    NameField::GivenKm => &mut errors.given_name_km,
+                    NameField::FamilyLatin => &mut errors.family_name_latin,
+                    NameField::GivenLatin => &mut errors.given_name_latin,
+                    NameField::OtherNames => &mut errors.other_names,
+                    NameField::Nicknames => &mut errors.nicknames,
+                };
+                slot.get_or_insert_with(|| tr.t(error.code()));
+            }
+            None
+        }
+    };
+    let sex = Sex::parse(&form.sex);
+    if sex.is_none() {
+        errors.sex = Some(tr.t(PersonError::SexRequired.code()));
+    }
+    let birth_date = BirthDate::parse(
+        &BirthDateInput {
+            precision: &form.precision,
+            year: &form.year,
+            month: &form.month,
+            day: &form.day,
+            age_years: &form.age_years,
+            age_months: &form.age_months,
+        },
+        today,
+    )
+    .map_err(|e| errors.birth_date = Some(tr.t(e.code())))
+    .ok();
+    let phone = Phone::parse(&form.phone)
+        .map_err(|e| errors.phone = Some(tr.t(e.code())))
+        .ok();
+    let province = form.province_code.trim().to_owned();
+    if !province.is_empty() && !crate::pages::people::is_province(&province) {
+        errors.province_code = Some(tr.t("person-error-province"));
+    }
+    let facility = form.facility.trim();
+    let registered_facility = if facility.is_empty() {
+        None
+    } else if facilities.iter().any(|(id, _)| id == facility) {
+        facility.parse().ok()
+    } else {
+        errors.facility = Some(tr.t("person-error-facility"));
+        None
+    };
+    let mut identifiers = Vec::new();
+    for kind in FORM_IDENTIFIERS {
+        let raw = form.identifier_field(kind);
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match Identifier::parse(kind, raw) {
+            Ok(identifier) => identifiers.push(identifier),
+            Err(e) => *errors.identifier_slot(kind) = Some(tr.t(e.code())),
+        }
+    }
+    let categories: Vec<Category> = form
+        .categories
+        .iter()
+        .filter_map(|c| Category::parse(c))
+        .collect();
+    let (Some(names), Some(sex), Some(birth_date), Some(phone)) = (names, sex, birth_date, phone)
+    else {
+        return None;
+    };
+    if errors.any() {
+        return None;
+    }
+    Some(ParsedPerson {
+        details: PersonDetails {
+            names,
+            sex,
+            birth_date,
+            phone,
+            address: Address {
+                province_code: province,
+                district: clean(&form.district),
+                commune: clean(&form.commune),
+                village: clean(&form.village),
+            },
+            registered_facility,
+        },
+        identifiers,
+        categories,
+    })
+}
+
+fn clean(raw: &str) -> String {
+    haven_domain::text::normalise(raw)
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// True when `code` is one of Cambodia's provinces.
+pub fn is_province(code: &str) -> bool {
+    province_options(None).iter().any(|(c, _)| c == code)
+}
+
+/// The provinces for a select: code and name in the reader's language.
+pub fn province_options(tr: Option<&Tr>) -> Vec<(String, String)> {
+    haven_domain::places::provinces()
+        .iter()
+        .map(|p| {
+            let name = match tr.map(Tr::language) {
+                Some(haven_domain::Language::Khmer) => p.name_km.to_string(),
+                _ => p.name_en.to_string(),
+            };
+            (p.code.to_string(), name)
+        })
+        .collect()
+}
+
+/// A possible duplicate shown before saving.
+pub struct DuplicateRow {
+    pub id: String,
+    pub name: String,
+    pub born: String,
+    pub haven_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct PersonFormPage {
+    layout: Layout,
+    form: PersonForm,
+    errors: PersonErrors,
+    /// `None` when registering; the person's id when correcting.
+    person_id: Option<String>,
+    duplicates: Vec<DuplicateRow>,
+    facilities: Vec<(String, String)>,
+    provinces: Vec<(String, String)>,
+    categories: Vec<(&'static str, String)>,
+    sexes: Vec<(&'static str, String)>,
+    precisions: Vec<(&'static str, String)>,
+}
+
+async fn form_page(
+    state: &AppState,
+    auth: &Authenticated,
+    form: PersonForm,
+    errors: PersonErrors,
+    person_id: Option<String>,
+    duplicates: Vec<DuplicateRow>,
+) -> Result<PersonFormPage, WebError> {
+    let tr = auth.tr();
+    Ok(PersonFormPage {
+        layout: Layout::new(
+            &auth.visitor,
+            if person_id.is_some() {
+                "person-edit-title"
+            } else {
+                "person-new-title"
+            },
+        ),
+        form,
+        errors,
+        person_id,
+        duplicates,
+        facilities: facility_options(state).await?,
+        provinces: province_options(Some(tr)),
+        categories: category_options(tr),
+        sexes: sex_options(tr),
+        precisions: BirthDatePrecision::ALL
+            .iter()
+            .map(|p| (p.code(), tr.t(&p.label_key())))
+            .collect(),
+    })
+}
+
+pub async fn new_person(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let form = PersonForm {
+        precision: "exact".to_owned(),
+        ..PersonForm::default()
+    };
+    let page = form_page(&state, &auth, form, PersonErrors::default(), None, Vec::new()).await?;
+    render(&page).map(no_store)
+}
+
+fn with_status(response: Result<Response, WebError>) -> Result<Response, WebError> {
+    response.map(|mut r| {
+        *r.status_mut() = FORM_ERROR;
+        no_store(r)
+    })
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let tr = auth.tr().clone();
+    let form = PersonForm::from_pairs(pairs);
+    let mut errors = PersonErrors::default();
+    let facilities = facility_options(&state).await?;
+    let store = state.store();
+    let Some(parsed) = parse_person_form(&form, &tr, today(&state), &facilities, &mut errors)
+    else {
+        let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
+        return with_status(render(&page));
+    };
+    // An identifier someone holds is refused at its field, before anything else.
+    for identifier in &parsed.identifiers {
+        if store.identifier_taken(identifier, None).await? {
+            *errors.identifier_slot(identifier.kind()) = Some(tr.t("person-error-identifier-taken"));
+        }
+    }
+    if errors.any() {
+        let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
+        return with_status(render(&page));
+    }
+    if !form.not_a_duplicate {
+        let probe = DuplicateProbe {
+            names: parsed.details.names.clone(),
+            birth_date: Some(parsed.details.birth_date.date()),
+            identifier_keys: parsed
+                .identifiers
+                .iter()
+                .map(|i| i.key().to_owned())
+                .collect(),
+            exclude: None,
+        };
+        let reach = person_reach(&state, &auth).await?;
+        let mut ids = store.possible_duplicates(&probe).await?;
+        let people = store.people(&ids).await?;
+        ids.retain(|id| {
+            people
+                .iter()
+                .any(|p| p.id == *id && reach.holds(p.registered_facility_id))
+        });
+        if !ids.is_empty() {
+            let duplicates = duplicate_rows(&state, &tr, &ids).await?;
+            let page = form_page(&state, &auth, form, errors, None, duplicates).await?;
+            return render(&page).map(no_store);
+        }
+    }
+    let new = NewPerson {
+        details: parsed.details,
+        identifiers: parsed.identifiers.into_iter().map(|i| (i, None)).collect(),
+        categories: parsed.categories,
+    };
+    match store.create_person(&auth.actor(), &new).await {
+        Ok(person) => Ok(see_other(&format!("/people/{}?registered=1", person.id))),
+        Err(StoreError::Duplicate { .. }) => {
+            errors.form = Some(tr.t("person-error-identifier-taken"));
+            let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
+            with_status(render(&page))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn duplicate_rows(
+    state: &AppState,
+    tr: &Tr,
+    ids: &[Id],
+) -> Result<Vec<DuplicateRow>, WebError> {
+    let store = state.store();
+    let numbers = store.haven_numbers(ids).await?;
+    Ok(store
+        .people(ids)
+        .await?
+        .into_iter()
+        .map(|p| DuplicateRow {
+            id: p.id.to_string(),
+            name: p.display_name(),
+            born: birth_date_text(tr, &p.birth_date()),
+            haven_number: numbers
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    if let Some(survivor) = person.merged_into {
+        return Ok(see_other(&format!("/people/{survivor}/edit")));
+    }
+    let categories = state.store().categories_of(&[person.id]).await?;
+    let form = PersonForm::of_person(&person, &categories);
+    let page = form_page(
+        &state,
+        &auth,
+        form,
+        PersonErrors::default(),
+        Some(person.id.to_string()),
+        Vec::new(),
+    )
+    .await?;
+    render(&page).map(no_store)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let tr = auth.tr().clone();
+    let form = PersonForm::from_pairs(pairs);
+    let mut errors = PersonErrors::default();
+    let facilities = facility_options(&state).await?;
+    let id = Some(person.id.to_string());
+    let Some(parsed) = parse_person_form(&form, &tr, today(&state), &facilities, &mut errors)
+    else {
+        let page = form_page(&state, &auth, form, errors, id, Vec::new()).await?;
+        return with_status(render(&page));
+    };
+    let version: i64 = form.version.trim().parse().unwrap_or(-1);
+    let store = state.store();
+    match store
+        .update_person(&auth.actor(), person.id, version, &parsed.details)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict { .. }) => {
+            errors.form = Some(tr.t("person-error-conflict"));
+            let page = form_page(&state, &auth, form, errors, id, Vec::new()).await?;
+            let mut response = render(&page)?;
+            *response.status_mut() = axum::http::StatusCode::CONFLICT;
+            return Ok(no_store(response));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    store
+        .set_categories(&auth.actor(), person.id, &parsed.categories)
+        .await?;
+    Ok(see_other(&format!("/people/{}?saved=1", person.id)))
+}
+
+// ---------------------------------------------------------------------------
+// The person page
+
+/// An identifier on the person page.
+pub struct IdentifierRow {
+    pub id: String,
+    pub kind: String,
+    pub value: String,
+    pub version: i64,
+    pub retirable: bool,
+}
+
+/// A relationship on the person page.
+pub struct RelationshipRow {
+    pub id: String,
+    pub label: String,
+    pub other_id: String,
+    pub other_name: String,
+    pub version: i64,
+}
+
+/// A merge on the person page.
+pub struct MergeRow {
+    pub id: String,
+    pub other_id: String,
+    pub other_name: String,
+    pub this_survived: bool,
+    pub when: String,
+    pub reason: String,
+    pub undone: bool,
+    pub version: i64,
+}
+
+/// The small forms of the person page, as typed, with their errors.
+#[derive(Debug, Default)]
+pub struct PersonPageForms {
+    pub identifier_kind: String,
+    pub identifier_value: String,
+    pub identifier_error: Option<String>,
+    pub relationship_kind: String,
+    pub relationship_other: String,
+    pub relationship_error: Option<String>,
+    pub death_date: String,
+    pub death_cause: String,
+    pub death_error: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    layout: Layout,
+    person: Person,
+    name: String,
+    sex: String,
+    born: String,
+    age: String,
+    province: String,
+    facility: String,
+    died_on: String,
+    haven_number: String,
+    identifiers: Vec<IdentifierRow>,
+    relationships: Vec<RelationshipRow>,
+    categories: Vec<String>,
+    category_choices: Vec<(&'static str, String, bool)>,
+    merges: Vec<MergeRow>,
+    merged_records: usize,
+    forms: PersonPageForms,
+    identifier_kinds: Vec<(&'static str, String)>,
+    relationship_kinds: Vec<(&'static str, String)>,
+    can_write: bool,
+    can_merge: bool,
+    can_staff: bool,
+}
+
+async fn person_page(
+    state: &AppState,
+    auth: &Authenticated,
+    person: Person,
+    forms: PersonPageForms,
+) -> Result<PersonPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let today = today(state);
+    let records = store.records_of(person.id).await?;
+    let identifiers = store.identifiers_of(&records).await?;
+    let haven_number = identifiers
+        .iter()
+        .find(|i| i.person_id == person.id && i.kind() == Some(IdentifierKind::Haven))
+        .map(|i| i.value.clone())
+        .unwrap_or_default();
+    let identifier_rows = identifiers
+        .iter()
+        .map(|i| IdentifierRow {
+            id: i.id.to_string(),
+            kind: i
+                .kind()
+                .map(|k| tr.t(&k.label_key()))
+                .unwrap_or_else(|| i.kind.clone()),
+            value: i.value.clone(),
+            version: i.version,
+            retirable: i.kind() != Some(IdentifierKind::Haven),
+        })
+        .collect();
+    let relationships = store
+        .relationships_of(&records)
+        .await?
+        .into_iter()
+        .map(|r| RelationshipRow {
+            id: r.id.to_string(),
+            label: if r.inverse {
+                tr.t(r.kind.inverse_label_key())
+            } else {
+                tr.t(&r.kind.label_key())
+            },
+            other_id: r.other_id.to_string(),
+            other_name: r.other_name,
+            version: r.version,
+        })
+        .collect();
+    let categories = store.categories_of(&records).await?;
+    let mut merges = Vec::new();
+    for merge in store.merges_of(person.id).await? {
+        let this_survived = merge.survivor_id == person.id;
+        let other = if this_survived {
+            merge.merged_id
+        } else {
+            merge.survivor_id
+        };
+        merges.push(MergeRow {
+            id: merge.id.to_string(),
+            other_id: other.to_string(),
+            other_name: store.person(other).await?.display_name(),
+            this_survived,
+            when: format_instant(&merge.created_at, state.config().time_offset),
+            reason: merge.reason.clone(),
+            undone: merge.undone_at.is_some(),
+            version: merge.version,
+        });
+    }
+    let facility = match person.registered_facility_id {
+        Some(id) => state
+            .store()
+            .facility_choices()
+            .await?
+            .into_iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, name)| name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let province = province_options(Some(tr))
+        .into_iter()
+        .find(|(code, _)| *code == person.province_code)
+        .map(|(_, name)| name)
+        .unwrap_or_default();
+    Ok(PersonPage {
+        layout: Layout::new(&auth.visitor, "person-title"),
+        name: person.display_name(),
+        sex: tr.t(&person.sex().label_key()),
+        born: birth_date_text(tr, &person.birth_date()),
+        age: age_text(tr, &person, today),
+        province,
+        facility,
+        died_on: person.died_on.map(|d| d.to_string()).unwrap_or_default(),
+        haven_number,
+        identifiers: identifier_rows,
+        relationships,
+        category_choices: Category::ALL
+            .iter()
+            .map(|c| (c.code(), tr.t(&c.label_key()), categories.contains(c)))
+            .collect(),
+        categories: categories.iter().map(|c| tr.t(&c.label_key())).collect(),
+        merges,
+        merged_records: records.len() - 1,
+        forms,
+        identifier_kinds: IdentifierKind::ALL
+            .iter()
+            .filter(|k| **k != IdentifierKind::Haven)
+            .map(|k| (k.code(), tr.t(&k.label_key())))
+            .collect(),
+        relationship_kinds: RelationshipKind::ALL
+            .iter()
+            .map(|k| (k.code(), tr.t(&k.label_key())))
+            .collect(),
+        can_write: auth.me.can(Action::Write, Kind::Person),
+        can_merge: auth.me.can(Action::Write, Kind::PersonMerge),
+        can_staff: auth.me.can(Action::Write, Kind::Staff),
+        person,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    registered: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    if person.merged_into.is_some() {
+        let survivor = state.store().resolve_merged(person.id).await?;
+        return Ok(see_other(&format!("/people/{survivor}?from={}", person.id)));
+    }
+    let tr = auth.tr();
+    let person = state.store().read_person(&auth.actor(), person.id).await?;
+    let notice = if query.registered.is_some() {
+        Some(tr.t("person-registered"))
+    } else if query.saved.is_some() {
+        Some(tr.t("person-saved"))
+    } else if query.from.is_some() {
+        Some(tr.t("person-merged-notice"))
+    } else {
+        None
+    };
+    let forms = PersonPageForms {
+        notice,
+        ..PersonPageForms::default()
+    };
+    let page = person_page(&state, &auth, person, forms).await?;
+    render(&page).map(no_store)
+}
+
+async fn page_with_errors(
+    state: &AppState,
+    auth: &Authenticated,
+    person: Person,
+    forms: PersonPageForms,
+) -> Result<Response, WebError> {
+    let page = person_page(state, auth, person, forms).await?;
+    with_status(render(&page))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IdentifierForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    value: String,
+}
+
+pub async fn add_identifier(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Form(form): Form<IdentifierForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let tr = auth.tr().clone();
+    let mut forms = PersonPageForms {
+        identifier_kind: form.kind.clone(),
+        identifier_value: form.value.clone(),
+        ..PersonPageForms::default()
+    };
+    let kind = IdentifierKind::parse(&form.kind).filter(|k| *k != IdentifierKind::Haven);
+    let Some(kind) = kind else {
+        forms.identifier_error = Some(tr.t("person-error-identifier-kind"));
+        return page_with_errors(&state, &auth, person, forms).await;
+    };
+    let identifier = match Identifier::parse(kind, &form.value) {
+        Ok(identifier) => identifier,
+        Err(e) => {
+            forms.identifier_error = Some(tr.t(e.code()));
+            return page_with_errors(&state, &auth, person, forms).await;
+        }
+    };
+    match state
+        .store()
+        .add_identifier(&auth.actor(), person.id, &identifier, None)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/people/{}", person.id))),
+        Err(StoreError::Duplicate { .. }) => {
+            forms.identifier_error = Some(tr.t("person-error-identifier-taken"));
+            page_with_errors(&state, &auth, person, forms).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+fn conflict_or(error: StoreError) -> WebError {
+    match error {
+        StoreError::Conflict { .. } => WebError::Conflict,
+        StoreError::NotFound { .. } => WebError::NotFound,
+        other => other.into(),
+    }
+}
+
+pub async fn retire_identifier(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((person, identifier)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let identifier: Id = identifier.parse().map_err(|_| WebError::NotFound)?;
+    let records = state.store().records_of(person.id).await?;
+    let held = state.store().identifiers_of(&records).await?;
+    if !held.iter().any(|i| i.id == identifier) {
+        return Err(WebError::NotFound);
+    }
+    let version = form.version.trim().parse().unwrap_or(-1);
+    state
+        .store()
+        .retire_identifier(&auth.actor(), identifier, version)
+        .await
+        .map_err(conflict_or)?;
+    Ok(see_other(&format!("/people/{}", person.id)))
+}
+
+pub async fn set_categories(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let categories: Vec<Category> = pairs
+        .iter()
+        .filter(|(k, _)| k == "category")
+        .filter_map(|(_, v)| Category::parse(v))
+        .collect();
+    state
+        .store()
+        .set_categories(&auth.actor(), person.id, &categories)
+        .await?;
+    Ok(see_other(&format!("/people/{}", person.id)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RelationshipForm {
+    #[serde(default)]
+    kind: String,
+    /// The other person's Haven number or another identifier of theirs.
+    #[serde(default)]
+    other: String,
+}
+
+pub async fn add_relationship(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Form(form): Form<RelationshipForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let tr = auth.tr().clone();
+    let mut forms = PersonPageForms {
+        relationship_kind: form.kind.clone(),
+        relationship_other: form.other.clone(),
+        ..PersonPageForms::default()
+    };
+    let Some(kind) = RelationshipKind::parse(&form.kind) else {
+        forms.relationship_error = Some(tr.t("person-error-relationship-kind"));
+        return page_with_errors(&state, &auth, person, forms).await;
+    };
+    let other = find_by_identifier(&state, &auth, &form.other).await?;
+    let Some(other) = other else {
+        forms.relationship_error = Some(tr.t("person-error-other-not-found"));
+        return page_with_errors(&state, &auth, person, forms).await;
+    };
+    if other == person.id {
+        forms.relationship_error = Some(tr.t("person-error-relationship-self"));
+        return page_with_errors(&state, &auth, person, forms).await;
+    }
+    state
+        .store()
+        .add_relationship(&auth.actor(), person.id, other, kind)
+        .await?;
+    Ok(see_other(&format!("/people/{}", person.id)))
+}
+
+/// The person (as their surviving record) holding a typed identifier, if the reader
+/// may see them.
+async fn find_by_identifier(
+    state: &AppState,
+    auth: &Authenticated,
+    typed: &str,
+) -> Result<Option<Id>, WebError> {
+    let key = haven_domain::person::identifier_key(typed);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let Some(found) = state.store().person_by_identifier_key(&key).await? else {
+        return Ok(None);
+    };
+    let survivor = state.store().resolve_merged(found).await?;
+    let person = state.store().person(survivor).await?;
+    let reach = person_reach(state, auth).await?;
+    Ok(reach
+        .holds(person.registered_facility_id)
+        .then_some(survivor))
+}
+
+pub async fn end_relationship(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((person, relationship)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let relationship: Id = relationship.parse().map_err(|_| WebError::NotFound)?;
+    let records = state.store().records_of(person.id).await?;
+    let current = state.store().relationships_of(&records).await?;
+    if !current.iter().any(|r| r.id == relationship) {
+        return Err(WebError::NotFound);
+    }
+    let version = form.version.trim().parse().unwrap_or(-1);
+    state
+        .store()
+        .end_relationship(&auth.actor(), relationship, version)
+        .await
+        .map_err(conflict_or)?;
+    Ok(see_other(&format!("/people/{}", person.id)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeathForm {
+    #[serde(default)]
+    died_on: String,
+    #[serde(default)]
+    cause: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn record_death(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Form(form): Form<DeathForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let tr = auth.tr().clone();
+    let mut forms = PersonPageForms {
+        death_date: form.died_on.clone(),
+        death_cause: form.cause.clone(),
+        ..PersonPageForms::default()
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let parsed = Date::parse(form.died_on.trim(), &format)
+        .map_err(|_| PersonError::BirthDateNoSuchDay)
+        .and_then(|date| check_death_date(date, person.birth_date, today(&state)));
+    let died_on = match parsed {
+        Ok(date) => date,
+        Err(e) => {
+            forms.death_error = Some(tr.t(e.code()));
+            return page_with_errors(&state, &auth, person, forms).await;
+        }
+    };
+    let version = form.version.trim().parse().unwrap_or(-1);
+    match state
+        .store()
+        .record_death(&auth.actor(), person.id, version, died_on, &clean(&form.cause))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/people/{}", person.id))),
+        Err(StoreError::Conflict { .. }) => {
+            forms.death_error = Some(tr.t("person-error-conflict"));
+            page_with_errors(&state, &auth, person, forms).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Merging
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MergeForm {
+    /// The other record: its Haven number or another identifier.
+    #[serde(default)]
+    other: String,
+    #[serde(default)]
+    reason: String,
+    /// Set on the confirmation step.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// One side of a merge, side by side with the other.
+pub struct MergeSide {
+    pub id: String,
+    pub name: String,
+    pub sex: String,
+    pub born: String,
+    pub identifiers: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "person_merge.html")]
+struct MergePage {
+    layout: Layout,
+    person_id: String,
+    form: MergeForm,
+    error: Option<String>,
+    /// The record kept, then the one merged into it; empty before the comparison.
+    sides: Vec<MergeSide>,
+}
+
+async fn merge_side(state: &AppState, tr: &Tr, person: &Person) -> Result<MergeSide, WebError> {
+    let records = state.store().records_of(person.id).await?;
+    Ok(MergeSide {
+        id: person.id.to_string(),
+        name: person.display_name(),
+        sex: tr.t(&person.sex().label_key()),
+        born: birth_date_text(tr, &person.birth_date()),
+        identifiers: state
+            .store()
+            .identifiers_of(&records)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let kind = i
+                    .kind()
+                    .map(|k| tr.t(&k.label_key()))
+                    .unwrap_or_else(|| i.kind.clone());
+                format!("{kind}: {}", i.value)
+            })
+            .collect(),
+    })
+}
+
+pub async fn merge_form(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Query(form): Query<MergeForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::PersonMerge)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let page = MergePage {
+        layout: Layout::new(&auth.visitor, "merge-title"),
+        person_id: person.id.to_string(),
+        form,
+        error: None,
+        sides: Vec::new(),
+    };
+    render(&page).map(no_store)
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+    Form(form): Form<MergeForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::PersonMerge)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let tr = auth.tr().clone();
+    let mut page = MergePage {
+        layout: Layout::new(&auth.visitor, "merge-title"),
+        person_id: person.id.to_string(),
+        error: None,
+        sides: Vec::new(),
+        form,
+    };
+    if person.merged_into.is_some() {
+        page.error = Some(tr.t("merge-error-already-merged"));
+        return with_status(render(&page));
+    }
+    let other = match page.form.other.trim().parse::<Id>() {
+        Ok(id) => Some(id),
+        Err(_) => find_by_identifier(&state, &auth, &page.form.other).await?,
+    };
+    let other = match other {
+        Some(id) => match reachable_person(&state, &auth, &id.to_string()).await {
+            Ok(other) => Some(other),
+            Err(WebError::NotFound) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let Some(other) = other else {
+        page.error = Some(tr.t("person-error-other-not-found"));
+        return with_status(render(&page));
+    };
+    if other.id == person.id || other.merged_into.is_some() {
+        page.error = Some(tr.t("merge-error-same"));
+        return with_status(render(&page));
+    }
+    if page.form.confirm.is_empty() {
+        page.sides = vec![
+            merge_side(&state, &tr, &person).await?,
+            merge_side(&state, &tr, &other).await?,
+        ];
+        return render(&page).map(no_store);
+    }
+    let reason = clean(&page.form.reason);
+    match state
+        .store()
+        .merge_people(&auth.actor(), person.id, other.id, &reason)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/people/{}", person.id))),
+        Err(StoreError::Conflict { .. }) => {
+            page.error = Some(tr.t("person-error-conflict"));
+            with_status(render(&page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn undo_merge(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((person, merge)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::PersonMerge)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    let merge: Id = merge.parse().map_err(|_| WebError::NotFound)?;
+    let found = match state.store().merge(merge).await {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
+        Err(other) => return Err(other.into()),
+    };
+    if found.survivor_id != person.id && found.merged_id != person.id {
+        return Err(WebError::NotFound);
+    }
+    let version = form.version.trim().parse().unwrap_or(-1);
+    state
+        .store()
+        .undo_merge(&auth.actor(), merge, version)
+        .await
+        .map_err(conflict_or)?;
+    Ok(see_other(&format!("/people/{}", person.id)))
+}
+
+// ---------------------------------------------------------------------------
+// The identity card
+
+#[derive(Template)]
+#[template(path = "person_card.html")]
+struct CardPage {
+    layout: Layout,
+    person_id: String,
+    name_km: String,
+    name_latin: String,
+    sex: String,
+    born: String,
+    haven_number: String,
+    qr_svg: String,
+}
+
+pub async fn card(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(person): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Person)?;
+    let person = reachable_person(&state, &auth, &person).await?;
+    if let Some(survivor) = person.merged_into {
+        return Ok(see_other(&format!("/people/{survivor}/card")));
+    }
+    let tr = auth.tr();
+    let numbers = state.store().haven_numbers(&[person.id]).await?;
+    let haven_number = numbers.first().map(|(_, n)| n.clone()).unwrap_or_default();
+    let qr_svg = qr_svg(&haven_number);
+    state
+        .store()
+        .audit_person(&auth.actor(), "person_card_print", person.id, "")
+        .await?;
+    let page = CardPage {
+        layout: Layout::new(&auth.visitor, "card-title"),
+        person_id: person.id.to_string(),
+        name_km: display_name(&person.family_name_km, &person.given_name_km, "", ""),
+        name_latin: display_name("", "", &person.family_name_latin, &person.given_name_latin),
+        sex: tr.t(&person.sex().label_key()),
+        born: birth_date_text(tr, &person.birth_date()),
+        haven_number,
+        qr_svg,
+    };
+    render(&page).map(no_store)
+}
+
+/// The Haven number as a QR code, an SVG drawn on the server.
+pub fn qr_svg(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    match qrcode::QrCode::with_error_correction_level(digits.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shared wording
+
+/// The date of birth as much as it is known: "4 March 2019", "March 2019", "2019",
+/// or "about 2019" for an estimate.
+pub fn birth_date_text(tr: &Tr, born: &BirthDate) -> String {
+    let date = born.date();
+    let month = tr.t(&format!("month-{}", date.month() as u8));
+    match born.precision() {
+        BirthDatePrecision::Exact => format!("{} {month} {}", date.day(), date.year()),
+        BirthDatePrecision::Month => format!("{month} {}", date.year()),
+        BirthDatePrecision::Year => date.year().to_string(),
+        BirthDatePrecision::Estimated => tr.t1("person-born-about", "year", date.year()),
+    }
+}
+
+/// The age today: years, or months for a baby; "died" for the dead.
+pub fn age_text(tr: &Tr, person: &Person, today: Date) -> String {
+    let until = person.died_on.unwrap_or(today);
+    let years = age_in_years(person.birth_date, until);
+    if years >= 2 {
+        tr.t1("person-age-years", "years", years)
+    } else {
+        let months = (until.year() - person.birth_date.year()) * 12
+            + (until.month() as i32 - person.birth_date.month() as i32)
+            - i32::from(until.day() < person.birth_date.day());
+        tr.t1("person-age-months", "months", months.max(0))
+    }
 }
