@@ -316,13 +316,11 @@ impl Store {
         id: Id,
         detail: &str,
     ) -> Result<()> {
-        let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
-            tx.append_audit(actor, &NewAuditEvent::new(action, "person", id).with_detail(detail), now).await?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.audit(
+            actor,
+            NewAuditEvent::new(action, "person", id).with_detail(detail),
+        )
+        .await
     }
 
     /// People by id, in the order asked, leaving out ids that do not exist.

@@ -10,13 +10,12 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Form;
 use haven_domain::person::{
     age_in_years, check_death_date, display_name, AgeBand, BirthDate, BirthDateInput,
-    BirthDatePrecision, Category, Identifier, IdentifierKind, NameField, NameInput,
-    PersonError, PersonNames, Phone, RelationshipKind, Sex,
+    BirthDatePrecision, Category, Identifier, IdentifierKind, NameField, NameInput, PersonError,
+    PersonNames, Phone, RelationshipKind, Sex,
 };
 use haven_domain::{Action, Kind};
 use haven_store::{
-    Address, DuplicateProbe, Id, NewPerson, PeopleQuery, Person, PersonDetails, Reach,
-    StoreError,
+    Address, DuplicateProbe, Id, NewPerson, PeopleQuery, Person, PersonDetails, Reach, StoreError,
 };
 use serde::Deserialize;
 use time::Date;
@@ -669,7 +668,15 @@ pub async fn new_person(
         precision: "exact".to_owned(),
         ..PersonForm::default()
     };
-    let page = form_page(&state, &auth, form, PersonErrors::default(), None, Vec::new()).await?;
+    let page = form_page(
+        &state,
+        &auth,
+        form,
+        PersonErrors::default(),
+        None,
+        Vec::new(),
+    )
+    .await?;
     render(&page).map(no_store)
 }
 
@@ -699,7 +706,8 @@ pub async fn register(
     // An identifier someone holds is refused at its field, before anything else.
     for identifier in &parsed.identifiers {
         if store.identifier_taken(identifier, None).await? {
-            *errors.identifier_slot(identifier.kind()) = Some(tr.t("person-error-identifier-taken"));
+            *errors.identifier_slot(identifier.kind()) =
+                Some(tr.t("person-error-identifier-taken"));
         }
     }
     if errors.any() {
@@ -1309,7 +1317,13 @@ pub async fn record_death(
     let version = form.version.trim().parse().unwrap_or(-1);
     match state
         .store()
-        .record_death(&auth.actor(), person.id, version, died_on, &clean(&form.cause))
+        .record_death(
+            &auth.actor(),
+            person.id,
+            version,
+            died_on,
+            &clean(&form.cause),
+        )
         .await
     {
         Ok(_) => Ok(see_other(&format!("/people/{}", person.id))),
