@@ -32,6 +32,8 @@ struct HomePage {
     roles: Vec<RoleLine>,
     work: Vec<NavItem>,
     failed_sign_ins: Option<Vec<Attention>>,
+    /// The user may look people up: the home page starts with the search box.
+    can_search_people: bool,
 }
 
 pub fn scope_label(tr: &crate::i18n::Tr, scope: &Scope) -> String {
@@ -97,6 +99,7 @@ pub async fn home(
         roles,
         work,
         failed_sign_ins,
+        can_search_people: auth.me.can(Action::Read, Kind::Person),
     };
     render(&page).map(no_store)
 }
