@@ -1,13 +1,26 @@
 //! Web tests: importing and exporting people, and people over the API.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
 use haven_domain::person::{BirthDateInput, NameInput};
-use haven_domain::Role;
+use haven_domain::{Language, Role};
 use haven_store::{Actor, AuditFilter, Id, Person};
 use haven_web::person_input::{parse_person, PersonInput};
 use serde_json::{json, Value};
 
-use crate::support::{apps, Answer, App};
+use crate::support::{apps, message, Answer, App, Browser};
+
+/// The English message of a person error: its key until the people messages exist.
+fn person_message(key: &str) -> String {
+    let defined = haven_web::i18n::SOURCES
+        .iter()
+        .any(|(_, source)| source.lines().any(|l| l.starts_with(&format!("{key} = "))));
+    if defined {
+        message(Language::English, key)
+    } else {
+        key.to_owned()
+    }
+}
 
 /// Registers a person straight in the store.
 pub(crate) async fn person(app: &App, given_latin: &str, national_id: Option<&str>) -> Person {
@@ -456,5 +469,421 @@ async fn the_openapi_document_describes_the_people_api() {
             document["components"]["schemas"].get(schema).is_some(),
             "{schema}"
         );
+    }
+}
+
+// ---- The import page ----
+
+/// Posts a multipart form: the CSRF token of the last page first, then `fields`,
+/// then the file (when there is one) as `file`.
+async fn post_multipart(
+    client: &mut Browser<'_>,
+    fields: &[(&str, &str)],
+    file: Option<&[u8]>,
+    with_csrf: bool,
+) -> Answer {
+    let boundary = "----haven-test-boundary-7d1f";
+    let mut body: Vec<u8> = Vec::new();
+    let csrf = client.csrf.clone().unwrap_or_default();
+    let mut all: Vec<(&str, &str)> = Vec::new();
+    if with_csrf {
+        all.push(("csrf", csrf.as_str()));
+    }
+    all.extend_from_slice(fields);
+    for (name, value) in all {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some(file) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/people/import")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("a multipart request");
+    client.send(request).await
+}
+
+/// How many people the audit trail says were registered.
+async fn registered(app: &App) -> usize {
+    app.store
+        .list_audit_events(&AuditFilter {
+            action: Some("person_create".to_owned()),
+            limit: 500,
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("the audit trail")
+        .len()
+}
+
+/// The line numbers in the table of bad rows.
+fn bad_lines(answer: &Answer) -> Vec<u64> {
+    let Some(start) = answer.body.find("id=\"import-bad-rows\"") else {
+        return Vec::new();
+    };
+    let table = &answer.body[start..];
+    let table = &table[..table.find("</table>").unwrap_or(table.len())];
+    table
+        .split("<tr><td>")
+        .skip(1)
+        .filter_map(|cell| cell.split("</td>").next()?.trim().parse().ok())
+        .collect()
+}
+
+const GOOD_AND_BAD: &str = "family_name_km,given_name_km,family_name_latin,given_name_latin,sex,birth_date,birth_year,birth_date_precision,age_years,national_id,categories\n\
+សុខ,ដារា,Sok,Dara,male,2019-03-04,,,,N-100,sos_child\n\
+,,Chan,Thida,female,,2010,year,,,community_member;sos_caregiver\n\
+,,Keo,Bopha,female,2999-01-01,,,,,\n\
+,,   ,   ,female,2019-02-31,,,,N-100,astronaut\n\
+,,Meas,Sophal,male,,,estimated,7,,\n";
+
+#[tokio::test]
+async fn a_dry_run_reports_every_bad_row_and_imports_nothing() {
+    for app in apps().await {
+        let clerk = app.user("clerk", Role::RecordsClerk).await;
+        let mut client = app.session_for(&clerk).await;
+        let page = client.get("/people/import").await;
+        assert_eq!(page.status, StatusCode::OK, "[{}] {}", app.label, page.body);
+        assert!(page.body.contains("enctype=\"multipart/form-data\""));
+        assert!(page.body.contains("national_id") && page.body.contains("birth_date_precision"));
+
+        let before = registered(&app).await;
+        let answer = post_multipart(
+            &mut client,
+            &[("step", "check")],
+            Some(GOOD_AND_BAD.as_bytes()),
+            true,
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}] {}",
+            app.label,
+            answer.body
+        );
+        assert_eq!(
+            bad_lines(&answer),
+            [4, 5],
+            "[{}] {}",
+            app.label,
+            answer.body
+        );
+        let text = answer.text();
+        for expected in [
+            format!(
+                "birth_date: {}",
+                person_message("person-error-birth-date-future")
+            ),
+            format!(
+                "given_name_latin: {}",
+                person_message("person-error-name-required")
+            ),
+            format!(
+                "categories: {}",
+                message(Language::English, "import-error-category")
+            ),
+        ] {
+            assert!(
+                text.contains(&expected),
+                "[{}] {expected} in {text}",
+                app.label
+            );
+        }
+        assert_eq!(
+            registered(&app).await,
+            before,
+            "[{}] a dry run writes nothing",
+            app.label
+        );
+
+        // The text is kept: importing the good rows needs no new upload.
+        let kept = answer
+            .form_field("import-confirm", "csv")
+            .expect("the kept file");
+        let kept = kept.replace("&#10;", "\n");
+        assert!(kept.contains("Sok"), "{kept}");
+        let csv = answer
+            .text()
+            .split("name=\"csv\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .expect("the csv field");
+        assert_eq!(
+            csv, GOOD_AND_BAD,
+            "[{}] the file comes back as sent",
+            app.label
+        );
+
+        // Importing without choosing "only the good rows" imports nothing.
+        let again = post_multipart(
+            &mut client,
+            &[("step", "import"), ("csv", &csv)],
+            None,
+            true,
+        )
+        .await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert_eq!(registered(&app).await, before);
+
+        let done = post_multipart(
+            &mut client,
+            &[("step", "import"), ("csv", &csv), ("good_rows_only", "1")],
+            None,
+            true,
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "[{}] {}", app.label, done.body);
+        assert!(done.body.contains("id=\"import-done\""), "{}", done.body);
+        assert_eq!(
+            done.body.matches("</a></td></tr>").count(),
+            3,
+            "{}",
+            done.body
+        );
+        assert_eq!(bad_lines(&done), [4, 5]);
+        assert_eq!(registered(&app).await, before + 3, "[{}]", app.label);
+        let imports = app
+            .store
+            .list_audit_events(&AuditFilter {
+                action: Some("import".to_owned()),
+                limit: 10,
+                ..AuditFilter::default()
+            })
+            .await
+            .expect("the audit trail");
+        assert_eq!(imports.len(), 1, "[{}]", app.label);
+        assert_eq!(imports[0].entity, "person");
+        assert_eq!(imports[0].detail, "rows=3 refused=2");
+
+        // The same file again: its identifier is now taken.
+        let answer = post_multipart(
+            &mut client,
+            &[("step", "check")],
+            Some(GOOD_AND_BAD.as_bytes()),
+            true,
+        )
+        .await;
+        assert_eq!(bad_lines(&answer), [2, 4, 5], "[{}]", app.label);
+    }
+}
+
+#[tokio::test]
+async fn a_good_file_imports_at_once_after_its_check() {
+    for app in apps().await {
+        let clerk = app.user("clerk", Role::RecordsClerk).await;
+        let mut client = app.session_for(&clerk).await;
+        let file = "\u{FEFF}given_name_latin,sex,birth_year,birth_month\r\nA,female,2001,2\r\nB,male,2002,\r\n";
+        let check = post_multipart(
+            &mut client,
+            &[("step", "check")],
+            Some(file.as_bytes()),
+            true,
+        )
+        .await;
+        assert_eq!(
+            check.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            check.body
+        );
+        assert!(bad_lines(&check).is_empty());
+        let csv = check
+            .form_field("import-confirm", "csv")
+            .expect("the kept file");
+        let csv = csv.replace("&#13;", "\r").replace("&#10;", "\n");
+        let before = registered(&app).await;
+        let done = post_multipart(
+            &mut client,
+            &[("step", "import"), ("csv", &csv)],
+            None,
+            true,
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "[{}] {}", app.label, done.body);
+        assert_eq!(
+            registered(&app).await,
+            before + 2,
+            "[{}] {}",
+            app.label,
+            done.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn files_that_are_not_lists_of_people_are_refused_without_harm() {
+    let config = haven_web::WebConfig {
+        max_body_bytes: 2 * 1024 * 1024,
+        ..haven_web::WebConfig::default()
+    };
+    for app in crate::support::apps_with(config).await {
+        let clerk = app.user("clerk", Role::RecordsClerk).await;
+        let mut client = app.session_for(&clerk).await;
+        let binary: Vec<u8> = (0..=255u8).cycle().take(4000).collect();
+        let huge = format!(
+            "given_name_latin,sex,birth_year\n{}",
+            "A,female,2001\n".repeat(800_000)
+        );
+        let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+            (
+                "binary",
+                binary,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-error-not-utf8",
+            ),
+            (
+                "empty",
+                Vec::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-error-empty",
+            ),
+            (
+                "header only",
+                b"given_name_latin,sex\n".to_vec(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-error-no-rows",
+            ),
+            (
+                "unknown column",
+                b"given_name_latin,shoe_size\nA,42\n".to_vec(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-error-unknown-column",
+            ),
+            (
+                "too many fields",
+                b"given_name_latin,sex,birth_year\nA,female,2001,extra,more\n".to_vec(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-error-field-count",
+            ),
+            (
+                "10 MB",
+                huge.into_bytes(),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "error-too-large",
+            ),
+        ];
+        for (what, file, status, key) in cases {
+            let answer = post_multipart(&mut client, &[("step", "check")], Some(&file), true).await;
+            assert_eq!(
+                answer.status,
+                status,
+                "[{}] {what}: {}",
+                app.label,
+                &answer.body[..answer.body.len().min(400)]
+            );
+            let message = crate::support::message_start(haven_domain::Language::English, key);
+            assert!(
+                answer.text().contains(&message),
+                "[{}] {what}: expected {message:?}",
+                app.label
+            );
+        }
+        // A form without its CSRF token is refused.
+        let answer = post_multipart(
+            &mut client,
+            &[("step", "check")],
+            Some(b"given_name_latin,sex,birth_year\nA,female,2001\n"),
+            false,
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "[{}]", app.label);
+        // A broken multipart body is a bad request, not a server error.
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/people/import")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(Body::from("--x\r\nnot a part"))
+            .expect("a request");
+        let answer = client.send(request).await;
+        assert!(
+            !answer.status.is_server_error(),
+            "[{}] {}",
+            app.label,
+            answer.status
+        );
+        assert_eq!(registered(&app).await, 0, "[{}]", app.label);
+    }
+}
+
+// ---- The export ----
+
+#[tokio::test]
+async fn an_export_is_a_guarded_csv_file_and_is_audited() {
+    for app in apps().await {
+        let nurse = app.user("nurse", Role::RegisteredNurse).await;
+        let mut client = app.session_for(&nurse).await;
+        person(&app, "Dara", Some("N-1")).await;
+        let answer = client
+            .get("/people/export.csv?q=Dara&sex=female&category=&age_band=5_9")
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            answer.body
+        );
+        assert_eq!(answer.content_type(), "text/csv; charset=utf-8");
+        assert_eq!(
+            answer.header("content-disposition"),
+            "attachment; filename=\"people.csv\""
+        );
+        assert!(answer.body.starts_with('\u{FEFF}'), "a byte-order mark");
+        let header = answer
+            .body
+            .trim_start_matches('\u{FEFF}')
+            .lines()
+            .next()
+            .unwrap_or("");
+        assert!(
+            header.starts_with("haven_number,family_name_km,"),
+            "{header}"
+        );
+        let exports = app
+            .store
+            .list_audit_events(&AuditFilter {
+                action: Some("export".to_owned()),
+                limit: 10,
+                ..AuditFilter::default()
+            })
+            .await
+            .expect("the audit trail");
+        assert_eq!(exports.len(), 1, "[{}]", app.label);
+        assert_eq!(exports[0].entity, "person");
+        assert_eq!(exports[0].actor_username, "nurse");
+        assert!(
+            exports[0].detail.starts_with("rows="),
+            "{}",
+            exports[0].detail
+        );
+
+        let answer = client.get("/people/export.csv?sex=robot").await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "[{}]", app.label);
     }
 }

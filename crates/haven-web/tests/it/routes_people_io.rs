@@ -2,13 +2,17 @@
 
 use haven_domain::{Action, Kind};
 
-use crate::routes::{api, Case, Need};
+use crate::routes::{api, page, Case, Need};
 use crate::support::App;
 
 const READ_PEOPLE: Need = Need::Permission(Action::Read, Kind::Person);
 const WRITE_PEOPLE: Need = Need::Permission(Action::Write, Kind::Person);
 
 pub(crate) const CASES: &[Case] = &[
+    page("GET", "/people/import", WRITE_PEOPLE, ""),
+    // An empty file: refused, nothing imported.
+    page("POST", "/people/import", WRITE_PEOPLE, "step=import&csv="),
+    page("GET", "/people/export.csv", READ_PEOPLE, ""),
     api("GET", "/api/v1/people", READ_PEOPLE, ""),
     // A registration without a name, sex or date of birth: refused with 422.
     api(
