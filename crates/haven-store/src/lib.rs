@@ -17,6 +17,7 @@ mod db;
 pub mod demo;
 mod demo_registry;
 mod error;
+mod import;
 mod ledger;
 pub mod password;
 mod people;

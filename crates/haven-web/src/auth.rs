@@ -313,10 +313,22 @@ async fn visit(state: AppState, request: Request, next: Next) -> Result<Response
         let bytes = axum::body::to_bytes(body, state.config().max_body_bytes)
             .await
             .map_err(|_| finish(WebError::PayloadTooLarge.into_response()))?;
-        let sent = form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.into_owned())
-            .unwrap_or_default();
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let sent = if content_type.starts_with("multipart/form-data") {
+            multipart_csrf(&content_type, bytes.clone())
+                .await
+                .unwrap_or_default()
+        } else {
+            form_urlencoded::parse(&bytes)
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, value)| value.into_owned())
+                .unwrap_or_default()
+        };
         if !bool::from(sent.as_bytes().ct_eq(visitor.csrf.as_bytes())) {
             if session_ended {
                 // The form came from a session that has since ended: say so at sign-in.
@@ -339,6 +351,19 @@ async fn visit(state: AppState, request: Request, next: Next) -> Result<Response
     request.extensions_mut().insert(visitor.clone());
     let response = next.run(request).await;
     Ok(finish(response))
+}
+
+/// The `csrf` field of a multipart form (a file upload), read from the body already
+/// in memory; `None` when the body is not a well-formed multipart form.
+async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut multipart = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    while let Some(field) = multipart.next_field().await.ok()? {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Tells the error renderer which language the visitor reads.

@@ -40,6 +40,13 @@ macro_rules! ftl_files {
                 $language,
                 "/people.ftl"
             )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/people-io.ftl"
+            )),
         )
     };
 }

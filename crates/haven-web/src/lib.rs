@@ -11,6 +11,8 @@ pub mod error;
 pub mod i18n;
 mod ops;
 pub mod pages;
+pub mod people_csv;
+pub mod person_input;
 mod state;
 pub mod throttle;
 

@@ -11,7 +11,7 @@ use haven_store::{Actor, ChainReport, NewUser, Store};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
-use crate::{AuditCommand, Command, ConfigCommand, TokenCommand, UserCommand};
+use crate::{AuditCommand, Command, ConfigCommand, ImportCommand, TokenCommand, UserCommand};
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
@@ -110,6 +110,101 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         Command::Config(ConfigCommand::Show) => {
             print!("{}", settings.to_redacted_toml()?);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(ImportCommand::People {
+            file,
+            dry_run,
+            good_rows_only,
+            facility,
+        }) => {
+            import_people(
+                &settings,
+                &file,
+                ImportOptions {
+                    dry_run,
+                    good_rows_only,
+                    facility,
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// What `haven import people` was asked to do.
+struct ImportOptions {
+    dry_run: bool,
+    good_rows_only: bool,
+    facility: Option<String>,
+}
+
+/// Checks a CSV file of people like the import page does, prints every bad row
+/// (`line N: column: reason`) in English, and imports when the file is good (or
+/// only its good rows when asked).
+async fn import_people(
+    settings: &Settings,
+    file: &Path,
+    options: ImportOptions,
+) -> anyhow::Result<ExitCode> {
+    use haven_web::people_csv;
+
+    let facility = match options.facility.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<haven_store::Id>()
+                .map_err(|_| anyhow!("--facility takes a facility id, not {raw:?}"))?,
+        ),
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let translations = haven_web::i18n::Translations::load().context("loading the messages")?;
+    let tr = haven_web::i18n::Tr::new(Language::English, std::sync::Arc::new(translations));
+    let today = haven_web::person_input::today(settings.web_config().time_offset);
+    let mut rows = match people_csv::read_file(&bytes, facility, today) {
+        Ok(rows) => rows,
+        Err(problem) => {
+            eprintln!("error: {}", problem.message(&tr));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let store = open(settings).await?;
+    people_csv::check_rows(&store, &mut rows)
+        .await
+        .context("checking the rows against the database")?;
+    print_bad_rows(&rows, &tr);
+    let good = rows.iter().filter(|row| row.is_good()).count();
+    let bad = rows.len() - good;
+    println!("{good} rows ready to import, {bad} rows refused");
+    if options.dry_run || good == 0 || (bad > 0 && !options.good_rows_only) {
+        store.close().await;
+        if bad > 0 {
+            eprintln!("nothing was imported: correct the rows above, or import only the good rows with --good-rows-only");
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("dry run: nothing was imported");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let imported = people_csv::import_rows(&store, &Actor::system(), &mut rows)
+        .await
+        .context("importing the rows");
+    store.close().await;
+    let imported = imported?;
+    let numbers_refused = rows.iter().filter(|row| !row.is_good()).count() - bad;
+    if numbers_refused > 0 {
+        print_bad_rows(&rows, &tr);
+    }
+    for (line, person) in &imported.people {
+        println!("line {line}: imported {}", person.id);
+    }
+    println!("imported {} people", imported.people.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_bad_rows(rows: &[haven_web::people_csv::Row], tr: &haven_web::i18n::Tr) {
+    for row in rows {
+        if let Err(problems) = &row.outcome {
+            for problem in problems {
+                println!("line {}: {}", row.line, problem.message(tr));
+            }
         }
     }
 }

@@ -71,6 +71,27 @@ enum Command {
     /// Show the settings
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Import records from files
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Register the people in a CSV file (the columns are in docs/guide-people-io.md);
+    /// exit 1, importing nothing, if any row is bad
+    People {
+        file: PathBuf,
+        /// Check the file and report, importing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows even if some rows are bad
+        #[arg(long)]
+        good_rows_only: bool,
+        /// The facility id for rows whose facility column is empty
+        #[arg(long, value_name = "ID")]
+        facility: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

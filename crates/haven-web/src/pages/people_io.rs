@@ -1,10 +1,424 @@
 //! Importing people from CSV and exporting lists of people.
+//!
+//! The import is two steps on one address. The file is sent (a multipart upload) and
+//! checked as a dry run: every bad row is reported with its line and reason, and
+//! nothing is written. The page keeps the file's text in a hidden field, so the
+//! person importing never uploads it again: they correct the file and send it anew,
+//! or import what is there (all of it when every row is good, or only the good rows
+//! when they choose so). The import checks everything again before it writes.
 
-use axum::routing::MethodRouter;
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use haven_domain::{Action, Kind};
+use haven_store::{Id, PeopleQuery, Person, Store};
+use serde::Deserialize;
 
+use crate::auth::Authenticated;
+use crate::error::WebError;
+use crate::people_csv::{self, FileProblem, Row, COLUMNS};
+use crate::person_input::{parse_filters, reach_of_roles, today, FilterInput};
 use crate::state::AppState;
+
+use super::{no_store, render, Layout, FORM_ERROR};
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/people/import", get(import_page).post(import)),
+        ("/people/export.csv", get(export)),
+    ]
+}
+
+/// The most people one export holds.
+pub const EXPORT_MAX_ROWS: i64 = 10_000;
+
+/// A bad row as the page shows it.
+struct ReportRow {
+    line: u64,
+    reasons: Vec<String>,
+}
+
+/// The result of a dry run.
+struct Report {
+    good: usize,
+    bad: Vec<ReportRow>,
+    /// The file's text, kept for the import.
+    csv: String,
+}
+
+#[derive(Template)]
+#[template(path = "people_import.html")]
+struct ImportPage {
+    layout: Layout,
+    /// Each column and what it holds, in the reader's language.
+    columns: Vec<(&'static str, String)>,
+    file_error: Option<String>,
+    report: Option<Report>,
+}
+
+#[derive(Template)]
+#[template(path = "people_import_done.html")]
+struct ImportDone {
+    layout: Layout,
+    imported: Vec<(u64, String, String)>,
+    refused: Vec<ReportRow>,
+}
+
+/// The upload form and the documented columns.
+pub async fn import_page(auth: Authenticated) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let page = ImportPage {
+        layout: Layout::new(&auth.visitor, "import-title"),
+        columns: column_help(auth.tr()),
+        file_error: None,
+        report: None,
+    };
+    render(&page).map(no_store)
+}
+
+/// What the import form sends: a file, or the text of a file already checked, and
+/// what to do with it.
+#[derive(Default)]
+struct ImportForm {
+    file: Vec<u8>,
+    csv: String,
+    step: String,
+    good_rows_only: bool,
+}
+
+/// Checks a file (the dry run), or imports it.
+pub async fn import(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    request: Request,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Person)?;
+    let form = read_form(request, &state).await?;
+    let tr = auth.tr().clone();
+    let bytes: &[u8] = if form.file.is_empty() {
+        form.csv.as_bytes()
+    } else {
+        &form.file
+    };
+    let today = today(state.config().time_offset);
+    let mut rows = match people_csv::read_file(bytes, None, today) {
+        Ok(rows) => rows,
+        Err(problem) => return show_file_problem(&auth, &problem),
+    };
+    let store = state.store();
+    people_csv::check_rows(store, &mut rows).await?;
+    let all_good = rows.iter().all(Row::is_good);
+    let any_good = rows.iter().any(Row::is_good);
+    if form.step == "import" && any_good && (all_good || form.good_rows_only) {
+        let imported = people_csv::import_rows(store, &auth.actor(), &mut rows).await?;
+        let page = ImportDone {
+            layout: Layout::new(&auth.visitor, "import-done-title"),
+            imported: imported
+                .people
+                .iter()
+                .map(|(line, person)| (*line, person.id.to_string(), person.display_name()))
+                .collect(),
+            refused: report_rows(&rows, &tr),
+        };
+        return render(&page).map(no_store);
+    }
+    let csv = String::from_utf8_lossy(bytes).into_owned();
+    let report = Report {
+        good: rows.iter().filter(|row| row.is_good()).count(),
+        bad: report_rows(&rows, &tr),
+        csv,
+    };
+    let status = if report.bad.is_empty() {
+        StatusCode::OK
+    } else {
+        FORM_ERROR
+    };
+    let page = ImportPage {
+        layout: Layout::new(&auth.visitor, "import-title"),
+        columns: column_help(auth.tr()),
+        file_error: None,
+        report: Some(report),
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
+/// The search filters of the people list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub facility: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub age_band: String,
+}
+
+/// The people the search lists, as a CSV file in the import's columns (with the
+/// Haven number first). Audited as one `export` event with the number of rows.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    params: Result<Query<ExportParams>, QueryRejection>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Person)?;
+    let Ok(Query(params)) = params else {
+        return Err(WebError::BadRequest("bad-request"));
+    };
+    let filters = parse_filters(&FilterInput {
+        q: &params.q,
+        facility: &params.facility,
+        category: &params.category,
+        sex: &params.sex,
+        age_band: &params.age_band,
+    })
+    .map_err(|_| WebError::BadRequest("bad-request"))?;
+    let store = state.store();
+    let reach = reach_of_roles(store, &auth.me.roles, Action::Read).await?;
+    let ids = store
+        .search_people(&PeopleQuery {
+            text: filters.text,
+            facility: filters.facility,
+            category: filters.category,
+            sex: filters.sex,
+            age_band: filters.age_band,
+            today: today(state.config().time_offset),
+            reach: reach.clone(),
+            limit: EXPORT_MAX_ROWS,
+            offset: 0,
+        })
+        .await?;
+    let mut people = Vec::new();
+    for chunk in ids.chunks(500) {
+        people.extend(store.people(chunk).await?.into_iter().filter(|p| {
+            p.merged_into.is_none()
+                && p.entered_in_error_at.is_none()
+                && reach.holds(p.registered_facility_id)
+        }));
+    }
+    let rows = export_rows(store, &people).await?;
+    store
+        .record_people_export(&auth.actor(), rows.len())
+        .await?;
+    let mut header = vec!["haven_number"];
+    header.extend(COLUMNS);
+    Ok(csv_response("people.csv", &header, &rows))
+}
+
+/// The import's columns for each person, with the Haven number first.
+async fn export_rows(store: &Store, people: &[Person]) -> Result<Vec<Vec<String>>, WebError> {
+    let mut rows = Vec::with_capacity(people.len());
+    for chunk in people.chunks(500) {
+        let ids: Vec<Id> = chunk.iter().map(|p| p.id).collect();
+        let identifiers = store.identifiers_of(&ids).await?;
+        for person in chunk {
+            let identifier = |kind: &str| -> String {
+                identifiers
+                    .iter()
+                    .filter(|i| i.person_id == person.id && i.kind == kind)
+                    .map(|i| i.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            };
+            let categories = store
+                .categories_of(&[person.id])
+                .await?
+                .iter()
+                .map(|c| c.code())
+                .collect::<Vec<_>>()
+                .join(";");
+            rows.push(vec![
+                identifier("haven"),
+                person.family_name_km.clone(),
+                person.given_name_km.clone(),
+                person.family_name_latin.clone(),
+                person.given_name_latin.clone(),
+                person.other_names.clone(),
+                person.nicknames.clone(),
+                person.sex.clone(),
+                person.birth_date.to_string(),
+                person.birth_date_precision.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                person.phone.clone(),
+                person.province_code.clone(),
+                person.district.clone(),
+                person.commune.clone(),
+                person.village.clone(),
+                identifier("national_id"),
+                identifier("birth_certificate"),
+                identifier("sos_child_number"),
+                identifier("id_poor"),
+                categories,
+                person
+                    .registered_facility_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ]);
+        }
+    }
+    Ok(rows)
+}
+
+/// A CSV file to download: UTF-8 with a byte-order mark (so spreadsheet programs
+/// read Khmer), and every cell that a spreadsheet would take for a formula (one
+/// beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) prefixed with `'`.
+fn csv_response(filename: &str, header: &[&str], rows: &[Vec<String>]) -> Response {
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut body);
+        let mut ok = writer.write_record(header).is_ok();
+        for row in rows {
+            ok = ok
+                && writer
+                    .write_record(row.iter().map(|cell| guard_formula(cell)))
+                    .is_ok();
+        }
+        if !(ok && writer.flush().is_ok()) {
+            tracing::error!("writing a CSV export");
+            return WebError::Internal.into_response();
+        }
+    }
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn guard_formula(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+fn column_help(tr: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
+    COLUMNS
+        .iter()
+        .map(|column| {
+            (
+                *column,
+                tr.t(&format!("import-column-{}", column.replace('_', "-"))),
+            )
+        })
+        .collect()
+}
+
+fn report_rows(rows: &[Row], tr: &crate::i18n::Tr) -> Vec<ReportRow> {
+    rows.iter()
+        .filter_map(|row| match &row.outcome {
+            Ok(_) => None,
+            Err(problems) => Some(ReportRow {
+                line: row.line,
+                reasons: problems.iter().map(|p| p.message(tr)).collect(),
+            }),
+        })
+        .collect()
+}
+
+fn show_file_problem(auth: &Authenticated, problem: &FileProblem) -> Result<Response, WebError> {
+    let page = ImportPage {
+        layout: Layout::new(&auth.visitor, "import-title"),
+        columns: column_help(auth.tr()),
+        file_error: Some(problem.message(auth.tr())),
+        report: None,
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = FORM_ERROR;
+    Ok(no_store(response))
+}
+
+/// Reads the form, sent as a multipart upload or (without a file) url-encoded.
+async fn read_form(request: Request, state: &AppState) -> Result<ImportForm, WebError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let mut form = ImportForm::default();
+    if content_type.starts_with("multipart/form-data") {
+        let mut multipart = Multipart::from_request(request, state)
+            .await
+            .map_err(|_| WebError::BadRequest("bad-request"))?;
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(WebError::PayloadTooLarge)
+                }
+                Err(_) => return Err(WebError::BadRequest("bad-request")),
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::BadRequest("bad-request"))?;
+            match name.as_str() {
+                "file" => form.file = bytes.to_vec(),
+                other => form.set(other, &String::from_utf8_lossy(&bytes)),
+            }
+        }
+    } else {
+        let bytes = axum::body::to_bytes(request.into_body(), state.config().max_body_bytes)
+            .await
+            .map_err(|_| WebError::PayloadTooLarge)?;
+        for (name, value) in form_urlencoded::parse(&bytes) {
+            form.set(&name, &value);
+        }
+    }
+    Ok(form)
+}
+
+impl ImportForm {
+    fn set(&mut self, name: &str, value: &str) {
+        match name {
+            "csv" => self.csv = value.to_owned(),
+            "step" => self.step = value.to_owned(),
+            "good_rows_only" => self.good_rows_only = !value.is_empty(),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard_formula;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_defused() {
+        for (cell, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+855 12", "'+855 12"),
+            ("-3", "'-3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Sok", "Sok"),
+            ("សុខ", "សុខ"),
+            ("", ""),
+        ] {
+            assert_eq!(guard_formula(cell), expected, "{cell:?}");
+        }
+    }
 }
