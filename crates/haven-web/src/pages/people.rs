@@ -54,21 +54,12 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 /// Today's date where the site is.
 pub fn today(state: &AppState) -> Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(state.config().time_offset)
-        .date()
+    crate::person_input::today(state.config().time_offset)
 }
 
 /// How far the reader's roles that may read people reach.
 pub async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
-    let scopes: Vec<haven_domain::Scope> = auth
-        .me
-        .roles
-        .iter()
-        .filter(|(role, _)| role.permits(Action::Read, Kind::Person))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    Ok(state.store().reach_of(&scopes).await?)
+    Ok(crate::person_input::reach_of_roles(state.store(), &auth.me.roles, Action::Read).await?)
 }
 
 /// A person the reader may see, or 404: a person out of reach does not exist for
