@@ -35,8 +35,10 @@ pub use backup::is_haven_sqlite_file;
 pub use db::{DatabaseKind, Store};
 pub use error::StoreError;
 pub use ledger::{Actor, NewAuditEvent};
+pub use places::{Bed, Country, Facility, PlaceKind, Programme, Ward};
 pub use reach::Reach;
 pub use sessions::{Session, SessionTimeouts};
+pub use staff::{ExpiringRegistration, StaffAssignment, StaffFilter, StaffMember, Training};
 pub use tokens::ApiToken;
 pub use types::{Id, Timestamp};
 
