@@ -282,6 +282,21 @@ impl Store {
         })
     }
 
+    /// The name of a person who may be recorded as staff: `None` when there is no
+    /// such person, or their record was merged into another or entered in error.
+    pub async fn staff_person_name(&self, person_id: Id) -> Result<Option<String>> {
+        let row: Option<(String, String, String, String)> = on_pool!(&self.pool, pool => {
+            sqlx::query_as(
+                "SELECT family_name_km, given_name_km, family_name_latin, given_name_latin
+                 FROM person WHERE id = $1 AND merged_into IS NULL AND entered_in_error_at IS NULL",
+            )
+            .bind(person_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(fk, gk, fl, gl)| haven_domain::person::display_name(&fk, &gk, &fl, &gl)))
+    }
+
     /// The staff record of a person, if they are staff.
     pub async fn staff_member_of_person(&self, person_id: Id) -> Result<Option<StaffMember>> {
         let sql = format!("{STAFF_SELECT} WHERE s.person_id = $1");
