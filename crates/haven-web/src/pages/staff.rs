@@ -38,7 +38,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/staff/{staff}/facilities", post(assign_facility)),
         (
-            "/staff/{staff}/facilities/{assignment}/end",
+            "/staff/{staff}/facilities/{placement}/end",
             post(end_facility),
         ),
         ("/staff/{staff}/user", post(link_user)),

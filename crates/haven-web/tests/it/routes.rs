@@ -241,6 +241,7 @@ async fn call(app: &App, who: Option<&User>, case: &Case, targets: &Targets) -> 
     match (case.method, case.via) {
         ("GET", _) => client.get(&path).await,
         ("POST", Via::Api) => client.post_json(&path, case.body).await,
+        ("PUT", Via::Api) => client.put_json(&path, case.body).await,
         ("POST", _) => {
             let fields: Vec<(String, String)> = form_urlencoded::parse(case.body.as_bytes())
                 .into_owned()

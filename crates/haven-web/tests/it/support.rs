@@ -283,6 +283,16 @@ impl Browser<'_> {
         self.send(request).await
     }
 
+    pub async fn put_json(&mut self, path: &str, json: &str) -> Answer {
+        let request = Request::builder()
+            .method(Method::PUT)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_owned()))
+            .expect("a PUT request");
+        self.send(request).await
+    }
+
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
         self.get("/login").await;
         self.post_form(
