@@ -593,13 +593,14 @@ pub async fn update_programme(
         Err(errors) => Err(Some(errors)),
     };
     let mut page = programme_page(&state, &auth, id).await?;
+    let conflict = !matches!(result, Err(Some(_)));
     match result {
         Err(Some(errors)) => page.perrors = errors,
         _ => page.pnotice = Some(tr.t("error-conflict")),
     }
     // What was typed stays; a conflict keeps the version read so the user sees why.
     page.pform = form;
-    respond(&page, false)
+    conflict_or_form_error(&page, conflict)
 }
 
 pub async fn create_facility(
@@ -779,12 +780,22 @@ pub async fn update_facility(
         Err(errors) => Err(Some(errors)),
     };
     let mut page = facility_page(&state, &auth, id).await?;
+    let conflict = !matches!(result, Err(Some(_)));
     match result {
         Err(Some(errors)) => page.ferrors = errors,
         _ => page.fnotice = Some(tr.t("error-conflict")),
     }
     page.fform = form;
-    respond(&page, false)
+    conflict_or_form_error(&page, conflict)
+}
+
+/// A form sent back: 409 when the record changed since it was read, 422 otherwise.
+fn conflict_or_form_error(page: &impl Template, conflict: bool) -> Result<Response, WebError> {
+    let mut response = respond(page, false)?;
+    if conflict {
+        *response.status_mut() = axum::http::StatusCode::CONFLICT;
+    }
+    Ok(response)
 }
 
 #[derive(Debug, Default, Deserialize)]
