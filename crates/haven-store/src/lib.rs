@@ -39,9 +39,11 @@ pub use ledger::{Actor, NewAuditEvent};
 pub use people::{
     Address, NewPerson, Person, PersonDetails, PersonIdentifier, PersonMerge, RelationshipView,
 };
+pub use places::{Bed, Country, Facility, PlaceKind, Programme, Ward};
 pub use reach::Reach;
 pub use search::{DuplicateProbe, PeopleQuery};
 pub use sessions::{Session, SessionTimeouts};
+pub use staff::{ExpiringRegistration, StaffAssignment, StaffFilter, StaffMember, Training};
 pub use tokens::ApiToken;
 pub use types::{Id, Timestamp};
 

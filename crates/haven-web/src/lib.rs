@@ -8,6 +8,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod i18n;
 mod ops;
 pub mod pages;

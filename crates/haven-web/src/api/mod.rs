@@ -34,6 +34,8 @@ use crate::state::AppState;
     tags(
         (name = "accounts", description = "Users, their roles, and the caller's own account"),
         (name = "audit", description = "The audit trail"),
+        (name = "places", description = "Programme locations and their facilities"),
+        (name = "staff", description = "Staff members, their registrations and trainings"),
     )
 )]
 struct ApiDoc;

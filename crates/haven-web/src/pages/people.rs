@@ -576,19 +576,19 @@ fn clean(raw: &str) -> String {
 
 /// True when `code` is one of Cambodia's provinces.
 pub fn is_province(code: &str) -> bool {
-    province_options(None).iter().any(|(c, _)| c == code)
+    haven_domain::places::Province::find(code).is_some()
 }
 
 /// The provinces for a select: code and name in the reader's language.
-pub fn province_options(tr: Option<&Tr>) -> Vec<(String, String)> {
-    haven_domain::places::provinces()
+pub fn province_options(tr: &Tr) -> Vec<(String, String)> {
+    haven_domain::places::Province::all()
         .iter()
         .map(|p| {
-            let name = match tr.map(Tr::language) {
-                Some(haven_domain::Language::Khmer) => p.name_km.to_string(),
-                _ => p.name_en.to_string(),
+            let name = match tr.language() {
+                haven_domain::Language::Khmer => p.name_km(),
+                _ => p.name_en(),
             };
-            (p.code.to_string(), name)
+            (p.code().to_owned(), name.to_owned())
         })
         .collect()
 }
@@ -640,7 +640,7 @@ async fn form_page(
         person_id,
         duplicates,
         facilities: facility_options(state).await?,
-        provinces: province_options(Some(tr)),
+        provinces: province_options(tr),
         categories: category_options(tr),
         sexes: sex_options(tr),
         precisions: BirthDatePrecision::ALL
@@ -985,7 +985,7 @@ async fn person_page(
             .unwrap_or_default(),
         None => String::new(),
     };
-    let province = province_options(Some(tr))
+    let province = province_options(tr)
         .into_iter()
         .find(|(code, _)| *code == person.province_code)
         .map(|(_, name)| name)

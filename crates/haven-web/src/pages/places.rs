@@ -1,10 +1,902 @@
-//! Places pages.
+//! Places pages: the programme locations by province, a page per programme and per
+//! facility (wards, beds, staff, people served), their forms, and the programme
+//! locations CSV. Reading needs Read Place; the forms need Write Place.
 
-use axum::routing::MethodRouter;
+use std::collections::{BTreeMap, HashMap};
 
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post, MethodRouter};
+use axum::Form;
+use haven_domain::places::{
+    FacilityDetails, FacilityInput, FacilityKind, PlaceField, PlaceName, ProgrammeDetails,
+    ProgrammeInput, Province,
+};
+use haven_domain::{Action, Kind, Language};
+use haven_store::{Facility, Id, PlaceKind, Programme, StoreError};
+use serde::Deserialize;
+use time::Date;
+
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::export::csv_response;
+use crate::i18n::Tr;
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/places", get(list)),
+        ("/places/export.csv", get(export)),
+        ("/places/programmes", post(create_programme)),
+        (
+            "/places/programmes/{programme}",
+            get(show_programme).post(update_programme),
+        ),
+        (
+            "/places/programmes/{programme}/facilities",
+            post(create_facility),
+        ),
+        (
+            "/places/facilities/{facility}",
+            get(show_facility).post(update_facility),
+        ),
+        ("/places/facilities/{facility}/wards", post(create_ward)),
+        ("/places/facilities/{facility}/beds", post(create_bed)),
+        (
+            "/places/facilities/{facility}/beds/{bed}/close",
+            post(close_bed),
+        ),
+    ]
+}
+
+/// Messages at the fields of a form, by field name, in the user's language.
+#[derive(Clone, Debug, Default)]
+pub struct FieldMessages(HashMap<&'static str, String>);
+
+impl FieldMessages {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn set(&mut self, field: &'static str, message: String) {
+        self.0.entry(field).or_insert(message);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Today in the site's time: the domain's date rules need it as an argument.
+pub fn today(state: &AppState) -> Date {
+    time::OffsetDateTime::now_utc()
+        .to_offset(state.config().time_offset)
+        .date()
+}
+
+pub fn parse_id(raw: &str) -> Result<Id, WebError> {
+    raw.parse::<Id>().map_err(|_| WebError::NotFound)
+}
+
+/// A place's name in the reader's language: the Khmer name for Khmer readers where
+/// there is one.
+pub fn place_name(tr: &Tr, name: &str, name_km: &str) -> String {
+    if tr.language() == Language::Khmer && !name_km.is_empty() {
+        name_km.to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+pub fn province_name(tr: &Tr, code: &str) -> String {
+    match Province::find(code) {
+        Some(p) if tr.language() == Language::Khmer => p.name_km().to_owned(),
+        Some(p) => p.name_en().to_owned(),
+        None => code.to_owned(),
+    }
+}
+
+pub fn kind_label(tr: &Tr, code: &str) -> String {
+    FacilityKind::parse(code)
+        .map(|kind| tr.t(&kind.label_key()))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn date_text(date: Option<Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The programme form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ProgrammeForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub name_km: String,
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub commune: String,
+    #[serde(default)]
+    pub village: String,
+    #[serde(default)]
+    pub latitude: String,
+    #[serde(default)]
+    pub longitude: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl ProgrammeForm {
+    fn of(p: &Programme) -> ProgrammeForm {
+        ProgrammeForm {
+            name: p.name.clone(),
+            name_km: p.name_km.clone(),
+            province: p.province_code.clone(),
+            district: p.district.clone(),
+            commune: p.commune.clone(),
+            village: p.village.clone(),
+            latitude: p.latitude.map(|v| v.to_string()).unwrap_or_default(),
+            longitude: p.longitude.map(|v| v.to_string()).unwrap_or_default(),
+            version: p.version.to_string(),
+        }
+    }
+
+    fn parse(&self, tr: &Tr) -> Result<ProgrammeDetails, FieldMessages> {
+        ProgrammeDetails::parse(&ProgrammeInput {
+            name: &self.name,
+            name_km: &self.name_km,
+            province: &self.province,
+            district: &self.district,
+            commune: &self.commune,
+            village: &self.village,
+            latitude: &self.latitude,
+            longitude: &self.longitude,
+        })
+        .map_err(|errors| place_messages(tr, errors))
+    }
+}
+
+/// The facility form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct FacilityForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub name_km: String,
+    #[serde(default)]
+    pub opened_on: String,
+    #[serde(default)]
+    pub catchment_population: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl FacilityForm {
+    fn of(f: &Facility) -> FacilityForm {
+        FacilityForm {
+            kind: f.kind.clone(),
+            name: f.name.clone(),
+            name_km: f.name_km.clone(),
+            opened_on: date_text(f.opened_on),
+            catchment_population: f
+                .catchment_population
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            version: f.version.to_string(),
+        }
+    }
+
+    fn parse(&self, tr: &Tr, today: Date) -> Result<FacilityDetails, FieldMessages> {
+        FacilityDetails::parse(
+            &FacilityInput {
+                kind: &self.kind,
+                name: &self.name,
+                name_km: &self.name_km,
+                opened_on: &self.opened_on,
+                catchment_population: &self.catchment_population,
+            },
+            today,
+        )
+        .map_err(|errors| place_messages(tr, errors))
+    }
+}
+
+fn place_messages(
+    tr: &Tr,
+    errors: Vec<(PlaceField, haven_domain::places::PlaceError)>,
+) -> FieldMessages {
+    let mut messages = FieldMessages::default();
+    for (field, error) in errors {
+        messages.set(field.name(), tr.t(error.code()));
+    }
+    messages
+}
+
+/// A version as sent back by a form: anything that is not a number is a version no
+/// record has, so the update is refused as stale.
+fn version_of(raw: &str) -> i64 {
+    raw.trim().parse().unwrap_or(-1)
+}
+
+/// A facility in a list, ready to show.
+pub struct FacilityRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub served: i64,
+    pub closed: bool,
+}
+
+/// A programme in the list, ready to show.
+pub struct ProgrammeRow {
+    pub id: String,
+    pub name: String,
+    pub place: String,
+    pub closed: bool,
+    pub facilities: Vec<FacilityRow>,
+}
+
+/// The programmes of one province.
+pub struct ProvinceGroup {
+    pub name: String,
+    pub programmes: Vec<ProgrammeRow>,
+}
+
+#[derive(Template)]
+#[template(path = "places.html")]
+struct PlacesPage {
+    layout: Layout,
+    provinces: Vec<ProvinceGroup>,
+    can_write: bool,
+    pform: ProgrammeForm,
+    perrors: FieldMessages,
+    province_options: Vec<(&'static str, String)>,
+    pnotice: Option<String>,
+}
+
+fn province_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    Province::all()
+        .iter()
+        .map(|p| (p.code(), province_name(tr, p.code())))
+        .collect()
+}
+
+fn kind_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    FacilityKind::ALL
+        .iter()
+        .map(|k| (k.code(), tr.t(&k.label_key())))
+        .collect()
+}
+
+fn facility_row(tr: &Tr, facility: &Facility, served: &HashMap<Id, i64>) -> FacilityRow {
+    FacilityRow {
+        id: facility.id.to_string(),
+        name: place_name(tr, &facility.name, &facility.name_km),
+        kind: kind_label(tr, &facility.kind),
+        served: served.get(&facility.id).copied().unwrap_or(0),
+        closed: facility.closed_at.is_some(),
+    }
+}
+
+fn place_of(programme: &Programme) -> String {
+    [
+        programme.village.as_str(),
+        programme.commune.as_str(),
+        programme.district.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+async fn places_page(
+    state: &AppState,
+    auth: &Authenticated,
+    pform: ProgrammeForm,
+    perrors: FieldMessages,
+) -> Result<PlacesPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let served = store.people_served().await?;
+    let mut by_programme: HashMap<Id, Vec<Facility>> = HashMap::new();
+    for facility in store.facilities().await? {
+        by_programme
+            .entry(facility.programme_id)
+            .or_default()
+            .push(facility);
+    }
+    // Provinces in code order (KH-1 .. KH-25), not text order.
+    let mut groups: BTreeMap<(usize, String), Vec<ProgrammeRow>> = BTreeMap::new();
+    for programme in store.programmes().await? {
+        let order = Province::all()
+            .iter()
+            .position(|p| p.code() == programme.province_code)
+            .unwrap_or(usize::MAX);
+        let facilities = by_programme
+            .get(&programme.id)
+            .map(|list| list.iter().map(|f| facility_row(tr, f, &served)).collect())
+            .unwrap_or_default();
+        groups
+            .entry((order, programme.province_code.clone()))
+            .or_default()
+            .push(ProgrammeRow {
+                id: programme.id.to_string(),
+                name: place_name(tr, &programme.name, &programme.name_km),
+                place: place_of(&programme),
+                closed: programme.closed_at.is_some(),
+                facilities,
+            });
+    }
+    Ok(PlacesPage {
+        layout: Layout::new(&auth.visitor, "places-title"),
+        provinces: groups
+            .into_iter()
+            .map(|((_, code), programmes)| ProvinceGroup {
+                name: province_name(tr, &code),
+                programmes,
+            })
+            .collect(),
+        can_write: auth.me.can(Action::Write, Kind::Place),
+        pform,
+        perrors,
+        province_options: province_options(tr),
+        pnotice: None,
+    })
+}
+
+fn respond(page: &impl Template, ok: bool) -> Result<Response, WebError> {
+    let mut response = render(page)?;
+    if !ok {
+        *response.status_mut() = FORM_ERROR;
+    }
+    Ok(no_store(response))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Place)?;
+    let page = places_page(
+        &state,
+        &auth,
+        ProgrammeForm::default(),
+        FieldMessages::default(),
+    )
+    .await?;
+    respond(&page, true)
+}
+
+pub async fn create_programme(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(form): Form<ProgrammeForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    match form.parse(auth.tr()) {
+        Ok(details) => {
+            let programme = state
+                .store()
+                .create_programme(&auth.actor(), &details)
+                .await?;
+            Ok(see_other(&format!("/places/programmes/{}", programme.id)))
+        }
+        Err(errors) => {
+            let page = places_page(&state, &auth, form, errors).await?;
+            respond(&page, false)
+        }
+    }
+}
+
+/// The programme locations as CSV: one row per facility (or per programme without
+/// one). Read Place, and audited.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Place)?;
+    let store = state.store();
+    let served = store.people_served().await?;
+    let facilities = store.facilities().await?;
+    let mut rows = Vec::new();
+    for programme in store.programmes().await? {
+        let province = Province::find(&programme.province_code);
+        let programme_cells = vec![
+            programme.id.to_string(),
+            programme.name.clone(),
+            programme.name_km.clone(),
+            programme.province_code.clone(),
+            province.map(|p| p.name_en().to_owned()).unwrap_or_default(),
+            province.map(|p| p.name_km().to_owned()).unwrap_or_default(),
+            programme.district.clone(),
+            programme.commune.clone(),
+            programme.village.clone(),
+            programme
+                .latitude
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            programme
+                .longitude
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ];
+        let mine: Vec<&Facility> = facilities
+            .iter()
+            .filter(|f| f.programme_id == programme.id)
+            .collect();
+        if mine.is_empty() {
+            let mut row = programme_cells.clone();
+            row.extend(std::iter::repeat_n(String::new(), 8));
+            rows.push(row);
+        }
+        for facility in mine {
+            let mut row = programme_cells.clone();
+            row.extend([
+                facility.id.to_string(),
+                facility.kind.clone(),
+                facility.name.clone(),
+                facility.name_km.clone(),
+                date_text(facility.opened_on),
+                facility
+                    .catchment_population
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                served.get(&facility.id).copied().unwrap_or(0).to_string(),
+                facility
+                    .closed_at
+                    .map(|at| at.to_text())
+                    .unwrap_or_default(),
+            ]);
+            rows.push(row);
+        }
+    }
+    let header: Vec<String> = [
+        "programme_id",
+        "programme",
+        "programme_km",
+        "province_code",
+        "province",
+        "province_km",
+        "district",
+        "commune",
+        "village",
+        "latitude",
+        "longitude",
+        "facility_id",
+        "facility_kind",
+        "facility",
+        "facility_km",
+        "opened_on",
+        "catchment_population",
+        "people_served",
+        "facility_closed_at",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    store
+        .record_export(&auth.actor(), "programme", rows.len())
+        .await?;
+    Ok(csv_response("programme-locations.csv", &header, rows))
+}
+
+#[derive(Template)]
+#[template(path = "programme.html")]
+struct ProgrammePage {
+    layout: Layout,
+    programme: Programme,
+    edit_action: String,
+    facility_action: String,
+    name: String,
+    province: String,
+    place: String,
+    point: Option<(String, String)>,
+    facilities: Vec<FacilityRow>,
+    can_write: bool,
+    pform: ProgrammeForm,
+    perrors: FieldMessages,
+    pnotice: Option<String>,
+    province_options: Vec<(&'static str, String)>,
+    fform: FacilityForm,
+    ferrors: FieldMessages,
+    fnotice: Option<String>,
+    kind_options: Vec<(&'static str, String)>,
+}
+
+/// A GPS point as text, and a link that any map application on the device opens.
+fn point_of(latitude: Option<f64>, longitude: Option<f64>) -> Option<(String, String)> {
+    let (latitude, longitude) = (latitude?, longitude?);
+    Some((
+        format!("{latitude:.5}, {longitude:.5}"),
+        format!("geo:{latitude},{longitude}"),
+    ))
+}
+
+async fn programme_page(
+    state: &AppState,
+    auth: &Authenticated,
+    id: Id,
+) -> Result<ProgrammePage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let programme = store.programme(id).await?;
+    let served = store.people_served().await?;
+    let facilities = store
+        .facilities_of(id)
+        .await?
+        .iter()
+        .map(|f| facility_row(tr, f, &served))
+        .collect();
+    Ok(ProgrammePage {
+        layout: Layout::new(&auth.visitor, "programme-title"),
+        edit_action: format!("/places/programmes/{id}"),
+        facility_action: format!("/places/programmes/{id}/facilities"),
+        name: place_name(tr, &programme.name, &programme.name_km),
+        province: province_name(tr, &programme.province_code),
+        place: place_of(&programme),
+        point: point_of(programme.latitude, programme.longitude),
+        facilities,
+        can_write: auth.me.can(Action::Write, Kind::Place),
+        pform: ProgrammeForm::of(&programme),
+        perrors: FieldMessages::default(),
+        pnotice: None,
+        province_options: province_options(tr),
+        fform: FacilityForm::default(),
+        ferrors: FieldMessages::default(),
+        fnotice: None,
+        kind_options: kind_options(tr),
+        programme,
+    })
+}
+
+pub async fn show_programme(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Place)?;
+    let page = programme_page(&state, &auth, parse_id(&id)?).await?;
+    respond(&page, true)
+}
+
+pub async fn update_programme(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<ProgrammeForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    let id = parse_id(&id)?;
+    let tr = auth.tr().clone();
+    let result: Result<(), Option<FieldMessages>> = match form.parse(&tr) {
+        Ok(details) => {
+            match state
+                .store()
+                .update_programme(&auth.actor(), id, version_of(&form.version), &details)
+                .await
+            {
+                Ok(_) => return Ok(see_other(&format!("/places/programmes/{id}"))),
+                Err(StoreError::Conflict { .. }) => Err(None),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(errors) => Err(Some(errors)),
+    };
+    let mut page = programme_page(&state, &auth, id).await?;
+    let conflict = !matches!(result, Err(Some(_)));
+    match result {
+        Err(Some(errors)) => page.perrors = errors,
+        _ => page.pnotice = Some(tr.t("error-conflict")),
+    }
+    // What was typed stays; a conflict keeps the version read so the user sees why.
+    page.pform = form;
+    conflict_or_form_error(&page, conflict)
+}
+
+pub async fn create_facility(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<FacilityForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    let id = parse_id(&id)?;
+    match form.parse(auth.tr(), today(&state)) {
+        Ok(details) => {
+            let facility = state
+                .store()
+                .create_facility(&auth.actor(), id, &details)
+                .await?;
+            Ok(see_other(&format!("/places/facilities/{}", facility.id)))
+        }
+        Err(errors) => {
+            let mut page = programme_page(&state, &auth, id).await?;
+            page.fform = form;
+            page.ferrors = errors;
+            respond(&page, false)
+        }
+    }
+}
+
+/// A ward with its beds, ready to show.
+pub struct WardRow {
+    pub id: String,
+    pub name: String,
+    pub closed: bool,
+    pub beds: Vec<BedRow>,
+}
+
+pub struct BedRow {
+    pub id: String,
+    pub label: String,
+    pub closed: bool,
+    pub version: i64,
+}
+
+/// A staff member working at a facility, ready to show.
+pub struct StaffRow {
+    pub id: String,
+    pub name: String,
+    pub profession: String,
+}
+
+#[derive(Template)]
+#[template(path = "facility.html")]
+struct FacilityPage {
+    layout: Layout,
+    facility: Facility,
+    edit_action: String,
+    name: String,
+    kind: String,
+    programme_id: String,
+    programme_name: String,
+    opened_on: String,
+    served: i64,
+    wards: Vec<WardRow>,
+    staff: Option<Vec<StaffRow>>,
+    can_write: bool,
+    fform: FacilityForm,
+    ferrors: FieldMessages,
+    fnotice: Option<String>,
+    kind_options: Vec<(&'static str, String)>,
+    ward_name: String,
+    ward_error: Option<String>,
+    bed_form: BedForm,
+    bed_error: Option<String>,
+}
+
+async fn facility_page(
+    state: &AppState,
+    auth: &Authenticated,
+    id: Id,
+) -> Result<FacilityPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let facility = store.facility(id).await?;
+    let programme = store.programme(facility.programme_id).await?;
+    let beds = store.beds_of_facility(id).await?;
+    let wards = store
+        .wards_of(id)
+        .await?
+        .into_iter()
+        .map(|ward| WardRow {
+            id: ward.id.to_string(),
+            beds: beds
+                .iter()
+                .filter(|bed| bed.ward_id == ward.id)
+                .map(|bed| BedRow {
+                    id: bed.id.to_string(),
+                    label: bed.label.clone(),
+                    closed: bed.closed_at.is_some(),
+                    version: bed.version,
+                })
+                .collect(),
+            name: ward.name,
+            closed: ward.closed_at.is_some(),
+        })
+        .collect();
+    // Who works here is staff information: shown only to those who may read it.
+    let staff = if auth.me.can(Action::Read, Kind::Staff) {
+        Some(
+            store
+                .staff_of_facility(id)
+                .await?
+                .into_iter()
+                .map(|s| StaffRow {
+                    id: s.id.to_string(),
+                    name: s.display_name(),
+                    profession: crate::pages::staff::profession_label(tr, &s.profession),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(FacilityPage {
+        layout: Layout::new(&auth.visitor, "facility-title"),
+        edit_action: format!("/places/facilities/{id}"),
+        name: place_name(tr, &facility.name, &facility.name_km),
+        kind: kind_label(tr, &facility.kind),
+        programme_id: programme.id.to_string(),
+        programme_name: place_name(tr, &programme.name, &programme.name_km),
+        opened_on: date_text(facility.opened_on),
+        served: store.people_served_at(id).await?,
+        wards,
+        staff,
+        can_write: auth.me.can(Action::Write, Kind::Place),
+        fform: FacilityForm::of(&facility),
+        ferrors: FieldMessages::default(),
+        fnotice: None,
+        kind_options: kind_options(tr),
+        ward_name: String::new(),
+        ward_error: None,
+        bed_form: BedForm::default(),
+        bed_error: None,
+        facility,
+    })
+}
+
+pub async fn show_facility(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Place)?;
+    let page = facility_page(&state, &auth, parse_id(&id)?).await?;
+    respond(&page, true)
+}
+
+pub async fn update_facility(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<FacilityForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    let id = parse_id(&id)?;
+    let tr = auth.tr().clone();
+    let result: Result<(), Option<FieldMessages>> = match form.parse(&tr, today(&state)) {
+        Ok(details) => {
+            match state
+                .store()
+                .update_facility(&auth.actor(), id, version_of(&form.version), &details)
+                .await
+            {
+                Ok(_) => return Ok(see_other(&format!("/places/facilities/{id}"))),
+                Err(StoreError::Conflict { .. }) => Err(None),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(errors) => Err(Some(errors)),
+    };
+    let mut page = facility_page(&state, &auth, id).await?;
+    let conflict = !matches!(result, Err(Some(_)));
+    match result {
+        Err(Some(errors)) => page.ferrors = errors,
+        _ => page.fnotice = Some(tr.t("error-conflict")),
+    }
+    page.fform = form;
+    conflict_or_form_error(&page, conflict)
+}
+
+/// A form sent back: 409 when the record changed since it was read, 422 otherwise.
+fn conflict_or_form_error(page: &impl Template, conflict: bool) -> Result<Response, WebError> {
+    let mut response = respond(page, false)?;
+    if conflict {
+        *response.status_mut() = axum::http::StatusCode::CONFLICT;
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WardForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_ward(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<WardForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    let id = parse_id(&id)?;
+    match PlaceName::parse(&form.name) {
+        Ok(name) => {
+            state.store().create_ward(&auth.actor(), id, &name).await?;
+            Ok(see_other(&format!("/places/facilities/{id}")))
+        }
+        Err(error) => {
+            let mut page = facility_page(&state, &auth, id).await?;
+            page.ward_error = Some(auth.tr().t(error.code()));
+            page.ward_name = form.name;
+            respond(&page, false)
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BedForm {
+    #[serde(default)]
+    pub ward: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+pub async fn create_bed(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<BedForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    let id = parse_id(&id)?;
+    let store = state.store();
+    let ward = match form.ward.parse::<Id>() {
+        Ok(ward_id) => match store.ward(ward_id).await {
+            Ok(ward) if ward.facility_id == id && ward.closed_at.is_none() => Some(ward),
+            Ok(_) | Err(StoreError::NotFound { .. }) => None,
+            Err(other) => return Err(other.into()),
+        },
+        Err(_) => None,
+    };
+    let label = PlaceName::parse(&form.label);
+    match (ward, label) {
+        (Some(ward), Ok(label)) => {
+            store.create_bed(&auth.actor(), ward.id, &label).await?;
+            Ok(see_other(&format!("/places/facilities/{id}")))
+        }
+        (ward, label) => {
+            let mut page = facility_page(&state, &auth, id).await?;
+            page.bed_error = Some(match (ward, label) {
+                (None, _) => auth.tr().t("facility-choose-ward"),
+                (_, Err(error)) => auth.tr().t(error.code()),
+                _ => String::new(),
+            });
+            page.bed_form = form;
+            respond(&page, false)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn close_bed(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, bed)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Place)?;
+    let id = parse_id(&id)?;
+    let bed = parse_id(&bed)?;
+    let store = state.store();
+    let ward = store.ward(store.bed(bed).await?.ward_id).await?;
+    if ward.facility_id != id {
+        return Err(WebError::NotFound);
+    }
+    store
+        .close_place(
+            &auth.actor(),
+            PlaceKind::Bed,
+            bed,
+            version_of(&form.version),
+        )
+        .await?;
+    Ok(see_other(&format!("/places/facilities/{id}")))
 }

@@ -1,10 +1,807 @@
-//! Staff pages.
+//! Staff pages: the list with its filters and CSV, registrations expiring soon, a
+//! staff member's page (facilities, user account, trainings) and its forms, and
+//! recording an existing person as staff. Reading needs Read Staff; the forms need
+//! Write Staff.
 
-use axum::routing::MethodRouter;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post, MethodRouter};
+use axum::Form;
+use haven_domain::staff::{
+    ErrorReason, Profession, StaffDetails, StaffField, StaffInput, TrainingDetails, TrainingInput,
+};
+use haven_domain::{Action, Kind};
+use haven_store::{Id, StaffFilter, StaffMember, StoreError};
+use serde::Deserialize;
 
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::export::csv_response;
+use crate::i18n::Tr;
+use crate::pages::places::{parse_id, place_name, today, FieldMessages};
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/staff", get(list)),
+        ("/staff/export.csv", get(export)),
+        ("/staff/expiring", get(expiring)),
+        ("/staff/new", get(new_page).post(create)),
+        ("/staff/{staff}", get(show).post(update)),
+        ("/staff/{staff}/trainings", post(add_training)),
+        (
+            "/staff/{staff}/trainings/{training}/error",
+            post(training_in_error),
+        ),
+        ("/staff/{staff}/facilities", post(assign_facility)),
+        (
+            "/staff/{staff}/facilities/{placement}/end",
+            post(end_facility),
+        ),
+        ("/staff/{staff}/user", post(link_user)),
+    ]
+}
+
+/// How far ahead the expiring list looks.
+pub const EXPIRY_WINDOW_DAYS: i64 = 90;
+
+/// The name of a profession in the reader's language.
+pub fn profession_label(tr: &Tr, code: &str) -> String {
+    Profession::parse(code)
+        .map(|p| tr.t(&p.label_key()))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn profession_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    Profession::ALL
+        .iter()
+        .map(|p| (p.code(), tr.t(&p.label_key())))
+        .collect()
+}
+
+fn staff_messages(
+    tr: &Tr,
+    errors: Vec<(StaffField, haven_domain::staff::StaffError)>,
+) -> FieldMessages {
+    let mut messages = FieldMessages::default();
+    for (field, error) in errors {
+        messages.set(field.name(), tr.t(error.code()));
+    }
+    messages
+}
+
+fn date_text(date: Option<time::Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The list's filters, as in the address.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub profession: String,
+    #[serde(default)]
+    pub facility: String,
+}
+
+impl ListQuery {
+    fn filter(&self) -> StaffFilter {
+        StaffFilter {
+            profession: Profession::parse(&self.profession),
+            facility: self.facility.parse().ok(),
+        }
+    }
+
+    fn query_string(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("profession", &self.profession)
+            .append_pair("facility", &self.facility)
+            .finish()
+    }
+}
+
+/// A staff member in a list, ready to show.
+pub struct StaffListRow {
+    pub id: String,
+    pub name: String,
+    pub profession: String,
+    pub registration: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_list.html")]
+struct StaffListPage {
+    layout: Layout,
+    staff: Vec<StaffListRow>,
+    query: ListQuery,
+    export_query: String,
+    professions: Vec<(&'static str, String)>,
+    facilities: Vec<(String, String)>,
+    can_write: bool,
+}
+
+async fn facility_options(state: &AppState, tr: &Tr) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state
+        .store()
+        .facilities()
+        .await?
+        .into_iter()
+        .filter(|f| f.closed_at.is_none())
+        .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
+        .collect())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Staff)?;
+    let tr = auth.tr();
+    let staff = state
+        .store()
+        .list_staff(&query.filter())
+        .await?
+        .into_iter()
+        .map(|s| StaffListRow {
+            id: s.id.to_string(),
+            name: s.display_name(),
+            profession: profession_label(tr, &s.profession),
+            expires: date_text(s.registration_expires_on),
+            registration: s.registration_number,
+        })
+        .collect();
+    let page = StaffListPage {
+        layout: Layout::new(&auth.visitor, "staff-title"),
+        staff,
+        export_query: query.query_string(),
+        query,
+        professions: profession_options(tr),
+        facilities: facility_options(&state, tr).await?,
+        can_write: auth.me.can(Action::Write, Kind::Staff),
+    };
+    render(&page).map(no_store)
+}
+
+/// The staff list as CSV, with the same filters. Read Staff, and audited.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Staff)?;
+    let store = state.store();
+    let mut rows = Vec::new();
+    for s in store.list_staff(&query.filter()).await? {
+        let facilities = store
+            .staff_assignments(s.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.ended_at.is_none())
+            .map(|a| a.facility_name)
+            .collect::<Vec<_>>()
+            .join("; ");
+        rows.push(vec![
+            s.id.to_string(),
+            s.person_id.to_string(),
+            s.family_name_km.clone(),
+            s.given_name_km.clone(),
+            s.family_name_latin.clone(),
+            s.given_name_latin.clone(),
+            s.profession.clone(),
+            s.registration_number.clone(),
+            date_text(s.registration_expires_on),
+            date_text(s.started_on),
+            date_text(s.left_on),
+            facilities,
+        ]);
+    }
+    let header: Vec<String> = [
+        "staff_id",
+        "person_id",
+        "family_name_km",
+        "given_name_km",
+        "family_name_latin",
+        "given_name_latin",
+        "profession",
+        "registration_number",
+        "registration_expires_on",
+        "started_on",
+        "left_on",
+        "facilities",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    store
+        .record_export(&auth.actor(), "staff", rows.len())
+        .await?;
+    Ok(csv_response("staff.csv", &header, rows))
+}
+
+/// A registration in the expiring list.
+pub struct ExpiringRow {
+    pub id: String,
+    pub name: String,
+    pub profession: String,
+    pub registration: String,
+    pub expires: String,
+    pub days: String,
+    pub expired: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_expiring.html")]
+struct ExpiringPage {
+    layout: Layout,
+    rows: Vec<ExpiringRow>,
+    window: i64,
+}
+
+pub async fn expiring(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Staff)?;
+    let tr = auth.tr();
+    let rows = state
+        .store()
+        .registrations_expiring(EXPIRY_WINDOW_DAYS, today(&state))
+        .await?
+        .into_iter()
+        .map(|e| ExpiringRow {
+            id: e.staff.id.to_string(),
+            name: e.staff.display_name(),
+            profession: profession_label(tr, &e.staff.profession),
+            registration: e.staff.registration_number.clone(),
+            expires: e.expires_on.to_string(),
+            days: if e.expired {
+                tr.t1("staff-expired-days-ago", "days", -e.days_left)
+            } else {
+                tr.t1("staff-days-left", "days", e.days_left)
+            },
+            expired: e.expired,
+        })
+        .collect();
+    let page = ExpiringPage {
+        layout: Layout::new(&auth.visitor, "staff-expiring-title"),
+        rows,
+        window: EXPIRY_WINDOW_DAYS,
+    };
+    render(&page).map(no_store)
+}
+
+/// The staff form as typed (new and edit).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StaffForm {
+    #[serde(default)]
+    pub person: String,
+    #[serde(default)]
+    pub profession: String,
+    #[serde(default)]
+    pub registration_number: String,
+    #[serde(default)]
+    pub registration_expires_on: String,
+    #[serde(default)]
+    pub started_on: String,
+    #[serde(default)]
+    pub left_on: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl StaffForm {
+    fn of(s: &StaffMember) -> StaffForm {
+        StaffForm {
+            person: s.person_id.to_string(),
+            profession: s.profession.clone(),
+            registration_number: s.registration_number.clone(),
+            registration_expires_on: date_text(s.registration_expires_on),
+            started_on: date_text(s.started_on),
+            left_on: date_text(s.left_on),
+            version: s.version.to_string(),
+        }
+    }
+
+    fn parse(&self, tr: &Tr) -> Result<StaffDetails, FieldMessages> {
+        StaffDetails::parse(&StaffInput {
+            profession: &self.profession,
+            registration_number: &self.registration_number,
+            registration_expires_on: &self.registration_expires_on,
+            started_on: &self.started_on,
+            left_on: &self.left_on,
+        })
+        .map_err(|errors| staff_messages(tr, errors))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_new.html")]
+struct NewStaffPage {
+    layout: Layout,
+    /// The person's name, or `None` when the address named no (known) person.
+    person_name: Option<String>,
+    already: Option<String>,
+    sform: StaffForm,
+    serrors: FieldMessages,
+    snotice: Option<String>,
+    professions: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    person: String,
+}
+
+async fn new_staff_page(
+    state: &AppState,
+    auth: &Authenticated,
+    sform: StaffForm,
+    serrors: FieldMessages,
+) -> Result<NewStaffPage, WebError> {
+    let store = state.store();
+    let (person_name, already) = match sform.person.parse::<Id>() {
+        Ok(person) => (
+            store.staff_person_name(person).await?,
+            store
+                .staff_member_of_person(person)
+                .await?
+                .map(|s| s.id.to_string()),
+        ),
+        Err(_) => (None, None),
+    };
+    Ok(NewStaffPage {
+        layout: Layout::new(&auth.visitor, "staff-new-title"),
+        person_name,
+        already,
+        sform,
+        serrors,
+        snotice: None,
+        professions: profession_options(auth.tr()),
+    })
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let person = query.person;
+    let form = StaffForm {
+        person: person.trim().to_owned(),
+        ..StaffForm::default()
+    };
+    let page = new_staff_page(&state, &auth, form, FieldMessages::default()).await?;
+    render(&page).map(no_store)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(form): Form<StaffForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let tr = auth.tr().clone();
+    let person = form.person.parse::<Id>().ok();
+    let errors = match (person, form.parse(&tr)) {
+        (Some(person), Ok(details)) => {
+            match state
+                .store()
+                .create_staff_member(&auth.actor(), person, &details, None)
+                .await
+            {
+                Ok(staff) => return Ok(see_other(&format!("/staff/{}", staff.id))),
+                // The page says why: no such person, or already staff.
+                Err(StoreError::NotFound { .. }) | Err(StoreError::Duplicate { .. }) => {
+                    FieldMessages::default()
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        (_, Err(errors)) => errors,
+        (None, Ok(_)) => FieldMessages::default(),
+    };
+    let page = new_staff_page(&state, &auth, form, errors).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = FORM_ERROR;
+    Ok(no_store(response))
+}
+
+/// A facility assignment, ready to show.
+pub struct AssignmentRow {
+    pub id: String,
+    pub facility_id: String,
+    pub facility: String,
+    pub ended: bool,
+    pub version: i64,
+}
+
+/// A training, ready to show.
+pub struct TrainingRow {
+    pub id: String,
+    pub course: String,
+    pub provider: String,
+    pub dates: String,
+    pub hours: String,
+    pub certificate: String,
+    pub version: i64,
+}
+
+/// The training form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TrainingForm {
+    #[serde(default)]
+    pub course: String,
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub training_started_on: String,
+    #[serde(default)]
+    pub training_ended_on: String,
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub certificate: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_member.html")]
+struct StaffMemberPage {
+    layout: Layout,
+    staff: StaffMember,
+    edit_action: String,
+    name: String,
+    profession: String,
+    expiry: Option<String>,
+    username: Option<String>,
+    assignments: Vec<AssignmentRow>,
+    trainings: Vec<TrainingRow>,
+    total_hours: String,
+    can_write: bool,
+    facilities: Vec<(String, String)>,
+    sform: StaffForm,
+    serrors: FieldMessages,
+    snotice: Option<String>,
+    professions: Vec<(&'static str, String)>,
+    tform: TrainingForm,
+    terrors: FieldMessages,
+    facility_error: Option<String>,
+    user_form: String,
+    user_error: Option<String>,
+    error_reason_error: Option<String>,
+}
+
+fn hours_text(hours: f64) -> String {
+    if hours.fract() == 0.0 {
+        format!("{hours:.0}")
+    } else {
+        format!("{hours:.1}")
+    }
+}
+
+async fn staff_page(
+    state: &AppState,
+    auth: &Authenticated,
+    id: Id,
+) -> Result<StaffMemberPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let staff = store.staff_member(id).await?;
+    let username = match staff.user_id {
+        Some(user) => match store.user(user).await {
+            Ok(user) => Some(user.username),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(other) => return Err(other.into()),
+        },
+        None => None,
+    };
+    let expiry = staff.registration_expires_on.map(|expires| {
+        let days = haven_domain::staff::days_until(expires, today(state));
+        if days < 0 {
+            tr.t1("staff-expired-days-ago", "days", -days)
+        } else {
+            tr.t1("staff-days-left", "days", days)
+        }
+    });
+    let assignments = store
+        .staff_assignments(id)
+        .await?
+        .into_iter()
+        .map(|a| AssignmentRow {
+            id: a.id.to_string(),
+            facility_id: a.facility_id.to_string(),
+            facility: place_name(tr, &a.facility_name, &a.facility_name_km),
+            ended: a.ended_at.is_some(),
+            version: a.version,
+        })
+        .collect();
+    let trainings = store.trainings_of(id).await?;
+    let total: f64 = trainings.iter().filter_map(|t| t.hours).sum();
+    let trainings = trainings
+        .into_iter()
+        .map(|t| TrainingRow {
+            id: t.id.to_string(),
+            dates: if t.started_on == t.ended_on {
+                t.started_on.to_string()
+            } else {
+                format!("{} – {}", t.started_on, t.ended_on)
+            },
+            hours: t.hours.map(hours_text).unwrap_or_default(),
+            course: t.course,
+            provider: t.provider,
+            certificate: t.certificate,
+            version: t.version,
+        })
+        .collect();
+    Ok(StaffMemberPage {
+        layout: Layout::new(&auth.visitor, "staff-member-title"),
+        edit_action: format!("/staff/{}", staff.id),
+        name: staff.display_name(),
+        profession: profession_label(tr, &staff.profession),
+        expiry,
+        username,
+        assignments,
+        trainings,
+        total_hours: hours_text(total),
+        can_write: auth.me.can(Action::Write, Kind::Staff),
+        facilities: facility_options(state, tr).await?,
+        sform: StaffForm::of(&staff),
+        serrors: FieldMessages::default(),
+        snotice: None,
+        professions: profession_options(tr),
+        tform: TrainingForm::default(),
+        terrors: FieldMessages::default(),
+        facility_error: None,
+        user_form: String::new(),
+        user_error: None,
+        error_reason_error: None,
+        staff,
+    })
+}
+
+fn respond(
+    page: &StaffMemberPage,
+    status: Option<axum::http::StatusCode>,
+) -> Result<Response, WebError> {
+    let mut response = render(page)?;
+    if let Some(status) = status {
+        *response.status_mut() = status;
+    }
+    Ok(no_store(response))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Staff)?;
+    let page = staff_page(&state, &auth, parse_id(&id)?).await?;
+    respond(&page, None)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<StaffForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let id = parse_id(&id)?;
+    let tr = auth.tr().clone();
+    let version = form.version.trim().parse().unwrap_or(-1);
+    let errors = match form.parse(&tr) {
+        Ok(details) => match state
+            .store()
+            .update_staff_member(&auth.actor(), id, version, &details)
+            .await
+        {
+            Ok(_) => return Ok(see_other(&format!("/staff/{id}"))),
+            Err(StoreError::Conflict { .. }) => None,
+            Err(other) => return Err(other.into()),
+        },
+        Err(errors) => Some(errors),
+    };
+    let mut page = staff_page(&state, &auth, id).await?;
+    let status = match errors {
+        Some(errors) => {
+            page.serrors = errors;
+            FORM_ERROR
+        }
+        None => {
+            page.snotice = Some(tr.t("error-conflict"));
+            axum::http::StatusCode::CONFLICT
+        }
+    };
+    page.sform = form;
+    respond(&page, Some(status))
+}
+
+pub async fn add_training(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<TrainingForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let id = parse_id(&id)?;
+    let parsed = TrainingDetails::parse(&TrainingInput {
+        course: &form.course,
+        provider: &form.provider,
+        started_on: &form.training_started_on,
+        ended_on: &form.training_ended_on,
+        hours: &form.hours,
+        certificate: &form.certificate,
+    });
+    match parsed {
+        Ok(details) => {
+            state
+                .store()
+                .add_training(&auth.actor(), id, &details)
+                .await?;
+            Ok(see_other(&format!("/staff/{id}#trainings")))
+        }
+        Err(errors) => {
+            let mut page = staff_page(&state, &auth, id).await?;
+            page.terrors = staff_messages(auth.tr(), errors);
+            page.tform = form;
+            respond(&page, Some(FORM_ERROR))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InErrorForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn training_in_error(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, training)): Path<(String, String)>,
+    Form(form): Form<InErrorForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let id = parse_id(&id)?;
+    let training = parse_id(&training)?;
+    let store = state.store();
+    if store.training(training).await?.staff_id != id {
+        return Err(WebError::NotFound);
+    }
+    match ErrorReason::parse(&form.reason) {
+        Ok(reason) => {
+            let version = form.version.trim().parse().unwrap_or(-1);
+            store
+                .mark_training_entered_in_error(&auth.actor(), training, version, &reason)
+                .await?;
+            Ok(see_other(&format!("/staff/{id}#trainings")))
+        }
+        Err(error) => {
+            let mut page = staff_page(&state, &auth, id).await?;
+            page.error_reason_error = Some(auth.tr().t(error.code()));
+            respond(&page, Some(FORM_ERROR))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    facility: String,
+}
+
+pub async fn assign_facility(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let id = parse_id(&id)?;
+    let problem = match form.facility.parse::<Id>() {
+        Ok(facility) => {
+            match state
+                .store()
+                .assign_staff_facility(&auth.actor(), id, facility)
+                .await
+            {
+                Ok(_) => return Ok(see_other(&format!("/staff/{id}"))),
+                Err(StoreError::Duplicate { .. }) => "staff-already-works-there",
+                Err(StoreError::NotFound { entity: "facility" }) => "staff-choose-facility",
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(_) => "staff-choose-facility",
+    };
+    let mut page = staff_page(&state, &auth, id).await?;
+    page.facility_error = Some(auth.tr().t(problem));
+    respond(&page, Some(FORM_ERROR))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn end_facility(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, assignment)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let id = parse_id(&id)?;
+    let assignment = parse_id(&assignment)?;
+    let store = state.store();
+    if store.staff_assignment(assignment).await?.staff_id != id {
+        return Err(WebError::NotFound);
+    }
+    let version = form.version.trim().parse().unwrap_or(-1);
+    store
+        .end_staff_facility(&auth.actor(), assignment, version)
+        .await?;
+    Ok(see_other(&format!("/staff/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserLinkForm {
+    #[serde(default)]
+    version: String,
+    /// A username to link; empty unlinks.
+    #[serde(default)]
+    username: String,
+}
+
+pub async fn link_user(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<UserLinkForm>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Staff)?;
+    let id = parse_id(&id)?;
+    let store = state.store();
+    let version = form.version.trim().parse().unwrap_or(-1);
+    let username = haven_domain::text::normalise(&form.username);
+    let user = if username.is_empty() {
+        None
+    } else {
+        match store.user_by_username(&username).await {
+            Ok(user) => Some(user.id),
+            Err(StoreError::NotFound { .. }) => {
+                return user_link_error(&state, &auth, id, form.username, "staff-no-such-user")
+                    .await
+            }
+            Err(other) => return Err(other.into()),
+        }
+    };
+    match store.set_staff_user(&auth.actor(), id, version, user).await {
+        Ok(_) => Ok(see_other(&format!("/staff/{id}"))),
+        Err(StoreError::Duplicate { .. }) => {
+            user_link_error(&state, &auth, id, form.username, "staff-user-taken").await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn user_link_error(
+    state: &AppState,
+    auth: &Authenticated,
+    id: Id,
+    typed: String,
+    key: &str,
+) -> Result<Response, WebError> {
+    let mut page = staff_page(state, auth, id).await?;
+    page.user_error = Some(auth.tr().t(key));
+    page.user_form = typed;
+    respond(&page, Some(FORM_ERROR))
 }
