@@ -907,6 +907,8 @@ struct PersonPage {
     can_write: bool,
     can_merge: bool,
     can_staff: bool,
+    /// The person's staff record, for readers of staff.
+    staff_id: Option<String>,
 }
 
 async fn person_page(
@@ -1022,6 +1024,14 @@ async fn person_page(
         can_write: auth.me.can(Action::Write, Kind::Person),
         can_merge: auth.me.can(Action::Write, Kind::PersonMerge),
         can_staff: auth.me.can(Action::Write, Kind::Staff),
+        staff_id: if auth.me.can(Action::Read, Kind::Staff) {
+            store
+                .staff_member_of_person(person.id)
+                .await?
+                .map(|staff| staff.id.to_string())
+        } else {
+            None
+        },
         person,
     })
 }

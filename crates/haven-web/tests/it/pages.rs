@@ -557,6 +557,38 @@ fn every_key_the_code_and_templates_name_is_in_the_english_file() {
             format!("action-{}", action.replace('_', "-")),
         ));
     }
+    // The names of the registry's coded values and the person errors.
+    {
+        use haven_domain::person::{
+            AgeBand, BirthDatePrecision, Category, IdentifierKind, PersonError, RelationshipKind,
+            Sex,
+        };
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(Sex::ALL.iter().map(|v| v.label_key()));
+        keys.extend(BirthDatePrecision::ALL.iter().map(|v| v.label_key()));
+        keys.extend(IdentifierKind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Category::ALL.iter().map(|v| v.label_key()));
+        keys.extend(AgeBand::ALL.iter().map(|v| v.label_key()));
+        keys.extend(RelationshipKind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(
+            RelationshipKind::ALL
+                .iter()
+                .map(|v| v.inverse_label_key().to_owned()),
+        );
+        keys.extend(PersonError::ALL.iter().map(|e| e.code().to_owned()));
+        keys.extend((1..=12).map(|m| format!("month-{m}")));
+        keys.extend(
+            haven_domain::places::FacilityKind::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
+        keys.extend(
+            haven_domain::staff::Profession::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
+        used.extend(keys.into_iter().map(|k| ("person values".to_owned(), k)));
+    }
     for detail in ["wrong_password", "unknown_user", "disabled"] {
         used.push((
             "home".to_owned(),
