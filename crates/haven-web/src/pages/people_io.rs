@@ -10,8 +10,8 @@
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, MethodRouter};
 use haven_domain::{Action, Kind};
 use haven_store::{Id, PeopleQuery, Person, Store};
@@ -207,11 +207,13 @@ pub async fn export(
     }
     let rows = export_rows(store, &people).await?;
     store
-        .record_people_export(&auth.actor(), rows.len())
+        .record_export(&auth.actor(), "person", rows.len())
         .await?;
-    let mut header = vec!["haven_number"];
-    header.extend(COLUMNS);
-    Ok(csv_response("people.csv", &header, &rows))
+    let header: Vec<String> = std::iter::once("haven_number")
+        .chain(COLUMNS.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    Ok(crate::export::csv_response("people.csv", &header, rows))
 }
 
 /// The import's columns for each person, with the Haven number first.
@@ -269,46 +271,6 @@ async fn export_rows(store: &Store, people: &[Person]) -> Result<Vec<Vec<String>
         }
     }
     Ok(rows)
-}
-
-/// A CSV file to download: UTF-8 with a byte-order mark (so spreadsheet programs
-/// read Khmer), and every cell that a spreadsheet would take for a formula (one
-/// beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) prefixed with `'`.
-fn csv_response(filename: &str, header: &[&str], rows: &[Vec<String>]) -> Response {
-    let mut body = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut body);
-        let mut ok = writer.write_record(header).is_ok();
-        for row in rows {
-            ok = ok
-                && writer
-                    .write_record(row.iter().map(|cell| guard_formula(cell)))
-                    .is_ok();
-        }
-        if !(ok && writer.flush().is_ok()) {
-            tracing::error!("writing a CSV export");
-            return WebError::Internal.into_response();
-        }
-    }
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn guard_formula(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
 }
 
 fn column_help(tr: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
@@ -397,28 +359,6 @@ impl ImportForm {
             "step" => self.step = value.to_owned(),
             "good_rows_only" => self.good_rows_only = !value.is_empty(),
             _ => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::guard_formula;
-
-    #[test]
-    fn cells_a_spreadsheet_would_run_are_defused() {
-        for (cell, expected) in [
-            ("=1+1", "'=1+1"),
-            ("+855 12", "'+855 12"),
-            ("-3", "'-3"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tx", "'\tx"),
-            ("\rx", "'\rx"),
-            ("Sok", "Sok"),
-            ("សុខ", "សុខ"),
-            ("", ""),
-        ] {
-            assert_eq!(guard_formula(cell), expected, "{cell:?}");
         }
     }
 }
