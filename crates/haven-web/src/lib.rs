@@ -66,6 +66,7 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(users::revoke_token),
         ),
         ("/admin/audit", get(audit::audit_trail)),
+        ("/admin/audit/export.csv", get(audit::export)),
     ];
     routes.extend(pages::places::routes());
     routes.extend(pages::staff::routes());

@@ -161,6 +161,7 @@ audit-address = From address
 audit-detail = Detail
 audit-older = Older events
 audit-bad-date = Write dates as YYYY-MM-DD, with a year from 1900 to 9998.
+audit-export = Download these events (CSV)
 action-sign-in = Signed in
 action-sign-in-failed = Failed sign-in
 action-sign-out = Signed out

@@ -161,6 +161,7 @@ audit-address = អាសយដ្ឋានប្រភព
 audit-detail = ព័ត៌មានលម្អិត
 audit-older = ព្រឹត្តិការណ៍ចាស់ជាងនេះ
 audit-bad-date = សូមសរសេរកាលបរិច្ឆេទជាទម្រង់ YYYY-MM-DD ដែលឆ្នាំនៅចន្លោះ ១៩០០ ដល់ ៩៩៩៨ ។
+audit-export = ទាញយកព្រឹត្តិការណ៍ទាំងនេះ (CSV)
 action-sign-in = បានចូលប្រើ
 action-sign-in-failed = ការចូលប្រើបរាជ័យ
 action-sign-out = បានចាកចេញ

@@ -473,3 +473,46 @@ async fn the_audit_chain_stays_intact_after_a_busy_session() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited() {
+    for app in apps().await {
+        let admin = app.user("csv-admin", Role::SystemAdministrator).await;
+        let mut browser = app.session_for(&admin).await;
+        app.user("csv-someone", Role::Doctor).await;
+        let answer = browser
+            .get("/admin/audit/export.csv?action=user_create&entity=&record=&user=&from=&until=")
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            answer.body
+        );
+        assert!(
+            answer.content_type().starts_with("text/csv"),
+            "[{}]",
+            app.label
+        );
+        let lines: Vec<&str> = answer.body.trim_start_matches('\u{feff}').lines().collect();
+        assert!(lines[0].starts_with("sequence,occurred_at,username,action"));
+        assert!(lines.len() >= 3, "two user_create events: {lines:?}");
+        assert!(
+            lines[1..].iter().all(|l| l.contains(",user_create,")),
+            "{lines:?}"
+        );
+        let bad = browser.get("/admin/audit/export.csv?from=31-02-2026").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "[{}]", app.label);
+        let exports = app
+            .store
+            .list_audit_events(&AuditFilter {
+                action: Some("export".to_owned()),
+                ..AuditFilter::default()
+            })
+            .await
+            .expect("events");
+        assert_eq!(exports.len(), 1, "[{}]", app.label);
+        assert_eq!(exports[0].entity, "audit_event");
+    }
+}

@@ -147,6 +147,7 @@ const CASES: &[Case] = &[
         "version=999",
     ),
     page("GET", "/admin/audit", READ_AUDIT, ""),
+    page("GET", "/admin/audit/export.csv", READ_AUDIT, ""),
     api("GET", "/api/v1/me", Need::SignedIn, ""),
     api("GET", "/api/v1/users", READ_USERS, ""),
     api(
