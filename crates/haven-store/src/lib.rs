@@ -36,6 +36,7 @@ pub use db::{DatabaseKind, Store};
 pub use error::StoreError;
 pub use ledger::{Actor, NewAuditEvent};
 pub use reach::Reach;
+pub use search::{DuplicateProbe, PeopleQuery, SCAN_LIMIT};
 pub use sessions::{Session, SessionTimeouts};
 pub use tokens::ApiToken;
 pub use types::{Id, Timestamp};
