@@ -609,3 +609,55 @@ fn range_query(prefix: &str, others: &[String], query: &PeopleQuery, window: i64
     sql.push(&format!(" ORDER BY c.token, c.person_id LIMIT {window}"));
     sql
 }
+
+/// Real keys to search for in a benchmark, read from the database.
+#[derive(Clone, Debug, Default)]
+pub struct SearchSamples {
+    /// Identifiers as written (Haven numbers, national ids ...).
+    pub identifiers: Vec<String>,
+    /// Phone numbers as written.
+    pub phones: Vec<String>,
+    pub facilities: Vec<Id>,
+}
+
+impl Store {
+    /// A few identifiers, phones and facilities from the database, spread through it
+    /// by `seed`, for `haven bench search`.
+    pub async fn search_samples(&self, seed: u64, how_many: usize) -> Result<SearchSamples> {
+        let mut samples = SearchSamples::default();
+        let people: i64 = on_pool!(&self.pool, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM person_identifier").fetch_one(pool).await?
+        });
+        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = |below: i64| -> i64 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            i64::try_from((state >> 33) % u64::try_from(below.max(1)).unwrap_or(1)).unwrap_or(0)
+        };
+        for _ in 0..how_many {
+            let offset = next(people);
+            let found: Option<String> = on_pool!(&self.pool, pool => {
+                sqlx::query_scalar("SELECT value FROM person_identifier ORDER BY id LIMIT 1 OFFSET $1")
+                    .bind(offset)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            samples.identifiers.extend(found);
+            let offset = next(people / 5);
+            let found: Option<String> = on_pool!(&self.pool, pool => {
+                sqlx::query_scalar("SELECT phone FROM person WHERE phone <> '' ORDER BY id LIMIT 1 OFFSET $1")
+                    .bind(offset)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            samples.phones.extend(found);
+        }
+        samples.facilities = on_pool!(&self.pool, pool => {
+            sqlx::query_scalar("SELECT id FROM facility WHERE kind <> 'national_office' ORDER BY id")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(samples)
+    }
+}
