@@ -305,17 +305,14 @@ impl Store {
             found.extend(self.found(&sql, &plan).await?);
         }
         if let Some(phone) = &plan.phone {
-            let sql = range_query(phone, &[], query, window);
-            found.extend(self.found(&sql, &plan).await?);
+            found.extend(self.lookup(phone, &[], query, &plan, window).await?);
         }
         if !plan.words.is_empty() {
             let (driver, others) = self.choose_driver(&plan.words).await?;
-            let sql = range_query(&driver, &others, query, window);
-            found.extend(self.found(&sql, &plan).await?);
+            found.extend(self.lookup(&driver, &others, query, &plan, window).await?);
         }
         if let Some(compact) = &plan.compact {
-            let sql = range_query(compact, &[], query, window);
-            found.extend(self.found(&sql, &plan).await?);
+            found.extend(self.lookup(compact, &[], query, &plan, window).await?);
         }
 
         // Merged records are answered as their survivors, which must pass the filters
@@ -521,6 +518,52 @@ impl Store {
         Ok((driver, words.collect()))
     }
 
+    /// The people a token range finds (see [`candidates_query`]), read from `person`
+    /// with the query's filters, a chunk at a time until `window` pass.
+    async fn lookup(
+        &self,
+        prefix: &str,
+        others: &[String],
+        query: &PeopleQuery,
+        plan: &QueryPlan,
+        window: i64,
+    ) -> Result<Vec<Found>> {
+        let filtered = query.facility.is_some()
+            || query.sex.is_some()
+            || query.age_band.is_some()
+            || query.category.is_some()
+            || query.reach != Reach::Everything;
+        let sql = candidates_query(prefix, others, if filtered { SCAN_LIMIT } else { window });
+        let mut ids: Vec<Id> = on_pool!(&self.pool, pool => {
+            bind_all!(sqlx::query_scalar::<_, Id>(&sql.text), &sql.binds)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(*id));
+        let mut found = Vec::new();
+        let wanted = usize::try_from(window).unwrap_or(usize::MAX);
+        for chunk in ids.chunks(if filtered { 500 } else { wanted.max(1) }) {
+            let mut sql = Sql::default();
+            sql.push(&format!(
+                "SELECT {NAME_COLUMNS} FROM person p WHERE p.id IN ("
+            ));
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(Bind::Id(*id));
+            }
+            sql.push(") AND p.entered_in_error_at IS NULL");
+            sql.filters(query);
+            found.extend(self.found(&sql, plan).await?);
+            if found.len() >= wanted {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
     async fn found(&self, sql: &Sql, plan: &QueryPlan) -> Result<Vec<Found>> {
         let rows: Vec<NameRow> = on_pool!(&self.pool, pool => {
             bind_all!(sqlx::query_as::<_, NameRow>(&sql.text), &sql.binds)
@@ -577,21 +620,20 @@ impl Store {
 }
 
 /// The people holding a token in `prefix`'s range (at most [`SCAN_LIMIT`] tokens
-/// read, in token order) who also hold a token in each of `others`' ranges and pass
-/// the filters; at most `window` rows.
-fn range_query(prefix: &str, others: &[String], query: &PeopleQuery, window: i64) -> Sql {
+/// read, in token order) who also hold a token in each of `others`' ranges: at most
+/// `limit` rows, from the token table's indexes alone.
+fn candidates_query(prefix: &str, others: &[String], limit: i64) -> Sql {
     let (start, end) = prefix_range(prefix);
     let mut sql = Sql::default();
-    sql.push(&format!(
-        "SELECT {NAME_COLUMNS} FROM (SELECT token, person_id FROM person_search_token \
-         WHERE token >= "
-    ))
+    sql.push(
+        "SELECT c.person_id FROM (SELECT token, person_id FROM person_search_token \
+         WHERE token >= ",
+    )
     .bind(Bind::Text(start))
     .push(" AND token < ")
     .bind(Bind::Text(end))
     .push(&format!(
-        " ORDER BY token, person_id LIMIT {SCAN_LIMIT}) AS c \
-         JOIN person p ON p.id = c.person_id WHERE p.entered_in_error_at IS NULL"
+        " ORDER BY token, person_id LIMIT {SCAN_LIMIT}) AS c WHERE 1 = 1"
     ));
     for other in others {
         let (start, end) = prefix_range(other);
@@ -604,9 +646,9 @@ fn range_query(prefix: &str, others: &[String], query: &PeopleQuery, window: i64
         .bind(Bind::Text(end))
         .push(")");
     }
-    // A reach that holds nobody is answered before any query runs.
-    sql.filters(query);
-    sql.push(&format!(" ORDER BY c.token, c.person_id LIMIT {window}"));
+    // No ORDER BY: the candidates are ranked in Rust, and an ORDER BY here would make
+    // both databases sort instead of stopping at the limit.
+    sql.push(&format!(" LIMIT {limit}"));
     sql
 }
 

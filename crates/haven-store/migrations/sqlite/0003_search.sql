@@ -1,5 +1,7 @@
--- The people search: listing by name when nothing was typed uses this index instead
--- of sorting every person. (person_search_token_person already covers the token on
--- SQLite: an index on a WITHOUT ROWID table holds the primary key's columns.)
+-- The people search. Listing by name when nothing was typed walks this index in order
+-- and checks the filters (facility, birth date, sex, merged, entered in error) from the
+-- index itself, without reading each row. (person_search_token_person already covers
+-- the token on SQLite: an index on a WITHOUT ROWID table holds the primary key.)
 CREATE INDEX person_name_order ON person
-    (family_name_latin, given_name_latin, family_name_km, given_name_km, id);
+    (family_name_latin, given_name_latin, family_name_km, given_name_km, id,
+     registered_facility_id, birth_date, sex, merged_into, entered_in_error_at);

@@ -565,3 +565,41 @@ async fn possible_duplicates_share_an_identifier_or_a_name_and_a_year() {
         );
     }
 }
+
+#[tokio::test]
+async fn demo_people_carry_the_tokens_reindexing_makes() {
+    for t in testing::all().await {
+        let options = haven_store::DemoRegistryOptions {
+            people: 300,
+            seed: 3,
+            today: TODAY,
+        };
+        let summary = t.store.load_demo_registry(&options).await.unwrap().unwrap();
+        assert_eq!(summary.people, 300, "{}", t.label);
+        assert!(
+            t.store
+                .load_demo_registry(&options)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}: a second load",
+            t.label
+        );
+        let tokens = "SELECT COUNT(*) FROM person_search_token";
+        let sum = "SELECT COUNT(DISTINCT token || ' ' || CAST(person_id AS TEXT)) FROM person_search_token";
+        let (before, distinct) = (
+            t.scalar(tokens).await.unwrap(),
+            t.scalar(sum).await.unwrap(),
+        );
+        assert_eq!(
+            before,
+            i64::try_from(summary.tokens).unwrap(),
+            "{}",
+            t.label
+        );
+        index(&t).await;
+        assert_eq!(t.scalar(tokens).await.unwrap(), before, "{}", t.label);
+        assert_eq!(t.scalar(sum).await.unwrap(), distinct, "{}", t.label);
+        assert!(!search(&t, &query("So")).await.is_empty(), "{}", t.label);
+    }
+}
