@@ -61,7 +61,7 @@ pub(crate) trait SearchIndex {
 
 /// The most tokens of one word a search reads, and the most it counts when choosing
 /// the word that drives.
-pub const SCAN_LIMIT: i64 = 5000;
+pub const SCAN_LIMIT: i64 = 2000;
 /// At most this many records are followed along a chain of merges.
 const MAX_MERGE_CHAIN: usize = 16;
 /// The most possible duplicates answered.
@@ -76,10 +76,14 @@ type NameRow = (
     String,
     String,
     String,
+    Option<Id>,
+    String,
+    Date,
 );
 
 const NAME_COLUMNS: &str = "p.id, p.merged_into, p.family_name_km, p.given_name_km, \
-     p.family_name_latin, p.given_name_latin, p.other_names, p.nicknames";
+     p.family_name_latin, p.given_name_latin, p.other_names, p.nicknames, \
+     p.registered_facility_id, p.sex, p.birth_date";
 
 macro_rules! impl_search_index {
     ($connection:ty) => {
@@ -251,7 +255,8 @@ struct Found {
 
 impl Found {
     fn from_row(row: NameRow, plan: &QueryPlan) -> Found {
-        let (id, merged_into, family_km, given_km, family_latin, given_latin, other, nick) = row;
+        let (id, merged_into, family_km, given_km, family_latin, given_latin, other, nick, ..) =
+            row;
         let tokens = person_tokens(&PersonTokenInput {
             family_km: &family_km,
             given_km: &given_km,
@@ -543,6 +548,9 @@ impl Store {
         ids.retain(|id| seen.insert(*id));
         let mut found = Vec::new();
         let wanted = usize::try_from(window).unwrap_or(usize::MAX);
+        // The rows are read by primary key only, and the filters checked here: with a
+        // filter in the SQL, a planner may walk that filter's index instead (a whole
+        // facility) and check the ids against the list.
         for chunk in ids.chunks(if filtered { 500 } else { wanted.max(1) }) {
             let mut sql = Sql::default();
             sql.push(&format!(
@@ -555,8 +563,37 @@ impl Store {
                 sql.bind(Bind::Id(*id));
             }
             sql.push(") AND p.entered_in_error_at IS NULL");
-            sql.filters(query);
-            found.extend(self.found(&sql, plan).await?);
+            let rows: Vec<NameRow> = on_pool!(&self.pool, pool => {
+                bind_all!(sqlx::query_as::<_, NameRow>(&sql.text), &sql.binds)
+                    .fetch_all(pool)
+                    .await?
+            });
+            let mut rows: Vec<NameRow> = rows
+                .into_iter()
+                .filter(|row| passes_row_filters(query, row.8, &row.9, row.10))
+                .collect();
+            if let (Some(category), false) = (query.category, rows.is_empty()) {
+                let mut sql = Sql::default();
+                sql.push("SELECT person_id FROM person_category WHERE category = ")
+                    .bind(Bind::Text(category.code().to_owned()))
+                    .push(" AND ended_at IS NULL AND person_id IN (");
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.bind(Bind::Id(row.0));
+                }
+                sql.push(")");
+                let in_category: std::collections::HashSet<Id> = on_pool!(&self.pool, pool => {
+                    bind_all!(sqlx::query_scalar::<_, Id>(&sql.text), &sql.binds)
+                        .fetch_all(pool)
+                        .await?
+                })
+                .into_iter()
+                .collect();
+                rows.retain(|row| in_category.contains(&row.0));
+            }
+            found.extend(rows.into_iter().map(|row| Found::from_row(row, plan)));
             if found.len() >= wanted {
                 break;
             }
@@ -617,6 +654,17 @@ impl Store {
         }
         Ok(None)
     }
+}
+
+/// The query's filters other than the category, on one person's row.
+fn passes_row_filters(query: &PeopleQuery, facility: Option<Id>, sex: &str, born: Date) -> bool {
+    query.facility.is_none_or(|wanted| facility == Some(wanted))
+        && query.sex.is_none_or(|wanted| wanted.code() == sex)
+        && query.age_band.is_none_or(|band| {
+            let (after, on_or_before) = band.birth_dates(query.today);
+            born <= on_or_before && after.is_none_or(|after| born > after)
+        })
+        && query.reach.holds(facility)
 }
 
 /// The people holding a token in `prefix`'s range (at most [`SCAN_LIMIT`] tokens
