@@ -296,7 +296,7 @@ impl Store {
             return self.list_people_by_name(query, limit, offset).await;
         }
         // Enough candidates to rank the page asked for.
-        let window = (offset + limit).saturating_mul(2).saturating_add(100);
+        let window = (offset + limit).saturating_mul(2).saturating_add(20);
         let mut found: Vec<Found> = Vec::new();
         if let Some(identifier) = &plan.identifier {
             let mut sql = Sql::default();
@@ -312,12 +312,19 @@ impl Store {
         if let Some(phone) = &plan.phone {
             found.extend(self.lookup(phone, &[], query, &plan, window).await?);
         }
-        if !plan.words.is_empty() {
+        // The whole query written together first: "Sok Dara" is most often the family
+        // and given name in one order or the other, and this lookup is one range.
+        let mut saturated = false;
+        if let Some(compact) = &plan.compact {
+            let rows = self.lookup(compact, &[], query, &plan, window).await?;
+            saturated = rows.len() >= usize::try_from(window).unwrap_or(usize::MAX);
+            found.extend(rows);
+        }
+        // Every word as the prefix of some token, when the whole query did not already
+        // give a full window of candidates (those rank first: they match more exactly).
+        if !plan.words.is_empty() && !saturated {
             let (driver, others) = self.choose_driver(&plan.words).await?;
             found.extend(self.lookup(&driver, &others, query, &plan, window).await?);
-        }
-        if let Some(compact) = &plan.compact {
-            found.extend(self.lookup(compact, &[], query, &plan, window).await?);
         }
 
         // Merged records are answered as their survivors, which must pass the filters
@@ -551,7 +558,7 @@ impl Store {
         // The rows are read by primary key only, and the filters checked here: with a
         // filter in the SQL, a planner may walk that filter's index instead (a whole
         // facility) and check the ids against the list.
-        for chunk in ids.chunks(if filtered { 500 } else { wanted.max(1) }) {
+        for chunk in ids.chunks(if filtered { 200 } else { wanted.max(1) }) {
             let mut sql = Sql::default();
             sql.push(&format!(
                 "SELECT {NAME_COLUMNS} FROM person p WHERE p.id IN ("

@@ -27,7 +27,9 @@ fn demo_makes_places_staff_and_people_once() {
             db.label
         );
         assert_eq!(
-            count("SELECT COUNT(DISTINCT programme_id) FROM facility WHERE kind = 'medical_centre'"),
+            count(
+                "SELECT COUNT(DISTINCT programme_id) FROM facility WHERE kind = 'medical_centre'"
+            ),
             5,
             "[{}] a medical centre in each programme",
             db.label
@@ -66,7 +68,12 @@ fn demo_makes_places_staff_and_people_once() {
         let before = count("SELECT COUNT(*) FROM person");
         db.run(&["demo"])
             .fails_saying(&["already holds accounts or registry data"]);
-        assert_eq!(count("SELECT COUNT(*) FROM person"), before, "[{}]", db.label);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM person"),
+            before,
+            "[{}]",
+            db.label
+        );
     }
 }
 
