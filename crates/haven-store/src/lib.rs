@@ -34,6 +34,7 @@ pub use accounts::{NewUser, RoleAssignment, User};
 pub use audit::{AuditEvent, AuditFilter, ChainReport};
 pub use backup::is_haven_sqlite_file;
 pub use db::{DatabaseKind, Store};
+pub use demo_registry::{DemoRegistryOptions, DemoRegistrySummary, DEMO_PEOPLE};
 pub use error::StoreError;
 pub use ledger::{Actor, NewAuditEvent};
 pub use people::{
@@ -41,7 +42,7 @@ pub use people::{
 };
 pub use places::{Bed, Country, Facility, PlaceKind, Programme, Ward};
 pub use reach::Reach;
-pub use search::{DuplicateProbe, PeopleQuery};
+pub use search::{DuplicateProbe, PeopleQuery, SearchSamples, SCAN_LIMIT};
 pub use sessions::{Session, SessionTimeouts};
 pub use staff::{ExpiringRegistration, StaffAssignment, StaffFilter, StaffMember, Training};
 pub use tokens::ApiToken;

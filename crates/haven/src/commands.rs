@@ -11,7 +11,9 @@ use haven_store::{Actor, ChainReport, NewUser, Store};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
-use crate::{AuditCommand, Command, ConfigCommand, ImportCommand, TokenCommand, UserCommand};
+use crate::{
+    AuditCommand, BenchCommand, Command, ConfigCommand, ImportCommand, TokenCommand, UserCommand,
+};
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
@@ -25,16 +27,30 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo { people, seed } => {
             let store = open(&settings).await?;
-            let loaded = store.load_demo().await.context("loading demo data")?;
-            store.close().await;
-            if loaded {
-                print_demo_sign_in();
-                Ok(ExitCode::SUCCESS)
-            } else {
-                bail!("the database already holds accounts; demo data goes only into an empty database")
+            if !store.is_empty().await? || store.has_registry_data().await? {
+                store.close().await;
+                bail!(
+                    "the database already holds accounts or registry data (demo data was loaded before?); \
+                     demo data goes only into an empty database"
+                )
             }
+            store.load_demo().await.context("loading demo accounts")?;
+            load_demo_registry(&store, people, seed).await?;
+            store.close().await;
+            print_demo_sign_in();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Search {
+            queries,
+            baseline_runs,
+            seed,
+        }) => {
+            let store = open(&settings).await?;
+            crate::bench::search(&store, queries.max(1), baseline_runs, seed).await?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => user(settings, command).await,
         Command::Token(TokenCommand::Create { username, label }) => {
@@ -234,6 +250,36 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
         })
 }
 
+/// Loads the demo places, staff and people, and says how many and how long it took.
+async fn load_demo_registry(store: &Store, people: usize, seed: u64) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let options = haven_store::DemoRegistryOptions {
+        people,
+        seed,
+        today: time::OffsetDateTime::now_utc().date(),
+    };
+    match store
+        .load_demo_registry(&options)
+        .await
+        .context("loading demo places, staff and people")?
+    {
+        Some(summary) => println!(
+            "demo registry loaded in {:.1} s: {} programmes, {} facilities, {} staff, {} people, \
+             {} relationships, {} identifiers, {} search tokens",
+            started.elapsed().as_secs_f64(),
+            summary.programmes,
+            summary.facilities,
+            summary.staff,
+            summary.people,
+            summary.relationships,
+            summary.identifiers,
+            summary.tokens
+        ),
+        None => println!("demo: the registry already holds data, so no demo people were added"),
+    }
+    Ok(())
+}
+
 fn print_demo_sign_in() {
     println!(
         "demo data loaded: sign in as admin (or doctor, nurse, midwife, labtech, pharmacist, clerk, \
@@ -293,6 +339,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         None
     };
     if demo && store.load_demo().await.context("loading demo data")? {
+        load_demo_registry(&store, haven_store::DEMO_PEOPLE, 1).await?;
         print_demo_sign_in();
     } else if demo {
         println!("demo: the database already holds accounts, so no demo data was added (demo password: {})",

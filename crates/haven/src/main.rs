@@ -3,6 +3,7 @@
 //!
 //! The command line is a stable contract: scripts and operators call it.
 
+mod bench;
 mod commands;
 mod settings;
 
@@ -53,8 +54,18 @@ enum Command {
     },
     /// Bring the database up to date, then stop
     Migrate,
-    /// Load demo data into an empty database
-    Demo,
+    /// Load demo data into an empty database: accounts, places, staff and people
+    Demo {
+        /// How many people (besides staff) to make
+        #[arg(long, default_value_t = haven_store::DEMO_PEOPLE)]
+        people: usize,
+        /// The seed the demo people are made from
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Measure Haven's performance on the configured database
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCommand),
@@ -91,6 +102,22 @@ enum ImportCommand {
         /// The facility id for rows whose facility column is empty
         #[arg(long, value_name = "ID")]
         facility: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Time the people search (p50/p95/p99/max) against a LIKE scan, on a fixed mix of queries
+    Search {
+        /// How many times each query of the mix runs, after one warm-up run
+        #[arg(long, default_value_t = 20)]
+        queries: usize,
+        /// How many of those runs also time the LIKE baseline (it is slow)
+        #[arg(long, default_value_t = 3)]
+        baseline_runs: usize,
+        /// The seed that picks the identifiers and phones searched for
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
