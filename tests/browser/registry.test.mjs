@@ -207,3 +207,23 @@ test('a clerk registers, finds in both scripts with misspellings, corrects and m
     await page.screenshot({ path: path.join(ARTIFACTS, 'person-km.png'), fullPage: true });
   });
 });
+
+test('the registry\'s pages fit a 360 px phone', { timeout: 120_000 }, async () => {
+  await withPage('registry-phone', async (page) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await signIn(page, CLERK);
+    const someone = (await search(page, 'Sokha'))[0];
+    assert.ok(someone, 'the demo data has a Sokha');
+    for (const where of ['/people', '/people?q=%E1%9E%9F%E1%9E%BB%E1%9E%81', '/people/new', '/places']) {
+      await page.goto(`${BASE}${where}`);
+      await page.locator('h1').first().waitFor({ state: 'visible' });
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${where} is ${width} px wide at a 360 px viewport`);
+    }
+    await page.goto(`${BASE}/people?q=${encodeURIComponent(someone)}`);
+    await page.locator('table#people-results tbody a').first().click();
+    await page.locator('#haven-number').waitFor({ state: 'visible' });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `the person page is ${width} px wide at a 360 px viewport`);
+  });
+});
