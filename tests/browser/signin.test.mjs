@@ -7,66 +7,14 @@
 // administrator `admin` / `haven-demo`. CHROMIUM overrides the browser's path.
 // A screenshot of the audit trail (and of any failing page) goes to ./artifacts/.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, BASE, pathIs, useBrowser } from './support.mjs';
 
-const BASE = (process.env.HAVEN_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
-const TIMEOUT = 30_000;
 const ADMIN = { username: 'admin', password: 'haven-demo' };
-const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
-
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: TIMEOUT,
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-// Runs `body` with a fresh page (own cookies); on failure saves a screenshot and the
-// HTML of the page as it was, then rethrows.
-async function withPage(name, body) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.setDefaultNavigationTimeout(TIMEOUT);
-  try {
-    await body(page);
-  } catch (err) {
-    try {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, `failed-${name}.png`), fullPage: true });
-      writeFileSync(path.join(ARTIFACTS, `failed-${name}.html`), await page.content());
-      err.message += `\n(page was ${page.url()}; see ${ARTIFACTS}/failed-${name}.png and .html)`;
-    } catch {
-      // the original error matters more
-    }
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-const pathIs = (p) => (url) => url.pathname === p;
+const withPage = useBrowser();
 
 async function fillSignIn(page, username, password) {
   await page.goto(`${BASE}/login`);
