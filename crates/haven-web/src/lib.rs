@@ -51,6 +51,7 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/account", get(account::account)),
         ("/account/password", post(account::change_password)),
         ("/admin/users", get(users::list).post(users::create)),
+        ("/admin/users/export.csv", get(users::export)),
         ("/admin/users/{id}", get(users::show)),
         ("/admin/users/{id}/disable", post(users::disable)),
         ("/admin/users/{id}/enable", post(users::enable)),

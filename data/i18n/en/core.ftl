@@ -105,6 +105,7 @@ account-password-is-username = The password must not be the username.
 
 ## Users
 users-title = Users
+users-export = Download the accounts (CSV)
 users-username = Username
 users-display-name = Name
 users-roles = Roles

@@ -105,6 +105,7 @@ account-password-is-username = ពាក្យសម្ងាត់មិនត�
 
 ## Users
 users-title = អ្នកប្រើប្រាស់
+users-export = ទាញយកគណនី (CSV)
 users-username = ឈ្មោះអ្នកប្រើ
 users-display-name = ឈ្មោះ
 users-roles = តួនាទី

@@ -29,6 +29,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/staff", get(list)),
         ("/staff/export.csv", get(export)),
         ("/staff/expiring", get(expiring)),
+        ("/staff/expiring/export.csv", get(export_expiring)),
         ("/staff/new", get(new_page).post(create)),
         ("/staff/{staff}", get(show).post(update)),
         ("/staff/{staff}/trainings", post(add_training)),
@@ -272,6 +273,55 @@ pub async fn expiring(
         window: EXPIRY_WINDOW_DAYS,
     };
     render(&page).map(no_store)
+}
+
+/// The expiring registrations as a CSV file; the download is audited.
+pub async fn export_expiring(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Staff)?;
+    let store = state.store();
+    let rows: Vec<Vec<String>> = store
+        .registrations_expiring(EXPIRY_WINDOW_DAYS, today(&state))
+        .await?
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.staff.id.to_string(),
+                e.staff.family_name_km.clone(),
+                e.staff.given_name_km.clone(),
+                e.staff.family_name_latin.clone(),
+                e.staff.given_name_latin.clone(),
+                e.staff.profession.clone(),
+                e.staff.registration_number.clone(),
+                e.expires_on.to_string(),
+                e.days_left.to_string(),
+            ]
+        })
+        .collect();
+    store
+        .record_export(&auth.actor(), "staff_registration", rows.len())
+        .await?;
+    let header: Vec<String> = [
+        "staff_id",
+        "family_name_km",
+        "given_name_km",
+        "family_name_latin",
+        "given_name_latin",
+        "profession",
+        "registration_number",
+        "expires_on",
+        "days_left",
+    ]
+    .iter()
+    .map(|h| (*h).to_owned())
+    .collect();
+    Ok(crate::export::csv_response(
+        "registrations-expiring.csv",
+        &header,
+        rows,
+    ))
 }
 
 /// The staff form as typed (new and edit).

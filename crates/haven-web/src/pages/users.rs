@@ -127,6 +127,53 @@ pub async fn list(
     render(&page).map(no_store)
 }
 
+/// Every account as a CSV file (no password hashes, no tokens); the download is
+/// audited.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::UserAccount)?;
+    let store = state.store();
+    let mut rows = Vec::new();
+    for user in store.list_users().await? {
+        let roles = crate::auth::roles_of(store, &user)
+            .await?
+            .iter()
+            .map(|(role, scope)| format!("{role} {scope}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        rows.push(vec![
+            user.username.clone(),
+            user.display_name.clone(),
+            user.language().code().to_owned(),
+            if user.is_active() {
+                "active"
+            } else {
+                "disabled"
+            }
+            .to_owned(),
+            roles,
+            user.created_at.to_text(),
+        ]);
+    }
+    store
+        .record_export(&auth.actor(), "user", rows.len())
+        .await?;
+    let header: Vec<String> = [
+        "username",
+        "display_name",
+        "language",
+        "status",
+        "roles",
+        "created_at",
+    ]
+    .iter()
+    .map(|h| (*h).to_owned())
+    .collect();
+    Ok(crate::export::csv_response("users.csv", &header, rows))
+}
+
 pub async fn create(
     State(state): State<AppState>,
     auth: Authenticated,

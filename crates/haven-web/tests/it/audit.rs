@@ -516,3 +516,36 @@ async fn the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited
         assert_eq!(exports[0].entity, "audit_event");
     }
 }
+
+#[tokio::test]
+async fn the_accounts_download_as_csv_without_secrets_and_the_download_is_audited() {
+    for app in apps().await {
+        let admin = app.user("csv-admin", Role::SystemAdministrator).await;
+        app.user("csv-midwife", Role::Midwife).await;
+        let mut browser = app.session_for(&admin).await;
+        let answer = browser.get("/admin/users/export.csv").await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            answer.body
+        );
+        assert!(answer.content_type().starts_with("text/csv"));
+        assert!(answer
+            .body
+            .contains("csv-midwife,csv-midwife,en,active,midwife all"));
+        assert!(!answer.body.contains("$argon2"), "no password hashes");
+        let exports = app
+            .store
+            .list_audit_events(&AuditFilter {
+                action: Some("export".to_owned()),
+                ..AuditFilter::default()
+            })
+            .await
+            .expect("events");
+        assert_eq!(exports.len(), 1, "[{}]", app.label);
+        assert_eq!(exports[0].entity, "user");
+        assert_eq!(exports[0].detail, "rows=2");
+    }
+}

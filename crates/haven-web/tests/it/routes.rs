@@ -108,6 +108,7 @@ const CASES: &[Case] = &[
         WRITE_USERS,
         "username=x&display_name=&password=short&role=&scope=all",
     ),
+    page("GET", "/admin/users/export.csv", READ_USERS, ""),
     page("GET", "/admin/users/{id}", READ_USERS, ""),
     page(
         "POST",

@@ -14,6 +14,7 @@ pub(crate) const CASES: &[Case] = &[
     page("GET", "/staff", READ_STAFF, ""),
     page("GET", "/staff/export.csv", READ_STAFF, ""),
     page("GET", "/staff/expiring", READ_STAFF, ""),
+    page("GET", "/staff/expiring/export.csv", READ_STAFF, ""),
     page("GET", "/staff/new", WRITE_STAFF, ""),
     page("POST", "/staff/new", WRITE_STAFF, "person=&profession="),
     page("GET", "/staff/{staff}", READ_STAFF, ""),

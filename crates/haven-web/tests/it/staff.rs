@@ -320,6 +320,27 @@ async fn the_staff_csv_is_audited_and_refused_without_read_staff() {
             app.label,
             expiring.body
         );
+        let expiring_csv = me.get("/staff/expiring/export.csv").await;
+        assert_eq!(expiring_csv.status, StatusCode::OK, "[{}]", app.label);
+        assert!(
+            expiring_csv.body.contains("'-N1") && expiring_csv.body.contains("2026-01-01"),
+            "[{}] {}",
+            app.label,
+            expiring_csv.body
+        );
+        let audited = app
+            .store
+            .list_audit_events(&AuditFilter {
+                action: Some("export".to_owned()),
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            audited.iter().any(|e| e.entity == "staff_registration"),
+            "[{}]",
+            app.label
+        );
     }
 }
 
