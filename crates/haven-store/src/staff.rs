@@ -315,6 +315,32 @@ impl Store {
 
     /// Staff members, by name, filtered by profession and by the facility where
     /// they work now.
+    /// The staff members a reader's reach holds: those working now at a facility it
+    /// reaches, and, for a reach over a whole country, those working at none yet.
+    /// `None` when the reach is everything.
+    pub async fn staff_in_reach(
+        &self,
+        reach: &crate::Reach,
+    ) -> Result<Option<std::collections::HashSet<Id>>> {
+        if *reach == crate::Reach::Everything {
+            return Ok(None);
+        }
+        let rows: Vec<(Id, Option<Id>)> = on_pool!(&self.pool, pool => {
+            sqlx::query_as(
+                "SELECT s.id, sf.facility_id FROM staff_member s
+                 LEFT JOIN staff_facility sf ON sf.staff_id = s.id AND sf.ended_at IS NULL",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(Some(
+            rows.into_iter()
+                .filter(|(_, facility)| reach.holds(*facility))
+                .map(|(staff, _)| staff)
+                .collect(),
+        ))
+    }
+
     pub async fn list_staff(&self, filter: &StaffFilter) -> Result<Vec<StaffMember>> {
         let sql = format!(
             "{STAFF_SELECT}

@@ -123,6 +123,20 @@ fn staff_errors(errors: &[(StaffField, StaffError)]) -> ApiError {
     field_errors(errors, StaffField::name, StaffError::code)
 }
 
+/// A staff member's id from the path, if the caller's reach holds them; otherwise
+/// 404, as if there were none.
+async fn staff_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
+    let id = parse_id(raw, "staff member")?;
+    match crate::pages::staff::visible_staff(state.store(), &caller.roles).await? {
+        Some(visible) if !visible.contains(&id) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such staff member",
+        )),
+        _ => Ok(id),
+    }
+}
+
 fn parse_id(raw: &str, entity: &str) -> Result<Id, ApiError> {
     raw.parse().map_err(|_| {
         ApiError::new(
@@ -169,6 +183,7 @@ pub async fn list_staff(
                 .map_err(|_| ApiError::validation("facility: not an id"))?,
         ),
     };
+    let visible = crate::pages::staff::visible_staff(state.store(), &caller.roles).await?;
     let mut staff = Vec::new();
     for s in state
         .store()
@@ -177,6 +192,8 @@ pub async fn list_staff(
             facility,
         })
         .await?
+        .into_iter()
+        .filter(|s| visible.as_ref().is_none_or(|v| v.contains(&s.id)))
     {
         staff.push(staff_wire(&state, s, false).await?);
     }
@@ -258,7 +275,7 @@ pub async fn get_staff(
     caller.require(Action::Read, Kind::Staff)?;
     let staff = state
         .store()
-        .staff_member(parse_id(&id, "staff member")?)
+        .staff_member(staff_in_reach(&state, &caller, &id).await?)
         .await?;
     Ok(Json(staff_wire(&state, staff, true).await?))
 }
@@ -276,7 +293,7 @@ pub async fn update_staff(
     ApiJson(request): ApiJson<StaffRequest>,
 ) -> Result<Json<StaffWire>, ApiError> {
     caller.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id, "staff member")?;
+    let id = staff_in_reach(&state, &caller, &id).await?;
     let details = request.details()?;
     let version = request
         .version
@@ -318,7 +335,7 @@ pub async fn add_training(
     ApiJson(request): ApiJson<TrainingRequest>,
 ) -> Result<(StatusCode, Json<TrainingWire>), ApiError> {
     caller.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id, "staff member")?;
+    let id = staff_in_reach(&state, &caller, &id).await?;
     let hours = request.hours.map(|h| h.to_string()).unwrap_or_default();
     let details = TrainingDetails::parse(&TrainingInput {
         course: &request.course,

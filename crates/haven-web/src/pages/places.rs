@@ -707,11 +707,13 @@ async fn facility_page(
         .collect();
     // Who works here is staff information: shown only to those who may read it.
     let staff = if auth.me.can(Action::Read, Kind::Staff) {
+        let visible = crate::pages::staff::visible_staff(store, &auth.me.roles).await?;
         Some(
             store
                 .staff_of_facility(id)
                 .await?
                 .into_iter()
+                .filter(|s| visible.as_ref().is_none_or(|v| v.contains(&s.id)))
                 .map(|s| StaffRow {
                     id: s.id.to_string(),
                     name: s.display_name(),

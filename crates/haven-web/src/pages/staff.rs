@@ -135,6 +135,38 @@ async fn facility_options(state: &AppState, tr: &Tr) -> Result<Vec<(String, Stri
         .collect())
 }
 
+/// The staff members the reader's roles that read staff reach (`None`: everyone).
+pub async fn visible_staff(
+    store: &haven_store::Store,
+    roles: &[(haven_domain::Role, haven_domain::Scope)],
+) -> Result<Option<std::collections::HashSet<Id>>, StoreError> {
+    let scopes: Vec<haven_domain::Scope> = roles
+        .iter()
+        .filter(|(role, _)| role.permits(Action::Read, Kind::Staff))
+        .map(|(_, scope)| scope.clone())
+        .collect();
+    let reach = store.reach_of(&scopes).await?;
+    store.staff_in_reach(&reach).await
+}
+
+/// A staff member's id from the path, if the reader's reach holds them; otherwise
+/// 404, as if there were none.
+async fn staff_id_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Id, WebError> {
+    let id = parse_id(raw)?;
+    match visible_staff(state.store(), &auth.me.roles).await? {
+        Some(visible) if !visible.contains(&id) => Err(WebError::NotFound),
+        _ => Ok(id),
+    }
+}
+
+fn holds(visible: &Option<std::collections::HashSet<Id>>, id: Id) -> bool {
+    visible.as_ref().is_none_or(|v| v.contains(&id))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -142,11 +174,13 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Staff)?;
     let tr = auth.tr();
+    let visible = visible_staff(state.store(), &auth.me.roles).await?;
     let staff = state
         .store()
         .list_staff(&query.filter())
         .await?
         .into_iter()
+        .filter(|s| holds(&visible, s.id))
         .map(|s| StaffListRow {
             id: s.id.to_string(),
             name: s.display_name(),
@@ -176,7 +210,13 @@ pub async fn export(
     auth.require(Action::Read, Kind::Staff)?;
     let store = state.store();
     let mut rows = Vec::new();
-    for s in store.list_staff(&query.filter()).await? {
+    let visible = visible_staff(store, &auth.me.roles).await?;
+    for s in store
+        .list_staff(&query.filter())
+        .await?
+        .into_iter()
+        .filter(|s| holds(&visible, s.id))
+    {
         let facilities = store
             .staff_assignments(s.id)
             .await?
@@ -248,11 +288,13 @@ pub async fn expiring(
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Staff)?;
     let tr = auth.tr();
+    let visible = visible_staff(state.store(), &auth.me.roles).await?;
     let rows = state
         .store()
         .registrations_expiring(EXPIRY_WINDOW_DAYS, today(&state))
         .await?
         .into_iter()
+        .filter(|e| holds(&visible, e.staff.id))
         .map(|e| ExpiringRow {
             id: e.staff.id.to_string(),
             name: e.staff.display_name(),
@@ -282,10 +324,12 @@ pub async fn export_expiring(
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Staff)?;
     let store = state.store();
+    let visible = visible_staff(store, &auth.me.roles).await?;
     let rows: Vec<Vec<String>> = store
         .registrations_expiring(EXPIRY_WINDOW_DAYS, today(&state))
         .await?
         .into_iter()
+        .filter(|e| holds(&visible, e.staff.id))
         .map(|e| {
             vec![
                 e.staff.id.to_string(),
@@ -631,7 +675,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Staff)?;
-    let page = staff_page(&state, &auth, parse_id(&id)?).await?;
+    let page = staff_page(&state, &auth, staff_id_in_reach(&state, &auth, &id).await?).await?;
     respond(&page, None)
 }
 
@@ -642,7 +686,7 @@ pub async fn update(
     Form(form): Form<StaffForm>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id)?;
+    let id = staff_id_in_reach(&state, &auth, &id).await?;
     let tr = auth.tr().clone();
     let version = form.version.trim().parse().unwrap_or(-1);
     let errors = match form.parse(&tr) {
@@ -679,7 +723,7 @@ pub async fn add_training(
     Form(form): Form<TrainingForm>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id)?;
+    let id = staff_id_in_reach(&state, &auth, &id).await?;
     let parsed = TrainingDetails::parse(&TrainingInput {
         course: &form.course,
         provider: &form.provider,
@@ -720,7 +764,7 @@ pub async fn training_in_error(
     Form(form): Form<InErrorForm>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id)?;
+    let id = staff_id_in_reach(&state, &auth, &id).await?;
     let training = parse_id(&training)?;
     let store = state.store();
     if store.training(training).await?.staff_id != id {
@@ -755,7 +799,7 @@ pub async fn assign_facility(
     Form(form): Form<AssignForm>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id)?;
+    let id = staff_id_in_reach(&state, &auth, &id).await?;
     let problem = match form.facility.parse::<Id>() {
         Ok(facility) => {
             match state
@@ -789,7 +833,7 @@ pub async fn end_facility(
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id)?;
+    let id = staff_id_in_reach(&state, &auth, &id).await?;
     let assignment = parse_id(&assignment)?;
     let store = state.store();
     if store.staff_assignment(assignment).await?.staff_id != id {
@@ -818,7 +862,7 @@ pub async fn link_user(
     Form(form): Form<UserLinkForm>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Staff)?;
-    let id = parse_id(&id)?;
+    let id = staff_id_in_reach(&state, &auth, &id).await?;
     let store = state.store();
     let version = form.version.trim().parse().unwrap_or(-1);
     let username = haven_domain::text::normalise(&form.username);

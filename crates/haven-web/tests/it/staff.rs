@@ -464,3 +464,97 @@ async fn the_api_creates_reads_and_updates_staff_and_answers_problems() {
         assert_eq!(nobody.status, StatusCode::NOT_FOUND, "[{}]", app.label);
     }
 }
+
+/// A director whose role holds for one facility sees that facility's staff and no
+/// one else's: not in the list, the expiring list, the CSV or the API, and a page of
+/// someone beyond answers 404.
+#[tokio::test]
+async fn staff_beyond_the_readers_scope_are_not_shown() {
+    use haven_domain::staff::{StaffDetails, StaffInput};
+    use haven_domain::Scope;
+
+    for app in apps().await {
+        let actor = Actor::system();
+        let (_, here, _, _) = crate::routes_places::place_records(&app).await;
+        let (_, there, _, _) = crate::routes_places::place_records(&app).await;
+        let mut ids = Vec::new();
+        for (given, facility) in [("Near", &here), ("Far", &there)] {
+            let person = insert_person(&app, "Scope", given, None).await;
+            let details = StaffDetails::parse(&StaffInput {
+                profession: "midwife",
+                registration_number: given,
+                registration_expires_on: "2026-12-01",
+                ..StaffInput::default()
+            })
+            .expect("valid staff details");
+            let staff = app
+                .store
+                .create_staff_member(&actor, person, &details, None)
+                .await
+                .expect("a staff member");
+            app.store
+                .assign_staff_facility(&actor, staff.id, facility.parse().expect("an id"))
+                .await
+                .expect("an assignment");
+            ids.push(staff.id);
+        }
+        let user =
+            app.store
+                .create_user_with_role(
+                    &actor,
+                    haven_store::NewUser {
+                        username: haven_domain::Username::parse("local-director").expect("a name"),
+                        display_name: haven_domain::DisplayName::parse("Local Director")
+                            .expect("a name"),
+                        password_hash:
+                            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$bm90LWEtcmVhbC1oYXNo"
+                                .to_owned(),
+                        language: Language::English,
+                    },
+                    Role::ProgrammeDirector,
+                    &Scope::Facility(here.clone()),
+                )
+                .await
+                .expect("a director of one facility");
+        let mut browser = app.session_for(&user).await;
+        let list = browser.get("/staff").await;
+        assert!(list.body.contains(&ids[0].to_string()), "[{}]", app.label);
+        assert!(!list.body.contains(&ids[1].to_string()), "[{}]", app.label);
+        let expiring = browser.get("/staff/expiring").await;
+        assert!(
+            expiring.body.contains("Near") && !expiring.body.contains("Far"),
+            "[{}]",
+            app.label
+        );
+        let csv = browser.get("/staff/export.csv").await;
+        assert!(
+            csv.body.contains("Near") && !csv.body.contains("Far"),
+            "[{}]",
+            app.label
+        );
+        assert_eq!(
+            browser.get(&format!("/staff/{}", ids[0])).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            browser.get(&format!("/staff/{}", ids[1])).await.status,
+            StatusCode::NOT_FOUND,
+            "[{}]",
+            app.label
+        );
+        let mut api = app.api_client(&user).await;
+        assert_eq!(
+            api.get(&format!("/api/v1/staff/{}", ids[1])).await.status,
+            StatusCode::NOT_FOUND,
+            "[{}]",
+            app.label
+        );
+        let listed = api.get("/api/v1/staff").await;
+        assert!(
+            !listed.body.contains(&ids[1].to_string()),
+            "[{}]",
+            app.label
+        );
+        assert!(listed.body.contains(&ids[0].to_string()), "[{}]", app.label);
+    }
+}
