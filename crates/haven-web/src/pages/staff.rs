@@ -557,6 +557,8 @@ struct StaffMemberPage {
     trainings: Vec<TrainingRow>,
     total_hours: String,
     can_write: bool,
+    /// The reader may open the person's record in the registry.
+    can_read_person: bool,
     facilities: Vec<(String, String)>,
     sform: StaffForm,
     serrors: FieldMessages,
@@ -643,6 +645,7 @@ async fn staff_page(
         trainings,
         total_hours: hours_text(total),
         can_write: auth.me.can(Action::Write, Kind::Staff),
+        can_read_person: auth.me.can(Action::Read, Kind::Person),
         facilities: facility_options(state, tr).await?,
         sform: StaffForm::of(&staff),
         serrors: FieldMessages::default(),
