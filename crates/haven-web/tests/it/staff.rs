@@ -532,10 +532,17 @@ async fn staff_beyond_the_readers_scope_are_not_shown() {
             "[{}]",
             app.label
         );
-        assert_eq!(
-            browser.get(&format!("/staff/{}", ids[0])).await.status,
-            StatusCode::OK
+        let near = browser.get(&format!("/staff/{}", ids[0])).await;
+        assert_eq!(near.status, StatusCode::OK, "[{}]", app.label);
+        assert!(
+            near.body.contains("href=\"/people/"),
+            "a director reads people"
         );
+        // The M&E officer reads staff but not people: no link that would answer 403.
+        let mut me = as_role(&app, "scope.me", Role::MeOfficer, Language::English).await;
+        let page = me.get(&format!("/staff/{}", ids[0])).await;
+        assert_eq!(page.status, StatusCode::OK, "[{}]", app.label);
+        assert!(!page.body.contains("href=\"/people/"), "[{}]", app.label);
         assert_eq!(
             browser.get(&format!("/staff/{}", ids[1])).await.status,
             StatusCode::NOT_FOUND,
