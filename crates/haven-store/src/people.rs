@@ -633,28 +633,39 @@ impl Store {
 
     /// The current categories of these records, each once.
     pub async fn categories_of(&self, person_ids: &[Id]) -> Result<Vec<Category>> {
+        let mut categories: Vec<Category> = self
+            .categories_by_person(person_ids)
+            .await?
+            .into_iter()
+            .map(|(_, category)| category)
+            .collect();
+        categories.sort();
+        categories.dedup();
+        Ok(categories)
+    }
+
+    /// The current categories of each of these people, in one query (for lists).
+    pub async fn categories_by_person(&self, person_ids: &[Id]) -> Result<Vec<(Id, Category)>> {
         if person_ids.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT DISTINCT category FROM person_category
-             WHERE ended_at IS NULL AND person_id IN ({})",
+            "SELECT person_id, category FROM person_category
+             WHERE ended_at IS NULL AND person_id IN ({})
+             ORDER BY category",
             placeholders(person_ids.len(), 1)
         );
-        let codes: Vec<String> = on_pool!(&self.pool, pool => {
-            let mut query = sqlx::query_scalar(&sql);
+        let rows: Vec<(Id, String)> = on_pool!(&self.pool, pool => {
+            let mut query = sqlx::query_as(&sql);
             for id in person_ids {
                 query = query.bind(*id);
             }
             query.fetch_all(pool).await?
         });
-        let mut categories: Vec<Category> = codes
-            .iter()
-            .filter_map(|code| Category::parse(code))
-            .collect();
-        categories.sort();
-        categories.dedup();
-        Ok(categories)
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, code)| Category::parse(&code).map(|c| (id, c)))
+            .collect())
     }
 
     /// Records that `related` is `kind` to `person` (the related person is the
@@ -1004,19 +1015,6 @@ impl Store {
                 query = query.bind(*id);
             }
             Ok(query.fetch_all(pool).await?)
-        })
-    }
-}
-
-impl Store {
-    /// The open facilities, by name, for the choices of a form.
-    pub async fn facility_choices(&self) -> Result<Vec<(Id, String)>> {
-        on_pool!(&self.pool, pool => {
-            Ok(sqlx::query_as(
-                "SELECT id, name FROM facility WHERE closed_at IS NULL ORDER BY name",
-            )
-            .fetch_all(pool)
-            .await?)
         })
     }
 }

@@ -24,6 +24,8 @@ use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::i18n::Tr;
 use crate::pages::audit::format_instant;
+use crate::pages::places::place_name;
+use crate::pages::staff::facility_options;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -233,7 +235,7 @@ pub async fn search(
         layout: Layout::new(&auth.visitor, "people-title"),
         searched,
         rows,
-        facilities: facility_options(&state).await?,
+        facilities: facility_options(&state, &tr).await?,
         categories: category_options(&tr),
         sexes: sex_options(&tr),
         age_bands: age_band_options(&tr),
@@ -244,16 +246,6 @@ pub async fn search(
         form,
     };
     render(&page).map(no_store)
-}
-
-async fn facility_options(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
-    Ok(state
-        .store()
-        .facility_choices()
-        .await?
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
-        .collect())
 }
 
 // ---------------------------------------------------------------------------
@@ -639,7 +631,7 @@ async fn form_page(
         errors,
         person_id,
         duplicates,
-        facilities: facility_options(state).await?,
+        facilities: facility_options(state, tr).await?,
         provinces: province_options(tr),
         categories: category_options(tr),
         sexes: sex_options(tr),
@@ -687,7 +679,7 @@ pub async fn register(
     let tr = auth.tr().clone();
     let form = PersonForm::from_pairs(pairs);
     let mut errors = PersonErrors::default();
-    let facilities = facility_options(&state).await?;
+    let facilities = facility_options(&state, &tr).await?;
     let store = state.store();
     let Some(parsed) = parse_person_form(&form, &tr, today(&state), &facilities, &mut errors)
     else {
@@ -805,7 +797,7 @@ pub async fn update(
     let tr = auth.tr().clone();
     let form = PersonForm::from_pairs(pairs);
     let mut errors = PersonErrors::default();
-    let facilities = facility_options(&state).await?;
+    let facilities = facility_options(&state, &tr).await?;
     let id = Some(person.id.to_string());
     let Some(parsed) = parse_person_form(&form, &tr, today(&state), &facilities, &mut errors)
     else {
@@ -977,14 +969,11 @@ async fn person_page(
         });
     }
     let facility = match person.registered_facility_id {
-        Some(id) => state
-            .store()
-            .facility_choices()
-            .await?
-            .into_iter()
-            .find(|(f, _)| *f == id)
-            .map(|(_, name)| name)
-            .unwrap_or_default(),
+        Some(id) => match store.facility(id).await {
+            Ok(f) => place_name(tr, &f.name, &f.name_km),
+            Err(StoreError::NotFound { .. }) => String::new(),
+            Err(other) => return Err(other.into()),
+        },
         None => String::new(),
     };
     let province = province_options(tr)

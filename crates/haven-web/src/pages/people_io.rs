@@ -222,6 +222,7 @@ async fn export_rows(store: &Store, people: &[Person]) -> Result<Vec<Vec<String>
     for chunk in people.chunks(500) {
         let ids: Vec<Id> = chunk.iter().map(|p| p.id).collect();
         let identifiers = store.identifiers_of(&ids).await?;
+        let categories = store.categories_by_person(&ids).await?;
         for person in chunk {
             let identifier = |kind: &str| -> String {
                 identifiers
@@ -231,11 +232,10 @@ async fn export_rows(store: &Store, people: &[Person]) -> Result<Vec<Vec<String>
                     .collect::<Vec<_>>()
                     .join(";")
             };
-            let categories = store
-                .categories_of(&[person.id])
-                .await?
+            let categories = categories
                 .iter()
-                .map(|c| c.code())
+                .filter(|(id, _)| *id == person.id)
+                .map(|(_, c)| c.code())
                 .collect::<Vec<_>>()
                 .join(";");
             rows.push(vec![

@@ -124,7 +124,11 @@ struct StaffListPage {
     can_write: bool,
 }
 
-async fn facility_options(state: &AppState, tr: &Tr) -> Result<Vec<(String, String)>, WebError> {
+/// The open facilities for a select: id and name in the reader's language.
+pub async fn facility_options(
+    state: &AppState,
+    tr: &Tr,
+) -> Result<Vec<(String, String)>, WebError> {
     Ok(state
         .store()
         .facilities()

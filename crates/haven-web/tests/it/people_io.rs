@@ -838,10 +838,27 @@ async fn an_export_is_a_guarded_csv_file_and_is_audited() {
     for app in apps().await {
         let nurse = app.user("nurse", Role::RegisteredNurse).await;
         let mut client = app.session_for(&nurse).await;
-        person(&app, "Dara", Some("N-1")).await;
+        let dara = person(&app, "Dara", Some("N-1")).await;
+        app.store
+            .set_categories(
+                &Actor::system(),
+                dara.id,
+                &[
+                    haven_domain::person::Category::SosChild,
+                    haven_domain::person::Category::CommunityMember,
+                ],
+            )
+            .await
+            .expect("categories");
         let answer = client
-            .get("/people/export.csv?q=Dara&sex=female&category=&age_band=5_9")
+            .get("/people/export.csv?q=Dara&sex=female&category=&age_band=")
             .await;
+        assert!(
+            answer.body.contains(",community_member;sos_child,"),
+            "[{}] each person's own categories: {}",
+            app.label,
+            answer.body
+        );
         assert_eq!(
             answer.status,
             StatusCode::OK,
