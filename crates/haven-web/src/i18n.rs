@@ -47,6 +47,34 @@ macro_rules! ftl_files {
                 $language,
                 "/people-io.ftl"
             )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/clinic.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/mch.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/care.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
+                "/safeguarding.ftl"
+            )),
         )
     };
 }

@@ -275,8 +275,33 @@ async fn load_demo_registry(store: &Store, people: usize, seed: u64) -> anyhow::
             summary.identifiers,
             summary.tokens
         ),
-        None => println!("demo: the registry already holds data, so no demo people were added"),
+        None => {
+            println!("demo: the registry already holds data, so no demo people were added");
+            return Ok(());
+        }
     }
+    load_demo_parts(store).await
+}
+
+/// Loads each part's demo records on top of the demo registry: the clinic's, the
+/// mother-and-child clinic's, the villages' and safeguarding's.
+async fn load_demo_parts(store: &Store) -> anyhow::Result<()> {
+    store
+        .load_demo_clinic()
+        .await
+        .context("loading the clinic's demo records")?;
+    store
+        .load_demo_mch()
+        .await
+        .context("loading the mother-and-child clinic's demo records")?;
+    store
+        .load_demo_care()
+        .await
+        .context("loading the villages' demo records")?;
+    store
+        .load_demo_safeguarding()
+        .await
+        .context("loading safeguarding's demo records")?;
     Ok(())
 }
 

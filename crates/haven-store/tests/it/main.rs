@@ -8,9 +8,13 @@
 mod accounts;
 mod audit;
 mod backup;
+mod care;
+mod clinic;
 mod demo;
+mod mch;
 mod people;
 mod places;
+mod safeguarding;
 mod search;
 mod sessions;
 mod staff;

@@ -2,8 +2,12 @@
 //! and an OpenAPI document generated from these handlers' annotations.
 
 mod audit;
+mod care;
+mod clinic;
+mod mch;
 mod people;
 mod places;
+mod safeguarding;
 mod staff;
 mod users;
 
@@ -64,6 +68,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let router = places::routes(router);
     let router = staff::routes(router);
     let router = people::routes(router);
+    let router = clinic::routes(router);
+    let router = mch::routes(router);
+    let router = care::routes(router);
+    let router = safeguarding::routes(router);
     router.split_for_parts()
 }
 

@@ -3,12 +3,16 @@
 
 pub mod account;
 pub mod audit;
+pub mod care;
+pub mod clinic;
 pub mod home;
 pub mod language;
 pub mod login;
+pub mod mch;
 pub mod people;
 pub mod people_io;
 pub mod places;
+pub mod safeguarding;
 pub mod staff;
 pub mod users;
 

@@ -186,6 +186,10 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
         .chain(crate::routes_staff::CASES)
         .chain(crate::routes_people::CASES)
         .chain(crate::routes_people_io::CASES)
+        .chain(crate::routes_clinic::CASES)
+        .chain(crate::routes_mch::CASES)
+        .chain(crate::routes_care::CASES)
+        .chain(crate::routes_safeguarding::CASES)
 }
 
 /// The ids a path's placeholders stand for.
@@ -227,6 +231,10 @@ async fn targets(app: &App) -> Targets {
     more.extend(crate::routes_staff::targets(app).await);
     more.extend(crate::routes_people::targets(app).await);
     more.extend(crate::routes_people_io::targets(app).await);
+    more.extend(crate::routes_clinic::targets(app).await);
+    more.extend(crate::routes_mch::targets(app).await);
+    more.extend(crate::routes_care::targets(app).await);
+    more.extend(crate::routes_safeguarding::targets(app).await);
     Targets {
         user,
         assignment: assignment.id.to_string(),

@@ -1,0 +1,1 @@
+//! The rules of child safeguarding: reporting and responding, sealed from every other role (issue 7).

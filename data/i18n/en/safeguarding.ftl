@@ -1,0 +1,1 @@
+# safeguarding: en messages.

@@ -1,0 +1,1 @@
+# mch: km messages.
