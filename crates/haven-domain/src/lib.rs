@@ -11,6 +11,7 @@ pub mod account;
 pub mod audit;
 pub mod care;
 pub mod clinic;
+pub mod growth;
 pub mod language;
 pub mod mch;
 pub mod person;

@@ -19,6 +19,7 @@ mod db;
 pub mod demo;
 mod demo_registry;
 mod error;
+pub mod growth;
 mod import;
 mod ledger;
 pub mod mch;

@@ -66,6 +66,13 @@ macro_rules! ftl_files {
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../data/i18n/",
                 $language,
+                "/growth.ftl"
+            )),
+            "\n",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/i18n/",
+                $language,
                 "/care.ftl"
             )),
             "\n",

@@ -75,6 +75,7 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     routes.extend(pages::people_io::routes());
     routes.extend(pages::clinic::routes());
     routes.extend(pages::mch::routes());
+    routes.extend(pages::growth::routes());
     routes.extend(pages::care::routes());
     routes.extend(pages::safeguarding::routes());
     routes

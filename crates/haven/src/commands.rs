@@ -295,6 +295,10 @@ async fn load_demo_parts(store: &Store) -> anyhow::Result<()> {
         .await
         .context("loading the mother-and-child clinic's demo records")?;
     store
+        .load_demo_growth()
+        .await
+        .context("loading the growth monitoring demo records")?;
+    store
         .load_demo_care()
         .await
         .context("loading the villages' demo records")?;

@@ -11,6 +11,7 @@ mod backup;
 mod care;
 mod clinic;
 mod demo;
+mod growth;
 mod mch;
 mod people;
 mod places;

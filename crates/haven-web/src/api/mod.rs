@@ -4,6 +4,7 @@
 mod audit;
 mod care;
 mod clinic;
+mod growth;
 mod mch;
 mod people;
 mod places;
@@ -70,6 +71,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let router = people::routes(router);
     let router = clinic::routes(router);
     let router = mch::routes(router);
+    let router = growth::routes(router);
     let router = care::routes(router);
     let router = safeguarding::routes(router);
     router.split_for_parts()

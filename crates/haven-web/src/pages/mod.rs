@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod care;
 pub mod clinic;
+pub mod growth;
 pub mod home;
 pub mod language;
 pub mod login;

@@ -188,6 +188,7 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
         .chain(crate::routes_people_io::CASES)
         .chain(crate::routes_clinic::CASES)
         .chain(crate::routes_mch::CASES)
+        .chain(crate::routes_growth::CASES)
         .chain(crate::routes_care::CASES)
         .chain(crate::routes_safeguarding::CASES)
 }
@@ -233,6 +234,7 @@ async fn targets(app: &App) -> Targets {
     more.extend(crate::routes_people_io::targets(app).await);
     more.extend(crate::routes_clinic::targets(app).await);
     more.extend(crate::routes_mch::targets(app).await);
+    more.extend(crate::routes_growth::targets(app).await);
     more.extend(crate::routes_care::targets(app).await);
     more.extend(crate::routes_safeguarding::targets(app).await);
     Targets {
