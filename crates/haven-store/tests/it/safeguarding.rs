@@ -65,7 +65,11 @@ async fn programme_facility(t: &TestStore, name: &str) -> Facility {
         .await
         .unwrap();
     t.store
-        .create_facility(&admin(), programme.id, &facility_details("childrens_village", name))
+        .create_facility(
+            &admin(),
+            programme.id,
+            &facility_details("childrens_village", name),
+        )
         .await
         .unwrap()
 }
