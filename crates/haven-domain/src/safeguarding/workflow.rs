@@ -450,7 +450,7 @@ mod tests {
             next_steps(&[Acknowledged, Assessed, Investigated, Referred, Supported]),
             [Closed]
         );
-        assert!(next_steps(&Step::ALL.to_vec()).is_empty());
+        assert!(next_steps(Step::ALL).is_empty());
     }
 
     #[test]
@@ -556,7 +556,7 @@ mod tests {
             datetime!(2026-03-10 09:00 UTC),
             &[Referred],
         );
-        check(&Step::ALL.to_vec(), datetime!(2027-01-01 00:00 UTC), &[]);
+        check(Step::ALL, datetime!(2027-01-01 00:00 UTC), &[]);
         let due = overdue_steps(filed, &[], datetime!(2026-03-04 00:00 UTC), &deadlines);
         assert_eq!(due, [(Acknowledged, datetime!(2026-03-03 08:00 UTC))]);
         // The deadline is a setting.
