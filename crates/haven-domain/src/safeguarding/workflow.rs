@@ -58,6 +58,21 @@ impl Step {
     }
 }
 
+impl Step {
+    /// The steps that must come before this one, directly or through another.
+    pub fn requires_all(self) -> Vec<Step> {
+        let mut all: Vec<Step> = Vec::new();
+        let mut open: Vec<Step> = self.requires().to_vec();
+        while let Some(step) = open.pop() {
+            if !all.contains(&step) {
+                all.push(step);
+                open.extend_from_slice(step.requires());
+            }
+        }
+        all
+    }
+}
+
 /// Why a step cannot be recorded now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
@@ -89,7 +104,13 @@ impl WorkflowError {
         if done.contains(&step) {
             return Err(WorkflowError::AlreadyRecorded(step));
         }
-        match step.requires().iter().find(|needed| !done.contains(needed)) {
+        // Name the earliest step missing along the chain, the one to record now:
+        // an investigation on a new report needs the acknowledgement first.
+        let needed = step.requires_all();
+        match Step::ALL
+            .iter()
+            .find(|s| needed.contains(s) && !done.contains(s))
+        {
             Some(missing) => Err(WorkflowError::OutOfOrder {
                 step,
                 missing: *missing,
@@ -396,6 +417,15 @@ mod tests {
         check(&[Acknowledged], Assessed, Ok(()));
         // A possible crime is referred at once, before any assessment.
         check(&[Acknowledged], Referred, Ok(()));
+        // The earliest missing step is named, not just the one before.
+        check(
+            &[],
+            Investigated,
+            Err(WorkflowError::OutOfOrder {
+                step: Investigated,
+                missing: Acknowledged,
+            }),
+        );
         check(
             &[Acknowledged],
             Investigated,
