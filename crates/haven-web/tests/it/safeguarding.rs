@@ -557,7 +557,10 @@ async fn the_focal_point_records_the_steps_in_order_in_either_language() {
             "{what}"
         );
         let named = format!("“{}”", en("step-acknowledged"));
-        assert!(early.text().contains(&named), "the step to record first: {what}");
+        assert!(
+            early.text().contains(&named),
+            "the step to record first: {what}"
+        );
         assert!(early.text().contains("Met the family"), "{what}");
         // A referral needs its authority and reference.
         let steps: [(&[(&str, &str)], StatusCode); 7] = [
