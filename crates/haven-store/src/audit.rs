@@ -36,7 +36,15 @@ pub struct AuditFilter {
     /// List events with a sequence below this one (for paging back in time).
     pub before_sequence: Option<i64>,
     pub limit: i64,
+    /// Include the events about sealed records (safeguarding reports). Only a caller
+    /// holding the safeguarding permission may set it; by default they are left out,
+    /// so no other list, export or count ever holds them.
+    pub include_sealed: bool,
 }
+
+/// The kinds of record whose audit events are sealed: listed only for the
+/// safeguarding roles (see [`AuditFilter::include_sealed`]).
+pub const SEALED_ENTITIES: &[&str] = &[crate::safeguarding::SEALED_ENTITY];
 
 /// The outcome of checking the whole chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +90,7 @@ impl Store {
                    AND ($5 IS NULL OR occurred_at >= $5)
                    AND ($6 IS NULL OR occurred_at < $6)
                    AND ($7 IS NULL OR sequence < $7)
+                   AND ($9 = 1 OR entity <> $10)
                  ORDER BY sequence DESC
                  LIMIT $8",
             )
@@ -93,6 +102,8 @@ impl Store {
             .bind(filter.until)
             .bind(filter.before_sequence)
             .bind(limit)
+            .bind(i32::from(filter.include_sealed))
+            .bind(crate::safeguarding::SEALED_ENTITY)
             .fetch_all(pool)
             .await?;
             Ok(events)

@@ -36,7 +36,7 @@ mod tokens;
 mod types;
 
 pub use accounts::{NewUser, RoleAssignment, User};
-pub use audit::{AuditEvent, AuditFilter, ChainReport};
+pub use audit::{AuditEvent, AuditFilter, ChainReport, SEALED_ENTITIES};
 pub use backup::is_haven_sqlite_file;
 pub use db::{DatabaseKind, Store};
 pub use demo_registry::{DemoRegistryOptions, DemoRegistrySummary, DEMO_PEOPLE};

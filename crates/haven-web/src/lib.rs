@@ -32,6 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use pages::safeguarding::SafeguardingConfig;
 pub use state::{AppState, StartError, WebConfig};
 pub use throttle::ThrottleLimits;
 
@@ -163,7 +164,10 @@ pub fn router(state: AppState) -> Router {
                 .get(REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", id = %request_id, method = %request.method(), path = %request.uri().path())
+            // Safeguarding's paths name reports: the log says only that one was asked for.
+            let path = request.uri().path();
+            let path = if pages::safeguarding::is_sealed_path(path) { "(safeguarding)" } else { path };
+            tracing::info_span!("request", id = %request_id, method = %request.method(), path = %path)
         })
         // One line per answered request at the default level: status and latency.
         .on_response(DefaultOnResponse::new().level(Level::INFO)))

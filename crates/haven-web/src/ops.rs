@@ -96,7 +96,13 @@ pub async fn track_metrics(
         .get::<MatchedPath>()
         .map(|path| path.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
+    let sealed = crate::pages::safeguarding::is_sealed_path(request.uri().path());
     let response = next.run(request).await;
+    if sealed {
+        // Counting requests to safeguarding's routes would count reports: they are
+        // left out of the metrics altogether.
+        return response;
+    }
     let metrics = &state.inner.metrics;
     metrics
         .requests

@@ -105,6 +105,41 @@ pub struct Settings {
     pub log_format: String,
     /// A tracing filter such as `info` or `haven_web=debug,info`.
     pub log_level: String,
+    /// Child safeguarding: hours after a report is filed until it must be
+    /// acknowledged (24 by default), and the days for the other steps.
+    pub safeguarding_acknowledge_hours: u32,
+    pub safeguarding_assess_hours: u32,
+    pub safeguarding_investigate_days: u32,
+    pub safeguarding_refer_days: u32,
+    pub safeguarding_support_days: u32,
+    pub safeguarding_close_days: u32,
+    /// The key that encrypts safeguarding attachments: 64 hexadecimal digits
+    /// (`openssl rand -hex 32`). Without it, attachments are refused. Keep it out of
+    /// backups of the database: whoever holds both reads the attachments.
+    pub safeguarding_attachment_key: Option<SecretKey>,
+    /// The largest safeguarding attachment, in KiB (below `max_body_kib`).
+    pub safeguarding_attachment_max_kib: usize,
+    /// Email and SMS notices of new reports. Not built yet: Haven refuses to start
+    /// with either set, rather than pretend to send.
+    pub safeguarding_notify_email: bool,
+    pub safeguarding_notify_sms: bool,
+}
+
+/// A secret setting, never shown: `Debug` and `haven config show` print `***`.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
 }
 
 impl Default for Settings {
@@ -125,6 +160,16 @@ impl Default for Settings {
             sign_in_throttle_minutes: 15,
             log_format: "text".to_owned(),
             log_level: "info,sqlx=warn,tower_http=info".to_owned(),
+            safeguarding_acknowledge_hours: 24,
+            safeguarding_assess_hours: 72,
+            safeguarding_investigate_days: 30,
+            safeguarding_refer_days: 7,
+            safeguarding_support_days: 30,
+            safeguarding_close_days: 90,
+            safeguarding_attachment_key: None,
+            safeguarding_attachment_max_kib: 900,
+            safeguarding_notify_email: false,
+            safeguarding_notify_sms: false,
         }
     }
 }
@@ -175,6 +220,69 @@ impl Settings {
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, not {:?}", self.log_format);
+        }
+        if let Some(key) = &self.safeguarding_attachment_key {
+            haven_store::safeguarding::AttachmentKey::parse(key.expose())
+                .map_err(|e| anyhow::anyhow!("safeguarding_attachment_key: {e}"))?;
+        }
+        if self.safeguarding_notify_email || self.safeguarding_notify_sms {
+            bail!(
+                "safeguarding_notify_email and safeguarding_notify_sms are not built yet: new reports \
+                 reach the focal points as notifications in Haven; set both to false"
+            );
+        }
+        if self.safeguarding_attachment_max_kib + 64 > self.max_body_kib {
+            bail!(
+                "safeguarding_attachment_max_kib ({}) must be at least 64 below max_body_kib ({}), \
+                 so that a refused file still brings the typed report back",
+                self.safeguarding_attachment_max_kib,
+                self.max_body_kib
+            );
+        }
+        let hours = |h: u32| i64::from(h);
+        let days = |d: u32| i64::from(d);
+        let deadlines: [(&str, i64, i64, i64); 6] = [
+            (
+                "safeguarding_acknowledge_hours",
+                hours(self.safeguarding_acknowledge_hours),
+                1,
+                24 * 30,
+            ),
+            (
+                "safeguarding_assess_hours",
+                hours(self.safeguarding_assess_hours),
+                1,
+                24 * 90,
+            ),
+            (
+                "safeguarding_investigate_days",
+                days(self.safeguarding_investigate_days),
+                1,
+                365,
+            ),
+            (
+                "safeguarding_refer_days",
+                days(self.safeguarding_refer_days),
+                1,
+                365,
+            ),
+            (
+                "safeguarding_support_days",
+                days(self.safeguarding_support_days),
+                1,
+                365,
+            ),
+            (
+                "safeguarding_close_days",
+                days(self.safeguarding_close_days),
+                1,
+                3650,
+            ),
+        ];
+        for (name, value, low, high) in deadlines {
+            if !(low..=high).contains(&value) {
+                bail!("{name} must be from {low} to {high}, not {value}");
+            }
         }
         let ranges: [(&str, i64, i64, i64); 6] = [
             (
@@ -256,6 +364,21 @@ impl Settings {
                 per_address: self.sign_in_failures_per_address,
                 window: std::time::Duration::from_secs(self.sign_in_throttle_minutes * 60),
             },
+            safeguarding: haven_web::SafeguardingConfig {
+                deadlines: haven_domain::safeguarding::Deadlines {
+                    acknowledged_hours: self.safeguarding_acknowledge_hours,
+                    assessed_hours: self.safeguarding_assess_hours,
+                    investigated_hours: self.safeguarding_investigate_days * 24,
+                    referred_hours: self.safeguarding_refer_days * 24,
+                    supported_hours: self.safeguarding_support_days * 24,
+                    closed_hours: self.safeguarding_close_days * 24,
+                },
+                // Checked by `check` when the settings were loaded.
+                attachment_key: self.safeguarding_attachment_key.as_ref().and_then(|key| {
+                    haven_store::safeguarding::AttachmentKey::parse(key.expose()).ok()
+                }),
+                attachment_max_bytes: self.safeguarding_attachment_max_kib * 1024,
+            },
         }
     }
 
@@ -263,6 +386,9 @@ impl Settings {
     pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.database_url = Some(DatabaseUrl(self.database_url().redacted()));
+        if shown.safeguarding_attachment_key.is_some() {
+            shown.safeguarding_attachment_key = Some(SecretKey("***".to_owned()));
+        }
         toml::to_string_pretty(&shown).context("writing the settings as TOML")
     }
 }
@@ -371,6 +497,46 @@ mod tests {
                 "{line}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn the_safeguarding_settings_are_checked_and_the_key_never_shown() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("haven.toml");
+        let key = "8f1c2b7a9d4e6f3051a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f701";
+        std::fs::write(
+            &file,
+            format!(
+                "safeguarding_attachment_key = \"{key}\"\nsafeguarding_acknowledge_hours = 12\n"
+            ),
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file), &Overrides::default()).unwrap();
+        let config = settings.web_config().safeguarding;
+        assert!(config.attachment_key.is_some());
+        assert_eq!(config.deadlines.acknowledged_hours, 12);
+        assert_eq!(config.deadlines.closed_hours, 90 * 24);
+        assert!(!format!("{settings:?}").contains(key));
+        assert!(!format!("{config:?}").contains(key));
+        assert!(!settings.to_redacted_toml().unwrap().contains(key));
+        for (line, expected) in [
+            ("safeguarding_attachment_key = \"abc\"", "64 hexadecimal"),
+            ("safeguarding_notify_email = true", "not built yet"),
+            ("safeguarding_notify_sms = true", "not built yet"),
+            (
+                "safeguarding_attachment_max_kib = 1000",
+                "below max_body_kib",
+            ),
+            ("safeguarding_acknowledge_hours = 0", "must be from"),
+        ] {
+            std::fs::write(&file, line).unwrap();
+            let error = Settings::load(Some(&file), &Overrides::default()).unwrap_err();
+            assert!(format!("{error:#}").contains(expected), "{line}: {error:#}");
+        }
+        // Without a key, attachments are off.
+        let defaults = Settings::default();
+        defaults.check().unwrap();
+        assert!(defaults.web_config().safeguarding.attachment_key.is_none());
     }
 
     #[test]

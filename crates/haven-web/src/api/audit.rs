@@ -62,6 +62,8 @@ pub async fn list_audit_events(
             until: None,
             before_sequence: params.before,
             limit: params.limit.unwrap_or(100),
+            // Events about safeguarding reports only for a national focal point.
+            include_sealed: crate::pages::safeguarding::is_national_focal_point(&caller.roles),
         })
         .await?;
     Ok(Json(

@@ -41,6 +41,7 @@ use crate::state::AppState;
         (name = "audit", description = "The audit trail"),
         (name = "places", description = "Programme locations and their facilities"),
         (name = "staff", description = "Staff members, their registrations and trainings"),
+        (name = "safeguarding", description = "Child safeguarding: filing a concern (everyone), the focal points' reports"),
     )
 )]
 struct ApiDoc;

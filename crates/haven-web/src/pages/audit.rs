@@ -185,7 +185,7 @@ fn non_empty(text: &str) -> Option<String> {
 
 /// The store filter the query asks for, up to `limit` events; `Err` when a date
 /// does not parse.
-fn filter_of(query: &AuditQuery, limit: i64) -> Result<AuditFilter, ()> {
+fn filter_of(query: &AuditQuery, limit: i64, include_sealed: bool) -> Result<AuditFilter, ()> {
     let from = parse_day(&query.from)?;
     // "Until" includes the whole day typed.
     let until = parse_day(&query.until)?.map(|d| d.plus_seconds(24 * 3600));
@@ -198,6 +198,7 @@ fn filter_of(query: &AuditQuery, limit: i64) -> Result<AuditFilter, ()> {
         until,
         before_sequence: query.before,
         limit,
+        include_sealed,
     })
 }
 
@@ -212,8 +213,10 @@ pub async fn export(
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::AuditTrail)?;
-    let filter =
-        filter_of(&query, EXPORT_MAX_EVENTS).map_err(|()| WebError::BadRequest("bad-request"))?;
+    // Events about safeguarding reports only for a national focal point.
+    let sealed = crate::pages::safeguarding::is_national_focal_point(&auth.me.roles);
+    let filter = filter_of(&query, EXPORT_MAX_EVENTS, sealed)
+        .map_err(|()| WebError::BadRequest("bad-request"))?;
     let store = state.store();
     let events = store.list_audit_events(&filter).await?;
     store
@@ -262,7 +265,8 @@ pub async fn audit_trail(
     auth.require(Action::Read, Kind::AuditTrail)?;
     let tr = auth.tr().clone();
     let offset = state.config().time_offset;
-    let (events, date_error) = match filter_of(&query, PAGE_SIZE) {
+    let sealed = crate::pages::safeguarding::is_national_focal_point(&auth.me.roles);
+    let (events, date_error) = match filter_of(&query, PAGE_SIZE, sealed) {
         Ok(filter) => (state.store().list_audit_events(&filter).await?, None),
         Err(()) => (Vec::new(), Some(tr.t("audit-bad-date"))),
     };

@@ -34,6 +34,8 @@ struct HomePage {
     failed_sign_ins: Option<Vec<Attention>>,
     /// The user may look people up: the home page starts with the search box.
     can_search_people: bool,
+    /// New reports and overdue steps, for safeguarding focal points only.
+    safeguarding: Option<crate::pages::safeguarding::HomeSummary>,
 }
 
 pub fn scope_label(tr: &crate::i18n::Tr, scope: &Scope) -> String {
@@ -100,6 +102,7 @@ pub async fn home(
         work,
         failed_sign_ins,
         can_search_people: auth.me.can(Action::Read, Kind::Person),
+        safeguarding: crate::pages::safeguarding::home_summary(&state, &auth).await?,
     };
     render(&page).map(no_store)
 }

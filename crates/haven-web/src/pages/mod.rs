@@ -70,6 +70,11 @@ const NAVIGATION: &[NavEntry] = &[
         "nav-audit",
         Some((Action::Read, Kind::AuditTrail)),
     ),
+    (
+        "/safeguarding",
+        "nav-safeguarding",
+        Some((Action::Read, Kind::SafeguardingCase)),
+    ),
     ("/account", "nav-account", None),
 ];
 

@@ -29,14 +29,14 @@ pub(crate) enum Via {
 }
 
 pub(crate) struct Case {
-    via: Via,
-    method: &'static str,
-    path: &'static str,
-    need: Need,
+    pub(crate) via: Via,
+    pub(crate) method: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) need: Need,
     /// Form fields or a JSON body. Where a route changes something, the input is
     /// deliberately refused (a stale version, a bad value) so that the same case
     /// can run for every role without changing what the next role sees.
-    body: &'static str,
+    pub(crate) body: &'static str,
 }
 
 pub(crate) const fn page(
@@ -179,7 +179,7 @@ const CASES: &[Case] = &[
 ];
 
 /// Every case: this file's, and those of each part of Haven in its own file.
-fn all_cases() -> impl Iterator<Item = &'static Case> {
+pub(crate) fn all_cases() -> impl Iterator<Item = &'static Case> {
     CASES
         .iter()
         .chain(crate::routes_places::CASES)
@@ -194,16 +194,16 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
 }
 
 /// The ids a path's placeholders stand for.
-struct Targets {
+pub(crate) struct Targets {
     user: User,
     assignment: String,
     token: String,
     /// Placeholders of each part's routes, such as `{person}`, and their values.
-    more: Vec<(&'static str, String)>,
+    pub(crate) more: Vec<(&'static str, String)>,
 }
 
 impl Targets {
-    fn fill(&self, path: &str) -> String {
+    pub(crate) fn fill(&self, path: &str) -> String {
         let mut path = path
             .replace("{id}", &self.user.id.to_string())
             .replace("{assignment}", &self.assignment)
@@ -216,7 +216,7 @@ impl Targets {
     }
 }
 
-async fn targets(app: &App) -> Targets {
+pub(crate) async fn targets(app: &App) -> Targets {
     let user = app.user("target", Role::Doctor).await;
     let assignment = app
         .store
@@ -245,7 +245,7 @@ async fn targets(app: &App) -> Targets {
     }
 }
 
-async fn call(app: &App, who: Option<&User>, case: &Case, targets: &Targets) -> Answer {
+pub(crate) async fn call(app: &App, who: Option<&User>, case: &Case, targets: &Targets) -> Answer {
     let path = targets.fill(case.path);
     let mut client = match (who, case.via) {
         (Some(user), Via::Api) => app.api_client(user).await,

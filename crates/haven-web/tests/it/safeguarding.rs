@@ -1,1 +1,1139 @@
-//! Tests of the pages and API of child safeguarding: reporting and responding, sealed from every other role (issue 7).
+//! Tests of child safeguarding's pages and API: reporting (the empty report, the
+//! child picker within reach, attachments too large or of an unknown type), the
+//! reporter's own view, the focal point's response in order, in both languages, and
+//! the sealing: every other role, the administrator included, walks every route and
+//! finds no trace of a report.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use haven_domain::{Language, Role, Scope};
+use haven_store::{Actor, Id, User};
+use haven_web::WebConfig;
+
+use crate::routes::{all_cases, call, targets, Via};
+use crate::support::{apps, apps_with, message, message_start, Answer, App, Browser};
+
+const KEY: &str = crate::routes_safeguarding::TEST_KEY;
+const WHAT: &str = "Bruises on her arms, seen at the water pump";
+const DESCRIBED: &str = "Srey Leak from the blue house";
+const ACTIONS: &str = "Walked her to the clinic";
+
+fn en(key: &str) -> String {
+    message(Language::English, key)
+}
+
+fn config_with_key(max_kib: usize) -> WebConfig {
+    let mut config = WebConfig::default();
+    config.safeguarding.attachment_key =
+        Some(haven_store::safeguarding::AttachmentKey::parse(KEY).expect("a key"));
+    config.safeguarding.attachment_max_bytes = max_kib * 1024;
+    config
+}
+
+/// A multipart body of text fields and, optionally, one file.
+fn multipart(fields: &[(&str, &str)], file: Option<&[u8]>) -> (String, Vec<u8>) {
+    let boundary = "----haven-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some(bytes) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"letter.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(
+    browser: &mut Browser<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<&[u8]>,
+) -> Answer {
+    let csrf = browser.csrf.clone().unwrap_or_default();
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let (content_type, body) = multipart(&all, file);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("a request");
+    browser.send(request).await
+}
+
+async fn user_with(app: &App, name: &str, role: Role, scope: Scope) -> User {
+    let user = app.user(name, role).await;
+    // `App::user` gives scope all; narrow it by revoking that and assigning `scope`.
+    if scope != Scope::All {
+        let assignment = app
+            .store
+            .role_assignments(user.id)
+            .await
+            .expect("roles")
+            .remove(0);
+        app.store
+            .revoke_role(&Actor::system(), assignment.id, assignment.version)
+            .await
+            .expect("revoking");
+        app.store
+            .assign_role(&Actor::system(), user.id, role, &scope)
+            .await
+            .expect("assigning");
+    }
+    user
+}
+
+/// A programme and a facility, and a child registered there.
+async fn place_and_child(app: &App) -> (Id, Id, Id) {
+    let (programme, facility, _, _) = crate::routes_places::place_records(app).await;
+    let facility: Id = facility.parse().expect("an id");
+    let child =
+        crate::routes_staff::insert_person(app, "Chan", "Sreymom", Some(&facility.to_string()))
+            .await;
+    // Put straight into the table, the child needs its search tokens.
+    app.store.rebuild_search_index().await.expect("indexing");
+    (programme.parse().expect("an id"), facility, child)
+}
+
+fn report_fields<'a>(child: &'a str, facility: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("person", child),
+        ("child_name_0", DESCRIBED),
+        ("child_sex_0", "female"),
+        ("child_age_0", "7"),
+        ("concern_types", "physical_abuse"),
+        ("concern_types", "neglect"),
+        ("harm_by", "caregiver"),
+        ("what_happened", WHAT),
+        ("immediate_actions", ACTIONS),
+        ("facility", facility),
+        ("action", "file"),
+    ]
+}
+
+#[test]
+fn every_key_this_part_makes_is_in_both_languages() {
+    for key in haven_web::pages::safeguarding::translation_keys() {
+        for language in Language::ALL {
+            message(language, &key);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_caregiver_reports_a_concern_and_sees_only_its_status() {
+    for app in apps().await {
+        let (_, facility, child) = place_and_child(&app).await;
+        app.user("mother", Role::SosParent).await;
+        app.user("focal", Role::SafeguardingFocalPoint).await;
+        let mut mother = app.signed_in("mother").await;
+        let home = mother.get("/").await;
+        let what = format!("[{}] {}", app.label, home.body);
+        assert!(
+            home.body.contains("href=\"/safeguarding/report\""),
+            "one click: {what}"
+        );
+        assert!(!home.body.contains("href=\"/safeguarding\""), "{what}");
+
+        let form = mother.get("/safeguarding/report").await;
+        assert_eq!(form.status, StatusCode::OK, "[{}] {}", app.label, form.body);
+        // The empty report: refused, with a message at each field and the text kept.
+        let empty = post_multipart(
+            &mut mother,
+            "/safeguarding/report",
+            &[("immediate_actions", ACTIONS), ("action", "file")],
+            None,
+        )
+        .await;
+        let what = format!("[{}] {}", app.label, empty.body);
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let text = empty.text();
+        for key in [
+            "safeguarding-not-filed",
+            "safeguarding-error-concern-type-required",
+            "safeguarding-error-child-required",
+            "safeguarding-error-what-happened-required",
+        ] {
+            assert!(text.contains(&en(key)), "{key}: {what}");
+        }
+        assert!(text.contains(ACTIONS), "the text is kept: {what}");
+        assert_eq!(app.store.safeguarding_reports().await.unwrap().len(), 0);
+
+        // Finding the child in the registry keeps everything typed.
+        let found = post_multipart(
+            &mut mother,
+            "/safeguarding/report",
+            &[
+                ("find", "Sreymom"),
+                ("what_happened", WHAT),
+                ("action", "find"),
+            ],
+            None,
+        )
+        .await;
+        let what = format!("[{}] {}", app.label, found.body);
+        assert_eq!(found.status, StatusCode::OK, "{what}");
+        assert!(found.body.contains(&format!("value=\"{child}\"")), "{what}");
+        assert!(found.text().contains(WHAT), "{what}");
+
+        let child_id = child.to_string();
+        let facility_id = facility.to_string();
+        let filed = post_multipart(
+            &mut mother,
+            "/safeguarding/report",
+            &report_fields(&child_id, &facility_id),
+            None,
+        )
+        .await;
+        let what = format!("[{}] {} {}", app.label, filed.status, filed.body);
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "{what}");
+        assert!(
+            filed.location().starts_with("/safeguarding/mine?filed=SG-"),
+            "{what}"
+        );
+        let reports = app.store.safeguarding_reports().await.unwrap();
+        assert_eq!(reports.len(), 1, "[{}]", app.label);
+        let report = &reports[0];
+        let children = app.store.safeguarding_children(report.id).await.unwrap();
+        assert_eq!(children.len(), 2, "[{}]", app.label);
+        assert!(
+            children.iter().any(|c| c.person_id == Some(child)),
+            "[{}]",
+            app.label
+        );
+
+        let mine = mother.get(filed.location()).await;
+        let what = format!("[{}] {}", app.label, mine.body);
+        assert!(mine.body.contains(&report.reference), "{what}");
+        assert!(
+            mine.text().contains(&en("safeguarding-status-received")),
+            "{what}"
+        );
+        // The reporter sees the status, not the report's handling or its children.
+        assert!(!mine.body.contains(&report.id.to_string()), "{what}");
+        assert!(!mine.text().contains("Sreymom"), "{what}");
+        // Nor can they open the report.
+        let case = mother
+            .get(&format!("/safeguarding/cases/{}", report.id))
+            .await;
+        assert_eq!(case.status, StatusCode::FORBIDDEN, "[{}]", app.label);
+
+        // The focal point is notified on the home page and the list.
+        let mut focal = app.signed_in("focal").await;
+        let home = focal.get("/").await;
+        let what = format!("[{}] {}", app.label, home.body);
+        assert!(home.text().contains("New reports: 1"), "{what}");
+        let list = focal.get("/safeguarding").await;
+        assert!(
+            list.body.contains(&report.reference),
+            "[{}] {}",
+            app.label,
+            list.body
+        );
+        let case = focal
+            .get(&format!("/safeguarding/cases/{}", report.id))
+            .await;
+        let what = format!("[{}] {}", app.label, case.body);
+        assert_eq!(case.status, StatusCode::OK, "{what}");
+        assert!(
+            case.text().contains(WHAT) && case.text().contains(DESCRIBED),
+            "{what}"
+        );
+        assert!(case.body.contains(&format!("/people/{child}")), "{what}");
+        assert!(
+            focal.get("/").await.text().contains("New reports: 0"),
+            "[{}]",
+            app.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_child_picker_finds_only_children_the_reporter_may_see() {
+    for app in apps().await {
+        let (_, _, child) = place_and_child(&app).await;
+        app.user("officer", Role::MeOfficer).await;
+        // A care worker of a facility that is not the child's.
+        let elsewhere = app
+            .store
+            .create_programme(
+                &Actor::system(),
+                &haven_domain::places::ProgrammeDetails::parse(
+                    &haven_domain::places::ProgrammeInput {
+                        name: "SOS Siem Reap",
+                        province: "KH-17",
+                        ..Default::default()
+                    },
+                )
+                .expect("a programme"),
+            )
+            .await
+            .expect("a programme");
+        user_with(
+            &app,
+            "worker",
+            Role::CareWorker,
+            Scope::Programme(elsewhere.id.to_string()),
+        )
+        .await;
+        let child_id = child.to_string();
+        for who in ["officer", "worker"] {
+            let mut browser = app.signed_in(who).await;
+            browser.get("/safeguarding/report").await;
+            let found = post_multipart(
+                &mut browser,
+                "/safeguarding/report",
+                &[
+                    ("find", "Sreymom"),
+                    ("person", &child_id),
+                    ("action", "find"),
+                ],
+                None,
+            )
+            .await;
+            let what = format!("[{}] {who}: {}", app.label, found.body);
+            assert!(!found.status.is_server_error(), "{what}");
+            assert!(!found.body.contains(&child_id), "{what}");
+            // Only what was typed comes back: no child is offered.
+            assert!(!found.body.contains("name=\"person\""), "{what}");
+            // A child's id sent by hand is not taken either.
+            let filed = post_multipart(
+                &mut browser,
+                "/safeguarding/report",
+                &[
+                    ("person", &child_id),
+                    ("concern_types", "neglect"),
+                    ("what_happened", WHAT),
+                    ("action", "file"),
+                ],
+                None,
+            )
+            .await;
+            let what = format!("[{}] {who}: {}", app.label, filed.body);
+            assert_eq!(filed.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            assert!(
+                filed
+                    .text()
+                    .contains(&en("safeguarding-error-child-required")),
+                "{what}"
+            );
+            assert!(!filed.text().contains("Sreymom"), "{what}");
+        }
+        assert!(app.store.safeguarding_reports().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_size_and_the_text_is_kept() {
+    for app in apps_with(config_with_key(1)).await {
+        app.user("nurse", Role::RegisteredNurse).await;
+        app.user("focal", Role::SafeguardingFocalPoint).await;
+        app.user("doctor", Role::Doctor).await;
+        let mut nurse = app.signed_in("nurse").await;
+        nurse.get("/safeguarding/report").await;
+        let fields = [
+            ("child_name_0", DESCRIBED),
+            ("concern_types", "neglect"),
+            ("what_happened", WHAT),
+            ("action", "file"),
+        ];
+        let cases: [(&[u8], &str); 2] = [
+            (
+                b"MZ\x90\0 an exe named letter.pdf",
+                "safeguarding-error-attachment-type",
+            ),
+            (&[b'%'; 2000], "safeguarding-error-attachment-too-large"),
+        ];
+        for (bytes, key) in cases {
+            let refused =
+                post_multipart(&mut nurse, "/safeguarding/report", &fields, Some(bytes)).await;
+            let what = format!("[{}] {key}: {}", app.label, refused.body);
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            assert!(refused.text().contains(&en(key)), "{what}");
+            assert!(
+                refused.text().contains(WHAT) && refused.text().contains(DESCRIBED),
+                "{what}"
+            );
+        }
+        assert!(app.store.safeguarding_reports().await.unwrap().is_empty());
+        let letter = b"%PDF-1.4 a small scanned letter";
+        let filed = post_multipart(&mut nurse, "/safeguarding/report", &fields, Some(letter)).await;
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            filed.body
+        );
+        let report = app.store.safeguarding_reports().await.unwrap().remove(0);
+        let attachment = app
+            .store
+            .safeguarding_attachments(report.id)
+            .await
+            .unwrap()
+            .remove(0);
+        let path = format!(
+            "/safeguarding/cases/{}/attachments/{}",
+            report.id, attachment.id
+        );
+        let mut focal = app.signed_in("focal").await;
+        let download = focal.get(&path).await;
+        assert_eq!(download.status, StatusCode::OK, "[{}]", app.label);
+        assert_eq!(
+            download.content_type(),
+            "application/pdf",
+            "[{}]",
+            app.label
+        );
+        assert_eq!(download.body.as_bytes(), letter, "[{}]", app.label);
+        for who in ["nurse", "doctor"] {
+            let answer = app.signed_in(who).await.get(&path).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::FORBIDDEN,
+                "[{}] {who}",
+                app.label
+            );
+        }
+        // The focal point adds a scan to the report; a wrong one is refused.
+        let page = focal
+            .get(&format!("/safeguarding/cases/{}", report.id))
+            .await;
+        assert!(page.body.contains(&path), "[{}]", app.label);
+        let added = post_multipart(
+            &mut focal,
+            &format!("/safeguarding/cases/{}/attachments", report.id),
+            &[],
+            Some(b"\x89PNG\r\n\x1a\n a drawing"),
+        )
+        .await;
+        assert_eq!(
+            added.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            added.body
+        );
+        let refused = post_multipart(
+            &mut focal,
+            &format!("/safeguarding/cases/{}/attachments", report.id),
+            &[],
+            Some(b"GIF89a"),
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert_eq!(
+            app.store
+                .safeguarding_attachments(report.id)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+    // Without a key, the form says attachments are off and a file is refused.
+    for app in apps().await {
+        app.user("nurse", Role::RegisteredNurse).await;
+        let mut nurse = app.signed_in("nurse").await;
+        let form = nurse.get("/safeguarding/report").await;
+        assert!(
+            form.text().contains(&en("safeguarding-attachments-off")),
+            "[{}]",
+            app.label
+        );
+        let refused = post_multipart(
+            &mut nurse,
+            "/safeguarding/report",
+            &[
+                ("child_name_0", DESCRIBED),
+                ("concern_types", "neglect"),
+                ("what_happened", WHAT),
+            ],
+            Some(b"%PDF-1.4"),
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert!(
+            refused
+                .text()
+                .contains(&en("safeguarding-error-attachment-not-configured")),
+            "[{}] {}",
+            app.label,
+            refused.body
+        );
+    }
+}
+
+async fn file_as(
+    app: &App,
+    username: &str,
+    what: &str,
+) -> haven_store::safeguarding::SafeguardingReport {
+    let user = app.store.user_by_username(username).await.expect("a user");
+    let actor = Actor {
+        id: user.id,
+        username: user.username,
+        address: "test".to_owned(),
+    };
+    app.store
+        .file_safeguarding_report(
+            &actor,
+            &haven_store::safeguarding::NewReport {
+                details: haven_domain::safeguarding::ConcernDetails::parse(
+                    &haven_domain::safeguarding::ConcernInput {
+                        concern_types: vec!["bullying"],
+                        what_happened: what,
+                        described: vec![haven_domain::safeguarding::ChildInput {
+                            name: DESCRIBED,
+                            sex: "female",
+                            age: "10",
+                        }],
+                        ..Default::default()
+                    },
+                )
+                .expect("a report"),
+                registry_children: Vec::new(),
+                facility_id: None,
+                attachment: None,
+            },
+            None,
+        )
+        .await
+        .expect("filing")
+}
+
+#[tokio::test]
+async fn the_focal_point_records_the_steps_in_order_in_either_language() {
+    for app in apps().await {
+        app.user("reporter", Role::CareWorker).await;
+        let focal = app.user("focal", Role::SafeguardingFocalPoint).await;
+        let report = file_as(&app, "reporter", WHAT).await;
+        let path = format!("/safeguarding/cases/{}", report.id);
+        let mut browser = app.signed_in("focal").await;
+        let page = browser.get(&path).await;
+        let version = page
+            .form_field("record-step", "version")
+            .expect("a version");
+        // Out of order: refused, naming the step to record first, the note kept.
+        let early = browser
+            .post_form(
+                &format!("{path}/steps"),
+                &[
+                    ("step", "investigated"),
+                    ("note", "Met the family"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        let what = format!("[{}] {}", app.label, early.body);
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        assert!(
+            early.text().contains(&message_start(
+                Language::English,
+                "safeguarding-error-out-of-order"
+            )),
+            "{what}"
+        );
+        let named = format!("“{}”", en("step-acknowledged"));
+        assert!(
+            early.text().contains(&named),
+            "the step to record first: {what}"
+        );
+        assert!(early.text().contains("Met the family"), "{what}");
+        // A referral needs its authority and reference.
+        let steps: [(&[(&str, &str)], StatusCode); 7] = [
+            (
+                &[
+                    ("step", "acknowledged"),
+                    ("note", "Read it; called the reporter"),
+                ],
+                StatusCode::SEE_OTHER,
+            ),
+            (
+                &[
+                    ("step", "referred"),
+                    ("note", "Police"),
+                    ("referral", "referred"),
+                ],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                &[
+                    ("step", "referred"),
+                    ("note", "A possible crime"),
+                    ("referral", "referred"),
+                    ("authority", "Police, Battambang"),
+                    ("authority_reference", "BB-77"),
+                ],
+                StatusCode::SEE_OTHER,
+            ),
+            (
+                &[("step", "assessed"), ("note", "High risk")],
+                StatusCode::SEE_OTHER,
+            ),
+            (
+                &[("step", "investigated"), ("note", "Met the family")],
+                StatusCode::SEE_OTHER,
+            ),
+            (
+                &[("step", "supported"), ("note", "Counselling weekly")],
+                StatusCode::SEE_OTHER,
+            ),
+            (
+                &[
+                    ("step", "closed"),
+                    ("note", "Safe now"),
+                    ("outcome", "substantiated"),
+                ],
+                StatusCode::SEE_OTHER,
+            ),
+        ];
+        for (fields, expected) in steps {
+            let page = browser.get(&path).await;
+            let version = page
+                .form_field("record-step", "version")
+                .expect("a version");
+            let mut all = fields.to_vec();
+            all.push(("version", &version));
+            let answer = browser.post_form(&format!("{path}/steps"), &all).await;
+            assert_eq!(
+                answer.status, expected,
+                "[{}] {fields:?}: {}",
+                app.label, answer.body
+            );
+        }
+        let closed = browser.get(&path).await;
+        let text = closed.text();
+        let what = format!("[{}] {}", app.label, closed.body);
+        assert!(text.contains(&en("outcome-substantiated")), "{what}");
+        assert!(text.contains("Police, Battambang (BB-77)"), "{what}");
+        assert!(text.contains("focal (focal)"), "attributed: {what}");
+        assert!(
+            !closed.body.contains("id=\"record-step\""),
+            "no step after closure: {what}"
+        );
+        // A stale version is a conflict, not an overwrite.
+        let report2 = file_as(&app, "reporter", "second").await;
+        let stale = browser
+            .post_form(
+                &format!("/safeguarding/cases/{}/steps", report2.id),
+                &[("step", "acknowledged"), ("note", "x"), ("version", "99")],
+            )
+            .await;
+        assert_eq!(
+            stale.status,
+            StatusCode::CONFLICT,
+            "[{}] {}",
+            app.label,
+            stale.body
+        );
+        // The national focal point reads the report's trail.
+        let trail = browser.get(&format!("{path}/audit")).await;
+        let what = format!("[{}] {}", app.label, trail.body);
+        assert_eq!(trail.status, StatusCode::OK, "{what}");
+        assert!(
+            trail
+                .text()
+                .contains(&en("action-safeguarding-step-record")),
+            "{what}"
+        );
+        // A focal point of one programme reads the report but not its trail.
+        let (programme, _, _) = place_and_child(&app).await;
+        user_with(
+            &app,
+            "local",
+            Role::SafeguardingFocalPoint,
+            Scope::Programme(programme.to_string()),
+        )
+        .await;
+        let mut local = app.signed_in("local").await;
+        assert_eq!(
+            local.get(&format!("{path}/audit")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        // The report names no place, so it is the national focal points' only.
+        assert_eq!(
+            local.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "[{}]",
+            app.label
+        );
+        // Khmer: the focal point switches language and reads the page in Khmer.
+        app.store
+            .set_user_language(&Actor::system(), focal.id, focal.version, Language::Khmer)
+            .await
+            .expect("language");
+        let mut khmer = app.signed_in("focal").await;
+        let page = khmer
+            .get(&format!("/safeguarding/cases/{}", report2.id))
+            .await;
+        let what = format!("[{}] {}", app.label, page.body);
+        assert!(page.body.contains("<html lang=\"km\">"), "{what}");
+        for key in [
+            "safeguarding-record-step",
+            "step-acknowledged",
+            "safeguarding-steps",
+        ] {
+            assert!(
+                page.text().contains(&message(Language::Khmer, key)),
+                "{key}: {what}"
+            );
+        }
+        let stats = khmer.get("/safeguarding/statistics").await;
+        assert_eq!(
+            stats.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            stats.body
+        );
+        assert!(
+            stats
+                .text()
+                .contains(&message(Language::Khmer, "safeguarding-girls")),
+            "[{}]",
+            app.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_files_reports_and_answers_the_focal_points_only() {
+    for app in apps().await {
+        let nurse = app.user("nurse", Role::RegisteredNurse).await;
+        let focal = app.user("focal", Role::SafeguardingFocalPoint).await;
+        let mut client = app.api_client(&nurse).await;
+        let empty = client.post_json("/api/v1/safeguarding/reports", "{}").await;
+        assert_eq!(
+            empty.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}] {}",
+            app.label,
+            empty.body
+        );
+        assert!(
+            empty.body.contains("concern_types"),
+            "[{}] {}",
+            app.label,
+            empty.body
+        );
+        let body = format!(
+            r#"{{"concern_types":["self_harm"],"what_happened":"{WHAT}","children":[{{"name":"{DESCRIBED}","sex":"male","approximate_age":15}}]}}"#
+        );
+        let filed = client
+            .post_json("/api/v1/safeguarding/reports", &body)
+            .await;
+        assert_eq!(
+            filed.status,
+            StatusCode::CREATED,
+            "[{}] {}",
+            app.label,
+            filed.body
+        );
+        assert_eq!(filed.json()["status"], "received");
+        let mine = client.get("/api/v1/safeguarding/reports/mine").await;
+        assert_eq!(
+            mine.json().as_array().map(Vec::len),
+            Some(1),
+            "[{}]",
+            app.label
+        );
+        assert!(
+            !mine.body.contains(WHAT),
+            "the reporter's list holds no text"
+        );
+        assert_eq!(
+            client.get("/api/v1/safeguarding/cases").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut focal_client = app.api_client(&focal).await;
+        let cases = focal_client.get("/api/v1/safeguarding/cases").await;
+        let id = cases.json()[0]["id"].as_str().expect("an id").to_owned();
+        let case = focal_client
+            .get(&format!("/api/v1/safeguarding/cases/{id}"))
+            .await;
+        assert_eq!(case.json()["what_happened"], WHAT, "[{}]", app.label);
+        assert_eq!(case.json()["children"][0]["age"], 15, "[{}]", app.label);
+        let early = focal_client
+            .post_json(
+                &format!("/api/v1/safeguarding/cases/{id}/steps"),
+                r#"{"step":"assessed","note":"x","version":1}"#,
+            )
+            .await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            early.json()["code"],
+            "safeguarding.step_out_of_order",
+            "[{}]",
+            app.label
+        );
+        let ack = focal_client
+            .post_json(
+                &format!("/api/v1/safeguarding/cases/{id}/steps"),
+                r#"{"step":"acknowledged","note":"x","version":1}"#,
+            )
+            .await;
+        assert_eq!(ack.status, StatusCode::OK, "[{}] {}", app.label, ack.body);
+        assert_eq!(ack.json()["steps_done"][0], "acknowledged");
+        let stats = focal_client.get("/api/v1/safeguarding/statistics").await;
+        assert_eq!(stats.json()["reports"], 1, "[{}] {}", app.label, stats.body);
+        assert_eq!(stats.json()["children"]["boys"], 1, "[{}]", app.label);
+    }
+}
+
+/// What must never appear in a page or an answer for someone without the
+/// safeguarding permission.
+fn leaks(body: &str, markers: &[String]) -> Vec<String> {
+    markers
+        .iter()
+        .filter(|m| body.contains(m.as_str()))
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn no_other_role_finds_any_trace_of_a_report_on_any_route() {
+    for app in apps().await {
+        let targets = targets(&app).await;
+        let person = targets
+            .more
+            .iter()
+            .find(|(p, _)| *p == "{person}")
+            .map(|(_, id)| id.clone())
+            .expect("a person target");
+        let person_id: Id = person.parse().expect("an id");
+        let mut users = Vec::new();
+        for role in Role::ALL
+            .into_iter()
+            .filter(|r| *r != Role::SafeguardingFocalPoint)
+        {
+            users.push((
+                role,
+                app.user(&format!("sealed-{}", role.code().replace('_', "-")), role)
+                    .await,
+            ));
+        }
+        // The child's pages before any report about them.
+        let doctor = users
+            .iter()
+            .find(|(r, _)| *r == Role::Doctor)
+            .map(|(_, u)| u.clone())
+            .expect("a doctor");
+        let person_page = format!("/people/{person}");
+        let person_api = format!("/api/v1/people/{person}");
+        let before_page = app.session_for(&doctor).await.get(&person_page).await;
+        let before_api = app.api_client(&doctor).await.get(&person_api).await;
+        assert_eq!(
+            before_page.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            before_page.body
+        );
+
+        // Reports about the child: filed, handled, with a sealed attachment.
+        let reporter = app.user("sealed-reporter", Role::SocialWorker).await;
+        let focal = app.user("sealed-focal", Role::SafeguardingFocalPoint).await;
+        let secret = "Sealed account of what happened at the river";
+        let step_note = "Sealed note of the assessment";
+        let key = haven_store::safeguarding::AttachmentKey::parse(KEY).expect("a key");
+        let mut ids = Vec::new();
+        for n in 0..2 {
+            let report = app
+                .store
+                .file_safeguarding_report(
+                    &Actor {
+                        id: reporter.id,
+                        username: reporter.username.clone(),
+                        address: "t".to_owned(),
+                    },
+                    &haven_store::safeguarding::NewReport {
+                        details: haven_domain::safeguarding::ConcernDetails::parse(
+                            &haven_domain::safeguarding::ConcernInput {
+                                concern_types: vec!["sexual_abuse"],
+                                harm_by: vec!["staff"],
+                                what_happened: secret,
+                                immediate_actions: ACTIONS,
+                                described: vec![haven_domain::safeguarding::ChildInput {
+                                    name: DESCRIBED,
+                                    sex: "female",
+                                    age: "8",
+                                }],
+                                registry_children: 1,
+                            },
+                        )
+                        .expect("a report"),
+                        registry_children: vec![person_id],
+                        facility_id: None,
+                        attachment: (n == 0).then(|| haven_store::safeguarding::NewAttachment {
+                            kind: haven_domain::safeguarding::AttachmentType::Png,
+                            bytes: b"\x89PNG\r\n\x1a\nsealed".to_vec(),
+                        }),
+                    },
+                    Some(&key),
+                )
+                .await
+                .expect("filing");
+            let focal_actor = Actor {
+                id: focal.id,
+                username: focal.username.clone(),
+                address: "t".to_owned(),
+            };
+            let details = haven_domain::safeguarding::StepDetails::parse(
+                &haven_domain::safeguarding::StepInput {
+                    step: "acknowledged",
+                    note: step_note,
+                    ..Default::default()
+                },
+            )
+            .expect("a step");
+            app.store
+                .record_safeguarding_step(&focal_actor, report.id, report.version, &details)
+                .await
+                .expect("a step");
+            app.store
+                .read_safeguarding_report(&focal_actor, report.id, "case")
+                .await
+                .expect("a read");
+            for attachment in app
+                .store
+                .safeguarding_attachments(report.id)
+                .await
+                .expect("attachments")
+            {
+                ids.push(attachment.id.to_string());
+            }
+            ids.push(report.id.to_string());
+            ids.push(report.reference.clone());
+        }
+        // The child's record reads exactly as before: no link, no count, no mark.
+        let normalise = |answer: &Answer| -> String {
+            let mut body = answer.body.clone();
+            if let Some(csrf) = answer.csrf() {
+                body = body.replace(&csrf, "CSRF");
+            }
+            body
+        };
+        let after_page = app.session_for(&doctor).await.get(&person_page).await;
+        let after_api = app.api_client(&doctor).await.get(&person_api).await;
+        assert_eq!(
+            normalise(&before_page),
+            normalise(&after_page),
+            "[{}] the person page changed",
+            app.label
+        );
+        assert_eq!(
+            before_api.body, after_api.body,
+            "[{}] the person API changed",
+            app.label
+        );
+        let mut markers: Vec<String> = ids;
+        markers.extend(
+            [
+                secret,
+                step_note,
+                DESCRIBED,
+                ACTIONS,
+                "a route target",
+                "Target child",
+                "safeguarding_report",
+                "safeguarding_step",
+                "safeguarding_attachment",
+                "/safeguarding/cases",
+                "href=\"/safeguarding\"",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned()),
+        );
+        for key in [
+            "safeguarding-cases-title",
+            "safeguarding-new-reports",
+            "entity-safeguarding-report",
+            "action-safeguarding-report-file",
+            "action-safeguarding-step-record",
+            "concerntype-sexual-abuse",
+        ] {
+            for language in Language::ALL {
+                markers.push(message(language, key));
+            }
+        }
+        markers.push(message_start(Language::English, "safeguarding-home-new"));
+
+        for (role, user) in &users {
+            for case in all_cases() {
+                // The reporter's own routes answer every role, and their form names
+                // kinds of concern: they are checked below for what they hold.
+                // The API's description names the routes, not any report.
+                if case.path == "/api/v1/openapi.json"
+                    || case.path.starts_with("/safeguarding/report")
+                    || case.path.starts_with("/safeguarding/mine")
+                    || case.path.starts_with("/api/v1/safeguarding/reports")
+                {
+                    continue;
+                }
+                let answer = call(&app, Some(user), case, &targets).await;
+                // A page may echo its own address (the language switch's way back).
+                let path = targets.fill(case.path);
+                let asked: Vec<String> = markers
+                    .iter()
+                    .filter(|m| !path.contains(m.as_str()))
+                    .cloned()
+                    .collect();
+                let found = leaks(&answer.body, &asked);
+                assert!(
+                    found.is_empty(),
+                    "[{}] {} {} as {}: {:?} in {}",
+                    app.label,
+                    case.method,
+                    case.path,
+                    role.code(),
+                    found,
+                    answer.body.chars().take(400).collect::<String>()
+                );
+                if case.path.contains("safeguarding") && case.via != Via::Other {
+                    assert!(
+                        matches!(answer.status, StatusCode::FORBIDDEN),
+                        "[{}] {} as {}: {}",
+                        app.label,
+                        case.path,
+                        role.code(),
+                        answer.status
+                    );
+                }
+            }
+            // The reporter's own pages show nothing of others' reports.
+            let mut browser = app.session_for(user).await;
+            for path in ["/safeguarding/mine", "/safeguarding/report"] {
+                let answer = browser.get(path).await;
+                let own: Vec<String> = markers
+                    .iter()
+                    .filter(|m| !m.starts_with("Sexual") && !m.contains("ការរំលោភបំពានផ្លូវភេទ"))
+                    .cloned()
+                    .collect();
+                let found = leaks(&answer.body, &own);
+                assert!(
+                    found.is_empty(),
+                    "[{}] {path} as {}: {found:?}",
+                    app.label,
+                    role.code()
+                );
+            }
+            let mine = app
+                .api_client(user)
+                .await
+                .get("/api/v1/safeguarding/reports/mine")
+                .await;
+            assert_eq!(mine.body, "[]", "[{}] as {}", app.label, role.code());
+        }
+        // The audit trail's own reader sees none of it, not even in a filter.
+        let admin = users
+            .iter()
+            .find(|(r, _)| *r == Role::SystemAdministrator)
+            .map(|(_, u)| u.clone())
+            .expect("admin");
+        let mut browser = app.session_for(&admin).await;
+        // The filters echo what the administrator typed; the events must be none.
+        let typed = [
+            "safeguarding_report",
+            "safeguarding_step",
+            "safeguarding_attachment",
+        ];
+        let unechoed: Vec<String> = markers
+            .iter()
+            .filter(|m| !typed.contains(&m.as_str()))
+            .cloned()
+            .collect();
+        for path in [
+            "/admin/audit?entity=safeguarding_report".to_owned(),
+            "/admin/audit?action=safeguarding_report_file".to_owned(),
+            format!("/admin/audit?user={}", focal.username),
+        ] {
+            let answer = browser.get(&path).await;
+            let found = leaks(&answer.body, &unechoed);
+            assert!(found.is_empty(), "[{}] {path}: {found:?}", app.label);
+            // (The walk above switched the administrator's language.)
+            let none = Language::ALL
+                .iter()
+                .any(|l| answer.text().contains(&message(*l, "audit-none")));
+            assert!(none, "[{}] {path}: {}", app.label, answer.body);
+        }
+        let csv = browser
+            .get(&format!("/admin/audit/export.csv?user={}", focal.username))
+            .await;
+        assert_eq!(
+            csv.body.lines().count(),
+            1,
+            "[{}] only the header: {}",
+            app.label,
+            csv.body
+        );
+        let mut api = app.api_client(&admin).await;
+        let filtered = api
+            .get("/api/v1/audit-events?entity=safeguarding_report&limit=500")
+            .await;
+        assert_eq!(filtered.body, "[]", "[{}]", app.label);
+        let everything = api.get("/api/v1/audit-events?limit=500").await;
+        assert_eq!(everything.status, StatusCode::OK, "[{}]", app.label);
+        assert!(
+            leaks(&everything.body, &markers).is_empty(),
+            "[{}] {}",
+            app.label,
+            everything.body
+        );
+        let metrics = app.browser().get("/metrics").await;
+        assert!(
+            !metrics.body.contains("safeguarding"),
+            "[{}] {}",
+            app.label,
+            metrics.body
+        );
+        // The focal point does see them: the markers are real.
+        let mut focal_browser = app.session_for(&focal).await;
+        let list = focal_browser.get("/safeguarding").await;
+        assert!(
+            !leaks(&list.body, &markers).is_empty(),
+            "[{}] {}",
+            app.label,
+            list.body
+        );
+        let report = app
+            .store
+            .safeguarding_reports()
+            .await
+            .expect("reports")
+            .remove(0);
+        let trail = focal_browser
+            .get(&format!("/safeguarding/cases/{}/audit", report.id))
+            .await;
+        assert!(
+            trail
+                .text()
+                .contains(&en("action-safeguarding-report-file")),
+            "[{}] {}",
+            app.label,
+            trail.body
+        );
+    }
+}

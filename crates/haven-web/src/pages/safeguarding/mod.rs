@@ -1,10 +1,188 @@
-//! The pages of child safeguarding: reporting and responding, sealed from every other role (issue 7).
+//! The pages of child safeguarding (issue 7): reporting a concern (every signed-in
+//! user, from the link in every page's header), the reporter's own reports, and for
+//! the focal points the reports in their reach, a report's response, its sealed
+//! attachments, its audit trail (national focal points), and the yearly figures.
+//!
+//! Sealing: every page here but the reporter's own checks
+//! `Kind::SafeguardingCase`; reports outside the focal point's reach answer 404. Their
+//! paths are left out of the metrics and the request log (see [`is_sealed_path`]),
+//! because a count of requests to them would count reports.
 
-use axum::routing::MethodRouter;
+mod cases;
+mod report;
+mod statistics;
 
+use axum::routing::{get, post, MethodRouter};
+use haven_domain::safeguarding::{ConcernType, Deadlines, HarmBy, Outcome, Step};
+use haven_domain::{Action, Kind, Role, Scope};
+use haven_store::safeguarding::{AttachmentKey, SafeguardingReport};
+use haven_store::{Id, Reach, Store, StoreError};
+
+use crate::auth::Authenticated;
+use crate::error::WebError;
+use crate::i18n::Tr;
 use crate::state::AppState;
+
+pub use cases::{home_summary, HomeSummary};
+pub use report::own_status;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/safeguarding/report", get(report::form).post(report::file)),
+        ("/safeguarding/mine", get(report::mine)),
+        ("/safeguarding", get(cases::list)),
+        ("/safeguarding/cases/{case}", get(cases::show)),
+        ("/safeguarding/cases/{case}/steps", post(cases::record_step)),
+        (
+            "/safeguarding/cases/{case}/attachments",
+            post(cases::attach),
+        ),
+        (
+            "/safeguarding/cases/{case}/attachments/{attachment}",
+            get(cases::download),
+        ),
+        ("/safeguarding/cases/{case}/audit", get(cases::audit_trail)),
+        ("/safeguarding/statistics", get(statistics::page)),
+    ]
+}
+
+/// The settings of this part: deadlines, the attachments' key and size limit.
+#[derive(Clone, Debug)]
+pub struct SafeguardingConfig {
+    pub deadlines: Deadlines,
+    /// Without a key, attachments are refused with a message saying so.
+    pub attachment_key: Option<AttachmentKey>,
+    /// The largest attachment, in bytes (below the request body limit, so that a
+    /// refused file still brings the typed text back).
+    pub attachment_max_bytes: usize,
+}
+
+impl Default for SafeguardingConfig {
+    fn default() -> Self {
+        SafeguardingConfig {
+            deadlines: Deadlines::default(),
+            attachment_key: None,
+            attachment_max_bytes: 900 * 1024,
+        }
+    }
+}
+
+/// True for the paths of this part, which the metrics and the request log leave
+/// out: counting requests to them would count reports.
+pub fn is_sealed_path(path: &str) -> bool {
+    path == "/safeguarding"
+        || path.starts_with("/safeguarding/")
+        || path.starts_with("/api/v1/safeguarding")
+}
+
+/// How far the reader's focal point roles reach.
+pub async fn case_reach(store: &Store, roles: &[(Role, Scope)]) -> Result<Reach, StoreError> {
+    let scopes: Vec<Scope> = roles
+        .iter()
+        .filter(|(role, _)| role.permits(Action::Read, Kind::SafeguardingCase))
+        .map(|(_, scope)| scope.clone())
+        .collect();
+    if scopes.is_empty() {
+        // No role holds the permission: reach nothing (reach_of would too, but say it).
+        return Ok(Reach::Facilities {
+            ids: Vec::new(),
+            include_unplaced: false,
+        });
+    }
+    store.reach_of(&scopes).await
+}
+
+/// True for a national focal point: the safeguarding permission over a whole
+/// country or everything. Only they read a report's audit trail, and sealed events
+/// in the administrator's trail.
+pub fn is_national_focal_point(roles: &[(Role, Scope)]) -> bool {
+    roles.iter().any(|(role, scope)| {
+        role.permits(Action::Read, Kind::SafeguardingCase)
+            && matches!(scope, Scope::All | Scope::Country(_))
+    })
+}
+
+/// A report the reader's reach holds, or 404: a report out of reach does not exist
+/// for them.
+pub async fn case_in_reach(
+    store: &Store,
+    roles: &[(Role, Scope)],
+    raw: &str,
+) -> Result<SafeguardingReport, WebError> {
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let report = match store.safeguarding_report(id).await {
+        Ok(report) => report,
+        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
+        Err(other) => return Err(other.into()),
+    };
+    if !case_reach(store, roles).await?.holds(report.facility_id) {
+        return Err(WebError::NotFound);
+    }
+    Ok(report)
+}
+
+fn require_case(auth: &Authenticated, action: Action) -> Result<(), WebError> {
+    auth.require(action, Kind::SafeguardingCase)
+}
+
+pub fn concern_label(tr: &Tr, kind: ConcernType) -> String {
+    tr.t(&kind.label_key())
+}
+
+pub fn concern_labels(tr: &Tr, kinds: &[ConcernType]) -> String {
+    kinds
+        .iter()
+        .map(|k| concern_label(tr, *k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn harm_labels(tr: &Tr, who: &[HarmBy]) -> String {
+    if who.is_empty() {
+        return tr.t(&HarmBy::Unknown.label_key());
+    }
+    who.iter()
+        .map(|h| tr.t(&h.label_key()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn step_label(tr: &Tr, step: Step) -> String {
+    tr.t(&step.label_key())
+}
+
+pub fn outcome_label(tr: &Tr, outcome: Outcome) -> String {
+    tr.t(&outcome.label_key())
+}
+
+/// Every translation key this part makes with `format!` (coded values and error
+/// codes), for the test that keeps the translation files complete.
+pub fn translation_keys() -> Vec<String> {
+    use haven_domain::safeguarding::{AttachmentError, ReportError, StepError, WorkflowError};
+    let mut keys: Vec<String> = Vec::new();
+    keys.extend(ConcernType::ALL.iter().map(|v| v.label_key()));
+    keys.extend(HarmBy::ALL.iter().map(|v| v.label_key()));
+    keys.extend(Step::ALL.iter().map(|v| v.label_key()));
+    keys.extend(Outcome::ALL.iter().map(|v| v.label_key()));
+    keys.extend(ReportError::ALL.iter().map(|e| e.code().to_owned()));
+    keys.extend(StepError::ALL.iter().map(|e| e.code().to_owned()));
+    keys.extend(AttachmentError::ALL.iter().map(|e| e.code().to_owned()));
+    keys.extend(
+        [
+            WorkflowError::AlreadyRecorded(Step::Acknowledged),
+            WorkflowError::OutOfOrder {
+                step: Step::Assessed,
+                missing: Step::Acknowledged,
+            },
+            WorkflowError::Closed,
+        ]
+        .iter()
+        .map(|e| e.code().to_owned()),
+    );
+    keys.extend(cases::AUDIT_ACTIONS.iter().map(|a| cases::action_key(a)));
+    keys.extend(report::STATUS_KEYS.iter().map(|k| (*k).to_owned()));
+    keys.push(haven_domain::safeguarding::AGE_UNKNOWN.to_owned());
+    keys.push("safeguarding-open".to_owned());
+    keys
 }

@@ -1,0 +1,692 @@
+//! The focal points' pages: new reports, overdue steps and the reports in their
+//! reach; one report with its children, steps, attachments and the form for the next
+//! step; downloads of attachments; a report's audit trail (national focal points).
+//! Every view and change is audited (sealed events).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use haven_domain::safeguarding::{
+    next_steps, overdue_steps, Outcome, Step, StepDetails, StepInput, WorkflowError,
+};
+use haven_domain::{Action, Kind};
+use haven_store::safeguarding::{ReportStep, SafeguardingReport, StepRefused, SEALED_ENTITY};
+use haven_store::{Id, NewAuditEvent, StoreError, Timestamp};
+use serde::Deserialize;
+
+use super::report::{check_file, read_posted};
+use super::{
+    case_in_reach, case_reach, concern_labels, harm_labels, is_national_focal_point, outcome_label,
+    require_case, step_label,
+};
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::i18n::Tr;
+use crate::pages::audit::format_instant;
+use crate::pages::places::{place_name, FieldMessages};
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::state::AppState;
+
+/// The audit actions of this part, for their labels on the report's trail.
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "safeguarding_report_file",
+    "safeguarding_report_read",
+    "safeguarding_report_list",
+    "safeguarding_step_record",
+    "safeguarding_attachment_add",
+    "safeguarding_attachment_download",
+    "safeguarding_own_reports_read",
+    "safeguarding_statistics_read",
+    "safeguarding_audit_read",
+];
+
+pub fn action_key(action: &str) -> String {
+    format!("action-{}", action.replace('_', "-"))
+}
+
+/// A report in the focal point's lists.
+pub struct CaseRow {
+    pub id: String,
+    pub reference: String,
+    pub filed: String,
+    pub place: String,
+    pub concerns: String,
+    pub next: String,
+    pub overdue: bool,
+    pub outcome: String,
+}
+
+/// An overdue step.
+pub struct OverdueRow {
+    pub id: String,
+    pub reference: String,
+    pub step: String,
+    pub due: String,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_cases.html")]
+struct CasesPage {
+    layout: Layout,
+    new_reports: Vec<CaseRow>,
+    overdue: Vec<OverdueRow>,
+    rows: Vec<CaseRow>,
+    show_closed: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    show: String,
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// What the lists need: the reports in reach, the steps each has, the facility names.
+struct InReach {
+    reports: Vec<SafeguardingReport>,
+    done: Vec<(Id, Step)>,
+    places: Vec<(Id, String)>,
+}
+
+impl InReach {
+    fn done_of(&self, report: Id) -> Vec<Step> {
+        self.done
+            .iter()
+            .filter(|(r, _)| *r == report)
+            .map(|(_, s)| *s)
+            .collect()
+    }
+
+    fn place(&self, tr: &Tr, facility: Option<Id>) -> String {
+        facility
+            .and_then(|f| self.places.iter().find(|(id, _)| *id == f))
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| tr.t("safeguarding-where-unknown"))
+    }
+}
+
+async fn in_reach(state: &AppState, auth: &Authenticated) -> Result<InReach, WebError> {
+    let store = state.store();
+    let reach = case_reach(store, &auth.me.roles).await?;
+    let reports: Vec<SafeguardingReport> = store
+        .safeguarding_reports()
+        .await?
+        .into_iter()
+        .filter(|r| reach.holds(r.facility_id))
+        .collect();
+    let tr = auth.tr();
+    let places = store
+        .facilities()
+        .await?
+        .into_iter()
+        .map(|f| (f.id, place_name(tr, &f.name, &f.name_km)))
+        .collect();
+    Ok(InReach {
+        reports,
+        done: store.safeguarding_steps_done().await?,
+        places,
+    })
+}
+
+fn case_row(state: &AppState, tr: &Tr, all: &InReach, report: &SafeguardingReport) -> CaseRow {
+    let done = all.done_of(report.id);
+    let deadlines = &state.config().safeguarding.deadlines;
+    let overdue = !overdue_steps(report.filed_at.datetime(), &done, now(), deadlines).is_empty();
+    CaseRow {
+        id: report.id.to_string(),
+        reference: report.reference.clone(),
+        filed: format_instant(&report.filed_at, state.config().time_offset),
+        place: all.place(tr, report.facility_id),
+        concerns: concern_labels(tr, &report.concern_types()),
+        next: next_steps(&done)
+            .into_iter()
+            .map(|s| step_label(tr, s))
+            .collect::<Vec<_>>()
+            .join(", "),
+        overdue,
+        outcome: report
+            .outcome()
+            .map(|o| outcome_label(tr, o))
+            .unwrap_or_default(),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    require_case(&auth, Action::Read)?;
+    let tr = auth.tr();
+    let all = in_reach(&state, &auth).await?;
+    let show_closed = query.show == "closed";
+    let unread = state
+        .store()
+        .safeguarding_notifications(auth.me.user.id)
+        .await?;
+    let new_reports = all
+        .reports
+        .iter()
+        .filter(|r| unread.iter().any(|n| n.report_id == r.id))
+        .map(|r| case_row(&state, tr, &all, r))
+        .collect();
+    let deadlines = &state.config().safeguarding.deadlines;
+    let offset = state.config().time_offset;
+    let mut overdue = Vec::new();
+    for report in all.reports.iter().filter(|r| r.closed_at.is_none()) {
+        let done = all.done_of(report.id);
+        for (step, due) in overdue_steps(report.filed_at.datetime(), &done, now(), deadlines) {
+            overdue.push(OverdueRow {
+                id: report.id.to_string(),
+                reference: report.reference.clone(),
+                step: step_label(tr, step),
+                due: format_instant(&Timestamp::from_datetime(due), offset),
+            });
+        }
+    }
+    let rows: Vec<CaseRow> = all
+        .reports
+        .iter()
+        .filter(|r| r.closed_at.is_some() == show_closed)
+        .map(|r| case_row(&state, tr, &all, r))
+        .collect();
+    state
+        .store()
+        .audit(
+            &auth.actor(),
+            NewAuditEvent::new("safeguarding_report_list", SEALED_ENTITY, "").with_detail(format!(
+                "rows={} closed={}",
+                rows.len(),
+                show_closed
+            )),
+        )
+        .await?;
+    let page = CasesPage {
+        layout: Layout::new(&auth.visitor, "safeguarding-cases-title"),
+        new_reports,
+        overdue,
+        rows,
+        show_closed,
+    };
+    render(&page).map(no_store)
+}
+
+/// A child of the report, ready to show.
+pub struct ChildView {
+    pub name: String,
+    pub person_id: Option<String>,
+    pub sex: String,
+    pub age: String,
+}
+
+/// A recorded step, ready to show.
+pub struct StepView {
+    pub code: String,
+    pub label: String,
+    pub at: String,
+    pub by: String,
+    pub note: String,
+    pub referral: String,
+    pub outcome: String,
+}
+
+/// An attachment, ready to show.
+pub struct AttachmentView {
+    pub id: String,
+    pub kind: String,
+    pub size: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// The step form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    pub step: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub referral: String,
+    #[serde(default)]
+    pub authority: String,
+    #[serde(default)]
+    pub authority_reference: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_case.html")]
+struct CasePage {
+    layout: Layout,
+    report: SafeguardingReport,
+    filed: String,
+    place: String,
+    concerns: String,
+    harm_by: String,
+    children: Vec<ChildView>,
+    steps: Vec<StepView>,
+    overdue: Vec<(String, String)>,
+    /// Steps not yet recorded (the next ones first), for the form's select.
+    open_steps: Vec<(&'static str, String, bool)>,
+    outcomes: Vec<(&'static str, String)>,
+    closed: bool,
+    form: StepForm,
+    errors: FieldMessages,
+    notice: Option<String>,
+    attachments: Vec<AttachmentView>,
+    attachments_on: bool,
+    attachment_error: Option<String>,
+    can_write: bool,
+    national: bool,
+}
+
+fn step_view(tr: &Tr, offset: time::UtcOffset, s: &ReportStep) -> StepView {
+    let referral = match s.referral.as_str() {
+        "referred" => tr.t1(
+            "safeguarding-referred-to",
+            "authority",
+            format!("{} ({})", s.authority, s.authority_reference),
+        ),
+        "not_referred" => tr.t("safeguarding-not-referred"),
+        _ => String::new(),
+    };
+    StepView {
+        code: s.step.clone(),
+        label: s.step().map(|st| step_label(tr, st)).unwrap_or_default(),
+        at: format_instant(&s.recorded_at, offset),
+        by: format!("{} ({})", s.recorded_by_name, s.recorded_by_username),
+        note: s.note.clone(),
+        referral,
+        outcome: Outcome::parse(&s.outcome)
+            .map(|o| outcome_label(tr, o))
+            .unwrap_or_default(),
+    }
+}
+
+async fn case_page(
+    state: &AppState,
+    auth: &Authenticated,
+    report: SafeguardingReport,
+) -> Result<CasePage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let offset = state.config().time_offset;
+    let filed_on = report.filed_at.datetime().to_offset(offset).date();
+    let children = store
+        .safeguarding_children(report.id)
+        .await?
+        .into_iter()
+        .map(|c| ChildView {
+            name: c.display_name(),
+            person_id: c.person_id.map(|p| p.to_string()),
+            sex: tr.t(&c.sex().label_key()),
+            age: c
+                .age_on(filed_on)
+                .map(|age| tr.t1("safeguarding-age-years", "years", age))
+                .unwrap_or_else(|| tr.t("safeguarding-age-unknown")),
+        })
+        .collect();
+    let recorded = store.safeguarding_steps(report.id).await?;
+    let done: Vec<Step> = recorded.iter().filter_map(ReportStep::step).collect();
+    let steps = recorded.iter().map(|s| step_view(tr, offset, s)).collect();
+    let deadlines = &state.config().safeguarding.deadlines;
+    let overdue = overdue_steps(report.filed_at.datetime(), &done, now(), deadlines)
+        .into_iter()
+        .map(|(step, due)| {
+            (
+                step_label(tr, step),
+                format_instant(&Timestamp::from_datetime(due), offset),
+            )
+        })
+        .collect();
+    let next = next_steps(&done);
+    let open_steps = Step::ALL
+        .iter()
+        .copied()
+        .filter(|s| !done.contains(s))
+        .map(|s| (s.code(), step_label(tr, s), next.contains(&s)))
+        .collect();
+    let attachments = store
+        .safeguarding_attachments(report.id)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentView {
+            id: a.id.to_string(),
+            kind: a
+                .kind()
+                .map(|k| k.extension().to_uppercase())
+                .unwrap_or_default(),
+            size: format!("{} KiB", (a.size_bytes + 1023) / 1024),
+            at: format_instant(&a.created_at, offset),
+            by: a.created_by_username,
+        })
+        .collect();
+    let places = store.facilities().await?;
+    let place = report
+        .facility_id
+        .and_then(|f| places.iter().find(|p| p.id == f))
+        .map(|p| place_name(tr, &p.name, &p.name_km))
+        .unwrap_or_else(|| tr.t("safeguarding-where-unknown"));
+    let form = StepForm {
+        step: next
+            .first()
+            .map(|s| s.code().to_owned())
+            .unwrap_or_default(),
+        version: report.version.to_string(),
+        ..StepForm::default()
+    };
+    Ok(CasePage {
+        layout: Layout::new(&auth.visitor, "safeguarding-case-title"),
+        filed: format_instant(&report.filed_at, offset),
+        place,
+        concerns: concern_labels(tr, &report.concern_types()),
+        harm_by: harm_labels(tr, &report.harm_by()),
+        children,
+        steps,
+        overdue,
+        open_steps,
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|o| (o.code(), outcome_label(tr, *o)))
+            .collect(),
+        closed: done.contains(&Step::Closed),
+        form,
+        errors: FieldMessages::default(),
+        notice: None,
+        attachments,
+        attachments_on: state.config().safeguarding.attachment_key.is_some(),
+        attachment_error: None,
+        can_write: auth.me.can(Action::Write, Kind::SafeguardingCase),
+        national: is_national_focal_point(&auth.me.roles),
+        report,
+    })
+}
+
+fn respond(page: &CasePage, status: Option<StatusCode>) -> Result<Response, WebError> {
+    let mut response = render(page)?;
+    if let Some(status) = status {
+        *response.status_mut() = status;
+    }
+    Ok(no_store(response))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(case): Path<String>,
+) -> Result<Response, WebError> {
+    require_case(&auth, Action::Read)?;
+    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let report = state
+        .store()
+        .read_safeguarding_report(&auth.actor(), report.id, "case")
+        .await?;
+    let page = case_page(&state, &auth, report).await?;
+    respond(&page, None)
+}
+
+pub async fn record_step(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(case): Path<String>,
+    axum::Form(form): axum::Form<StepForm>,
+) -> Result<Response, WebError> {
+    require_case(&auth, Action::Write)?;
+    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let tr = auth.tr().clone();
+    let parsed = StepDetails::parse(&StepInput {
+        step: &form.step,
+        note: &form.note,
+        referral: &form.referral,
+        authority: &form.authority,
+        reference: &form.authority_reference,
+        outcome: &form.outcome,
+    });
+    let version = form.version.trim().parse().unwrap_or(-1);
+    let (errors, notice, status) = match parsed {
+        Ok(details) => match state
+            .store()
+            .record_safeguarding_step(&auth.actor(), report.id, version, &details)
+            .await
+        {
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/safeguarding/cases/{}#steps",
+                    report.id
+                )))
+            }
+            Err(StepRefused::Workflow(error)) => {
+                let mut errors = FieldMessages::default();
+                errors.set("step", workflow_message(&tr, error));
+                (errors, None, FORM_ERROR)
+            }
+            Err(StepRefused::Store(StoreError::Conflict { .. })) => (
+                FieldMessages::default(),
+                Some(tr.t("error-conflict")),
+                StatusCode::CONFLICT,
+            ),
+            Err(StepRefused::Store(other)) => return Err(other.into()),
+        },
+        Err(problems) => {
+            let mut errors = FieldMessages::default();
+            for (field, error) in problems {
+                errors.set(field.name(), tr.t(error.code()));
+            }
+            (errors, None, FORM_ERROR)
+        }
+    };
+    let report = state.store().safeguarding_report(report.id).await?;
+    let mut page = case_page(&state, &auth, report).await?;
+    // The form comes back as typed; a stale version stays stale until the page is
+    // read again, so the conflict cannot be overwritten by resending.
+    page.form = form;
+    page.errors = errors;
+    page.notice = notice;
+    respond(&page, Some(status))
+}
+
+/// The message of a step refused by the workflow, naming the step to record first.
+pub fn workflow_message(tr: &Tr, error: WorkflowError) -> String {
+    match error {
+        WorkflowError::OutOfOrder { missing, .. } => {
+            tr.t1(error.code(), "step", step_label(tr, missing))
+        }
+        WorkflowError::AlreadyRecorded(step) => tr.t1(error.code(), "step", step_label(tr, step)),
+        WorkflowError::Closed => tr.t(error.code()),
+    }
+}
+
+pub async fn attach(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(case): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    require_case(&auth, Action::Write)?;
+    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let posted = read_posted(&headers, body).await?;
+    let problem = match posted.file.as_deref() {
+        None => "safeguarding-error-attachment-empty".to_owned(),
+        Some(bytes) => match check_file(&state, bytes) {
+            Ok(file) => {
+                // check_file has made sure there is a key.
+                if let Some(key) = state.config().safeguarding.attachment_key.as_ref() {
+                    state
+                        .store()
+                        .add_safeguarding_attachment(&auth.actor(), report.id, key, &file)
+                        .await?;
+                    return Ok(see_other(&format!(
+                        "/safeguarding/cases/{}#attachments",
+                        report.id
+                    )));
+                }
+                "safeguarding-error-attachment-not-configured".to_owned()
+            }
+            Err(error) => error.code().to_owned(),
+        },
+    };
+    let mut page = case_page(&state, &auth, report).await?;
+    page.attachment_error = Some(auth.tr().t(&problem));
+    respond(&page, Some(FORM_ERROR))
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((case, attachment)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    require_case(&auth, Action::Read)?;
+    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let attachment: Id = attachment.parse().map_err(|_| WebError::NotFound)?;
+    let Some(key) = state.config().safeguarding.attachment_key.as_ref() else {
+        return Err(WebError::NotFound);
+    };
+    let (kind, bytes) = match state
+        .store()
+        .download_safeguarding_attachment(&auth.actor(), report.id, attachment, key)
+        .await
+    {
+        Ok(file) => file,
+        Err(StoreError::Unsupported(reason)) => {
+            tracing::error!(%attachment, reason, "a safeguarding attachment does not open");
+            return Err(WebError::Internal);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.code()));
+    let disposition = format!(
+        "attachment; filename=\"{}-{}.{}\"",
+        report.reference,
+        &attachment.to_string()[..8],
+        kind.extension()
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(no_store(response))
+}
+
+/// An event of the report's trail, ready to show.
+pub struct TrailRow {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub address: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_audit.html")]
+struct TrailPage {
+    layout: Layout,
+    report: SafeguardingReport,
+    rows: Vec<TrailRow>,
+}
+
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(case): Path<String>,
+) -> Result<Response, WebError> {
+    require_case(&auth, Action::Read)?;
+    if !is_national_focal_point(&auth.me.roles) {
+        return Err(WebError::Forbidden);
+    }
+    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let store = state.store();
+    store
+        .audit(
+            &auth.actor(),
+            NewAuditEvent::new("safeguarding_audit_read", SEALED_ENTITY, report.id),
+        )
+        .await?;
+    let tr = auth.tr();
+    let offset = state.config().time_offset;
+    let rows = store
+        .safeguarding_audit_trail(report.id)
+        .await?
+        .into_iter()
+        .map(|e| TrailRow {
+            at: format_instant(&e.occurred_at, offset),
+            action: if AUDIT_ACTIONS.contains(&e.action.as_str()) {
+                tr.t(&action_key(&e.action))
+            } else {
+                e.action.clone()
+            },
+            username: e.actor_username,
+            address: e.address,
+            detail: e.detail,
+        })
+        .collect();
+    let page = TrailPage {
+        layout: Layout::new(&auth.visitor, "safeguarding-audit-title"),
+        report,
+        rows,
+    };
+    render(&page).map(no_store)
+}
+
+/// What the home page shows a focal point: new reports and overdue steps.
+pub struct HomeSummary {
+    pub new_reports: usize,
+    pub overdue_steps: usize,
+}
+
+/// The focal point's summary for the home page; `None` for everyone else (who must
+/// not learn even that there is something to count).
+pub async fn home_summary(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<Option<HomeSummary>, WebError> {
+    if !auth.me.can(Action::Read, Kind::SafeguardingCase) {
+        return Ok(None);
+    }
+    let store = state.store();
+    let reach = case_reach(store, &auth.me.roles).await?;
+    let reports: Vec<SafeguardingReport> = store
+        .safeguarding_reports()
+        .await?
+        .into_iter()
+        .filter(|r| reach.holds(r.facility_id) && r.closed_at.is_none())
+        .collect();
+    let done = store.safeguarding_steps_done().await?;
+    let deadlines = &state.config().safeguarding.deadlines;
+    let overdue_steps_count = reports
+        .iter()
+        .map(|r| {
+            let done: Vec<Step> = done
+                .iter()
+                .filter(|(id, _)| *id == r.id)
+                .map(|(_, s)| *s)
+                .collect();
+            overdue_steps(r.filed_at.datetime(), &done, now(), deadlines).len()
+        })
+        .sum();
+    let unread = store.safeguarding_notifications(auth.me.user.id).await?;
+    let all_in_reach: Vec<Id> = store
+        .safeguarding_reports()
+        .await?
+        .into_iter()
+        .filter(|r| reach.holds(r.facility_id))
+        .map(|r| r.id)
+        .collect();
+    Ok(Some(HomeSummary {
+        new_reports: unread
+            .iter()
+            .filter(|n| all_in_reach.contains(&n.report_id))
+            .count(),
+        overdue_steps: overdue_steps_count,
+    }))
+}

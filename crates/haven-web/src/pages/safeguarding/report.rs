@@ -1,0 +1,556 @@
+//! Reporting a concern: the short form every signed-in user reaches in one click,
+//! and the reporter's own reports with their status (nothing more).
+//!
+//! The child picker: a reporter who may read people finds children in the registry,
+//! limited to their own reach (ids posted back are checked against it again, so the
+//! form cannot be used to look anyone up). A reporter who may not read people
+//! describes the child instead; any registry ids they post are ignored.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use haven_domain::person::Sex;
+use haven_domain::safeguarding::{
+    AttachmentError, AttachmentType, ChildInput, ConcernDetails, ConcernInput, ConcernType, HarmBy,
+    ReportField, MAX_DESCRIBED_CHILDREN,
+};
+use haven_domain::{Action, Kind};
+use haven_store::safeguarding::{NewAttachment, NewReport};
+use haven_store::{Id, NewAuditEvent, PeopleQuery, Reach, StoreError};
+use serde::Deserialize;
+
+use super::{concern_labels, SafeguardingConfig};
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::pages::places::{place_name, FieldMessages};
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::state::AppState;
+
+/// The status a reporter sees: received, acknowledged and being handled, closed.
+pub const STATUS_KEYS: &[&str] = &[
+    "safeguarding-status-received",
+    "safeguarding-status-in-hand",
+    "safeguarding-status-closed",
+];
+
+/// Fields posted by a form: the text fields in order, and the file, if one was sent.
+#[derive(Debug, Default)]
+pub struct Posted {
+    pub texts: Vec<(String, String)>,
+    pub file: Option<Vec<u8>>,
+}
+
+impl Posted {
+    pub fn get(&self, name: &str) -> String {
+        self.texts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.texts
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// Reads a posted form, multipart (with a file) or URL-encoded. Read after the
+/// permission check, so that a refused caller gets 403 whatever they sent.
+pub async fn read_posted(headers: &HeaderMap, body: Bytes) -> Result<Posted, WebError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with("multipart/form-data") {
+        return Ok(Posted {
+            texts: form_urlencoded::parse(&body).into_owned().collect(),
+            file: None,
+        });
+    }
+    let boundary =
+        multer::parse_boundary(content_type).map_err(|_| WebError::BadRequest("bad-request"))?;
+    let stream = axum::body::Body::from(body).into_data_stream();
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut posted = Posted::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err(WebError::BadRequest("bad-request")),
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "attachment" {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::BadRequest("bad-request"))?;
+            if !bytes.is_empty() {
+                posted.file = Some(bytes.to_vec());
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| WebError::BadRequest("bad-request"))?;
+            posted.texts.push((name, text));
+        }
+    }
+    Ok(posted)
+}
+
+/// A described child's row as typed.
+#[derive(Clone, Debug, Default)]
+pub struct ChildRow {
+    pub index: usize,
+    pub name: String,
+    pub sex: String,
+    pub age: String,
+}
+
+/// The report form as typed.
+#[derive(Clone, Debug, Default)]
+pub struct ReportForm {
+    pub concern_types: Vec<String>,
+    pub harm_by: Vec<String>,
+    pub what_happened: String,
+    pub immediate_actions: String,
+    pub facility: String,
+    /// Registry children chosen (ids).
+    pub persons: Vec<String>,
+    pub find: String,
+    pub children: Vec<ChildRow>,
+}
+
+impl ReportForm {
+    fn empty() -> ReportForm {
+        ReportForm {
+            children: (0..MAX_DESCRIBED_CHILDREN)
+                .map(|index| ChildRow {
+                    index,
+                    ..ChildRow::default()
+                })
+                .collect(),
+            ..ReportForm::default()
+        }
+    }
+
+    fn from_posted(posted: &Posted) -> ReportForm {
+        ReportForm {
+            concern_types: posted.all("concern_types"),
+            harm_by: posted.all("harm_by"),
+            what_happened: posted.get("what_happened"),
+            immediate_actions: posted.get("immediate_actions"),
+            facility: posted.get("facility"),
+            persons: posted.all("person"),
+            find: posted.get("find"),
+            children: (0..MAX_DESCRIBED_CHILDREN)
+                .map(|index| ChildRow {
+                    index,
+                    name: posted.get(ReportField::ChildName(index).name()),
+                    sex: posted.get(ReportField::ChildSex(index).name()),
+                    age: posted.get(ReportField::ChildAge(index).name()),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn has_concern(&self, code: &&str) -> bool {
+        self.concern_types.iter().any(|c| c == code)
+    }
+
+    pub fn has_harm_by(&self, code: &&str) -> bool {
+        self.harm_by.iter().any(|c| c == code)
+    }
+}
+
+/// A registry child offered or chosen on the form.
+pub struct PickedChild {
+    pub id: String,
+    pub name: String,
+    pub born: String,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_report.html")]
+struct ReportPage {
+    layout: Layout,
+    form: ReportForm,
+    errors: FieldMessages,
+    /// A message at the top: the file was refused, or nothing was filed.
+    notice: Option<String>,
+    can_pick: bool,
+    picked: Vec<PickedChild>,
+    found: Option<Vec<PickedChild>>,
+    concern_options: Vec<(&'static str, String)>,
+    harm_options: Vec<(&'static str, String)>,
+    sex_options: Vec<(&'static str, String)>,
+    facilities: Vec<(String, String)>,
+    attachments_on: bool,
+    max_attachment_kib: usize,
+}
+
+fn config(state: &AppState) -> &SafeguardingConfig {
+    &state.config().safeguarding
+}
+
+async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
+    Ok(crate::person_input::reach_of_roles(state.store(), &auth.me.roles, Action::Read).await?)
+}
+
+/// The registry children among `ids` that the reporter reaches (others are dropped
+/// silently: to the reporter they do not exist).
+async fn children_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    ids: &[String],
+) -> Result<Vec<(Id, String, String)>, WebError> {
+    if !auth.me.can(Action::Read, Kind::Person) {
+        return Ok(Vec::new());
+    }
+    let mut parsed: Vec<Id> = ids.iter().filter_map(|raw| raw.parse().ok()).collect();
+    parsed.sort();
+    parsed.dedup();
+    parsed.truncate(20);
+    if parsed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reach = person_reach(state, auth).await?;
+    let tr = auth.tr();
+    Ok(state
+        .store()
+        .people(&parsed)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            reach.holds(p.registered_facility_id)
+                && p.entered_in_error_at.is_none()
+                && p.merged_into.is_none()
+        })
+        .map(|p| {
+            let born = crate::pages::people::birth_date_text(tr, &p.birth_date());
+            (p.id, p.display_name(), born)
+        })
+        .collect())
+}
+
+async fn page(
+    state: &AppState,
+    auth: &Authenticated,
+    form: ReportForm,
+    errors: FieldMessages,
+    notice: Option<String>,
+) -> Result<ReportPage, WebError> {
+    let tr = auth.tr();
+    let can_pick = auth.me.can(Action::Read, Kind::Person);
+    let picked: Vec<PickedChild> = children_in_reach(state, auth, &form.persons)
+        .await?
+        .into_iter()
+        .map(|(id, name, born)| PickedChild {
+            id: id.to_string(),
+            name,
+            born,
+        })
+        .collect();
+    let found = if can_pick && !form.find.trim().is_empty() {
+        let reach = person_reach(state, auth).await?;
+        let today = crate::pages::people::today(state);
+        let ids = state
+            .store()
+            .search_people(&PeopleQuery {
+                text: form.find.chars().take(200).collect(),
+                facility: None,
+                category: None,
+                sex: None,
+                age_band: None,
+                today,
+                reach,
+                limit: 10,
+                offset: 0,
+            })
+            .await?;
+        let ids: Vec<String> = ids.iter().map(Id::to_string).collect();
+        Some(
+            children_in_reach(state, auth, &ids)
+                .await?
+                .into_iter()
+                .filter(|(id, _, _)| !picked.iter().any(|p| p.id == id.to_string()))
+                .map(|(id, name, born)| PickedChild {
+                    id: id.to_string(),
+                    name,
+                    born,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let facilities = state
+        .store()
+        .facilities()
+        .await?
+        .into_iter()
+        .filter(|f| f.closed_at.is_none())
+        .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
+        .collect();
+    Ok(ReportPage {
+        layout: Layout::new(&auth.visitor, "safeguarding-report-title"),
+        form,
+        errors,
+        notice,
+        can_pick,
+        picked,
+        found,
+        concern_options: ConcernType::ALL
+            .iter()
+            .map(|c| (c.code(), tr.t(&c.label_key())))
+            .collect(),
+        harm_options: HarmBy::ALL
+            .iter()
+            .map(|h| (h.code(), tr.t(&h.label_key())))
+            .collect(),
+        sex_options: Sex::ALL
+            .iter()
+            .map(|s| (s.code(), tr.t(&s.label_key())))
+            .collect(),
+        facilities,
+        attachments_on: config(state).attachment_key.is_some(),
+        max_attachment_kib: config(state).attachment_max_bytes / 1024,
+    })
+}
+
+fn respond(page: &ReportPage, error: bool) -> Result<Response, WebError> {
+    let mut response = render(page)?;
+    if error {
+        *response.status_mut() = FORM_ERROR;
+    }
+    Ok(no_store(response))
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::SafeguardingConcern)?;
+    let page = page(
+        &state,
+        &auth,
+        ReportForm::empty(),
+        FieldMessages::default(),
+        None,
+    )
+    .await?;
+    respond(&page, false)
+}
+
+/// Files the report, or brings the form back with every field as typed: after a
+/// search for a child (the "find" button), or with a message at each wrong field.
+pub async fn file(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::SafeguardingConcern)?;
+    let posted = read_posted(&headers, body).await?;
+    let form = ReportForm::from_posted(&posted);
+    let tr = auth.tr().clone();
+    if posted.get("action") == "find" {
+        let page = page(&state, &auth, form, FieldMessages::default(), None).await?;
+        return respond(&page, false);
+    }
+    let children = children_in_reach(&state, &auth, &form.persons).await?;
+    let mut errors = FieldMessages::default();
+    let details = ConcernDetails::parse(&ConcernInput {
+        concern_types: form.concern_types.iter().map(String::as_str).collect(),
+        harm_by: form.harm_by.iter().map(String::as_str).collect(),
+        what_happened: &form.what_happened,
+        immediate_actions: &form.immediate_actions,
+        described: form
+            .children
+            .iter()
+            .map(|c| ChildInput {
+                name: &c.name,
+                sex: &c.sex,
+                age: &c.age,
+            })
+            .collect(),
+        registry_children: children.len(),
+    });
+    let details = match details {
+        Ok(details) => Some(details),
+        Err(problems) => {
+            for (field, error) in problems {
+                errors.set(field.name(), tr.t(error.code()));
+            }
+            None
+        }
+    };
+    let attachment = match posted.file.as_deref() {
+        None => None,
+        Some(bytes) => match check_file(&state, bytes) {
+            Ok(file) => Some(file),
+            Err(error) => {
+                errors.set("attachment", tr.t(error.code()));
+                None
+            }
+        },
+    };
+    let facility = match form.facility.trim() {
+        "" => None,
+        raw => match raw.parse::<Id>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.set("facility", tr.t("safeguarding-error-facility"));
+                None
+            }
+        },
+    };
+    let details = match (details, errors.is_empty()) {
+        (Some(details), true) => details,
+        _ => {
+            let notice = Some(tr.t("safeguarding-not-filed"));
+            let page = page(&state, &auth, form, errors, notice).await?;
+            return respond(&page, true);
+        }
+    };
+    let new = NewReport {
+        details,
+        registry_children: children.iter().map(|(id, _, _)| *id).collect(),
+        facility_id: facility,
+        attachment,
+    };
+    let key = config(&state).attachment_key.as_ref();
+    match state
+        .store()
+        .file_safeguarding_report(&auth.actor(), &new, key)
+        .await
+    {
+        Ok(report) => Ok(see_other(&format!(
+            "/safeguarding/mine?filed={}",
+            report.reference
+        ))),
+        Err(StoreError::NotFound { entity: "facility" }) => {
+            let mut errors = FieldMessages::default();
+            errors.set("facility", tr.t("safeguarding-error-facility"));
+            let notice = Some(tr.t("safeguarding-not-filed"));
+            let page = page(&state, &auth, form, errors, notice).await?;
+            respond(&page, true)
+        }
+        Err(StoreError::NotFound { .. }) => {
+            // A chosen child left the registry meanwhile (entered in error).
+            let mut errors = FieldMessages::default();
+            errors.set("children", tr.t("safeguarding-error-child-required"));
+            let page = page(
+                &state,
+                &auth,
+                form,
+                errors,
+                Some(tr.t("safeguarding-not-filed")),
+            )
+            .await?;
+            respond(&page, true)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Checks a file against the settings: a key to seal it, its size, its kind.
+pub fn check_file(state: &AppState, bytes: &[u8]) -> Result<NewAttachment, AttachmentError> {
+    let config = config(state);
+    if config.attachment_key.is_none() {
+        return Err(AttachmentError::NotConfigured);
+    }
+    let kind = AttachmentType::check(bytes, config.attachment_max_bytes)?;
+    Ok(NewAttachment {
+        kind,
+        bytes: bytes.to_vec(),
+    })
+}
+
+/// One of the reporter's own reports, as they may see it.
+pub struct OwnRow {
+    pub reference: String,
+    pub filed: String,
+    pub concerns: String,
+    pub status: String,
+    pub status_code: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_mine.html")]
+struct MinePage {
+    layout: Layout,
+    rows: Vec<OwnRow>,
+    filed: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MineQuery {
+    #[serde(default)]
+    filed: String,
+}
+
+/// The status code a reporter sees, and its translation key.
+pub fn own_status(
+    report: &haven_store::safeguarding::SafeguardingReport,
+) -> (&'static str, &'static str) {
+    if report.closed_at.is_some() {
+        ("closed", STATUS_KEYS[2])
+    } else if report.acknowledged_at.is_some() {
+        ("in_hand", STATUS_KEYS[1])
+    } else {
+        ("received", STATUS_KEYS[0])
+    }
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<MineQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::SafeguardingConcern)?;
+    let tr = auth.tr();
+    let store = state.store();
+    let reports = store.safeguarding_reports_filed_by(auth.me.user.id).await?;
+    store
+        .audit(
+            &auth.actor(),
+            NewAuditEvent::new(
+                "safeguarding_own_reports_read",
+                haven_store::safeguarding::SEALED_ENTITY,
+                "",
+            )
+            .with_detail(format!("rows={}", reports.len())),
+        )
+        .await?;
+    let offset = state.config().time_offset;
+    let filed = reports
+        .iter()
+        .find(|r| r.reference == query.filed.trim())
+        .map(|r| r.reference.clone());
+    let rows = reports
+        .iter()
+        .map(|r| {
+            let (status_code, key) = own_status(r);
+            OwnRow {
+                reference: r.reference.clone(),
+                filed: crate::pages::audit::format_instant(&r.filed_at, offset),
+                concerns: concern_labels(tr, &r.concern_types()),
+                status: tr.t(key),
+                status_code,
+            }
+        })
+        .collect();
+    let page = MinePage {
+        layout: Layout::new(&auth.visitor, "safeguarding-mine-title"),
+        rows,
+        filed,
+    };
+    render(&page).map(no_store)
+}
