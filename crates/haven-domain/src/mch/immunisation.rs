@@ -91,7 +91,7 @@ pub fn add_months(from: Date, months: u32) -> Option<Date> {
     let target = index + i64::from(months);
     let year = i32::try_from(target.div_euclid(12)).ok()?;
     let month = Month::try_from(u8::try_from(target.rem_euclid(12) + 1).ok()?).ok()?;
-    let last = time::util::days_in_year_month(year, month);
+    let last = month.length(year);
     Date::from_calendar_date(year, month, from.day().min(last)).ok()
 }
 
@@ -591,7 +591,7 @@ pub fn catch_up_plan(
             previous = Some(date);
         }
     }
-    plan.sort_by(|a, b| a.on.cmp(&b.on));
+    plan.sort_by_key(|p| p.on);
     plan
 }
 
