@@ -27,6 +27,9 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// The site's time, in which instants are shown (stored instants stay UTC).
     pub time_offset: time::UtcOffset,
+    /// The built-in immunisation schedule this site follows (`kh`, `default`): see
+    /// data/immunisation/README.md.
+    pub immunisation_schedule: String,
 }
 
 impl Default for WebConfig {
@@ -42,6 +45,7 @@ impl Default for WebConfig {
             throttle: ThrottleLimits::default(),
             trust_forwarded_for: false,
             time_offset: time::UtcOffset::UTC,
+            immunisation_schedule: "kh".to_owned(),
         }
     }
 }

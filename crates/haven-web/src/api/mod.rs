@@ -41,6 +41,7 @@ use crate::state::AppState;
         (name = "audit", description = "The audit trail"),
         (name = "places", description = "Programme locations and their facilities"),
         (name = "staff", description = "Staff members, their registrations and trainings"),
+        (name = "mother-and-child", description = "Pregnancies, births, postnatal care, immunisation and family planning"),
     )
 )]
 struct ApiDoc;
