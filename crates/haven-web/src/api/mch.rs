@@ -140,6 +140,7 @@ async fn pregnancy_in_reach(
 #[into_params(parameter_in = Query)]
 pub struct FacilityQuery {
     /// The facility's id.
+    #[serde(default)]
     pub facility: String,
     /// `YYYY-MM-DD`; today when absent.
     #[serde(default)]
@@ -1115,9 +1116,11 @@ pub async fn immunisation_due(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
+    #[serde(default)]
     pub facility: String,
     /// The birth cohort's year.
-    pub year: i32,
+    #[serde(default)]
+    pub year: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1153,9 +1156,14 @@ pub async fn coverage(
     }
     .facility(&state, &caller)
     .await?;
-    let from = time::Date::from_calendar_date(query.year, time::Month::January, 1)
+    let year: i32 = query
+        .year
+        .trim()
+        .parse()
         .map_err(|_| ApiError::validation("year: not a year"))?;
-    let to = time::Date::from_calendar_date(query.year, time::Month::December, 31)
+    let from = time::Date::from_calendar_date(year, time::Month::January, 1)
+        .map_err(|_| ApiError::validation("year: not a year"))?;
+    let to = time::Date::from_calendar_date(year, time::Month::December, 31)
         .map_err(|_| ApiError::validation("year: not a year"))?;
     let (cohort, counts) = state
         .store()
@@ -1164,7 +1172,7 @@ pub async fn coverage(
     let schedule = schedule(&state)?;
     Ok(Json(CoverageWire {
         facility_id: facility.to_string(),
-        year: query.year,
+        year,
         cohort,
         doses: schedule
             .doses()

@@ -59,7 +59,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(immunisation::child).post(immunisation::record_dose),
         ),
         (
-            "/mch/immunisation/{mch_person}/doses/{dose}/error",
+            "/mch/immunisation/{mch_person}/doses/{mch_dose}/error",
             post(immunisation::dose_in_error),
         ),
         (
