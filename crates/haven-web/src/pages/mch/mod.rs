@@ -178,31 +178,31 @@ pub async fn person_in_reach(
     Ok(person)
 }
 
-/// The open facilities in reach where mother-and-child care happens (medical
-/// centres, mother-and-child clinics, emergency health centres), by name.
+/// The open facilities in reach where mother-and-child care happens: mother-and-
+/// child clinics, medical centres, emergency health centres, each by name.
 pub async fn mch_facilities(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<Vec<Facility>, WebError> {
     use haven_domain::places::FacilityKind;
     let reach = clinical_reach(state.store(), auth, Action::Read).await?;
-    Ok(state
+    // Mother-and-child clinics first (the default of every list), then medical
+    // centres, then emergency health centres.
+    let rank = |f: &Facility| match f.kind() {
+        Some(FacilityKind::MotherChildClinic) => Some(0),
+        Some(FacilityKind::MedicalCentre) => Some(1),
+        Some(FacilityKind::EmergencyHealthCentre) => Some(2),
+        _ => None,
+    };
+    let mut facilities: Vec<Facility> = state
         .store()
         .facilities()
         .await?
         .into_iter()
-        .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)))
-        .filter(|f| {
-            matches!(
-                f.kind(),
-                Some(
-                    FacilityKind::MedicalCentre
-                        | FacilityKind::MotherChildClinic
-                        | FacilityKind::EmergencyHealthCentre
-                )
-            )
-        })
-        .collect())
+        .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)) && rank(f).is_some())
+        .collect();
+    facilities.sort_by_key(|f| rank(f));
+    Ok(facilities)
 }
 
 /// The facility a list is for: the one asked for if in reach, else the first.
