@@ -166,6 +166,167 @@ fn identifier_taken(error: sqlx::Error) -> StoreError {
     StoreError::unique_as(error, "identifier")
 }
 
+/// Writes a person's rows (the person, their identifiers and categories, their
+/// search tokens and change-log entries) inside a transaction that another write
+/// owns: registering a person, and a delivery that registers its live-born babies
+/// in the same transaction. The caller appends the audit event.
+pub(crate) trait PersonRows {
+    async fn insert_person_rows(
+        &mut self,
+        site_id: Id,
+        actor: &Actor,
+        new: &NewPerson,
+        haven: &Identifier,
+        id: Id,
+        now: Timestamp,
+    ) -> Result<()>;
+
+    /// Records that `related_id` is `kind` to `person_id`.
+    async fn insert_relationship_row(
+        &mut self,
+        site_id: Id,
+        actor: &Actor,
+        person_id: Id,
+        related_id: Id,
+        kind: RelationshipKind,
+        now: Timestamp,
+    ) -> Result<Id>;
+}
+
+macro_rules! impl_person_rows {
+    ($connection:ty) => {
+        impl PersonRows for $connection {
+            async fn insert_person_rows(
+                &mut self,
+                site_id: Id,
+                actor: &Actor,
+                new: &NewPerson,
+                haven: &Identifier,
+                id: Id,
+                now: Timestamp,
+            ) -> Result<()> {
+                let details = &new.details;
+                sqlx::query(
+                    "INSERT INTO person (id, site_id, family_name_km, given_name_km,
+                         family_name_latin, given_name_latin, other_names, nicknames, sex,
+                         birth_date, birth_date_precision, phone, phone_key, province_code,
+                         district, commune, village, registered_facility_id,
+                         created_at, created_by, updated_at, updated_by, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                         $16, $17, $18, $19, $20, $19, $20, 1)",
+                )
+                .bind(id)
+                .bind(site_id)
+                .bind(details.names.family_km())
+                .bind(details.names.given_km())
+                .bind(details.names.family_latin())
+                .bind(details.names.given_latin())
+                .bind(details.names.other_names())
+                .bind(details.names.nicknames())
+                .bind(details.sex.code())
+                .bind(details.birth_date.date())
+                .bind(details.birth_date.precision().code())
+                .bind(details.phone.as_ref().map(|p| p.value()).unwrap_or(""))
+                .bind(details.phone.as_ref().map(|p| p.key()).unwrap_or(""))
+                .bind(&details.address.province_code)
+                .bind(&details.address.district)
+                .bind(&details.address.commune)
+                .bind(&details.address.village)
+                .bind(details.registered_facility)
+                .bind(now)
+                .bind(actor.id)
+                .execute(&mut *self)
+                .await?;
+                self.append_change("person", id, 1, site_id, actor, now).await?;
+
+                let identifiers = std::iter::once((haven, None))
+                    .chain(new.identifiers.iter().map(|(identifier, facility)| (identifier, *facility)));
+                for (identifier, facility) in identifiers {
+                    let identifier_id = Id::new();
+                    sqlx::query(
+                        "INSERT INTO person_identifier (id, site_id, person_id, kind, value, value_key,
+                             facility_id, created_at, created_by, updated_at, updated_by, version)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9, 1)",
+                    )
+                    .bind(identifier_id)
+                    .bind(site_id)
+                    .bind(id)
+                    .bind(identifier.kind().code())
+                    .bind(identifier.value())
+                    .bind(identifier.key())
+                    .bind(facility)
+                    .bind(now)
+                    .bind(actor.id)
+                    .execute(&mut *self)
+                    .await
+                    .map_err(|error| {
+                        if identifier.kind() == IdentifierKind::Haven {
+                            StoreError::unique_as(error, "haven_number")
+                        } else {
+                            identifier_taken(error)
+                        }
+                    })?;
+                    self.append_change("person_identifier", identifier_id, 1, site_id, actor, now).await?;
+                }
+
+                let mut categories = new.categories.clone();
+                categories.sort();
+                categories.dedup();
+                for category in categories {
+                    let category_id = Id::new();
+                    sqlx::query(
+                        "INSERT INTO person_category (id, site_id, person_id, category,
+                             created_at, created_by, updated_at, updated_by, version)
+                         VALUES ($1, $2, $3, $4, $5, $6, $5, $6, 1)",
+                    )
+                    .bind(category_id)
+                    .bind(site_id)
+                    .bind(id)
+                    .bind(category.code())
+                    .bind(now)
+                    .bind(actor.id)
+                    .execute(&mut *self)
+                    .await?;
+                    self.append_change("person_category", category_id, 1, site_id, actor, now).await?;
+                }
+                self.reindex_person(id).await?;
+                Ok(())
+            }
+
+            async fn insert_relationship_row(
+                &mut self,
+                site_id: Id,
+                actor: &Actor,
+                person_id: Id,
+                related_id: Id,
+                kind: RelationshipKind,
+                now: Timestamp,
+            ) -> Result<Id> {
+                let id = Id::new();
+                sqlx::query(
+                    "INSERT INTO person_relationship (id, site_id, person_id, related_person_id, kind,
+                         created_at, created_by, updated_at, updated_by, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $7, 1)",
+                )
+                .bind(id)
+                .bind(site_id)
+                .bind(person_id)
+                .bind(related_id)
+                .bind(kind.code())
+                .bind(now)
+                .bind(actor.id)
+                .execute(&mut *self)
+                .await?;
+                self.append_change("person_relationship", id, 1, site_id, actor, now).await?;
+                Ok(id)
+            }
+        }
+    };
+}
+
+impl_person_rows!(sqlx::SqliteConnection);
+impl_person_rows!(sqlx::PgConnection);
+
 impl Store {
     /// Registers a person with a new Haven number, their other identifiers and
     /// categories, in one transaction. An identifier someone else holds is a
@@ -193,95 +354,11 @@ impl Store {
     ) -> Result<Person> {
         let id = Id::new();
         let now = Timestamp::now();
-        let details = &new.details;
         let haven = Identifier::parse(IdentifierKind::Haven, &number.formatted())
             .map_err(|_| StoreError::Unsupported("a Haven number that does not parse"))?;
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO person (id, site_id, family_name_km, given_name_km,
-                     family_name_latin, given_name_latin, other_names, nicknames, sex,
-                     birth_date, birth_date_precision, phone, phone_key, province_code,
-                     district, commune, village, registered_facility_id,
-                     created_at, created_by, updated_at, updated_by, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                     $16, $17, $18, $19, $20, $19, $20, 1)",
-            )
-            .bind(id)
-            .bind(self.site_id)
-            .bind(details.names.family_km())
-            .bind(details.names.given_km())
-            .bind(details.names.family_latin())
-            .bind(details.names.given_latin())
-            .bind(details.names.other_names())
-            .bind(details.names.nicknames())
-            .bind(details.sex.code())
-            .bind(details.birth_date.date())
-            .bind(details.birth_date.precision().code())
-            .bind(details.phone.as_ref().map(|p| p.value()).unwrap_or(""))
-            .bind(details.phone.as_ref().map(|p| p.key()).unwrap_or(""))
-            .bind(&details.address.province_code)
-            .bind(&details.address.district)
-            .bind(&details.address.commune)
-            .bind(&details.address.village)
-            .bind(details.registered_facility)
-            .bind(now)
-            .bind(actor.id)
-            .execute(&mut *tx)
-            .await?;
-            tx.append_change("person", id, 1, self.site_id, actor, now).await?;
-
-            let identifiers = std::iter::once((&haven, None))
-                .chain(new.identifiers.iter().map(|(identifier, facility)| (identifier, *facility)));
-            for (identifier, facility) in identifiers {
-                let identifier_id = Id::new();
-                sqlx::query(
-                    "INSERT INTO person_identifier (id, site_id, person_id, kind, value, value_key,
-                         facility_id, created_at, created_by, updated_at, updated_by, version)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9, 1)",
-                )
-                .bind(identifier_id)
-                .bind(self.site_id)
-                .bind(id)
-                .bind(identifier.kind().code())
-                .bind(identifier.value())
-                .bind(identifier.key())
-                .bind(facility)
-                .bind(now)
-                .bind(actor.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| {
-                    if identifier.kind() == IdentifierKind::Haven {
-                        StoreError::unique_as(error, "haven_number")
-                    } else {
-                        identifier_taken(error)
-                    }
-                })?;
-                tx.append_change("person_identifier", identifier_id, 1, self.site_id, actor, now).await?;
-            }
-
-            let mut categories = new.categories.clone();
-            categories.sort();
-            categories.dedup();
-            for category in categories {
-                let category_id = Id::new();
-                sqlx::query(
-                    "INSERT INTO person_category (id, site_id, person_id, category,
-                         created_at, created_by, updated_at, updated_by, version)
-                     VALUES ($1, $2, $3, $4, $5, $6, $5, $6, 1)",
-                )
-                .bind(category_id)
-                .bind(self.site_id)
-                .bind(id)
-                .bind(category.code())
-                .bind(now)
-                .bind(actor.id)
-                .execute(&mut *tx)
-                .await?;
-                tx.append_change("person_category", category_id, 1, self.site_id, actor, now).await?;
-            }
-            tx.reindex_person(id).await?;
+            tx.insert_person_rows(self.site_id, actor, new, &haven, id, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("person_create", "person", id), now).await?;
             tx.commit().await?;
         });
@@ -684,25 +761,10 @@ impl Store {
         }
         self.person(person_id).await?;
         self.person(related_id).await?;
-        let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
+        let id = on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO person_relationship (id, site_id, person_id, related_person_id, kind,
-                     created_at, created_by, updated_at, updated_by, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $7, 1)",
-            )
-            .bind(id)
-            .bind(self.site_id)
-            .bind(person_id)
-            .bind(related_id)
-            .bind(kind.code())
-            .bind(now)
-            .bind(actor.id)
-            .execute(&mut *tx)
-            .await?;
-            tx.append_change("person_relationship", id, 1, self.site_id, actor, now).await?;
+            let id = tx.insert_relationship_row(self.site_id, actor, person_id, related_id, kind, now).await?;
             tx.append_audit(
                 actor,
                 &NewAuditEvent::new("person_relationship_add", "person", person_id)
@@ -711,6 +773,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
+            id
         });
         Ok(id)
     }

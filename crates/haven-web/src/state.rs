@@ -29,6 +29,9 @@ pub struct WebConfig {
     pub time_offset: time::UtcOffset,
     /// Child safeguarding: deadlines, the attachments' key and size limit.
     pub safeguarding: crate::pages::safeguarding::SafeguardingConfig,
+    /// The built-in immunisation schedule this site follows (`kh`, `default`): see
+    /// data/immunisation/README.md.
+    pub immunisation_schedule: String,
 }
 
 impl Default for WebConfig {
@@ -45,6 +48,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             time_offset: time::UtcOffset::UTC,
             safeguarding: Default::default(),
+            immunisation_schedule: "kh".to_owned(),
         }
     }
 }

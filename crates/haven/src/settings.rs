@@ -94,6 +94,9 @@ pub struct Settings {
     /// The site's time as an offset from UTC, such as `+07:00` (Cambodia): instants
     /// are shown in it, and stored in UTC.
     pub time_offset: String,
+    /// The built-in immunisation schedule the site follows: `kh` (Cambodia's NIP) or
+    /// `default` (WHO's standard timing); see data/immunisation/README.md.
+    pub immunisation_schedule: String,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     /// The largest request body accepted, in KiB.
@@ -152,6 +155,7 @@ impl Default for Settings {
             secure_cookies: false,
             trust_forwarded_for: false,
             time_offset: "+07:00".to_owned(),
+            immunisation_schedule: "kh".to_owned(),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             max_body_kib: 1024,
@@ -217,6 +221,11 @@ impl Settings {
                 "time_offset is written like +07:00, not {:?}",
                 self.time_offset
             );
+        }
+        if let Err(error) =
+            haven_domain::mch::immunisation::Schedule::builtin(&self.immunisation_schedule)
+        {
+            bail!("immunisation_schedule: {error}");
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, not {:?}", self.log_format);
@@ -357,6 +366,7 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             trust_forwarded_for: self.trust_forwarded_for,
             time_offset: parse_offset(&self.time_offset).unwrap_or(time::UtcOffset::UTC),
+            immunisation_schedule: self.immunisation_schedule.clone(),
             default_language: Language::parse(&self.default_language).unwrap_or_default(),
             max_body_bytes: self.max_body_kib * 1024,
             throttle: ThrottleLimits {

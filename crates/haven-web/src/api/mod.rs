@@ -42,6 +42,7 @@ use crate::state::AppState;
         (name = "places", description = "Programme locations and their facilities"),
         (name = "staff", description = "Staff members, their registrations and trainings"),
         (name = "safeguarding", description = "Child safeguarding: filing a concern (everyone), the focal points' reports"),
+        (name = "mother-and-child", description = "Pregnancies, births, postnatal care, immunisation and family planning"),
     )
 )]
 struct ApiDoc;

@@ -60,6 +60,8 @@ const NAVIGATION: &[NavEntry] = &[
     ("/people", "nav-people", Some((Action::Read, Kind::Person))),
     ("/places", "nav-places", Some((Action::Read, Kind::Place))),
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
+    // Mother and child health (issue 5).
+    ("/mch", "nav-mch", Some((Action::Read, Kind::Clinical))),
     (
         "/admin/users",
         "nav-users",

@@ -901,6 +901,8 @@ struct PersonPage {
     can_staff: bool,
     /// The person's staff record, for readers of staff.
     staff_id: Option<String>,
+    /// Links to the person's mother-and-child records (href, label).
+    mch_summary: Vec<(String, String)>,
 }
 
 async fn person_page(
@@ -1021,6 +1023,8 @@ async fn person_page(
         } else {
             None
         },
+        // Mother and child health: links only, kept apart for the merge.
+        mch_summary: crate::pages::mch::person_summary(state, auth, &person).await?,
         person,
     })
 }

@@ -1,10 +1,312 @@
-//! The pages of mother and child health: pregnancy, birth, postnatal care, family planning, immunisation, growth and nutrition (issue 5).
+//! The pages of mother and child health: the antenatal worklist, a pregnancy's page
+//! and its contacts, recording a birth, postnatal lists, a child's immunisation card,
+//! immunisation sessions from a facility's due list, coverage, and family planning.
+//! Reading needs Read Clinical, writing Write Clinical; HIV results need the HIV
+//! permissions. A record belongs to its facility: out of the reader's reach it
+//! answers 404 and is left out of lists.
 
-use axum::routing::MethodRouter;
+mod birth;
+mod family_planning;
+mod immunisation;
+mod pregnancy;
 
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::{get, post, MethodRouter};
+use haven_domain::mch::immunisation::Schedule;
+use haven_domain::{Action, Kind};
+use haven_store::{Facility, Id, Person, Reach, Store, StoreError};
+use serde::Deserialize;
+use time::Date;
+
+use crate::auth::Authenticated;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::places::{place_name, today, FieldMessages};
+use crate::pages::{no_store, render, Layout};
 use crate::state::AppState;
+
+pub use immunisation::person_summary;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/mch", get(index)),
+        ("/mch/anc", get(pregnancy::worklist)),
+        (
+            "/mch/pregnancies/new",
+            get(pregnancy::new_page).post(pregnancy::create),
+        ),
+        ("/mch/pregnancies/{pregnancy}", get(pregnancy::show)),
+        (
+            "/mch/pregnancies/{pregnancy}/contacts",
+            post(pregnancy::add_contact),
+        ),
+        (
+            "/mch/pregnancies/{pregnancy}/error",
+            post(pregnancy::mark_in_error),
+        ),
+        (
+            "/mch/pregnancies/{pregnancy}/delivery",
+            get(birth::delivery_form).post(birth::record_delivery),
+        ),
+        ("/mch/deliveries/{delivery}", get(birth::show)),
+        ("/mch/deliveries/{delivery}/pnc", post(birth::add_pnc)),
+        ("/mch/pnc", get(birth::pnc_list)),
+        (
+            "/mch/immunisation/{mch_person}",
+            get(immunisation::child).post(immunisation::record_dose),
+        ),
+        (
+            "/mch/immunisation/{mch_person}/doses/{mch_dose}/error",
+            post(immunisation::dose_in_error),
+        ),
+        (
+            "/mch/sessions",
+            get(immunisation::session).post(immunisation::record_session),
+        ),
+        ("/mch/coverage", get(immunisation::coverage)),
+        ("/mch/family-planning", get(family_planning::due_list)),
+        (
+            "/mch/family-planning/{mch_person}",
+            get(family_planning::client).post(family_planning::record_visit),
+        ),
+    ]
+}
+
+/// A form's fields as sent: a repeated field (ticked boxes) keeps every value.
+#[derive(Clone, Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn new(pairs: Vec<(String, String)>) -> Fields {
+        Fields(pairs)
+    }
+
+    /// The first value of a field, or empty.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A ticked box (sent with any non-empty value).
+    pub fn flag(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+
+    /// True when the field holds this value: a selected option or a ticked box.
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.to_owned(), value.into()));
+    }
+}
+
+/// Field errors in the reader's language.
+pub fn messages(tr: &Tr, errors: &[(&'static str, haven_domain::mch::MchError)]) -> FieldMessages {
+    let mut messages = FieldMessages::default();
+    for (field, error) in errors {
+        messages.set(field, tr.t(error.code()));
+    }
+    messages
+}
+
+/// Choices for a select or checkboxes: code and name in the reader's language.
+pub fn choices<T: Copy>(
+    tr: &Tr,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    key: fn(T) -> String,
+) -> Vec<(&'static str, String)> {
+    all.iter().map(|v| (code(*v), tr.t(&key(*v)))).collect()
+}
+
+/// How far the user's roles that grant `action` on clinical records reach.
+pub async fn clinical_reach(
+    store: &Store,
+    auth: &Authenticated,
+    action: Action,
+) -> Result<Reach, StoreError> {
+    let scopes: Vec<haven_domain::Scope> = auth
+        .me
+        .roles
+        .iter()
+        .filter(|(role, _)| role.permits(action, Kind::Clinical))
+        .map(|(_, scope)| scope.clone())
+        .collect();
+    store.reach_of(&scopes).await
+}
+
+/// Refuses with 404 a record of a facility out of reach.
+pub fn within(reach: &Reach, facility: Option<Id>) -> Result<(), WebError> {
+    if reach.holds(facility) {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
+}
+
+/// A person a page is about, if the reader reaches where they are registered.
+pub async fn person_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Person, WebError> {
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let id = state.store().resolve_merged(id).await?;
+    let person = state.store().person(id).await?;
+    if person.entered_in_error_at.is_some() {
+        return Err(WebError::NotFound);
+    }
+    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
+    within(&reach, person.registered_facility_id)?;
+    Ok(person)
+}
+
+/// The open facilities in reach where mother-and-child care happens: mother-and-
+/// child clinics, medical centres, emergency health centres, each by name.
+pub async fn mch_facilities(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<Vec<Facility>, WebError> {
+    use haven_domain::places::FacilityKind;
+    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
+    // Mother-and-child clinics first (the default of every list), then medical
+    // centres, then emergency health centres.
+    let rank = |f: &Facility| match f.kind() {
+        Some(FacilityKind::MotherChildClinic) => Some(0),
+        Some(FacilityKind::MedicalCentre) => Some(1),
+        Some(FacilityKind::EmergencyHealthCentre) => Some(2),
+        _ => None,
+    };
+    let mut facilities: Vec<Facility> = state
+        .store()
+        .facilities()
+        .await?
+        .into_iter()
+        .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)) && rank(f).is_some())
+        .collect();
+    facilities.sort_by_key(|f| rank(f));
+    Ok(facilities)
+}
+
+/// The facility a list is for: the one asked for if in reach, else the first.
+pub struct FacilityChoice {
+    pub id: Option<Id>,
+    pub options: Vec<(String, String, bool)>,
+    pub name: String,
+}
+
+impl FacilityChoice {
+    /// The chosen facility's id for a link's query, or empty.
+    pub fn query(&self) -> String {
+        id_text(self.id)
+    }
+}
+
+pub async fn choose_facility(
+    state: &AppState,
+    auth: &Authenticated,
+    asked: &str,
+) -> Result<FacilityChoice, WebError> {
+    let facilities = mch_facilities(state, auth).await?;
+    let tr = auth.tr();
+    let asked: Option<Id> = asked.parse().ok();
+    let chosen = asked
+        .filter(|a| facilities.iter().any(|f| f.id == *a))
+        .or_else(|| facilities.first().map(|f| f.id));
+    Ok(FacilityChoice {
+        id: chosen,
+        name: facilities
+            .iter()
+            .find(|f| Some(f.id) == chosen)
+            .map(|f| place_name(tr, &f.name, &f.name_km))
+            .unwrap_or_default(),
+        options: facilities
+            .iter()
+            .map(|f| {
+                (
+                    f.id.to_string(),
+                    place_name(tr, &f.name, &f.name_km),
+                    Some(f.id) == chosen,
+                )
+            })
+            .collect(),
+    })
+}
+
+/// A facility's name in the reader's language, or empty.
+pub async fn facility_name(state: &AppState, tr: &Tr, id: Id) -> String {
+    match state.store().facility(id).await {
+        Ok(f) => place_name(tr, &f.name, &f.name_km),
+        Err(_) => String::new(),
+    }
+}
+
+/// The immunisation schedule the site's settings name.
+pub fn schedule(state: &AppState) -> Result<&'static Schedule, WebError> {
+    Schedule::builtin(&state.config().immunisation_schedule).map_err(|error| {
+        tracing::error!(%error, "the immunisation schedule");
+        WebError::Internal
+    })
+}
+
+/// A list page's address: facility and day.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub facility: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub year: String,
+}
+
+impl ListQuery {
+    /// The day asked for, or today.
+    pub fn day(&self, state: &AppState) -> Date {
+        haven_domain::places::parse_date(&self.date).unwrap_or_else(|| today(state))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mch_index.html")]
+struct IndexPage {
+    layout: Layout,
+    facility: FacilityChoice,
+    can_write: bool,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let page = IndexPage {
+        layout: Layout::new(&auth.visitor, "mch-title"),
+        facility: choose_facility(&state, &auth, &query.facility).await?,
+        can_write: auth.me.can(Action::Write, Kind::Clinical),
+    };
+    render(&page).map(no_store)
+}
+
+/// The facility id as text for links, or empty.
+pub fn id_text(id: Option<Id>) -> String {
+    id.map(|i| i.to_string()).unwrap_or_default()
 }

@@ -1,0 +1,604 @@
+//! Birth pages: recording a delivery (each live-born baby becomes a person of the
+//! registry linked to the mother), a delivery's page with postnatal contacts for
+//! mother and babies, and the facility's postnatal list of who is due and overdue.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Form;
+use haven_domain::mch::birth::{
+    Attendant, BabyInput, BirthOutcome, Complication, DeliveryDetails, DeliveryInput, DeliveryMode,
+    DeliveryPlace, MotherNames, BABY_FIELDS,
+};
+use haven_domain::mch::postnatal::{
+    pnc_status, PncContactDetails, PncContactInput, PncDangerSign, PncState, POSTNATAL_DAYS,
+};
+use haven_domain::mch::split_codes;
+use haven_domain::person::Sex;
+use haven_domain::{Action, Kind};
+use haven_store::mch::{Delivery, Pregnancy};
+use haven_store::{Id, StoreError};
+use time::Duration;
+
+use super::{
+    choices, choose_facility, clinical_reach, facility_name, messages, within, FacilityChoice,
+    Fields, ListQuery,
+};
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::i18n::Tr;
+use crate::pages::places::{today, FieldMessages};
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::state::AppState;
+
+/// A baby's row of the form: its field names.
+pub struct BabyFields {
+    pub number: usize,
+    pub outcome: &'static str,
+    pub sex: &'static str,
+    pub weight: &'static str,
+    pub given_km: &'static str,
+    pub given_latin: &'static str,
+}
+
+fn baby_fields() -> Vec<BabyFields> {
+    BABY_FIELDS
+        .iter()
+        .enumerate()
+        .map(
+            |(i, [outcome, sex, weight, given_km, given_latin])| BabyFields {
+                number: i + 1,
+                outcome,
+                sex,
+                weight,
+                given_km,
+                given_latin,
+            },
+        )
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "mch_delivery_form.html")]
+struct DeliveryFormPage {
+    layout: Layout,
+    p: Pregnancy,
+    name: String,
+    f: Fields,
+    errors: FieldMessages,
+    babies: Vec<BabyFields>,
+    places: Vec<(&'static str, String)>,
+    attendants: Vec<(&'static str, String)>,
+    modes: Vec<(&'static str, String)>,
+    outcomes: Vec<(&'static str, String)>,
+    mother_outcomes: Vec<(&'static str, String)>,
+    complications: Vec<(&'static str, String)>,
+    sexes: Vec<(&'static str, String)>,
+}
+
+async fn open_pregnancy_to_write(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Pregnancy, WebError> {
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let pregnancy = state.store().pregnancy(id).await?;
+    let reach = clinical_reach(state.store(), auth, Action::Write).await?;
+    within(&reach, Some(pregnancy.facility_id))?;
+    Ok(pregnancy)
+}
+
+fn delivery_form_page(
+    auth: &Authenticated,
+    p: Pregnancy,
+    f: Fields,
+    errors: FieldMessages,
+) -> DeliveryFormPage {
+    let tr = auth.tr();
+    let sexes = [Sex::Female, Sex::Male, Sex::Other]
+        .iter()
+        .map(|s| (s.code(), tr.t(&s.label_key())))
+        .collect();
+    DeliveryFormPage {
+        layout: Layout::new(&auth.visitor, "mch-delivery-new-title"),
+        name: p.display_name(),
+        p,
+        f,
+        errors,
+        babies: baby_fields(),
+        places: choices(
+            tr,
+            DeliveryPlace::ALL,
+            DeliveryPlace::code,
+            DeliveryPlace::label_key,
+        ),
+        attendants: choices(tr, Attendant::ALL, Attendant::code, Attendant::label_key),
+        modes: choices(
+            tr,
+            DeliveryMode::ALL,
+            DeliveryMode::code,
+            DeliveryMode::label_key,
+        ),
+        outcomes: choices(
+            tr,
+            BirthOutcome::ALL,
+            BirthOutcome::code,
+            BirthOutcome::label_key,
+        ),
+        mother_outcomes: choices(
+            tr,
+            haven_domain::mch::birth::MotherOutcome::ALL,
+            haven_domain::mch::birth::MotherOutcome::code,
+            haven_domain::mch::birth::MotherOutcome::label_key,
+        ),
+        complications: choices(
+            tr,
+            Complication::ALL,
+            Complication::code,
+            Complication::label_key,
+        ),
+        sexes,
+    }
+}
+
+pub async fn delivery_form(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let pregnancy = open_pregnancy_to_write(&state, &auth, &raw).await?;
+    if let Some(delivery) = state.store().delivery_of_pregnancy(pregnancy.id).await? {
+        return Ok(see_other(&format!("/mch/deliveries/{}", delivery.id)));
+    }
+    let mut f = Fields::default();
+    f.set("delivered_on", today(&state).to_string());
+    f.set("place", "facility");
+    f.set("attendant", "midwife");
+    f.set("mode", "vaginal");
+    f.set("mother_outcome", "well");
+    f.set("baby1_outcome", "live_birth");
+    f.set("version", pregnancy.version.to_string());
+    render(&delivery_form_page(
+        &auth,
+        pregnancy,
+        f,
+        FieldMessages::default(),
+    ))
+    .map(no_store)
+}
+
+/// The delivery form's fields for the domain.
+pub fn delivery_input<'a>(f: &'a Fields, complications: &'a [String]) -> DeliveryInput<'a> {
+    DeliveryInput {
+        delivered_on: f.get("delivered_on"),
+        delivered_time: f.get("delivered_time"),
+        place: f.get("place"),
+        attendant: f.get("attendant"),
+        mode: f.get("mode"),
+        complications,
+        mother_outcome: f.get("mother_outcome"),
+        notes: f.get("notes"),
+        babies: BABY_FIELDS
+            .iter()
+            .map(|[outcome, sex, weight, km, latin]| BabyInput {
+                outcome: f.get(outcome),
+                sex: f.get(sex),
+                weight_g: f.get(weight),
+                given_name_km: f.get(km),
+                given_name_latin: f.get(latin),
+            })
+            .collect(),
+    }
+}
+
+pub async fn record_delivery(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let pregnancy = open_pregnancy_to_write(&state, &auth, &raw).await?;
+    let f = Fields::new(pairs);
+    let mother = state.store().person(pregnancy.person_id).await?;
+    let complications = f.all("complications");
+    let parsed = DeliveryDetails::parse(
+        &delivery_input(&f, &complications),
+        today(&state),
+        pregnancy.registered_on,
+        MotherNames {
+            family_km: &mother.family_name_km,
+            family_latin: &mother.family_name_latin,
+        },
+    );
+    match parsed {
+        Ok(details) => {
+            let version: i64 = f.get("version").parse().unwrap_or(pregnancy.version);
+            match state
+                .store()
+                .record_delivery(&auth.actor(), pregnancy.id, version, &details)
+                .await
+            {
+                Ok(delivery) => Ok(see_other(&format!("/mch/deliveries/{}", delivery.id))),
+                Err(StoreError::Conflict { .. }) => Err(WebError::Conflict),
+                Err(other) => Err(other.into()),
+            }
+        }
+        Err(errors) => {
+            let errors = messages(auth.tr(), &errors);
+            let mut response = render(&delivery_form_page(&auth, pregnancy, f, errors))?;
+            *response.status_mut() = FORM_ERROR;
+            Ok(no_store(response))
+        }
+    }
+}
+
+/// Mother or baby on the delivery page, with their postnatal schedule.
+pub struct PncPerson {
+    pub person_id: String,
+    pub label: String,
+    pub name: String,
+    pub state: String,
+    pub contact: String,
+    pub window: String,
+    pub overdue: bool,
+    pub contacts: Vec<String>,
+}
+
+pub struct BabyRow {
+    pub number: i64,
+    pub outcome: String,
+    pub sex: String,
+    pub weight: String,
+    pub low_birth_weight: bool,
+    pub person_id: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "mch_delivery.html")]
+struct DeliveryPage {
+    layout: Layout,
+    d: Delivery,
+    name: String,
+    facility: String,
+    gestational_age: String,
+    place: String,
+    attendant: String,
+    mode: String,
+    mother_outcome: String,
+    complications: Vec<String>,
+    babies: Vec<BabyRow>,
+    people: Vec<PncPerson>,
+    can_write: bool,
+    f: Fields,
+    errors: FieldMessages,
+    danger_choices: Vec<(&'static str, String)>,
+}
+
+fn label(tr: &Tr, key: Option<String>, code: &str) -> String {
+    key.map(|k| tr.t(&k)).unwrap_or_else(|| code.to_owned())
+}
+
+async fn delivery_page(
+    state: &AppState,
+    auth: &Authenticated,
+    d: Delivery,
+    f: Fields,
+    errors: FieldMessages,
+) -> Result<DeliveryPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let on = today(state);
+    let babies = store.babies_of(d.id).await?;
+    let contacts = store.pnc_contacts(d.id).await?;
+    let mut people = vec![(d.person_id, tr.t("mch-mother"), d.display_name())];
+    for baby in &babies {
+        if let Some(person_id) = baby.person_id {
+            let name = store
+                .person(person_id)
+                .await
+                .map(|p| p.display_name())
+                .unwrap_or_default();
+            people.push((
+                person_id,
+                tr.t1("mch-baby-number", "number", baby.position),
+                name,
+            ));
+        }
+    }
+    let people = people
+        .into_iter()
+        .map(|(person_id, label, name)| {
+            let mine: Vec<_> = contacts
+                .iter()
+                .filter(|c| c.person_id == person_id)
+                .collect();
+            let days: Vec<time::Date> = mine.iter().map(|c| c.contact_on).collect();
+            let status = pnc_status(d.delivered_on, &days, on);
+            PncPerson {
+                person_id: person_id.to_string(),
+                label,
+                name,
+                state: tr.t(&status.state.label_key()),
+                contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
+                window: status
+                    .window
+                    .map(|(a, b)| format!("{a} – {b}"))
+                    .unwrap_or_default(),
+                overdue: status.state == PncState::Overdue,
+                contacts: mine
+                    .iter()
+                    .map(|c| {
+                        let mut text = format!(
+                            "{} ({} {})",
+                            c.contact_on,
+                            tr.t("mch-contact-number"),
+                            c.contact_number
+                        );
+                        let signs: Vec<String> = split_codes(&c.danger_signs, PncDangerSign::parse)
+                            .into_iter()
+                            .map(|s| tr.t(&s.label_key()))
+                            .collect();
+                        if !signs.is_empty() {
+                            text.push_str(&format!(
+                                " · {}: {}",
+                                tr.t("mch-urgent"),
+                                signs.join(", ")
+                            ));
+                        }
+                        text
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let code_label = |code: &str, key: Option<String>| label(tr, key, code);
+    Ok(DeliveryPage {
+        layout: Layout::new(&auth.visitor, "mch-delivery-title"),
+        name: d.display_name(),
+        facility: facility_name(state, tr, d.facility_id).await,
+        gestational_age: haven_domain::mch::pregnancy::GestationalAge::from_days(
+            d.gestational_age_days,
+        )
+        .text(),
+        place: code_label(
+            &d.place,
+            DeliveryPlace::parse(&d.place).map(|v| v.label_key()),
+        ),
+        attendant: code_label(
+            &d.attendant,
+            Attendant::parse(&d.attendant).map(|v| v.label_key()),
+        ),
+        mode: code_label(&d.mode, DeliveryMode::parse(&d.mode).map(|v| v.label_key())),
+        mother_outcome: code_label(
+            &d.mother_outcome,
+            haven_domain::mch::birth::MotherOutcome::parse(&d.mother_outcome)
+                .map(|v| v.label_key()),
+        ),
+        complications: split_codes(&d.complications, Complication::parse)
+            .into_iter()
+            .map(|c| tr.t(&c.label_key()))
+            .collect(),
+        babies: babies
+            .iter()
+            .map(|b| BabyRow {
+                number: b.position,
+                outcome: code_label(
+                    &b.outcome,
+                    BirthOutcome::parse(&b.outcome).map(|v| v.label_key()),
+                ),
+                sex: tr.t(&Sex::parse(&b.sex).unwrap_or(Sex::Unknown).label_key()),
+                weight: b.weight_g.map(|w| format!("{w} g")).unwrap_or_default(),
+                low_birth_weight: b.low_birth_weight,
+                person_id: b.person_id.map(|p| p.to_string()),
+            })
+            .collect(),
+        people,
+        can_write: auth.me.can(Action::Write, Kind::Clinical)
+            && (on - d.delivered_on).whole_days() <= POSTNATAL_DAYS,
+        f,
+        errors,
+        danger_choices: choices(
+            tr,
+            PncDangerSign::ALL,
+            PncDangerSign::code,
+            PncDangerSign::label_key,
+        ),
+        d,
+    })
+}
+
+async fn delivery_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+    action: Action,
+) -> Result<Delivery, WebError> {
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let delivery = state.store().delivery(id).await?;
+    let reach = clinical_reach(state.store(), auth, action).await?;
+    within(&reach, Some(delivery.facility_id))?;
+    Ok(delivery)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let delivery = delivery_in_reach(&state, &auth, &raw, Action::Read).await?;
+    state
+        .store()
+        .audit_person(
+            &auth.actor(),
+            "delivery_read",
+            delivery.person_id,
+            &format!("delivery={}", delivery.id),
+        )
+        .await?;
+    let mut f = Fields::default();
+    f.set("contact_on", today(&state).to_string());
+    let page = delivery_page(&state, &auth, delivery, f, FieldMessages::default()).await?;
+    render(&page).map(no_store)
+}
+
+pub async fn add_pnc(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let delivery = delivery_in_reach(&state, &auth, &raw, Action::Write).await?;
+    let f = Fields::new(pairs);
+    let signs = f.all("danger_signs");
+    let person: Option<Id> = f.get("person").parse().ok();
+    let parsed = PncContactDetails::parse(
+        &PncContactInput {
+            contact_on: f.get("contact_on"),
+            temperature_c: f.get("temperature_c"),
+            weight_g: f.get("weight_g"),
+            breastfeeding: f.flag("breastfeeding"),
+            danger_signs: &signs,
+            notes: f.get("notes"),
+        },
+        today(&state),
+        delivery.delivered_on,
+    );
+    let errors = match (parsed, person) {
+        (Ok(details), Some(person)) => {
+            match state
+                .store()
+                .record_pnc_contact(
+                    &auth.actor(),
+                    delivery.id,
+                    person,
+                    delivery.facility_id,
+                    &details,
+                )
+                .await
+            {
+                Ok(_) => return Ok(see_other(&format!("/mch/deliveries/{}#pnc", delivery.id))),
+                Err(StoreError::NotFound { .. }) => {
+                    let mut errors = FieldMessages::default();
+                    errors.set(
+                        "person",
+                        auth.tr().t(haven_domain::mch::MchError::BadChoice.code()),
+                    );
+                    errors
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        (Ok(_), None) => {
+            let mut errors = FieldMessages::default();
+            errors.set(
+                "person",
+                auth.tr().t(haven_domain::mch::MchError::BadChoice.code()),
+            );
+            errors
+        }
+        (Err(errors), _) => messages(auth.tr(), &errors),
+    };
+    let page = delivery_page(&state, &auth, delivery, f, errors).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = FORM_ERROR;
+    Ok(no_store(response))
+}
+
+/// A mother or baby on the postnatal list.
+pub struct PncRow {
+    pub delivery_id: String,
+    pub label: String,
+    pub name: String,
+    pub delivered_on: String,
+    pub day: i64,
+    pub contact: String,
+    pub window: String,
+}
+
+#[derive(Template)]
+#[template(path = "mch_pnc_list.html")]
+struct PncListPage {
+    layout: Layout,
+    facility: FacilityChoice,
+    date: String,
+    due: Vec<PncRow>,
+    overdue: Vec<PncRow>,
+}
+
+/// Who is due and overdue for a postnatal contact at a facility on a day: the
+/// mothers and live-born babies of its deliveries of the last 42 days.
+pub async fn pnc_list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let tr = auth.tr();
+    let on = query.day(&state);
+    let facility = choose_facility(&state, &auth, &query.facility).await?;
+    let (mut due, mut overdue) = (Vec::new(), Vec::new());
+    if let Some(facility_id) = facility.id {
+        let store = state.store();
+        for d in store
+            .deliveries_since(facility_id, on - Duration::days(POSTNATAL_DAYS))
+            .await?
+        {
+            if d.delivered_on > on {
+                continue;
+            }
+            let contacts = store.pnc_contacts(d.id).await?;
+            let mut people = vec![(d.person_id, tr.t("mch-mother"), d.display_name())];
+            for baby in store.babies_of(d.id).await? {
+                if let Some(person_id) = baby.person_id {
+                    let name = store
+                        .person(person_id)
+                        .await
+                        .map(|p| p.display_name())
+                        .unwrap_or_default();
+                    people.push((
+                        person_id,
+                        tr.t1("mch-baby-number", "number", baby.position),
+                        name,
+                    ));
+                }
+            }
+            for (person_id, label, name) in people {
+                let days: Vec<time::Date> = contacts
+                    .iter()
+                    .filter(|c| c.person_id == person_id)
+                    .map(|c| c.contact_on)
+                    .collect();
+                let status = pnc_status(d.delivered_on, &days, on);
+                let row = PncRow {
+                    delivery_id: d.id.to_string(),
+                    label,
+                    name,
+                    delivered_on: d.delivered_on.to_string(),
+                    day: status.day,
+                    contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
+                    window: status
+                        .window
+                        .map(|(a, b)| format!("{a} – {b}"))
+                        .unwrap_or_default(),
+                };
+                match status.state {
+                    PncState::Due => due.push(row),
+                    PncState::Overdue => overdue.push(row),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let page = PncListPage {
+        layout: Layout::new(&auth.visitor, "mch-pnc-title"),
+        facility,
+        date: on.to_string(),
+        due,
+        overdue,
+    };
+    render(&page).map(no_store)
+}

@@ -1,0 +1,643 @@
+//! Pregnancy pages: the facility's antenatal worklist, registering a pregnancy, a
+//! pregnancy's page with its timeline, and recording an antenatal contact.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Form;
+use haven_domain::mch::immunisation::{evaluate, DoseState, Group, Subject};
+use haven_domain::mch::pregnancy::{
+    anc_status, gestational_age, AncContactDetails, AncContactInput, AncState, DangerSign,
+    PregnancyDetails, PregnancyInput, RiskFactor, ScreeningResult,
+};
+use haven_domain::mch::split_codes;
+use haven_domain::{Action, Kind};
+use haven_store::mch::{Pregnancy, TdGiven};
+use haven_store::{Id, StoreError};
+use time::Duration;
+
+use super::{
+    choices, choose_facility, clinical_reach, facility_name, messages, person_in_reach, schedule,
+    within, FacilityChoice, Fields, ListQuery,
+};
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::pages::places::{today, FieldMessages};
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::state::AppState;
+
+/// A pregnancy on the worklist.
+pub struct WorklistRow {
+    pub id: String,
+    pub name: String,
+    pub gestational_age: String,
+    pub edd: String,
+    pub contact: String,
+    pub due_on: String,
+    pub state: String,
+    pub urgent: bool,
+    pub risks: usize,
+}
+
+#[derive(Template)]
+#[template(path = "mch_anc_list.html")]
+struct WorklistPage {
+    layout: Layout,
+    facility: FacilityChoice,
+    date: String,
+    week_end: String,
+    urgent: Vec<WorklistRow>,
+    overdue: Vec<WorklistRow>,
+    due: Vec<WorklistRow>,
+    later: Vec<WorklistRow>,
+}
+
+/// The antenatal worklist of a facility for the week from a day: urgent (latest
+/// contact had a danger sign, within the last week), overdue (a contact's week has
+/// passed, or past 41 weeks), due this week, and everyone else.
+pub async fn worklist(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let tr = auth.tr();
+    let on = query.day(&state);
+    let facility = choose_facility(&state, &auth, &query.facility).await?;
+    let (mut urgent, mut overdue, mut due, mut later) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    if let Some(facility_id) = facility.id {
+        for open in state.store().open_pregnancies(facility_id).await? {
+            let p = &open.pregnancy;
+            let status = anc_status(p.dating_lmp, &open.contacts, on);
+            let recent_urgent = open
+                .last_urgent_on
+                .is_some_and(|d| d <= on && (on - d).whole_days() <= 7);
+            let row = WorklistRow {
+                id: p.id.to_string(),
+                name: p.display_name(),
+                gestational_age: status.gestational_age.text(),
+                edd: p.edd.to_string(),
+                contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
+                due_on: status.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                state: tr.t(&status.state.label_key()),
+                urgent: recent_urgent,
+                risks: p.risk_factors().len(),
+            };
+            if recent_urgent {
+                urgent.push(row);
+            } else {
+                match status.state {
+                    AncState::Overdue | AncState::PastTerm => overdue.push(row),
+                    AncState::DueThisWeek => due.push(row),
+                    AncState::Upcoming | AncState::Complete => later.push(row),
+                }
+            }
+        }
+    }
+    let page = WorklistPage {
+        layout: Layout::new(&auth.visitor, "mch-anc-title"),
+        facility,
+        date: on.to_string(),
+        week_end: (on + Duration::days(6)).to_string(),
+        urgent,
+        overdue,
+        due,
+        later,
+    };
+    render(&page).map(no_store)
+}
+
+#[derive(Template)]
+#[template(path = "mch_pregnancy_new.html")]
+struct NewPregnancyPage {
+    layout: Layout,
+    person_id: String,
+    person_name: String,
+    facilities: Vec<(String, String, bool)>,
+    f: Fields,
+    errors: FieldMessages,
+    notice: Option<String>,
+    risk_choices: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PersonQuery {
+    #[serde(default)]
+    pub person: String,
+}
+
+async fn new_pregnancy_page(
+    state: &AppState,
+    auth: &Authenticated,
+    person_raw: &str,
+    f: Fields,
+    errors: FieldMessages,
+    notice: Option<String>,
+) -> Result<NewPregnancyPage, WebError> {
+    let person = person_in_reach(state, auth, person_raw).await?;
+    let facility = choose_facility(state, auth, f.get("facility")).await?;
+    Ok(NewPregnancyPage {
+        layout: Layout::new(&auth.visitor, "mch-pregnancy-new-title"),
+        person_id: person.id.to_string(),
+        person_name: person.display_name(),
+        facilities: facility.options,
+        f,
+        errors,
+        notice,
+        risk_choices: choices(
+            auth.tr(),
+            RiskFactor::ALL,
+            RiskFactor::code,
+            RiskFactor::label_key,
+        ),
+    })
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<PersonQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let mut f = Fields::default();
+    f.set("registered_on", today(&state).to_string());
+    let page = new_pregnancy_page(
+        &state,
+        &auth,
+        &query.person,
+        f,
+        FieldMessages::default(),
+        None,
+    )
+    .await?;
+    render(&page).map(no_store)
+}
+
+fn pregnancy_input<'a>(f: &'a Fields, risks: &'a [String]) -> PregnancyInput<'a> {
+    PregnancyInput {
+        registered_on: f.get("registered_on"),
+        lmp: f.get("lmp"),
+        ultrasound_on: f.get("ultrasound_on"),
+        ultrasound_weeks: f.get("ultrasound_weeks"),
+        ultrasound_days: f.get("ultrasound_days"),
+        gravida: f.get("gravida"),
+        para: f.get("para"),
+        risk_factors: risks,
+        notes: f.get("notes"),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let f = Fields::new(pairs);
+    let tr = auth.tr().clone();
+    let person = person_in_reach(&state, &auth, f.get("person")).await?;
+    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
+    let facility: Option<Id> = f
+        .get("facility")
+        .parse()
+        .ok()
+        .filter(|id| write_reach.holds(Some(*id)));
+    let risks = f.all("risk_factors");
+    let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), today(&state));
+    let (errors, notice) = match (parsed, facility) {
+        (Ok(details), Some(facility)) => {
+            match state
+                .store()
+                .register_pregnancy(&auth.actor(), person.id, facility, &details)
+                .await
+            {
+                Ok(pregnancy) => {
+                    return Ok(see_other(&format!("/mch/pregnancies/{}", pregnancy.id)))
+                }
+                Err(StoreError::Duplicate { .. }) => (
+                    FieldMessages::default(),
+                    Some(tr.t("mch-pregnancy-already-open")),
+                ),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        (Ok(_), None) => {
+            let mut errors = FieldMessages::default();
+            errors.set(
+                "facility",
+                tr.t(haven_domain::mch::MchError::FacilityRequired.code()),
+            );
+            (errors, None)
+        }
+        (Err(errors), facility) => {
+            let mut errors = messages(&tr, &errors);
+            if facility.is_none() {
+                errors.set(
+                    "facility",
+                    tr.t(haven_domain::mch::MchError::FacilityRequired.code()),
+                );
+            }
+            (errors, None)
+        }
+    };
+    let person_id = person.id.to_string();
+    let page = new_pregnancy_page(&state, &auth, &person_id, f, errors, notice).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = FORM_ERROR;
+    Ok(no_store(response))
+}
+
+/// One event of a pregnancy's timeline.
+pub struct TimelineEntry {
+    pub date: String,
+    pub gestational_age: String,
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub danger_signs: Vec<String>,
+    pub urgent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mch_pregnancy.html")]
+struct PregnancyPage {
+    layout: Layout,
+    p: Pregnancy,
+    name: String,
+    facility: String,
+    basis: String,
+    ga_today: String,
+    status_state: String,
+    status_contact: String,
+    status_due: String,
+    overdue: bool,
+    risks: Vec<String>,
+    timeline: Vec<TimelineEntry>,
+    delivery_id: Option<String>,
+    td_next: Option<String>,
+    can_write: bool,
+    can_write_hiv: bool,
+    show_urgent: bool,
+    f: Fields,
+    errors: FieldMessages,
+    danger_choices: Vec<(&'static str, String)>,
+    screening_choices: Vec<(&'static str, String)>,
+    error_reason_error: Option<String>,
+}
+
+async fn pregnancy_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Pregnancy, WebError> {
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let pregnancy = state.store().pregnancy(id).await?;
+    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
+    within(&reach, Some(pregnancy.facility_id))?;
+    Ok(pregnancy)
+}
+
+fn number_text(value: Option<f64>) -> Option<String> {
+    value.map(|v| {
+        let text = format!("{v:.1}");
+        text.trim_end_matches(".0").to_owned()
+    })
+}
+
+async fn pregnancy_page(
+    state: &AppState,
+    auth: &Authenticated,
+    p: Pregnancy,
+    f: Fields,
+    errors: FieldMessages,
+    show_urgent: bool,
+    error_reason_error: Option<String>,
+) -> Result<PregnancyPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let on = today(state);
+    let contacts = store.anc_contacts(p.id).await?;
+    // HIV results are read only for those who hold the permission.
+    let hiv = if auth.me.can(Action::Read, Kind::HivResult) {
+        store.hiv_screenings_of_pregnancy(p.id).await?
+    } else {
+        Vec::new()
+    };
+    let delivery = store.delivery_of_pregnancy(p.id).await?;
+    let contact_days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
+    let status = anc_status(p.dating_lmp, &contact_days, on);
+    let mut timeline = vec![TimelineEntry {
+        date: p.registered_on.to_string(),
+        gestational_age: gestational_age(p.dating_lmp, p.registered_on).text(),
+        title: tr.t("mch-timeline-registered"),
+        facts: Vec::new(),
+        danger_signs: Vec::new(),
+        urgent: false,
+    }];
+    for c in &contacts {
+        let mut facts: Vec<(String, String)> = Vec::new();
+        let mut fact = |key: &str, value: Option<String>| {
+            if let Some(value) = value {
+                facts.push((tr.t(key), value));
+            }
+        };
+        fact("mch-contact-number", Some(c.contact_number.to_string()));
+        fact(
+            "mch-blood-pressure",
+            c.systolic.zip(c.diastolic).map(|(s, d)| {
+                let bp = haven_domain::mch::pregnancy::BloodPressure::from_parts(s, d);
+                if bp.is_raised() {
+                    format!("{} ({})", bp.text(), tr.t("mch-raised"))
+                } else {
+                    bp.text()
+                }
+            }),
+        );
+        fact("mch-weight-kg", number_text(c.weight_kg));
+        fact("mch-fundal-height-cm", number_text(c.fundal_height_cm));
+        fact(
+            "mch-fetal-heart-bpm",
+            c.fetal_heart_bpm.map(|v| v.to_string()),
+        );
+        fact(
+            "mch-haemoglobin",
+            c.haemoglobin_g_dl.map(|v| {
+                let text = number_text(Some(v)).unwrap_or_default();
+                if v < haven_domain::mch::pregnancy::ANAEMIA_BELOW_G_DL {
+                    format!("{text} ({})", tr.t("mch-anaemia"))
+                } else {
+                    text
+                }
+            }),
+        );
+        fact(
+            "mch-syphilis",
+            ScreeningResult::parse(&c.syphilis_result).map(|r| tr.t(&r.label_key())),
+        );
+        if let Some(h) = hiv.iter().find(|h| h.anc_contact_id == Some(c.id)) {
+            fact(
+                "mch-hiv",
+                ScreeningResult::parse(&h.result).map(|r| tr.t(&r.label_key())),
+            );
+        }
+        fact("mch-td-given", c.td_given.then(|| tr.t("mch-yes")));
+        fact(
+            "mch-iron-folic-acid",
+            c.iron_folic_acid.then(|| tr.t("mch-yes")),
+        );
+        if !c.notes.is_empty() {
+            fact("mch-notes", Some(c.notes.clone()));
+        }
+        timeline.push(TimelineEntry {
+            date: c.contact_on.to_string(),
+            gestational_age: haven_domain::mch::pregnancy::GestationalAge::from_days(
+                c.gestational_age_days,
+            )
+            .text(),
+            title: tr.t("mch-timeline-contact"),
+            facts,
+            danger_signs: split_codes(&c.danger_signs, DangerSign::parse)
+                .into_iter()
+                .map(|d| tr.t(&d.label_key()))
+                .collect(),
+            urgent: c.urgent,
+        });
+    }
+    if let Some(d) = &delivery {
+        timeline.push(TimelineEntry {
+            date: d.delivered_on.to_string(),
+            gestational_age: haven_domain::mch::pregnancy::GestationalAge::from_days(
+                d.gestational_age_days,
+            )
+            .text(),
+            title: tr.t("mch-timeline-delivered"),
+            facts: Vec::new(),
+            danger_signs: Vec::new(),
+            urgent: false,
+        });
+    }
+    // Td doses by the woman's history.
+    let woman = store.person(p.person_id).await?;
+    let doses: Vec<_> = store
+        .doses_of(p.person_id)
+        .await?
+        .iter()
+        .map(|d| d.given())
+        .collect();
+    let td = evaluate(
+        schedule(state)?,
+        Group::Pregnancy,
+        Subject {
+            born: woman.birth_date,
+            sex: woman.sex(),
+        },
+        &doses,
+        on,
+    );
+    let td_next = td.antigen("td").and_then(|a| match (a.state, &a.next) {
+        (DoseState::Complete, _) => Some(tr.t("mch-td-complete")),
+        (_, Some(next)) => Some(format!("{} {} · {}", tr.t("mch-dose"), next.dose, next.due)),
+        _ => None,
+    });
+    let delivered = p.delivered_on.is_some();
+    Ok(PregnancyPage {
+        layout: Layout::new(&auth.visitor, "mch-pregnancy-title"),
+        name: p.display_name(),
+        facility: facility_name(state, tr, p.facility_id).await,
+        basis: tr.t(&p.dating_basis().label_key()),
+        ga_today: if delivered {
+            String::new()
+        } else {
+            status.gestational_age.text()
+        },
+        status_state: if delivered {
+            tr.t("mch-delivered")
+        } else {
+            tr.t(&status.state.label_key())
+        },
+        status_contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
+        status_due: status.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        overdue: !delivered && matches!(status.state, AncState::Overdue | AncState::PastTerm),
+        risks: p
+            .risk_factors()
+            .iter()
+            .map(|r| tr.t(&r.label_key()))
+            .collect(),
+        timeline,
+        delivery_id: delivery.map(|d| d.id.to_string()),
+        td_next,
+        can_write: auth.me.can(Action::Write, Kind::Clinical) && !delivered,
+        can_write_hiv: auth.me.can(Action::Write, Kind::HivResult),
+        show_urgent,
+        f,
+        errors,
+        danger_choices: choices(tr, DangerSign::ALL, DangerSign::code, DangerSign::label_key),
+        screening_choices: choices(
+            tr,
+            ScreeningResult::ALL,
+            ScreeningResult::code,
+            ScreeningResult::label_key,
+        ),
+        error_reason_error,
+        p,
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    pub urgent: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
+    state
+        .store()
+        .audit_person(
+            &auth.actor(),
+            "pregnancy_read",
+            pregnancy.person_id,
+            &format!("pregnancy={}", pregnancy.id),
+        )
+        .await?;
+    let mut f = Fields::default();
+    f.set("contact_on", today(&state).to_string());
+    f.set("given_by", auth.me.user.display_name.clone());
+    let page = pregnancy_page(
+        &state,
+        &auth,
+        pregnancy,
+        f,
+        FieldMessages::default(),
+        !query.urgent.is_empty(),
+        None,
+    )
+    .await?;
+    render(&page).map(no_store)
+}
+
+/// The contact form's fields for the domain.
+pub fn contact_input<'a>(
+    f: &'a Fields,
+    signs: &'a [String],
+    hiv_allowed: bool,
+) -> AncContactInput<'a> {
+    AncContactInput {
+        contact_on: f.get("contact_on"),
+        blood_pressure: f.get("blood_pressure"),
+        weight_kg: f.get("weight_kg"),
+        fundal_height_cm: f.get("fundal_height_cm"),
+        fetal_heart_bpm: f.get("fetal_heart_bpm"),
+        haemoglobin_g_dl: f.get("haemoglobin_g_dl"),
+        hiv: if hiv_allowed { f.get("hiv") } else { "" },
+        syphilis: f.get("syphilis"),
+        td_given: f.flag("td_given"),
+        td_lot: f.get("td_lot"),
+        iron_folic_acid: f.flag("iron_folic_acid"),
+        danger_signs: signs,
+        notes: f.get("notes"),
+    }
+}
+
+/// Records a contact: contacts are added, never changed. One with a danger sign comes back marked urgent: refer now.
+pub async fn add_contact(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
+    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
+    within(&write_reach, Some(pregnancy.facility_id))?;
+    if pregnancy.delivered_on.is_some() {
+        return Err(WebError::Conflict);
+    }
+    let f = Fields::new(pairs);
+    let signs = f.all("danger_signs");
+    let hiv_allowed = auth.me.can(Action::Write, Kind::HivResult);
+    let parsed = AncContactDetails::parse(
+        &contact_input(&f, &signs, hiv_allowed),
+        today(&state),
+        pregnancy.registered_on,
+        pregnancy.dating_lmp,
+    );
+    match parsed {
+        Ok(details) => {
+            let td = TdGiven {
+                schedule: schedule(&state)?,
+                lot: f.get("td_lot").trim().to_owned(),
+                given_by: f.get("given_by").trim().chars().take(120).collect(),
+            };
+            let contact = state
+                .store()
+                .record_anc_contact(
+                    &auth.actor(),
+                    pregnancy.id,
+                    pregnancy.facility_id,
+                    &details,
+                    Some(td),
+                )
+                .await?;
+            let suffix = if contact.urgent { "?urgent=1" } else { "" };
+            Ok(see_other(&format!(
+                "/mch/pregnancies/{}{suffix}#timeline",
+                pregnancy.id
+            )))
+        }
+        Err(errors) => {
+            let errors = messages(auth.tr(), &errors);
+            let page = pregnancy_page(&state, &auth, pregnancy, f, errors, false, None).await?;
+            let mut response = render(&page)?;
+            *response.status_mut() = FORM_ERROR;
+            Ok(no_store(response))
+        }
+    }
+}
+
+/// Marks a pregnancy registered in error, with why, naming the version read.
+pub async fn mark_in_error(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
+    let f = Fields::new(pairs);
+    let version: i64 = f
+        .get("version")
+        .parse()
+        .map_err(|_| WebError::BadRequest("bad-request"))?;
+    let reason = haven_domain::text::normalise(f.get("reason").trim());
+    if reason.is_empty() || reason.chars().count() > 200 {
+        let tr = auth.tr().clone();
+        let message = tr.t(haven_domain::mch::MchError::ReasonRequired.code());
+        let mut form = Fields::default();
+        form.set("contact_on", today(&state).to_string());
+        let page = pregnancy_page(
+            &state,
+            &auth,
+            pregnancy,
+            form,
+            FieldMessages::default(),
+            false,
+            Some(message),
+        )
+        .await?;
+        let mut response = render(&page)?;
+        *response.status_mut() = FORM_ERROR;
+        return Ok(no_store(response));
+    }
+    state
+        .store()
+        .mark_pregnancy_entered_in_error(&auth.actor(), pregnancy.id, version, &reason)
+        .await?;
+    Ok(see_other(&format!("/people/{}", pregnancy.person_id)))
+}
