@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// The site's time, in which instants are shown (stored instants stay UTC).
     pub time_offset: time::UtcOffset,
+    /// Care: the longest time between development plan reviews, in months.
+    pub care_review_months: u32,
 }
 
 impl Default for WebConfig {
@@ -42,6 +44,7 @@ impl Default for WebConfig {
             throttle: ThrottleLimits::default(),
             trust_forwarded_for: false,
             time_offset: time::UtcOffset::UTC,
+            care_review_months: 6,
         }
     }
 }

@@ -105,6 +105,9 @@ pub struct Settings {
     pub log_format: String,
     /// A tracing filter such as `info` or `haven_web=debug,info`.
     pub log_level: String,
+    /// Care: a development plan is reviewed at least this often, in months (the
+    /// Care Promise's six by default); later reviews are refused and overdue ones listed.
+    pub care_review_months: u32,
 }
 
 impl Default for Settings {
@@ -125,6 +128,7 @@ impl Default for Settings {
             sign_in_throttle_minutes: 15,
             log_format: "text".to_owned(),
             log_level: "info,sqlx=warn,tower_http=info".to_owned(),
+            care_review_months: 6,
         }
     }
 }
@@ -176,7 +180,13 @@ impl Settings {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, not {:?}", self.log_format);
         }
-        let ranges: [(&str, i64, i64, i64); 6] = [
+        let ranges: [(&str, i64, i64, i64); 7] = [
+            (
+                "care_review_months",
+                i64::from(self.care_review_months),
+                1,
+                24,
+            ),
             (
                 "session_idle_minutes",
                 self.session_idle_minutes,
@@ -256,6 +266,7 @@ impl Settings {
                 per_address: self.sign_in_failures_per_address,
                 window: std::time::Duration::from_secs(self.sign_in_throttle_minutes * 60),
             },
+            care_review_months: self.care_review_months,
         }
     }
 

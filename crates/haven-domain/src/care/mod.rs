@@ -249,6 +249,8 @@ pub enum CareError {
     LeftCare,
     #[error("the start is before the child was born")]
     BeforeBirth,
+    #[error("this term is already recorded")]
+    TermRecorded,
 }
 
 impl CareError {
@@ -278,11 +280,12 @@ impl CareError {
             CareError::AlreadyMember => "care-error-already-member",
             CareError::LeftCare => "care-error-left-care",
             CareError::BeforeBirth => "care-error-before-birth",
+            CareError::TermRecorded => "care-error-term-recorded",
         }
     }
 
     /// Every error, for the test that keeps the translation files complete.
-    pub const ALL: [CareError; 23] = [
+    pub const ALL: [CareError; 24] = [
         CareError::Required,
         CareError::TooLong,
         CareError::BadDate,
@@ -306,6 +309,7 @@ impl CareError {
         CareError::AlreadyMember,
         CareError::LeftCare,
         CareError::BeforeBirth,
+        CareError::TermRecorded,
     ];
 }
 
@@ -324,6 +328,13 @@ pub const SCHOOL_AGE: (i32, i32) = (6, 17);
 
 /// Children under this age belong in family-based care (spec: "SOS families").
 pub const FAMILY_CARE_AGE: i32 = 3;
+
+/// True for the roles that see only the children of their own house (the houses
+/// whose SOS parent or family assistant is the staff member linked to their
+/// account), rather than every child their scope reaches.
+pub fn sees_own_house_only(role: crate::Role) -> bool {
+    matches!(role, crate::Role::SosParent | crate::Role::FamilyAssistant)
+}
 
 /// True when a child born on `born` is of school age on `on`.
 pub fn is_school_age(born: Date, on: Date) -> bool {

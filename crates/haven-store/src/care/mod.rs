@@ -601,6 +601,27 @@ impl Store {
         })
     }
 
+    /// Children registered at a facility (under 18 on `today`) who have no care
+    /// record yet: referrals waiting for gatekeeping. At most `limit`, youngest last.
+    pub async fn awaiting_admission(&self, facility_id: Id, today: Date, limit: i64) -> Result<Vec<crate::Person>> {
+        let born_after = haven_domain::person::years_before(today, 18);
+        let ids: Vec<Id> = on_pool!(&self.pool, pool => {
+            sqlx::query_scalar(
+                "SELECT p.id FROM person p
+                 WHERE p.registered_facility_id = $1 AND p.birth_date > $2 AND p.merged_into IS NULL
+                   AND p.entered_in_error_at IS NULL AND p.died_on IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM care_child c WHERE c.person_id = p.id)
+                 ORDER BY p.family_name_latin, p.birth_date, p.id LIMIT $3",
+            )
+            .bind(facility_id)
+            .bind(born_after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        self.people(&ids).await
+    }
+
     // -----------------------------------------------------------------------
     // Gatekeeping
 

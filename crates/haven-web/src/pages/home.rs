@@ -34,6 +34,9 @@ struct HomePage {
     failed_sign_ins: Option<Vec<Attention>>,
     /// The user may look people up: the home page starts with the search box.
     can_search_people: bool,
+    /// Care: the figures by sex of each programme the reader sees (readers of care
+    /// and reports, such as the programme director).
+    care_figures: Vec<crate::pages::care::ProgrammeFigures>,
 }
 
 pub fn scope_label(tr: &crate::i18n::Tr, scope: &Scope) -> String {
@@ -100,6 +103,7 @@ pub async fn home(
         work,
         failed_sign_ins,
         can_search_people: auth.me.can(Action::Read, Kind::Person),
+        care_figures: crate::pages::care::programme_figures_section(&state, &auth).await?,
     };
     render(&page).map(no_store)
 }

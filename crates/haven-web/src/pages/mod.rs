@@ -60,6 +60,7 @@ const NAVIGATION: &[NavEntry] = &[
     ("/people", "nav-people", Some((Action::Read, Kind::Person))),
     ("/places", "nav-places", Some((Action::Read, Kind::Place))),
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
+    ("/care", "nav-care", Some((Action::Read, Kind::Care))),
     (
         "/admin/users",
         "nav-users",

@@ -901,6 +901,8 @@ struct PersonPage {
     can_staff: bool,
     /// The person's staff record, for readers of staff.
     staff_id: Option<String>,
+    /// The person's care page, or the way to admit them (care part): href and label.
+    care_link: Option<(String, String)>,
 }
 
 async fn person_page(
@@ -1021,6 +1023,7 @@ async fn person_page(
         } else {
             None
         },
+        care_link: crate::pages::care::care_link_of_person(state, auth, &person).await?,
         person,
     })
 }
