@@ -603,7 +603,12 @@ impl Store {
 
     /// Children registered at a facility (under 18 on `today`) who have no care
     /// record yet: referrals waiting for gatekeeping. At most `limit`, youngest last.
-    pub async fn awaiting_admission(&self, facility_id: Id, today: Date, limit: i64) -> Result<Vec<crate::Person>> {
+    pub async fn awaiting_admission(
+        &self,
+        facility_id: Id,
+        today: Date,
+        limit: i64,
+    ) -> Result<Vec<crate::Person>> {
         let born_after = haven_domain::person::years_before(today, 18);
         let ids: Vec<Id> = on_pool!(&self.pool, pool => {
             sqlx::query_scalar(

@@ -41,6 +41,7 @@ use crate::state::AppState;
         (name = "audit", description = "The audit trail"),
         (name = "places", description = "Programme locations and their facilities"),
         (name = "staff", description = "Staff members, their registrations and trainings"),
+        (name = "care", description = "Children's villages and family strengthening: houses, gatekeeping, placements, plans, school, independence, households"),
     )
 )]
 struct ApiDoc;

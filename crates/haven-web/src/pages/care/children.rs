@@ -19,7 +19,9 @@ use haven_store::care::{Admission, CareChild, PlacementChecks, PlanSubject};
 use haven_store::{Person, StoreError};
 use serde::Deserialize;
 
-use super::{date_text, label, options, readable_note_kinds, refusal, CareAccess, Fields, FormState};
+use super::{
+    date_text, label, options, readable_note_kinds, refusal, CareAccess, Fields, FormState,
+};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::i18n::Tr;
@@ -28,7 +30,11 @@ use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// A child the reader may see, with the reader's access; 404 otherwise.
-pub(super) async fn visible_child(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(CareChild, CareAccess), WebError> {
+pub(super) async fn visible_child(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(CareChild, CareAccess), WebError> {
     let id = parse_id(raw)?;
     let child = match state.store().care_child(id).await {
         Ok(child) => child,
@@ -44,7 +50,11 @@ pub(super) async fn visible_child(state: &AppState, auth: &Authenticated, raw: &
 
 /// The link from a person's registry page to their care: their care page, or the
 /// gatekeeping form for someone who may admit them. `None` when neither applies.
-pub async fn care_link_of_person(state: &AppState, auth: &Authenticated, person: &Person) -> Result<Option<(String, String)>, WebError> {
+pub async fn care_link_of_person(
+    state: &AppState,
+    auth: &Authenticated,
+    person: &Person,
+) -> Result<Option<(String, String)>, WebError> {
     if !auth.me.can(Action::Read, Kind::Care) {
         return Ok(None);
     }
@@ -52,11 +62,24 @@ pub async fn care_link_of_person(state: &AppState, auth: &Authenticated, person:
     match state.store().care_child_of_person(person.id).await? {
         Some(child) => {
             let access = CareAccess::of_page(state, auth).await?;
-            Ok(access.sees_child(&child).then(|| (format!("/care/children/{}", child.id), tr.t("care-see-child"))))
+            Ok(access.sees_child(&child).then(|| {
+                (
+                    format!("/care/children/{}", child.id),
+                    tr.t("care-see-child"),
+                )
+            }))
         }
-        None if auth.me.can(Action::Write, Kind::Care) && age_in_years(person.birth_date, today(state)) < 18 => {
-            let facility = person.registered_facility_id.map(|f| format!("&facility={f}")).unwrap_or_default();
-            Ok(Some((format!("/care/admit?person={}{facility}", person.id), tr.t("care-admit-child"))))
+        None if auth.me.can(Action::Write, Kind::Care)
+            && age_in_years(person.birth_date, today(state)) < 18 =>
+        {
+            let facility = person
+                .registered_facility_id
+                .map(|f| format!("&facility={f}"))
+                .unwrap_or_default();
+            Ok(Some((
+                format!("/care/admit?person={}{facility}", person.id),
+                tr.t("care-admit-child"),
+            )))
         }
         None => Ok(None),
     }
@@ -90,7 +113,11 @@ struct AdmitPage {
     review_default: String,
 }
 
-async fn admissible_person(state: &AppState, auth: &Authenticated, raw: &str) -> Result<Person, WebError> {
+async fn admissible_person(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Person, WebError> {
     let id = parse_id(raw)?;
     let person = match state.store().person(id).await {
         Ok(p) => p,
@@ -98,7 +125,10 @@ async fn admissible_person(state: &AppState, auth: &Authenticated, raw: &str) ->
         Err(other) => return Err(other.into()),
     };
     let reach = crate::pages::people::person_reach(state, auth).await?;
-    if !reach.holds(person.registered_facility_id) || person.entered_in_error_at.is_some() || person.merged_into.is_some() {
+    if !reach.holds(person.registered_facility_id)
+        || person.entered_in_error_at.is_some()
+        || person.merged_into.is_some()
+    {
         return Err(WebError::NotFound);
     }
     // Someone already in care elsewhere is out of this reader's reach.
@@ -110,7 +140,13 @@ async fn admissible_person(state: &AppState, auth: &Authenticated, raw: &str) ->
     Ok(person)
 }
 
-async fn admit_form(state: &AppState, auth: &Authenticated, person: Person, facility: String, f: FormState) -> Result<AdmitPage, WebError> {
+async fn admit_form(
+    state: &AppState,
+    auth: &Authenticated,
+    person: Person,
+    facility: String,
+    f: FormState,
+) -> Result<AdmitPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let access = CareAccess::of_page(state, auth).await?;
@@ -130,7 +166,12 @@ async fn admit_form(state: &AppState, auth: &Authenticated, person: Person, faci
                 (Some(_), None) => tr.t("care-sibling-in-care"),
                 (None, _) => tr.t("care-sibling-not-in-care"),
             };
-            (s.person_id.to_string(), s.name, status, s.care_child_id.map(|c| c.to_string()).unwrap_or_default())
+            (
+                s.person_id.to_string(),
+                s.name,
+                status,
+                s.care_child_id.map(|c| c.to_string()).unwrap_or_default(),
+            )
         })
         .collect();
     let day = today(state);
@@ -142,7 +183,12 @@ async fn admit_form(state: &AppState, auth: &Authenticated, person: Person, faci
         facilities,
         facility,
         option_choices: options(tr, CareOption::ALL, CareOption::code, CareOption::label_key),
-        decisions: options(tr, AdmissionDecision::ALL, AdmissionDecision::code, AdmissionDecision::label_key),
+        decisions: options(
+            tr,
+            AdmissionDecision::ALL,
+            AdmissionDecision::code,
+            AdmissionDecision::label_key,
+        ),
         f,
         today: day.to_string(),
         review_default: add_months(day, state.config().care_review_months).to_string(),
@@ -150,7 +196,11 @@ async fn admit_form(state: &AppState, auth: &Authenticated, person: Person, faci
     })
 }
 
-pub async fn admit_page(State(state): State<AppState>, auth: Authenticated, Query(query): Query<AdmitQuery>) -> Result<Response, WebError> {
+pub async fn admit_page(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<AdmitQuery>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     auth.require(Action::Read, Kind::Person)?;
     let person = admissible_person(&state, &auth, &query.person).await?;
@@ -158,7 +208,10 @@ pub async fn admit_page(State(state): State<AppState>, auth: Authenticated, Quer
     render(&page).map(no_store)
 }
 
-fn admission_details(fields: &Fields, today: time::Date) -> Result<AdmissionDetails, haven_domain::care::Problems> {
+fn admission_details(
+    fields: &Fields,
+    today: time::Date,
+) -> Result<AdmissionDetails, haven_domain::care::Problems> {
     AdmissionDetails::parse(
         &AdmissionInput {
             referred_by: fields.get("referred_by"),
@@ -181,7 +234,11 @@ fn admission_details(fields: &Fields, today: time::Date) -> Result<AdmissionDeta
     )
 }
 
-pub async fn admit(State(state): State<AppState>, auth: Authenticated, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn admit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     auth.require(Action::Read, Kind::Person)?;
     let fields = Fields(fields);
@@ -191,9 +248,19 @@ pub async fn admit(State(state): State<AppState>, auth: Authenticated, Form(fiel
     let facility = fields.id("facility").filter(|f| access.sees_facility(*f));
     let parsed = admission_details(&fields, today(&state));
     let f = match (facility, parsed) {
-        (Some(facility), Ok(details)) => match state.store().record_admission(&auth.actor(), person.id, facility, &details).await {
+        (Some(facility), Ok(details)) => match state
+            .store()
+            .record_admission(&auth.actor(), person.id, facility, &details)
+            .await
+        {
             Ok(admission) => return Ok(see_other(&format!("/care/admissions/{}", admission.id))),
-            Err(StoreError::NotFound { .. }) => FormState::refused("admit", fields.clone(), tr, "facility", CareError::BadChoice),
+            Err(StoreError::NotFound { .. }) => FormState::refused(
+                "admit",
+                fields.clone(),
+                tr,
+                "facility",
+                CareError::BadChoice,
+            ),
             Err(other) => return Err(other.into()),
         },
         (None, parsed) => {
@@ -226,7 +293,12 @@ struct AdmissionPage {
     f: FormState,
 }
 
-async fn admission_page(state: &AppState, auth: &Authenticated, raw: &str, f: FormState) -> Result<AdmissionPage, WebError> {
+async fn admission_page(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+    f: FormState,
+) -> Result<AdmissionPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let id = parse_id(raw)?;
@@ -237,35 +309,62 @@ async fn admission_page(state: &AppState, auth: &Authenticated, raw: &str, f: Fo
         None => None,
     };
     let chosen = CareOption::parse(&admission.chosen_option);
-    let under_three_warning = chosen.is_some_and(|o| !o.family_based()) && needs_family_care(child.birth_date, admission.decided_on);
+    let under_three_warning = chosen.is_some_and(|o| !o.family_based())
+        && needs_family_care(child.birth_date, admission.decided_on);
     let pending = admission.status() == AdmissionStatus::Pending;
     Ok(AdmissionPage {
         layout: Layout::new(&auth.visitor, "care-admission-title"),
         status: tr.t(&admission.status().label_key()),
-        decision: label(tr, &admission.decision, AdmissionDecision::parse, AdmissionDecision::label_key),
-        chosen: label(tr, &admission.chosen_option, CareOption::parse, CareOption::label_key),
-        considered: haven_domain::care::split_codes(&admission.options_considered, CareOption::parse)
-            .into_iter()
-            .map(|o| tr.t(&o.label_key()))
-            .collect(),
+        decision: label(
+            tr,
+            &admission.decision,
+            AdmissionDecision::parse,
+            AdmissionDecision::label_key,
+        ),
+        chosen: label(
+            tr,
+            &admission.chosen_option,
+            CareOption::parse,
+            CareOption::label_key,
+        ),
+        considered: haven_domain::care::split_codes(
+            &admission.options_considered,
+            CareOption::parse,
+        )
+        .into_iter()
+        .map(|o| tr.t(&o.label_key()))
+        .collect(),
         approver,
         under_three_warning,
         can_decide: pending && auth.me.can(Action::Write, Kind::CareApproval),
-        can_place: admission.status() == AdmissionStatus::Approved && admission.decision == "admit" && child.house_id.is_none() && child.in_care() && auth.me.can(Action::Write, Kind::Care),
+        can_place: admission.status() == AdmissionStatus::Approved
+            && admission.decision == "admit"
+            && child.house_id.is_none()
+            && child.in_care()
+            && auth.me.can(Action::Write, Kind::Care),
         f,
         admission,
         child,
     })
 }
 
-pub async fn admission(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub async fn admission(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let page = admission_page(&state, &auth, &raw, FormState::default()).await?;
     render(&page).map(no_store)
 }
 
 /// The programme director approves or declines an admission.
-pub async fn decide(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn decide(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::CareApproval)?;
     let fields = Fields(fields);
     let page = admission_page(&state, &auth, &raw, FormState::default()).await?;
@@ -277,8 +376,23 @@ pub async fn decide(State(state): State<AppState>, auth: Authenticated, Path(raw
     };
     let note = haven_domain::care::parse_case_note(fields.get("note"));
     let (f, code) = match (status, note) {
-        (Some(status), Ok(note)) => match state.store().decide_admission(&auth.actor(), page.admission.id, fields.version(), status, &note).await {
-            Ok(_) => return Ok(see_other(&format!("/care/admissions/{}", page.admission.id))),
+        (Some(status), Ok(note)) => match state
+            .store()
+            .decide_admission(
+                &auth.actor(),
+                page.admission.id,
+                fields.version(),
+                status,
+                &note,
+            )
+            .await
+        {
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/care/admissions/{}",
+                    page.admission.id
+                )))
+            }
             Err(StoreError::Conflict { .. }) => {
                 let mut f = FormState::failed("decide", fields, tr, Vec::new());
                 f.notice = Some(tr.t("error-conflict"));
@@ -286,8 +400,14 @@ pub async fn decide(State(state): State<AppState>, auth: Authenticated, Path(raw
             }
             Err(other) => return Err(other.into()),
         },
-        (None, _) => (FormState::refused("decide", fields, tr, "status", CareError::Required), FORM_ERROR),
-        (_, Err(problems)) => (FormState::failed("decide", fields, tr, problems), FORM_ERROR),
+        (None, _) => (
+            FormState::refused("decide", fields, tr, "status", CareError::Required),
+            FORM_ERROR,
+        ),
+        (_, Err(problems)) => (
+            FormState::failed("decide", fields, tr, problems),
+            FORM_ERROR,
+        ),
     };
     let page = admission_page(&state, &auth, &raw, f).await?;
     let mut response = render(&page)?;
@@ -373,7 +493,13 @@ struct ChildPage {
     f: FormState,
 }
 
-async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, access: &CareAccess, f: FormState) -> Result<ChildPage, WebError> {
+async fn child_page(
+    state: &AppState,
+    auth: &Authenticated,
+    child: CareChild,
+    access: &CareAccess,
+    f: FormState,
+) -> Result<ChildPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let day = today(state);
@@ -382,20 +508,39 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
         .await?
         .into_iter()
         .map(|s| {
-            let apart = s.house_id.is_some() && child.house_id.is_some() && s.house_id != child.house_id;
+            let apart =
+                s.house_id.is_some() && child.house_id.is_some() && s.house_id != child.house_id;
             let status = match (&s.care_child_id, &s.house_name) {
                 (Some(_), Some(house)) => tr.t1("care-sibling-lives-in", "house", house),
                 (Some(_), None) => tr.t("care-sibling-in-care"),
                 (None, _) => tr.t("care-sibling-not-in-care"),
             };
-            (s.person_id.to_string(), s.name, status, s.care_child_id.map(|c| c.to_string()).unwrap_or_default(), apart)
+            (
+                s.person_id.to_string(),
+                s.name,
+                status,
+                s.care_child_id.map(|c| c.to_string()).unwrap_or_default(),
+                apart,
+            )
         })
         .collect();
     let admissions = store
         .admissions_of(child.id)
         .await?
         .into_iter()
-        .map(|a| (a.id.to_string(), a.decided_on.to_string(), label(tr, &a.decision, AdmissionDecision::parse, AdmissionDecision::label_key), tr.t(&a.status().label_key())))
+        .map(|a| {
+            (
+                a.id.to_string(),
+                a.decided_on.to_string(),
+                label(
+                    tr,
+                    &a.decision,
+                    AdmissionDecision::parse,
+                    AdmissionDecision::label_key,
+                ),
+                tr.t(&a.status().label_key()),
+            )
+        })
         .collect();
     let placements = store
         .placements_of(child.id)
@@ -414,7 +559,8 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
             version: p.version,
         })
         .collect();
-    let can_write = auth.me.can(Action::Write, Kind::Care) && access.sees_facility(child.facility_id);
+    let can_write =
+        auth.me.can(Action::Write, Kind::Care) && access.sees_facility(child.facility_id);
     let mut houses = Vec::new();
     if can_write {
         for facility in access.facilities_of(&store.care_facilities().await?) {
@@ -423,7 +569,15 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
             }
             for h in store.houses_of(facility.id).await? {
                 if h.closed_at.is_none() {
-                    houses.push((h.id.to_string(), format!("{} · {} ({})", place_name(tr, &facility.name, &facility.name_km), h.name, tr.t1("care-free-places-n", "count", h.free_places()))));
+                    houses.push((
+                        h.id.to_string(),
+                        format!(
+                            "{} · {} ({})",
+                            place_name(tr, &facility.name, &facility.name_km),
+                            h.name,
+                            tr.t1("care-free-places-n", "count", h.free_places())
+                        ),
+                    ));
                 }
             }
         }
@@ -432,13 +586,15 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
         .case_events(child.id)
         .await?
         .into_iter()
-        .map(|e| (
-            crate::pages::audit::format_instant(&e.created_at, state.config().time_offset),
-            super::villages::state_label(tr, &e.from_state),
-            super::villages::state_label(tr, &e.to_state),
-            e.note,
-            e.author.unwrap_or_default(),
-        ))
+        .map(|e| {
+            (
+                crate::pages::audit::format_instant(&e.created_at, state.config().time_offset),
+                super::villages::state_label(tr, &e.from_state),
+                super::villages::state_label(tr, &e.to_state),
+                e.note,
+                e.author.unwrap_or_default(),
+            )
+        })
         .collect();
     let plans = store
         .plans_of(PlanSubject::Child(child.id))
@@ -446,11 +602,23 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
         .into_iter()
         .map(|p| {
             let overdue = haven_domain::care::review_overdue(p.review_on, day);
-            (p.id.to_string(), p.made_on.to_string(), p.review_on.to_string(), if p.approved() { tr.t("care-plan-approved") } else { tr.t("care-plan-draft") }, overdue)
+            (
+                p.id.to_string(),
+                p.made_on.to_string(),
+                p.review_on.to_string(),
+                if p.approved() {
+                    tr.t("care-plan-approved")
+                } else {
+                    tr.t("care-plan-draft")
+                },
+                overdue,
+            )
         })
         .collect();
     let enrolment_list = store.enrolments_of(child.id).await?;
-    let terms = store.terms_of(&enrolment_list.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
+    let terms = store
+        .terms_of(&enrolment_list.iter().map(|e| e.id).collect::<Vec<_>>())
+        .await?;
     let enrolments = enrolment_list
         .into_iter()
         .map(|e| EnrolmentRow {
@@ -465,11 +633,19 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
                 .filter(|t| t.enrolment_id == e.id)
                 .map(|t| {
                     let attendance = match (t.days_present, t.days_possible) {
-                        (Some(p), Some(d)) if d > 0 => format!("{p}/{d} ({}%)", (p * 100 + d / 2) / d),
+                        (Some(p), Some(d)) if d > 0 => {
+                            format!("{p}/{d} ({}%)", (p * 100 + d / 2) / d)
+                        }
                         (Some(p), _) => p.to_string(),
                         _ => String::new(),
                     };
-                    (t.term, attendance, t.average.map(|a| format!("{a:.1}")).unwrap_or_default(), t.passed == 1, t.remark.clone())
+                    (
+                        t.term,
+                        attendance,
+                        t.average.map(|a| format!("{a:.1}")).unwrap_or_default(),
+                        t.passed == 1,
+                        t.remark.clone(),
+                    )
                 })
                 .collect(),
         })
@@ -478,13 +654,37 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
         .steps_of(child.id)
         .await?
         .into_iter()
-        .map(|s| (label(tr, &s.kind, IndependenceStep::parse, IndependenceStep::label_key), s.started_on.to_string(), date_text(s.ended_on), s.details))
+        .map(|s| {
+            (
+                label(
+                    tr,
+                    &s.kind,
+                    IndependenceStep::parse,
+                    IndependenceStep::label_key,
+                ),
+                s.started_on.to_string(),
+                date_text(s.ended_on),
+                s.details,
+            )
+        })
         .collect();
     let followups = store
         .followups_of(child.id)
         .await?
         .into_iter()
-        .map(|x| (x.followed_on.to_string(), label(tr, &x.situation, FollowUpSituation::parse, FollowUpSituation::label_key), x.notes, date_text(x.next_on)))
+        .map(|x| {
+            (
+                x.followed_on.to_string(),
+                label(
+                    tr,
+                    &x.situation,
+                    FollowUpSituation::parse,
+                    FollowUpSituation::label_key,
+                ),
+                x.notes,
+                date_text(x.next_on),
+            )
+        })
         .collect();
     let kinds = readable_note_kinds(|a, k| auth.me.can(a, k));
     let notes = store.care_notes_of(child.id, &kinds).await?;
@@ -501,7 +701,18 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
             })
             .collect()
     };
-    let leaving = child.left_on.map(|d| (d.to_string(), label(tr, &child.leaving_destination, LeavingDestination::parse, LeavingDestination::label_key), child.leaving_reason.clone()));
+    let leaving = child.left_on.map(|d| {
+        (
+            d.to_string(),
+            label(
+                tr,
+                &child.leaving_destination,
+                LeavingDestination::parse,
+                LeavingDestination::label_key,
+            ),
+            child.leaving_reason.clone(),
+        )
+    });
     let facility = place_name(tr, &child.facility_name, &child.facility_name_km);
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "care-child-title"),
@@ -519,22 +730,52 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
         placements,
         houses,
         under_three: needs_family_care(child.birth_date, day),
-        next_states: child.case_state().next_states().iter().map(|s| (s.code(), tr.t(&s.label_key()))).collect(),
+        next_states: child
+            .case_state()
+            .next_states()
+            .iter()
+            .map(|s| (s.code(), tr.t(&s.label_key())))
+            .collect(),
         case_history,
         plans,
         enrolments,
-        levels: options(tr, SchoolLevel::ALL, SchoolLevel::code, SchoolLevel::label_key),
+        levels: options(
+            tr,
+            SchoolLevel::ALL,
+            SchoolLevel::code,
+            SchoolLevel::label_key,
+        ),
         school_age: is_school_age(child.birth_date, day),
         steps,
-        step_kinds: options(tr, IndependenceStep::ALL, IndependenceStep::code, IndependenceStep::label_key),
-        destinations: options(tr, LeavingDestination::ALL, LeavingDestination::code, LeavingDestination::label_key),
+        step_kinds: options(
+            tr,
+            IndependenceStep::ALL,
+            IndependenceStep::code,
+            IndependenceStep::label_key,
+        ),
+        destinations: options(
+            tr,
+            LeavingDestination::ALL,
+            LeavingDestination::code,
+            LeavingDestination::label_key,
+        ),
         followups,
-        situations: options(tr, FollowUpSituation::ALL, FollowUpSituation::code, FollowUpSituation::label_key),
-        daily_notes: kinds.contains(&CareNoteKind::Daily).then(|| note_rows(CareNoteKind::Daily)),
-        psychosocial_notes: kinds.contains(&CareNoteKind::Psychosocial).then(|| note_rows(CareNoteKind::Psychosocial)),
+        situations: options(
+            tr,
+            FollowUpSituation::ALL,
+            FollowUpSituation::code,
+            FollowUpSituation::label_key,
+        ),
+        daily_notes: kinds
+            .contains(&CareNoteKind::Daily)
+            .then(|| note_rows(CareNoteKind::Daily)),
+        psychosocial_notes: kinds
+            .contains(&CareNoteKind::Psychosocial)
+            .then(|| note_rows(CareNoteKind::Psychosocial)),
         can_write,
         can_write_notes: auth.me.can(Action::Write, Kind::CareNote),
-        can_write_psychosocial: auth.me.can(Action::Write, Kind::PsychosocialNote) && auth.me.can(Action::Read, Kind::PsychosocialNote),
+        can_write_psychosocial: auth.me.can(Action::Write, Kind::PsychosocialNote)
+            && auth.me.can(Action::Read, Kind::PsychosocialNote),
         today: day.to_string(),
         review_default: add_months(day, state.config().care_review_months).to_string(),
         school_year: day.year(),
@@ -543,18 +784,35 @@ async fn child_page(state: &AppState, auth: &Authenticated, child: CareChild, ac
     })
 }
 
-pub async fn show(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let (child, access) = visible_child(&state, &auth, &raw).await?;
-    let child = state.store().read_care_child(&auth.actor(), child.id).await?;
+    let child = state
+        .store()
+        .read_care_child(&auth.actor(), child.id)
+        .await?;
     let page = child_page(&state, &auth, child, &access, FormState::default()).await?;
     render(&page).map(no_store)
 }
 
 /// The child's page again with a form's problems, answered 422 (or 409 on a stale
 /// version).
-pub(super) async fn again(state: &AppState, auth: &Authenticated, child: CareChild, access: &CareAccess, f: FormState) -> Result<Response, WebError> {
-    let status = if f.notice.is_some() { axum::http::StatusCode::CONFLICT } else { FORM_ERROR };
+pub(super) async fn again(
+    state: &AppState,
+    auth: &Authenticated,
+    child: CareChild,
+    access: &CareAccess,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let status = if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
+    };
     let child = state.store().care_child(child.id).await?;
     let page = child_page(state, auth, child, access, f).await?;
     let mut response = render(&page)?;
@@ -569,7 +827,11 @@ fn conflict(form: &str, fields: Fields, tr: &Tr) -> FormState {
 }
 
 /// A writer of care records who reaches the child's facility.
-async fn writable_child(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(CareChild, CareAccess), WebError> {
+async fn writable_child(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(CareChild, CareAccess), WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let (child, access) = visible_child(state, auth, raw).await?;
     if !access.sees_facility(child.facility_id) {
@@ -582,7 +844,12 @@ fn back(child: &CareChild, anchor: &str) -> Response {
     see_other(&format!("/care/children/{}#{anchor}", child.id))
 }
 
-pub async fn place(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn place(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     let tr = auth.tr();
@@ -608,7 +875,11 @@ pub async fn place(State(state): State<AppState>, auth: Authenticated, Path(raw)
             let checks = PlacementChecks {
                 under_three_confirmed: fields.ticked("confirm_under_three"),
             };
-            match state.store().place_child(&auth.actor(), child.id, house.id, &details, checks).await {
+            match state
+                .store()
+                .place_child(&auth.actor(), child.id, house.id, &details, checks)
+                .await
+            {
                 Ok(_) => return Ok(back(&child, "placements")),
                 Err(error) => refusal(error, "place", fields, tr)?,
             }
@@ -623,7 +894,12 @@ pub async fn place(State(state): State<AppState>, auth: Authenticated, Path(raw)
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn end_placement(State(state): State<AppState>, auth: Authenticated, Path((raw, placement)): Path<(String, String)>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn end_placement(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((raw, placement)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let placement = state.store().placement(parse_id(&placement)?).await?;
     if placement.child_id != child.id {
@@ -631,8 +907,17 @@ pub async fn end_placement(State(state): State<AppState>, auth: Authenticated, P
     }
     let fields = Fields(fields);
     let tr = auth.tr();
-    let f = match PlacementEnd::parse(fields.get("ended_on"), fields.get("end_reason"), placement.started_on, today(&state)) {
-        Ok(end) => match state.store().end_placement(&auth.actor(), placement.id, fields.version(), &end).await {
+    let f = match PlacementEnd::parse(
+        fields.get("ended_on"),
+        fields.get("end_reason"),
+        placement.started_on,
+        today(&state),
+    ) {
+        Ok(end) => match state
+            .store()
+            .end_placement(&auth.actor(), placement.id, fields.version(), &end)
+            .await
+        {
             Ok(_) => return Ok(back(&child, "placements")),
             Err(StoreError::Conflict { .. }) => conflict("end", fields, tr),
             Err(other) => return Err(other.into()),
@@ -642,16 +927,33 @@ pub async fn end_placement(State(state): State<AppState>, auth: Authenticated, P
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn move_case(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn move_case(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     let tr = auth.tr();
     let to = CareCaseState::parse(fields.get("to"));
     let note = haven_domain::care::parse_case_note(fields.get("note"));
     let f = match (to, note) {
-        (Some(to), Ok(note)) => match state.store().move_case(&auth.actor(), PlanSubject::Child(child.id), fields.version(), to, &note).await {
+        (Some(to), Ok(note)) => match state
+            .store()
+            .move_case(
+                &auth.actor(),
+                PlanSubject::Child(child.id),
+                fields.version(),
+                to,
+                &note,
+            )
+            .await
+        {
             Ok(()) => return Ok(back(&child, "case")),
-            Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => conflict("case", fields, tr),
+            Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => {
+                conflict("case", fields, tr)
+            }
             Err(error) => refusal(error, "case", fields, tr)?,
         },
         (None, _) => FormState::refused("case", fields, tr, "to", CareError::Required),
@@ -660,7 +962,12 @@ pub async fn move_case(State(state): State<AppState>, auth: Authenticated, Path(
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn add_note(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn add_note(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let fields = Fields(fields);
     // Daily notes need Write CareNote; psychosocial notes their own permission.
     let kind = CareNoteKind::parse(fields.get("kind")).unwrap_or(CareNoteKind::Daily);
@@ -674,10 +981,22 @@ pub async fn add_note(State(state): State<AppState>, auth: Authenticated, Path(r
     auth.require(Action::Read, Kind::Care)?;
     let (child, access) = visible_child(&state, &auth, &raw).await?;
     let tr = auth.tr();
-    let form = if kind == CareNoteKind::Psychosocial { "psychosocial" } else { "note" };
-    let f = match NoteDetails::parse(kind.code(), fields.get("written_on"), fields.get("body"), today(&state)) {
+    let form = if kind == CareNoteKind::Psychosocial {
+        "psychosocial"
+    } else {
+        "note"
+    };
+    let f = match NoteDetails::parse(
+        kind.code(),
+        fields.get("written_on"),
+        fields.get("body"),
+        today(&state),
+    ) {
         Ok(details) => {
-            state.store().add_care_note(&auth.actor(), child.id, &details).await?;
+            state
+                .store()
+                .add_care_note(&auth.actor(), child.id, &details)
+                .await?;
             return Ok(back(&child, "notes"));
         }
         Err(problems) => FormState::failed(form, fields, tr, problems),
@@ -685,7 +1004,12 @@ pub async fn add_note(State(state): State<AppState>, auth: Authenticated, Path(r
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn note_in_error(State(state): State<AppState>, auth: Authenticated, Path((raw, note)): Path<(String, String)>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn note_in_error(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((raw, note)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::CareNote)?;
     auth.require(Action::Read, Kind::Care)?;
     let (child, access) = visible_child(&state, &auth, &raw).await?;
@@ -700,7 +1024,11 @@ pub async fn note_in_error(State(state): State<AppState>, auth: Authenticated, P
     let fields = Fields(fields);
     let tr = auth.tr();
     let f = match ErrorReason::parse(fields.get("reason")) {
-        Ok(reason) => match state.store().mark_note_in_error(&auth.actor(), note.id, fields.version(), reason.as_str()).await {
+        Ok(reason) => match state
+            .store()
+            .mark_note_in_error(&auth.actor(), note.id, fields.version(), reason.as_str())
+            .await
+        {
             Ok(()) => return Ok(back(&child, "notes")),
             Err(StoreError::Conflict { .. }) => conflict("note-error", fields, tr),
             Err(other) => return Err(other.into()),
@@ -710,7 +1038,12 @@ pub async fn note_in_error(State(state): State<AppState>, auth: Authenticated, P
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn add_enrolment(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn add_enrolment(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     let parsed = EnrolmentDetails::parse(&EnrolmentInput {
@@ -722,7 +1055,10 @@ pub async fn add_enrolment(State(state): State<AppState>, auth: Authenticated, P
     });
     let f = match parsed {
         Ok(details) => {
-            state.store().add_enrolment(&auth.actor(), child.id, &details).await?;
+            state
+                .store()
+                .add_enrolment(&auth.actor(), child.id, &details)
+                .await?;
             return Ok(back(&child, "education"));
         }
         Err(problems) => FormState::failed("enrolment", fields, auth.tr(), problems),
@@ -730,14 +1066,21 @@ pub async fn add_enrolment(State(state): State<AppState>, auth: Authenticated, P
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn add_term(State(state): State<AppState>, auth: Authenticated, Path((raw, enrolment)): Path<(String, String)>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn add_term(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((raw, enrolment)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let enrolment = state.store().enrolment(parse_id(&enrolment)?).await?;
     if enrolment.child_id != child.id {
         return Err(WebError::NotFound);
     }
     let mut fields = Fields(fields);
-    fields.0.push(("enrolment".to_owned(), enrolment.id.to_string()));
+    fields
+        .0
+        .push(("enrolment".to_owned(), enrolment.id.to_string()));
     let tr = auth.tr();
     let parsed = TermDetails::parse(&TermInput {
         term: fields.get("term"),
@@ -748,9 +1091,15 @@ pub async fn add_term(State(state): State<AppState>, auth: Authenticated, Path((
         remark: fields.get("remark"),
     });
     let f = match parsed {
-        Ok(details) => match state.store().add_term(&auth.actor(), enrolment.id, &details).await {
+        Ok(details) => match state
+            .store()
+            .add_term(&auth.actor(), enrolment.id, &details)
+            .await
+        {
             Ok(_) => return Ok(back(&child, "education")),
-            Err(StoreError::Duplicate { .. }) => FormState::refused("term", fields, tr, "term", CareError::TermRecorded),
+            Err(StoreError::Duplicate { .. }) => {
+                FormState::refused("term", fields, tr, "term", CareError::TermRecorded)
+            }
             Err(other) => return Err(other.into()),
         },
         Err(problems) => FormState::failed("term", fields, tr, problems),
@@ -758,12 +1107,26 @@ pub async fn add_term(State(state): State<AppState>, auth: Authenticated, Path((
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn add_step(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn add_step(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let fields = Fields(fields);
-    let f = match StepDetails::parse(fields.get("kind"), fields.get("started_on"), fields.get("ended_on"), fields.get("details"), today(&state)) {
+    let f = match StepDetails::parse(
+        fields.get("kind"),
+        fields.get("started_on"),
+        fields.get("ended_on"),
+        fields.get("details"),
+        today(&state),
+    ) {
         Ok(details) => {
-            state.store().add_step(&auth.actor(), child.id, &details).await?;
+            state
+                .store()
+                .add_step(&auth.actor(), child.id, &details)
+                .await?;
             return Ok(back(&child, "independence"));
         }
         Err(problems) => FormState::failed("step", fields, auth.tr(), problems),
@@ -771,16 +1134,32 @@ pub async fn add_step(State(state): State<AppState>, auth: Authenticated, Path(r
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn record_leaving(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn record_leaving(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     let tr = auth.tr();
     let f = if child.left_on.is_some() {
         FormState::refused("leaving", fields, tr, "left_on", CareError::LeftCare)
     } else {
-        match LeavingDetails::parse(fields.get("left_on"), fields.get("destination"), fields.get("leaving_reason"), today(&state)) {
-            Ok(details) if child.placed_on.is_some_and(|p| details.left_on() < p) => FormState::refused("leaving", fields, tr, "left_on", CareError::EndBeforeStart),
-            Ok(details) => match state.store().record_leaving(&auth.actor(), child.id, fields.version(), &details).await {
+        match LeavingDetails::parse(
+            fields.get("left_on"),
+            fields.get("destination"),
+            fields.get("leaving_reason"),
+            today(&state),
+        ) {
+            Ok(details) if child.placed_on.is_some_and(|p| details.left_on() < p) => {
+                FormState::refused("leaving", fields, tr, "left_on", CareError::EndBeforeStart)
+            }
+            Ok(details) => match state
+                .store()
+                .record_leaving(&auth.actor(), child.id, fields.version(), &details)
+                .await
+            {
                 Ok(()) => return Ok(back(&child, "independence")),
                 Err(StoreError::Conflict { .. }) => conflict("leaving", fields, tr),
                 Err(other) => return Err(other.into()),
@@ -791,12 +1170,26 @@ pub async fn record_leaving(State(state): State<AppState>, auth: Authenticated, 
     again(&state, &auth, child, &access, f).await
 }
 
-pub async fn add_followup(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn add_followup(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let (child, access) = writable_child(&state, &auth, &raw).await?;
     let fields = Fields(fields);
-    let f = match FollowUpDetails::parse(fields.get("followed_on"), fields.get("situation"), fields.get("notes"), fields.get("next_on"), today(&state)) {
+    let f = match FollowUpDetails::parse(
+        fields.get("followed_on"),
+        fields.get("situation"),
+        fields.get("notes"),
+        fields.get("next_on"),
+        today(&state),
+    ) {
         Ok(details) => {
-            state.store().add_followup(&auth.actor(), child.id, &details).await?;
+            state
+                .store()
+                .add_followup(&auth.actor(), child.id, &details)
+                .await?;
             return Ok(back(&child, "independence"));
         }
         Err(problems) => FormState::failed("followup", fields, auth.tr(), problems),

@@ -32,52 +32,118 @@ pub use villages::{programme_figures_section, ProgrammeFigures};
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/care", get(villages::overview)),
-        ("/care/programmes/{programme}", get(villages::programme)),
-        ("/care/villages/{village}", get(villages::village)),
-        ("/care/villages/{village}/houses", post(villages::create_house)),
-        ("/care/houses/{house}", get(villages::house).post(villages::update_house)),
-        ("/care/admit", get(children::admit_page).post(children::admit)),
-        ("/care/admissions/{admission}", get(children::admission)),
-        ("/care/admissions/{admission}/decision", post(children::decide)),
-        ("/care/children/{child}", get(children::show)),
-        ("/care/children/{child}/placements", post(children::place)),
         (
-            "/care/children/{child}/placements/{placement}/end",
+            "/care/programmes/{care_programme}",
+            get(villages::programme),
+        ),
+        ("/care/villages/{care_village}", get(villages::village)),
+        (
+            "/care/villages/{care_village}/houses",
+            post(villages::create_house),
+        ),
+        (
+            "/care/houses/{care_house}",
+            get(villages::house).post(villages::update_house),
+        ),
+        (
+            "/care/admit",
+            get(children::admit_page).post(children::admit),
+        ),
+        (
+            "/care/admissions/{care_admission}",
+            get(children::admission),
+        ),
+        (
+            "/care/admissions/{care_admission}/decision",
+            post(children::decide),
+        ),
+        ("/care/children/{care_child}", get(children::show)),
+        (
+            "/care/children/{care_child}/placements",
+            post(children::place),
+        ),
+        (
+            "/care/children/{care_child}/placements/{care_placement}/end",
             post(children::end_placement),
         ),
-        ("/care/children/{child}/case", post(children::move_case)),
-        ("/care/children/{child}/notes", post(children::add_note)),
         (
-            "/care/children/{child}/notes/{note}/error",
+            "/care/children/{care_child}/case",
+            post(children::move_case),
+        ),
+        (
+            "/care/children/{care_child}/notes",
+            post(children::add_note),
+        ),
+        (
+            "/care/children/{care_child}/notes/{care_note}/error",
             post(children::note_in_error),
         ),
-        ("/care/children/{child}/enrolments", post(children::add_enrolment)),
         (
-            "/care/children/{child}/enrolments/{enrolment}/terms",
+            "/care/children/{care_child}/enrolments",
+            post(children::add_enrolment),
+        ),
+        (
+            "/care/children/{care_child}/enrolments/{care_enrolment}/terms",
             post(children::add_term),
         ),
-        ("/care/children/{child}/steps", post(children::add_step)),
-        ("/care/children/{child}/leaving", post(children::record_leaving)),
-        ("/care/children/{child}/followups", post(children::add_followup)),
-        ("/care/children/{child}/plans", post(plans::create_child_plan)),
-        ("/care/plans/{plan}", get(plans::show)),
-        ("/care/plans/{plan}/goals", post(plans::add_goal)),
-        ("/care/plans/{plan}/goals/{goal}", post(plans::update_goal)),
-        ("/care/plans/{plan}/reviews", post(plans::review)),
-        ("/care/plans/{plan}/approve", post(plans::approve)),
-        ("/care/households", get(families::list).post(families::create)),
-        ("/care/households/{household}", get(families::show)),
-        ("/care/households/{household}/members", post(families::add_member)),
         (
-            "/care/households/{household}/members/{member}/end",
+            "/care/children/{care_child}/steps",
+            post(children::add_step),
+        ),
+        (
+            "/care/children/{care_child}/leaving",
+            post(children::record_leaving),
+        ),
+        (
+            "/care/children/{care_child}/followups",
+            post(children::add_followup),
+        ),
+        (
+            "/care/children/{care_child}/plans",
+            post(plans::create_child_plan),
+        ),
+        ("/care/plans/{care_plan}", get(plans::show)),
+        ("/care/plans/{care_plan}/goals", post(plans::add_goal)),
+        (
+            "/care/plans/{care_plan}/goals/{care_goal}",
+            post(plans::update_goal),
+        ),
+        ("/care/plans/{care_plan}/reviews", post(plans::review)),
+        ("/care/plans/{care_plan}/approve", post(plans::approve)),
+        (
+            "/care/households",
+            get(families::list).post(families::create),
+        ),
+        ("/care/households/{care_household}", get(families::show)),
+        (
+            "/care/households/{care_household}/members",
+            post(families::add_member),
+        ),
+        (
+            "/care/households/{care_household}/members/{care_member}/end",
             post(families::end_member),
         ),
-        ("/care/households/{household}/services", post(families::add_service)),
-        ("/care/households/{household}/progress", post(families::add_progress)),
-        ("/care/households/{household}/case", post(families::move_case)),
-        ("/care/households/{household}/end", post(families::end)),
-        ("/care/households/{household}/plans", post(plans::create_household_plan)),
-        ("/care/partners", get(families::partners).post(families::create_partner)),
+        (
+            "/care/households/{care_household}/services",
+            post(families::add_service),
+        ),
+        (
+            "/care/households/{care_household}/progress",
+            post(families::add_progress),
+        ),
+        (
+            "/care/households/{care_household}/case",
+            post(families::move_case),
+        ),
+        ("/care/households/{care_household}/end", post(families::end)),
+        (
+            "/care/households/{care_household}/plans",
+            post(plans::create_household_plan),
+        ),
+        (
+            "/care/partners",
+            get(families::partners).post(families::create_partner),
+        ),
     ]
 }
 
@@ -93,21 +159,45 @@ pub struct CareAccess {
 
 impl CareAccess {
     /// Works out the reader's care access from their roles that read care.
-    pub async fn of(store: &Store, roles: &[(Role, Scope)], user_id: Id) -> Result<CareAccess, StoreError> {
-        let readers = roles.iter().filter(|(role, _)| role.permits(Action::Read, Kind::Care));
-        let (bound, whole): (Vec<_>, Vec<_>) = readers.partition(|(role, _)| sees_own_house_only(*role));
-        let scopes = |list: &[&(Role, Scope)]| list.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>();
+    pub async fn of(
+        store: &Store,
+        roles: &[(Role, Scope)],
+        user_id: Id,
+    ) -> Result<CareAccess, StoreError> {
+        let readers = roles
+            .iter()
+            .filter(|(role, _)| role.permits(Action::Read, Kind::Care));
+        let (bound, whole): (Vec<_>, Vec<_>) =
+            readers.partition(|(role, _)| sees_own_house_only(*role));
+        let scopes =
+            |list: &[&(Role, Scope)]| list.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>();
         let reach = if whole.is_empty() {
-            Reach::Facilities { ids: Vec::new(), include_unplaced: false }
+            Reach::Facilities {
+                ids: Vec::new(),
+                include_unplaced: false,
+            }
         } else {
             store.reach_of(&scopes(&whole)).await?
         };
         let (houses, house_reach) = if bound.is_empty() {
-            (Vec::new(), Reach::Facilities { ids: Vec::new(), include_unplaced: false })
+            (
+                Vec::new(),
+                Reach::Facilities {
+                    ids: Vec::new(),
+                    include_unplaced: false,
+                },
+            )
         } else {
-            (store.houses_of_user(user_id).await?, store.reach_of(&scopes(&bound)).await?)
+            (
+                store.houses_of_user(user_id).await?,
+                store.reach_of(&scopes(&bound)).await?,
+            )
         };
-        Ok(CareAccess { reach, houses, house_reach })
+        Ok(CareAccess {
+            reach,
+            houses,
+            house_reach,
+        })
     }
 
     pub async fn of_page(state: &AppState, auth: &Authenticated) -> Result<CareAccess, WebError> {
@@ -121,7 +211,9 @@ impl CareAccess {
 
     pub fn sees_child(&self, child: &CareChild) -> bool {
         self.sees_facility(child.facility_id)
-            || child.house_id.is_some_and(|h| self.houses.contains(&h) && self.house_reach.holds(Some(child.facility_id)))
+            || child.house_id.is_some_and(|h| {
+                self.houses.contains(&h) && self.house_reach.holds(Some(child.facility_id))
+            })
     }
 
     pub fn sees_house(&self, house: &House) -> bool {
@@ -130,7 +222,10 @@ impl CareAccess {
     }
 
     /// The facilities of these (care) facilities that the reader sees whole.
-    pub fn facilities_of<'a>(&self, all: &'a [haven_store::Facility]) -> Vec<&'a haven_store::Facility> {
+    pub fn facilities_of<'a>(
+        &self,
+        all: &'a [haven_store::Facility],
+    ) -> Vec<&'a haven_store::Facility> {
         all.iter().filter(|f| self.sees_facility(f.id)).collect()
     }
 }
@@ -154,11 +249,19 @@ pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// A ticked checkbox.
@@ -189,7 +292,9 @@ impl FormState {
     pub fn failed(form: &str, values: Fields, tr: &Tr, problems: Problems) -> FormState {
         let mut errors = BTreeMap::new();
         for (field, error) in problems {
-            errors.entry(field.to_owned()).or_insert_with(|| tr.t(error.code()));
+            errors
+                .entry(field.to_owned())
+                .or_insert_with(|| tr.t(error.code()));
         }
         FormState {
             form: form.to_owned(),
@@ -199,7 +304,13 @@ impl FormState {
         }
     }
 
-    pub fn refused(form: &str, values: Fields, tr: &Tr, field: &str, error: CareError) -> FormState {
+    pub fn refused(
+        form: &str,
+        values: Fields,
+        tr: &Tr,
+        field: &str,
+        error: CareError,
+    ) -> FormState {
         let mut state = FormState::failed(form, values, tr, Vec::new());
         state.errors.insert(field.to_owned(), tr.t(error.code()));
         state
@@ -235,20 +346,39 @@ impl FormState {
 
 /// What a care write's refusal becomes on a page: the form back with the message, or
 /// the error page for a store error.
-pub fn refusal(error: CareWriteError, form: &str, values: Fields, tr: &Tr) -> Result<FormState, WebError> {
+pub fn refusal(
+    error: CareWriteError,
+    form: &str,
+    values: Fields,
+    tr: &Tr,
+) -> Result<FormState, WebError> {
     match error {
-        CareWriteError::Refused(field, rule) => Ok(FormState::refused(form, values, tr, field, rule)),
+        CareWriteError::Refused(field, rule) => {
+            Ok(FormState::refused(form, values, tr, field, rule))
+        }
         CareWriteError::Store(error) => Err(error.into()),
     }
 }
 
 /// A coded value's name in the reader's language, or the code itself when unknown.
-pub fn label<T: Copy>(tr: &Tr, code: &str, parse: fn(&str) -> Option<T>, key: fn(T) -> String) -> String {
-    parse(code).map(|v| tr.t(&key(v))).unwrap_or_else(|| code.to_owned())
+pub fn label<T: Copy>(
+    tr: &Tr,
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    key: fn(T) -> String,
+) -> String {
+    parse(code)
+        .map(|v| tr.t(&key(v)))
+        .unwrap_or_else(|| code.to_owned())
 }
 
 /// The options of a select: code and label.
-pub fn options<T: Copy>(tr: &Tr, all: &[T], code: fn(T) -> &'static str, key: fn(T) -> String) -> Vec<(&'static str, String)> {
+pub fn options<T: Copy>(
+    tr: &Tr,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    key: fn(T) -> String,
+) -> Vec<(&'static str, String)> {
     all.iter().map(|v| (code(*v), tr.t(&key(*v)))).collect()
 }
 

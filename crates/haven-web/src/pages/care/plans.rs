@@ -20,7 +20,10 @@ use crate::pages::places::{parse_id, today};
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
-fn plan_details(fields: &Fields, state: &AppState) -> Result<PlanDetails, haven_domain::care::Problems> {
+fn plan_details(
+    fields: &Fields,
+    state: &AppState,
+) -> Result<PlanDetails, haven_domain::care::Problems> {
     PlanDetails::parse(
         &PlanInput {
             made_on: fields.get("made_on"),
@@ -35,7 +38,12 @@ fn plan_details(fields: &Fields, state: &AppState) -> Result<PlanDetails, haven_
     )
 }
 
-pub async fn create_child_plan(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create_child_plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let (child, access) = super::children::visible_child(&state, &auth, &raw).await?;
     if !access.sees_facility(child.facility_id) {
@@ -44,7 +52,10 @@ pub async fn create_child_plan(State(state): State<AppState>, auth: Authenticate
     let fields = Fields(fields);
     match plan_details(&fields, &state) {
         Ok(details) => {
-            let plan = state.store().create_plan(&auth.actor(), PlanSubject::Child(child.id), &details).await?;
+            let plan = state
+                .store()
+                .create_plan(&auth.actor(), PlanSubject::Child(child.id), &details)
+                .await?;
             Ok(see_other(&format!("/care/plans/{}", plan.id)))
         }
         Err(problems) => {
@@ -54,13 +65,25 @@ pub async fn create_child_plan(State(state): State<AppState>, auth: Authenticate
     }
 }
 
-pub async fn create_household_plan(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create_household_plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let household = super::families::visible_household(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     match plan_details(&fields, &state) {
         Ok(details) => {
-            let plan = state.store().create_plan(&auth.actor(), PlanSubject::Household(household.id), &details).await?;
+            let plan = state
+                .store()
+                .create_plan(
+                    &auth.actor(),
+                    PlanSubject::Household(household.id),
+                    &details,
+                )
+                .await?;
             Ok(see_other(&format!("/care/plans/{}", plan.id)))
         }
         Err(problems) => {
@@ -105,7 +128,11 @@ struct PlanPage {
 }
 
 /// A plan the reader may see (through its child or household), or 404.
-async fn visible_plan(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(Plan, bool), WebError> {
+async fn visible_plan(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(Plan, bool), WebError> {
     let plan = match state.store().plan(parse_id(raw)?).await {
         Ok(plan) => plan,
         Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
@@ -132,12 +159,26 @@ async fn visible_plan(state: &AppState, auth: &Authenticated, raw: &str) -> Resu
     Ok((plan, writable))
 }
 
-async fn plan_page(state: &AppState, auth: &Authenticated, plan: Plan, writable: bool, f: FormState) -> Result<PlanPage, WebError> {
+async fn plan_page(
+    state: &AppState,
+    auth: &Authenticated,
+    plan: Plan,
+    writable: bool,
+    f: FormState,
+) -> Result<PlanPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let (subject_name, subject_href, for_child) = match plan.subject() {
-        Some(PlanSubject::Child(id)) => (store.care_child(id).await?.display_name(), format!("/care/children/{id}"), true),
-        Some(PlanSubject::Household(id)) => (store.household(id).await?.name, format!("/care/households/{id}"), false),
+        Some(PlanSubject::Child(id)) => (
+            store.care_child(id).await?.display_name(),
+            format!("/care/children/{id}"),
+            true,
+        ),
+        Some(PlanSubject::Household(id)) => (
+            store.household(id).await?.name,
+            format!("/care/households/{id}"),
+            false,
+        ),
         None => (String::new(), String::new(), false),
     };
     let goals = store.goals_of(plan.id).await?;
@@ -153,7 +194,12 @@ async fn plan_page(state: &AppState, auth: &Authenticated, plan: Plan, writable:
                 responsible: g.responsible.clone(),
                 due_on: date_text(g.due_on),
                 progress_code: g.progress.clone(),
-                progress: label(tr, &g.progress, GoalProgress::parse, GoalProgress::label_key),
+                progress: label(
+                    tr,
+                    &g.progress,
+                    GoalProgress::parse,
+                    GoalProgress::label_key,
+                ),
                 progress_note: g.progress_note.clone(),
                 version: g.version,
             })
@@ -166,7 +212,13 @@ async fn plan_page(state: &AppState, auth: &Authenticated, plan: Plan, writable:
         .reviews_of(plan.id)
         .await?
         .into_iter()
-        .map(|r| (r.reviewed_on.to_string(), r.notes, r.next_review_on.to_string()))
+        .map(|r| {
+            (
+                r.reviewed_on.to_string(),
+                r.notes,
+                r.next_review_on.to_string(),
+            )
+        })
         .collect();
     let approver = match plan.approved_by {
         Some(user) => store.user(user).await.ok().map(|u| u.display_name),
@@ -185,27 +237,55 @@ async fn plan_page(state: &AppState, auth: &Authenticated, plan: Plan, writable:
         can_write: writable && auth.me.can(Action::Write, Kind::Care),
         can_approve: writable && !plan.approved() && auth.me.can(Action::Write, Kind::CareApproval),
         areas: options(tr, LifeArea::ALL, LifeArea::code, LifeArea::label_key),
-        progress_options: options(tr, GoalProgress::ALL, GoalProgress::code, GoalProgress::label_key),
+        progress_options: options(
+            tr,
+            GoalProgress::ALL,
+            GoalProgress::code,
+            GoalProgress::label_key,
+        ),
         today: day.to_string(),
-        review_default: haven_domain::care::add_months(day, state.config().care_review_months).to_string(),
+        review_default: haven_domain::care::add_months(day, state.config().care_review_months)
+            .to_string(),
         f,
         plan,
     })
 }
 
-pub async fn show(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let (plan, writable) = visible_plan(&state, &auth, &raw).await?;
     if let Some(PlanSubject::Child(child)) = plan.subject() {
         let person = state.store().care_child(child).await?.person_id;
-        state.store().audit_person(&auth.actor(), "care_child_read", person, &format!("plan {}", plan.id)).await?;
+        state
+            .store()
+            .audit_person(
+                &auth.actor(),
+                "care_child_read",
+                person,
+                &format!("plan {}", plan.id),
+            )
+            .await?;
     }
     let page = plan_page(&state, &auth, plan, writable, FormState::default()).await?;
     render(&page).map(no_store)
 }
 
-async fn plan_again(state: &AppState, auth: &Authenticated, plan: Plan, writable: bool, f: FormState) -> Result<Response, WebError> {
-    let status = if f.notice.is_some() { axum::http::StatusCode::CONFLICT } else { FORM_ERROR };
+async fn plan_again(
+    state: &AppState,
+    auth: &Authenticated,
+    plan: Plan,
+    writable: bool,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let status = if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
+    };
     let plan = state.store().plan(plan.id).await?;
     let page = plan_page(state, auth, plan, writable, f).await?;
     let mut response = render(&page)?;
@@ -213,7 +293,11 @@ async fn plan_again(state: &AppState, auth: &Authenticated, plan: Plan, writable
     Ok(no_store(response))
 }
 
-async fn writable_plan(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(Plan, bool), WebError> {
+async fn writable_plan(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(Plan, bool), WebError> {
     let (plan, writable) = visible_plan(state, auth, raw).await?;
     if !writable {
         return Err(WebError::NotFound);
@@ -221,7 +305,12 @@ async fn writable_plan(state: &AppState, auth: &Authenticated, raw: &str) -> Res
     Ok((plan, writable))
 }
 
-pub async fn add_goal(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn add_goal(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
     let fields = Fields(fields);
@@ -236,7 +325,10 @@ pub async fn add_goal(State(state): State<AppState>, auth: Authenticated, Path(r
     });
     match parsed {
         Ok(details) => {
-            state.store().add_goal(&auth.actor(), plan.id, &details).await?;
+            state
+                .store()
+                .add_goal(&auth.actor(), plan.id, &details)
+                .await?;
             Ok(see_other(&format!("/care/plans/{}#goals", plan.id)))
         }
         Err(problems) => {
@@ -246,7 +338,12 @@ pub async fn add_goal(State(state): State<AppState>, auth: Authenticated, Path(r
     }
 }
 
-pub async fn update_goal(State(state): State<AppState>, auth: Authenticated, Path((raw, goal)): Path<(String, String)>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn update_goal(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((raw, goal)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
     let goal = state.store().goal(parse_id(&goal)?).await?;
@@ -257,7 +354,11 @@ pub async fn update_goal(State(state): State<AppState>, auth: Authenticated, Pat
     fields.0.push(("goal_id".to_owned(), goal.id.to_string()));
     let tr = auth.tr();
     let f = match GoalUpdate::parse(fields.get("progress"), fields.get("progress_note")) {
-        Ok(update) => match state.store().update_goal(&auth.actor(), goal.id, fields.version(), &update).await {
+        Ok(update) => match state
+            .store()
+            .update_goal(&auth.actor(), goal.id, fields.version(), &update)
+            .await
+        {
             Ok(_) => return Ok(see_other(&format!("/care/plans/{}#goals", plan.id))),
             Err(StoreError::Conflict { .. }) => {
                 let mut f = FormState::failed("progress", fields, tr, Vec::new());
@@ -271,13 +372,28 @@ pub async fn update_goal(State(state): State<AppState>, auth: Authenticated, Pat
     plan_again(&state, &auth, plan, writable, f).await
 }
 
-pub async fn review(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn review(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     let tr = auth.tr();
-    let f = match ReviewDetails::parse(fields.get("reviewed_on"), fields.get("notes"), fields.get("next_review_on"), today(&state), state.config().care_review_months) {
-        Ok(review) => match state.store().review_plan(&auth.actor(), plan.id, fields.version(), &review).await {
+    let f = match ReviewDetails::parse(
+        fields.get("reviewed_on"),
+        fields.get("notes"),
+        fields.get("next_review_on"),
+        today(&state),
+        state.config().care_review_months,
+    ) {
+        Ok(review) => match state
+            .store()
+            .review_plan(&auth.actor(), plan.id, fields.version(), &review)
+            .await
+        {
             Ok(_) => return Ok(see_other(&format!("/care/plans/{}#reviews", plan.id))),
             Err(StoreError::Conflict { .. }) => {
                 let mut f = FormState::failed("review", fields, tr, Vec::new());
@@ -291,7 +407,12 @@ pub async fn review(State(state): State<AppState>, auth: Authenticated, Path(raw
     plan_again(&state, &auth, plan, writable, f).await
 }
 
-pub async fn approve(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::CareApproval)?;
     let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
     let fields = Fields(fields);
@@ -300,7 +421,11 @@ pub async fn approve(State(state): State<AppState>, auth: Authenticated, Path(ra
         let f = FormState::refused("approve", fields, tr, "version", CareError::BadChoice);
         return plan_again(&state, &auth, plan, writable, f).await;
     }
-    match state.store().approve_plan(&auth.actor(), plan.id, fields.version()).await {
+    match state
+        .store()
+        .approve_plan(&auth.actor(), plan.id, fields.version())
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/care/plans/{}", plan.id))),
         Err(StoreError::Conflict { .. }) => {
             let mut f = FormState::failed("approve", fields, tr, Vec::new());

@@ -57,9 +57,14 @@ pub fn figure_rows(tr: &Tr, f: &CareFigures) -> Vec<SexRow> {
 /// page: aggregates without names, for readers of reports who also work with care
 /// or staff (the programme director, social workers, M&E officers, the national
 /// director). Empty for everyone else.
-pub async fn programme_figures_section(state: &AppState, auth: &Authenticated) -> Result<Vec<ProgrammeFigures>, WebError> {
+pub async fn programme_figures_section(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<Vec<ProgrammeFigures>, WebError> {
     let me = &auth.me;
-    if !(me.can(Action::Read, Kind::Report) && (me.can(Action::Read, Kind::Care) || me.can(Action::Read, Kind::Staff))) {
+    if !(me.can(Action::Read, Kind::Report)
+        && (me.can(Action::Read, Kind::Care) || me.can(Action::Read, Kind::Staff)))
+    {
         return Ok(Vec::new());
     }
     let scopes: Vec<haven_domain::Scope> = me
@@ -156,7 +161,10 @@ struct OverviewPage {
     can_households: bool,
 }
 
-pub async fn overview(State(state): State<AppState>, auth: Authenticated) -> Result<Response, WebError> {
+pub async fn overview(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let tr = auth.tr();
     let store = state.store();
@@ -210,7 +218,9 @@ pub async fn overview(State(state): State<AppState>, auth: Authenticated) -> Res
         programmes,
         facilities,
         my_houses,
-        can_households: !access.houses.is_empty() || matches!(access.reach, haven_store::Reach::Everything) || matches!(&access.reach, haven_store::Reach::Facilities { ids, .. } if !ids.is_empty()),
+        can_households: !access.houses.is_empty()
+            || matches!(access.reach, haven_store::Reach::Everything)
+            || matches!(&access.reach, haven_store::Reach::Facilities { ids, .. } if !ids.is_empty()),
     };
     render(&page).map(no_store)
 }
@@ -249,14 +259,23 @@ struct ProgrammePage {
     review_months: u32,
 }
 
-pub async fn programme(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub async fn programme(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let tr = auth.tr();
     let store = state.store();
     let id = parse_id(&raw)?;
     let programme = store.programme(id).await?;
     let access = CareAccess::of_page(&state, &auth).await?;
-    let all: Vec<Facility> = store.care_facilities().await?.into_iter().filter(|f| f.programme_id == id).collect();
+    let all: Vec<Facility> = store
+        .care_facilities()
+        .await?
+        .into_iter()
+        .filter(|f| f.programme_id == id)
+        .collect();
     let visible = access.facilities_of(&all);
     if visible.is_empty() {
         return Err(WebError::NotFound);
@@ -289,7 +308,12 @@ pub async fn programme(State(state): State<AppState>, auth: Authenticated, Path(
     for mut group in split {
         for child in &mut group.children {
             if let Ok(id) = child.0.parse::<Id>() {
-                if let Some(current) = store.placements_of(id).await?.into_iter().find(|p| p.ended_on.is_none()) {
+                if let Some(current) = store
+                    .placements_of(id)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.ended_on.is_none())
+                {
                     child.3 = current.apart_reason;
                 }
             }
@@ -310,7 +334,17 @@ pub async fn programme(State(state): State<AppState>, auth: Authenticated, Path(
     let mut pending = Vec::new();
     for a in store.pending_admissions(&ids).await? {
         let child = store.care_child(a.child_id).await?;
-        pending.push((a.id.to_string(), child.display_name(), a.decided_on.to_string(), label(tr, &a.decision, haven_domain::care::AdmissionDecision::parse, haven_domain::care::AdmissionDecision::label_key)));
+        pending.push((
+            a.id.to_string(),
+            child.display_name(),
+            a.decided_on.to_string(),
+            label(
+                tr,
+                &a.decision,
+                haven_domain::care::AdmissionDecision::parse,
+                haven_domain::care::AdmissionDecision::label_key,
+            ),
+        ));
     }
     let not_enrolled = children
         .iter()
@@ -330,7 +364,14 @@ pub async fn programme(State(state): State<AppState>, auth: Authenticated, Path(
     }
     let facilities = visible
         .iter()
-        .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km), crate::pages::places::kind_label(tr, &f.kind), f.kind == "family_strengthening_office"))
+        .map(|f| {
+            (
+                f.id.to_string(),
+                place_name(tr, &f.name, &f.name_km),
+                crate::pages::places::kind_label(tr, &f.kind),
+                f.kind == "family_strengthening_office",
+            )
+        })
         .collect();
     let page = ProgrammePage {
         layout: Layout::new(&auth.visitor, "care-programme-title"),
@@ -381,7 +422,12 @@ struct VillagePage {
     f: FormState,
 }
 
-async fn village_page(state: &AppState, auth: &Authenticated, village: Facility, f: FormState) -> Result<VillagePage, WebError> {
+async fn village_page(
+    state: &AppState,
+    auth: &Authenticated,
+    village: Facility,
+    f: FormState,
+) -> Result<VillagePage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let today = crate::pages::places::today(state);
@@ -396,11 +442,21 @@ async fn village_page(state: &AppState, auth: &Authenticated, village: Facility,
         bands.entry(index).or_default().add(c.sex(), 1);
         total.add(c.sex(), 1);
     }
-    let by_age = bands.into_iter().map(|(i, f)| SexRow::new(tr.t(&AgeBand::ALL[i].label_key()), &f)).collect();
-    let family_based: Vec<Id> = houses.iter().filter(|h| h.kind().is_some_and(HouseKind::family_based)).map(|h| h.id).collect();
+    let by_age = bands
+        .into_iter()
+        .map(|(i, f)| SexRow::new(tr.t(&AgeBand::ALL[i].label_key()), &f))
+        .collect();
+    let family_based: Vec<Id> = houses
+        .iter()
+        .filter(|h| h.kind().is_some_and(HouseKind::family_based))
+        .map(|h| h.id)
+        .collect();
     let under_three = living
         .iter()
-        .filter(|c| needs_family_care(c.birth_date, today) && c.house_id.is_some_and(|h| !family_based.contains(&h)))
+        .filter(|c| {
+            needs_family_care(c.birth_date, today)
+                && c.house_id.is_some_and(|h| !family_based.contains(&h))
+        })
         .map(|c| child_line(tr, c, today))
         .collect();
     let waiting_people = store.awaiting_admission(village.id, today, 60).await?;
@@ -427,7 +483,14 @@ async fn village_page(state: &AppState, auth: &Authenticated, village: Facility,
             children: g
                 .iter()
                 .filter_map(|id| waiting_people.iter().find(|p| p.id == *id))
-                .map(|p| (p.id.to_string(), p.display_name(), tr.t(&p.sex().label_key()), age_in_years(p.birth_date, today)))
+                .map(|p| {
+                    (
+                        p.id.to_string(),
+                        p.display_name(),
+                        tr.t(&p.sex().label_key()),
+                        age_in_years(p.birth_date, today),
+                    )
+                })
                 .collect(),
         })
         .collect();
@@ -435,11 +498,29 @@ async fn village_page(state: &AppState, auth: &Authenticated, village: Facility,
         profession: Some(profession),
         facility: Some(village.id),
     };
-    let parents = store.list_staff(&staff(Profession::SosParent)).await?.into_iter().map(|s| (s.id.to_string(), s.display_name())).collect();
-    let assistants = store.list_staff(&staff(Profession::FamilyAssistant)).await?.into_iter().map(|s| (s.id.to_string(), s.display_name())).collect();
-    let capacity = houses.iter().filter(|h| h.closed_at.is_none()).map(|h| h.capacity).sum();
+    let parents = store
+        .list_staff(&staff(Profession::SosParent))
+        .await?
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.display_name()))
+        .collect();
+    let assistants = store
+        .list_staff(&staff(Profession::FamilyAssistant))
+        .await?
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.display_name()))
+        .collect();
+    let capacity = houses
+        .iter()
+        .filter(|h| h.closed_at.is_none())
+        .map(|h| h.capacity)
+        .sum();
     let living_count = houses.iter().map(|h| h.children).sum();
-    let free = houses.iter().filter(|h| h.closed_at.is_none()).map(House::free_places).sum();
+    let free = houses
+        .iter()
+        .filter(|h| h.closed_at.is_none())
+        .map(House::free_places)
+        .sum();
     Ok(VillagePage {
         layout: Layout::new(&auth.visitor, "care-village-title"),
         name: place_name(tr, &village.name, &village.name_km),
@@ -463,17 +544,29 @@ async fn village_page(state: &AppState, auth: &Authenticated, village: Facility,
 }
 
 /// A village (or youth facility) the reader sees whole, or 404.
-async fn visible_village(state: &AppState, auth: &Authenticated, raw: &str) -> Result<Facility, WebError> {
+async fn visible_village(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Facility, WebError> {
     let id = parse_id(raw)?;
     let facility = state.store().facility(id).await?;
     let access = CareAccess::of_page(state, auth).await?;
-    if !matches!(facility.kind.as_str(), "childrens_village" | "youth_facility") || !access.sees_facility(id) {
+    if !matches!(
+        facility.kind.as_str(),
+        "childrens_village" | "youth_facility"
+    ) || !access.sees_facility(id)
+    {
         return Err(WebError::NotFound);
     }
     Ok(facility)
 }
 
-pub async fn village(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub async fn village(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let facility = visible_village(&state, &auth, &raw).await?;
     let page = village_page(&state, &auth, facility, FormState::default()).await?;
@@ -488,15 +581,36 @@ fn house_details(fields: &Fields) -> Result<HouseDetails, haven_domain::care::Pr
     })
 }
 
-pub async fn create_house(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create_house(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let facility = visible_village(&state, &auth, &raw).await?;
     let fields = Fields(fields);
     let tr = auth.tr();
     let problem = match house_details(&fields) {
-        Ok(details) => match state.store().create_house(&auth.actor(), facility.id, &details, fields.id("sos_parent"), fields.id("family_assistant")).await {
+        Ok(details) => match state
+            .store()
+            .create_house(
+                &auth.actor(),
+                facility.id,
+                &details,
+                fields.id("sos_parent"),
+                fields.id("family_assistant"),
+            )
+            .await
+        {
             Ok(house) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
-            Err(StoreError::NotFound { .. }) => FormState::refused("house", fields, tr, "sos_parent", haven_domain::care::CareError::BadChoice),
+            Err(StoreError::NotFound { .. }) => FormState::refused(
+                "house",
+                fields,
+                tr,
+                "sos_parent",
+                haven_domain::care::CareError::BadChoice,
+            ),
             Err(other) => return Err(other.into()),
         },
         Err(problems) => FormState::failed("house", fields, tr, problems),
@@ -539,7 +653,11 @@ struct HousePage {
     f: FormState,
 }
 
-async fn visible_house(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(House, CareAccess), WebError> {
+async fn visible_house(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(House, CareAccess), WebError> {
     let id = parse_id(raw)?;
     let house = state.store().house(id).await?;
     let access = CareAccess::of_page(state, auth).await?;
@@ -549,12 +667,21 @@ async fn visible_house(state: &AppState, auth: &Authenticated, raw: &str) -> Res
     Ok((house, access))
 }
 
-async fn house_page(state: &AppState, auth: &Authenticated, house: House, access: &CareAccess, f: FormState) -> Result<HousePage, WebError> {
+async fn house_page(
+    state: &AppState,
+    auth: &Authenticated,
+    house: House,
+    access: &CareAccess,
+    f: FormState,
+) -> Result<HousePage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let today = crate::pages::places::today(state);
     let mut caregivers = Vec::new();
-    for (key, staff) in [("care-sos-parent", house.sos_parent_id), ("care-family-assistant", house.family_assistant_id)] {
+    for (key, staff) in [
+        ("care-sos-parent", house.sos_parent_id),
+        ("care-family-assistant", house.family_assistant_id),
+    ] {
         let Some(staff) = staff else { continue };
         let member = store.staff_member(staff).await?;
         let trainings = store.trainings_of(staff).await?;
@@ -566,28 +693,61 @@ async fn house_page(state: &AppState, auth: &Authenticated, house: House, access
             hours: format!("{hours:.0}"),
             trainings: trainings
                 .into_iter()
-                .map(|t| (t.course, if t.started_on == t.ended_on { t.started_on.to_string() } else { format!("{} – {}", t.started_on, t.ended_on) }, t.hours.map(|h| format!("{h:.0}")).unwrap_or_default()))
+                .map(|t| {
+                    (
+                        t.course,
+                        if t.started_on == t.ended_on {
+                            t.started_on.to_string()
+                        } else {
+                            format!("{} – {}", t.started_on, t.ended_on)
+                        },
+                        t.hours.map(|h| format!("{h:.0}")).unwrap_or_default(),
+                    )
+                })
                 .collect(),
         });
     }
-    let children = store.children_of_house(house.id).await?.iter().map(|c| child_line(tr, c, today)).collect();
+    let children = store
+        .children_of_house(house.id)
+        .await?
+        .iter()
+        .map(|c| child_line(tr, c, today))
+        .collect();
     let mut history = Vec::new();
     for p in store.placements_in_house(house.id).await? {
         let child = store.care_child(p.child_id).await?;
         if !access.sees_child(&child) && !access.sees_facility(house.facility_id) {
             continue;
         }
-        history.push((child.id.to_string(), child.display_name(), p.started_on.to_string(), date_text(p.ended_on), p.start_reason, p.end_reason));
+        history.push((
+            child.id.to_string(),
+            child.display_name(),
+            p.started_on.to_string(),
+            date_text(p.ended_on),
+            p.start_reason,
+            p.end_reason,
+        ));
     }
     let staff = |profession| StaffFilter {
         profession: Some(profession),
         facility: Some(house.facility_id),
     };
-    let can_write = auth.me.can(Action::Write, Kind::Care) && access.sees_facility(house.facility_id);
+    let can_write =
+        auth.me.can(Action::Write, Kind::Care) && access.sees_facility(house.facility_id);
     let (parents, assistants) = if can_write {
         (
-            store.list_staff(&staff(Profession::SosParent)).await?.into_iter().map(|s| (s.id.to_string(), s.display_name())).collect(),
-            store.list_staff(&staff(Profession::FamilyAssistant)).await?.into_iter().map(|s| (s.id.to_string(), s.display_name())).collect(),
+            store
+                .list_staff(&staff(Profession::SosParent))
+                .await?
+                .into_iter()
+                .map(|s| (s.id.to_string(), s.display_name()))
+                .collect(),
+            store
+                .list_staff(&staff(Profession::FamilyAssistant))
+                .await?
+                .into_iter()
+                .map(|s| (s.id.to_string(), s.display_name()))
+                .collect(),
         )
     } else {
         (Vec::new(), Vec::new())
@@ -604,21 +764,36 @@ async fn house_page(state: &AppState, auth: &Authenticated, house: House, access
         parents,
         assistants,
         kinds: options(tr, HouseKind::ALL, HouseKind::code, HouseKind::label_key),
-        parent_id: house.sos_parent_id.map(|i| i.to_string()).unwrap_or_default(),
-        assistant_id: house.family_assistant_id.map(|i| i.to_string()).unwrap_or_default(),
+        parent_id: house
+            .sos_parent_id
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
+        assistant_id: house
+            .family_assistant_id
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
         f,
         house,
     })
 }
 
-pub async fn house(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub async fn house(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let (house, access) = visible_house(&state, &auth, &raw).await?;
     let page = house_page(&state, &auth, house, &access, FormState::default()).await?;
     render(&page).map(no_store)
 }
 
-pub async fn update_house(State(state): State<AppState>, auth: Authenticated, Path(raw): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn update_house(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Care)?;
     let (house, access) = visible_house(&state, &auth, &raw).await?;
     if !access.sees_facility(house.facility_id) {
@@ -627,14 +802,36 @@ pub async fn update_house(State(state): State<AppState>, auth: Authenticated, Pa
     let fields = Fields(fields);
     let tr = auth.tr();
     let (problem, status) = match house_details(&fields) {
-        Ok(details) => match state.store().update_house(&auth.actor(), house.id, fields.version(), &details, fields.id("sos_parent"), fields.id("family_assistant")).await {
+        Ok(details) => match state
+            .store()
+            .update_house(
+                &auth.actor(),
+                house.id,
+                fields.version(),
+                &details,
+                fields.id("sos_parent"),
+                fields.id("family_assistant"),
+            )
+            .await
+        {
             Ok(_) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
             Err(StoreError::Conflict { .. }) => {
                 let mut f = FormState::failed("house", fields, tr, Vec::new());
                 f.notice = Some(tr.t("error-conflict"));
                 (f, axum::http::StatusCode::CONFLICT)
             }
-            Err(StoreError::NotFound { entity: "staff member" }) => (FormState::refused("house", fields, tr, "sos_parent", haven_domain::care::CareError::BadChoice), FORM_ERROR),
+            Err(StoreError::NotFound {
+                entity: "staff member",
+            }) => (
+                FormState::refused(
+                    "house",
+                    fields,
+                    tr,
+                    "sos_parent",
+                    haven_domain::care::CareError::BadChoice,
+                ),
+                FORM_ERROR,
+            ),
             Err(other) => return Err(other.into()),
         },
         Err(problems) => (FormState::failed("house", fields, tr, problems), FORM_ERROR),
