@@ -47,8 +47,10 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(decide_admission))
         .routes(routes!(place_child))
         .routes(routes!(end_placement))
+        .routes(routes!(placement_in_error))
         .routes(routes!(move_child_case))
         .routes(routes!(list_notes, add_note))
+        .routes(routes!(note_in_error))
         .routes(routes!(add_enrolment))
         .routes(routes!(add_term))
         .routes(routes!(add_step))
@@ -63,6 +65,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(list_households, create_household))
         .routes(routes!(get_household))
         .routes(routes!(add_member))
+        .routes(routes!(end_member))
         .routes(routes!(add_service))
         .routes(routes!(add_progress))
         .routes(routes!(move_household_case))
@@ -1121,9 +1124,22 @@ pub async fn get_admission(
     Path(raw): Path<String>,
 ) -> Result<Json<AdmissionWire>, ApiError> {
     caller.require(Action::Read, Kind::Care)?;
-    Ok(Json(admission_wire(
-        admission_in_reach(&state, &caller, &raw).await?,
-    )))
+    let admission = admission_in_reach(&state, &caller, &raw).await?;
+    let person = state
+        .store()
+        .care_child(admission.child_id)
+        .await?
+        .person_id;
+    state
+        .store()
+        .audit_person(
+            &caller.actor(),
+            "care_child_read",
+            person,
+            &format!("admission {}", admission.id),
+        )
+        .await?;
+    Ok(Json(admission_wire(admission)))
 }
 
 /// The director's decision on an admission.
@@ -1285,6 +1301,42 @@ pub async fn end_placement(
     }))
 }
 
+/// Why a record is marked entered in error.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InErrorRequest {
+    pub reason: String,
+    pub version: i64,
+}
+
+/// Marks a placement entered in error: it leaves the history, not the database.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/placements/{care_placement}/error", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id"), ("care_placement" = String, Path, description = "the placement's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn placement_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, placement)): Path<(String, String)>,
+    ApiJson(r): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let placement = state
+        .store()
+        .placement(id_of(&placement, "placement")?)
+        .await?;
+    if placement.child_id != child.id {
+        return Err(not_found("placement"));
+    }
+    let reason = haven_domain::care::ErrorReason::parse(&r.reason).map_err(problems)?;
+    state
+        .store()
+        .mark_placement_in_error(&caller.actor(), placement.id, r.version, reason.as_str())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A step of a case.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1405,6 +1457,40 @@ pub async fn add_note(
             version: n.version,
         }),
     ))
+}
+
+/// Marks a note entered in error, with the reason.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/notes/{care_note}/error", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id"), ("care_note" = String, Path, description = "the note's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn note_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, note)): Path<(String, String)>,
+    ApiJson(r): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::CareNote)?;
+    caller.require(Action::Read, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, false).await?;
+    let can = |a, k| caller.roles.iter().any(|(role, _)| role.permits(a, k));
+    let kinds: Vec<CareNoteKind> = readable_note_kinds(can)
+        .into_iter()
+        .filter(|k| *k == CareNoteKind::Daily || can(Action::Write, Kind::PsychosocialNote))
+        .collect();
+    let note = state
+        .store()
+        .care_note(id_of(&note, "note")?, &kinds)
+        .await?;
+    if note.child_id != child.id {
+        return Err(not_found("note"));
+    }
+    let reason = haven_domain::care::ErrorReason::parse(&r.reason).map_err(problems)?;
+    state
+        .store()
+        .mark_note_in_error(&caller.actor(), note.id, r.version, reason.as_str())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// An enrolment.
@@ -1762,6 +1848,18 @@ pub async fn get_plan(
 ) -> Result<Json<PlanWire>, ApiError> {
     caller.require(Action::Read, Kind::Care)?;
     let plan = plan_in_reach(&state, &caller, &raw, false).await?;
+    if let Some(PlanSubject::Child(child)) = plan.subject() {
+        let person = state.store().care_child(child).await?.person_id;
+        state
+            .store()
+            .audit_person(
+                &caller.actor(),
+                "care_child_read",
+                person,
+                &format!("plan {}", plan.id),
+            )
+            .await?;
+    }
     Ok(Json(plan_wire(&state, plan).await?))
 }
 
@@ -2063,6 +2161,36 @@ pub async fn add_member(
         StatusCode::CREATED,
         Json(household_wire(&state, state.store().household(h.id).await?, true).await?),
     ))
+}
+
+/// Ends a membership (the person left the household).
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/members/{care_member}/end", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id"), ("care_member" = String, Path, description = "the membership's id")),
+    request_body = VersionRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn end_member(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, member)): Path<(String, String)>,
+    ApiJson(r): ApiJson<VersionRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let member = id_of(&member, "member")?;
+    if !state
+        .store()
+        .household_members(h.id)
+        .await?
+        .iter()
+        .any(|m| m.id == member)
+    {
+        return Err(not_found("member"));
+    }
+    state
+        .store()
+        .end_household_member(&caller.actor(), member, r.version)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A service given.

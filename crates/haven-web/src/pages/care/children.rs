@@ -355,6 +355,15 @@ pub async fn admission(
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Care)?;
     let page = admission_page(&state, &auth, &raw, FormState::default()).await?;
+    state
+        .store()
+        .audit_person(
+            &auth.actor(),
+            "care_child_read",
+            page.child.person_id,
+            &format!("admission {}", page.admission.id),
+        )
+        .await?;
     render(&page).map(no_store)
 }
 
@@ -923,6 +932,40 @@ pub async fn end_placement(
             Err(other) => return Err(other.into()),
         },
         Err(problems) => FormState::failed("end", fields, tr, problems),
+    };
+    again(&state, &auth, child, &access, f).await
+}
+
+/// Marks a placement entered in error (with the reason): it leaves the history.
+pub async fn placement_in_error(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((raw, placement)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let placement = state.store().placement(parse_id(&placement)?).await?;
+    if placement.child_id != child.id {
+        return Err(WebError::NotFound);
+    }
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let f = match ErrorReason::parse(fields.get("reason")) {
+        Ok(reason) => match state
+            .store()
+            .mark_placement_in_error(
+                &auth.actor(),
+                placement.id,
+                fields.version(),
+                reason.as_str(),
+            )
+            .await
+        {
+            Ok(()) => return Ok(back(&child, "placements")),
+            Err(StoreError::Conflict { .. }) => conflict("placement-error", fields, tr),
+            Err(other) => return Err(other.into()),
+        },
+        Err(problems) => FormState::failed("placement-error", fields, tr, problems),
     };
     again(&state, &auth, child, &access, f).await
 }

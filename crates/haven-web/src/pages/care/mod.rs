@@ -67,6 +67,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(children::end_placement),
         ),
         (
+            "/care/children/{care_child}/placements/{care_placement}/error",
+            post(children::placement_in_error),
+        ),
+        (
             "/care/children/{care_child}/case",
             post(children::move_case),
         ),
