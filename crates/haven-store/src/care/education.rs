@@ -184,12 +184,11 @@ impl Store {
             tx.append_audit(actor, &NewAuditEvent::new("care_step_add", "person", child.person_id).with_detail(details.kind().code()), now).await?;
             tx.commit().await?;
         });
-        Ok(self
-            .steps_of(child_id)
+        self.steps_of(child_id)
             .await?
             .into_iter()
             .find(|s| s.id == id)
-            .ok_or(StoreError::NotFound { entity: "step" })?)
+            .ok_or(StoreError::NotFound { entity: "step" })
     }
 
     pub async fn steps_of(&self, child_id: Id) -> Result<Vec<Step>> {
@@ -282,14 +281,13 @@ impl Store {
             tx.append_audit(actor, &NewAuditEvent::new("care_followup_add", "person", child.person_id).with_detail(details.situation().code()), now).await?;
             tx.commit().await?;
         });
-        Ok(self
-            .followups_of(child_id)
+        self.followups_of(child_id)
             .await?
             .into_iter()
             .find(|f| f.id == id)
             .ok_or(StoreError::NotFound {
                 entity: "follow-up",
-            })?)
+            })
     }
 
     /// A care leaver's follow-ups, newest first.

@@ -281,12 +281,11 @@ impl Store {
             tx.append_audit(actor, &NewAuditEvent::new("care_service_add", "care_household", household_id).with_detail(details.kind().code()), now).await?;
             tx.commit().await?;
         });
-        Ok(self
-            .services_of(household_id)
+        self.services_of(household_id)
             .await?
             .into_iter()
             .find(|s| s.id == id)
-            .ok_or(StoreError::NotFound { entity: "service" })?)
+            .ok_or(StoreError::NotFound { entity: "service" })
     }
 
     /// The services a household received, newest first.

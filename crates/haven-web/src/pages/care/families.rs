@@ -177,6 +177,19 @@ pub async fn create(
     Ok(no_store(response))
 }
 
+/// A household member, ready to show.
+pub struct MemberRow {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub sex: String,
+    pub age: i32,
+    pub at_risk: bool,
+    pub version: i64,
+    /// The member's care page, when they are a child in care the reader sees.
+    pub care: String,
+}
+
 #[derive(Template)]
 #[template(path = "care_household.html")]
 struct HouseholdPage {
@@ -186,7 +199,7 @@ struct HouseholdPage {
     status: String,
     state: String,
     vulnerabilities: Vec<String>,
-    members: Vec<(String, String, String, String, i32, bool, i64, String)>,
+    members: Vec<MemberRow>,
     services: Vec<(String, String, String, String, String)>,
     progress: Vec<(String, String, String)>,
     case_history: Vec<(String, String, String, String, String)>,
@@ -220,16 +233,16 @@ async fn household_page(
         };
         let sex =
             haven_domain::person::Sex::parse(&m.sex).unwrap_or(haven_domain::person::Sex::Unknown);
-        members.push((
-            m.id.to_string(),
-            m.person_id.to_string(),
-            m.display_name(),
-            tr.t(&sex.label_key()),
-            age_in_years(m.birth_date, day),
-            m.at_risk == 1,
-            m.version,
+        members.push(MemberRow {
+            id: m.id.to_string(),
+            person_id: m.person_id.to_string(),
+            name: m.display_name(),
+            sex: tr.t(&sex.label_key()),
+            age: age_in_years(m.birth_date, day),
+            at_risk: m.at_risk == 1,
+            version: m.version,
             care,
-        ));
+        });
     }
     let services = store
         .services_of(household.id)
