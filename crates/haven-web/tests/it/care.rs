@@ -458,6 +458,38 @@ async fn siblings_are_admitted_placed_planned_and_schooled_and_the_director_sees
         assert_eq!(term.status, StatusCode::SEE_OTHER, "[{label}]");
         let child = social.get(&first).await;
         assert!(child.text().contains("58/60"), "[{label}]");
+        // Every page of the flow reads in Khmer, with no raw translation key.
+        let village_page = social.get(&format!("/care/villages/{village}")).await;
+        let plan_page = social.get(&plan).await;
+        let programme = app
+            .store
+            .facility(s.village)
+            .await
+            .expect("village")
+            .programme_id;
+        let programme_page = social.get(&format!("/care/programmes/{programme}")).await;
+        for (what, answer) in [
+            ("child", &child),
+            ("village", &village_page),
+            ("plan", &plan_page),
+            ("programme", &programme_page),
+        ] {
+            assert!(
+                answer.body.contains("<html lang=\"km\">"),
+                "[{label}] {what}"
+            );
+            let visible = visible_text(&answer.body);
+            assert!(
+                !visible.contains("care-")
+                    && !visible.contains("carecasestate-")
+                    && !visible.contains("schoollevel-"),
+                "[{label}] {what}: {visible}"
+            );
+            assert!(
+                visible.contains(&message(Language::Khmer, "care-siblings")) || what != "child",
+                "[{label}] {what}"
+            );
+        }
 
         // The director's figures: 1 girl and 2 boys in care; the girl enrolled and passed.
         let home = director.get("/").await;
@@ -850,6 +882,21 @@ async fn the_api_refuses_bad_input_with_field_codes_and_places_children() {
             figures.body
         );
     }
+}
+
+/// The text between tags, without attributes.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[test]

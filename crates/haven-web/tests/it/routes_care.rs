@@ -23,6 +23,24 @@ const READ_NOTES: Need = Need::Permission(Action::Read, Kind::CareNote);
 const WRITE_NOTES: Need = Need::Permission(Action::Write, Kind::CareNote);
 
 pub(crate) const CASES: &[Case] = &[
+    api(
+        "POST",
+        "/api/v1/care/children/{care_child}/placements/{care_placement}/error",
+        WRITE,
+        r#"{"reason":"","version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/care/children/{care_child}/notes/{care_note}/error",
+        WRITE_NOTES,
+        r#"{"reason":"","version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/care/households/{care_household}/members/{care_member}/end",
+        WRITE,
+        r#"{"version":999}"#,
+    ),
     page("GET", "/care", READ, ""),
     page("GET", "/care/programmes/{care_programme}", READ, ""),
     page("GET", "/care/villages/{care_village}", READ, ""),
@@ -60,6 +78,12 @@ pub(crate) const CASES: &[Case] = &[
         "/care/children/{care_child}/placements/{care_placement}/end",
         WRITE,
         "version=999&ended_on=&end_reason=",
+    ),
+    page(
+        "POST",
+        "/care/children/{care_child}/placements/{care_placement}/error",
+        WRITE,
+        "version=999&reason=",
     ),
     page(
         "POST",
