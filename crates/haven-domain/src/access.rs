@@ -54,6 +54,9 @@ pub enum Kind {
     CareNote,
     /// Psychosocial and counselling notes: a sensitive class.
     PsychosocialNote,
+    /// Approving (or declining) admissions to care and development plans: the
+    /// programme director's decision, recorded with who and when.
+    CareApproval,
     /// Filing a safeguarding concern (every staff member may).
     SafeguardingConcern,
     /// Handling safeguarding reports: a sensitive class, for the safeguarding roles only.
@@ -239,6 +242,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::Care),
             write(Kind::Care),
             read(Kind::CareNote),
+            write(Kind::CareApproval),
             read(Kind::Place),
             write(Kind::Place),
             read(Kind::Report),
@@ -507,6 +511,17 @@ mod tests {
         ] {
             assert!(!admin.permits(Action::Read, kind), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn only_the_programme_director_approves_admissions_and_plans() {
+        let approvers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.permits(Action::Write, Kind::CareApproval))
+            .collect();
+        assert_eq!(approvers, vec![Role::ProgrammeDirector]);
+        // Approving means reading what is approved.
+        assert!(Role::ProgrammeDirector.permits(Action::Read, Kind::Care));
     }
 
     #[test]

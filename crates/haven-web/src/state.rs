@@ -32,6 +32,8 @@ pub struct WebConfig {
     /// The built-in immunisation schedule this site follows (`kh`, `default`): see
     /// data/immunisation/README.md.
     pub immunisation_schedule: String,
+    /// Care: the longest time between development plan reviews, in months.
+    pub care_review_months: u32,
 }
 
 impl Default for WebConfig {
@@ -49,6 +51,7 @@ impl Default for WebConfig {
             time_offset: time::UtcOffset::UTC,
             safeguarding: Default::default(),
             immunisation_schedule: "kh".to_owned(),
+            care_review_months: 6,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! The command line is a stable contract: scripts and operators call it.
 
 mod bench;
+mod bench_care;
 mod commands;
 mod settings;
 
@@ -118,6 +119,12 @@ enum BenchCommand {
         /// The seed that picks the identifiers and phones searched for
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Time a programme's care page queries (figures by sex, overdue reviews, split sibling groups)
+    Care {
+        /// How many times each programme's queries run, after one warm-up run
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
     },
 }
 

@@ -126,6 +126,9 @@ pub struct Settings {
     /// with either set, rather than pretend to send.
     pub safeguarding_notify_email: bool,
     pub safeguarding_notify_sms: bool,
+    /// Care: a development plan is reviewed at least this often, in months (the
+    /// Care Promise's six by default); later reviews are refused and overdue ones listed.
+    pub care_review_months: u32,
 }
 
 /// A secret setting, never shown: `Debug` and `haven config show` print `***`.
@@ -174,6 +177,7 @@ impl Default for Settings {
             safeguarding_attachment_max_kib: 900,
             safeguarding_notify_email: false,
             safeguarding_notify_sms: false,
+            care_review_months: 6,
         }
     }
 }
@@ -293,7 +297,13 @@ impl Settings {
                 bail!("{name} must be from {low} to {high}, not {value}");
             }
         }
-        let ranges: [(&str, i64, i64, i64); 6] = [
+        let ranges: [(&str, i64, i64, i64); 7] = [
+            (
+                "care_review_months",
+                i64::from(self.care_review_months),
+                1,
+                24,
+            ),
             (
                 "session_idle_minutes",
                 self.session_idle_minutes,
@@ -389,6 +399,7 @@ impl Settings {
                 }),
                 attachment_max_bytes: self.safeguarding_attachment_max_kib * 1024,
             },
+            care_review_months: self.care_review_months,
         }
     }
 

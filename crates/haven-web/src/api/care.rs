@@ -1,10 +1,2452 @@
 //! The /api/v1 routes of children's villages and family strengthening: placements, siblings, gatekeeping, development plans, education and independence (issue 6).
+//!
+//! The same rules as the pages: Read Care to read (within reach; SOS parents and
+//! family assistants only their own houses' children), Write Care to write, Write
+//! CareApproval for the director's approvals, note kinds by their own permissions
+//! (psychosocial notes are absent from every answer without Read PsychosocialNote).
+//! Bad input answers 422 problem+json naming each field and its code; out of reach
+//! answers 404.
 
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use haven_domain::care::{
+    AdmissionDetails, AdmissionInput, AdmissionStatus, CareCaseState, CareError, CareNoteKind,
+    EnrolmentDetails, EnrolmentInput, FollowUpDetails, GoalDetails, GoalInput, GoalUpdate,
+    HouseDetails, HouseInput, HouseholdDetails, HouseholdEnd, LeavingDetails, NoteDetails,
+    PartnerDetails, PlacementDetails, PlacementEnd, PlacementInput, PlanDetails, PlanInput,
+    Problems, ProgressDetails, ReviewDetails, ServiceDetails, StepDetails, TermDetails, TermInput,
+};
+use haven_domain::{Action, Kind};
+use haven_store::care::{
+    Admission, CareChild, CareWriteError, House, Household, PlacementChecks, Plan, PlanSubject,
+};
+use haven_store::Id;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::places::field_errors;
+use super::ApiJson;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, Problem};
+use crate::pages::care::{readable_note_kinds, CareAccess};
 use crate::state::AppState;
 
 /// Adds this part's API routes.
 pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     router
+        .routes(routes!(get_programme))
+        .routes(routes!(list_houses, create_house))
+        .routes(routes!(get_house, update_house))
+        .routes(routes!(list_children))
+        .routes(routes!(get_child))
+        .routes(routes!(create_admission))
+        .routes(routes!(get_admission))
+        .routes(routes!(decide_admission))
+        .routes(routes!(place_child))
+        .routes(routes!(end_placement))
+        .routes(routes!(placement_in_error))
+        .routes(routes!(move_child_case))
+        .routes(routes!(list_notes, add_note))
+        .routes(routes!(note_in_error))
+        .routes(routes!(add_enrolment))
+        .routes(routes!(add_term))
+        .routes(routes!(add_step))
+        .routes(routes!(record_leaving))
+        .routes(routes!(add_followup))
+        .routes(routes!(create_child_plan))
+        .routes(routes!(get_plan))
+        .routes(routes!(add_goal))
+        .routes(routes!(update_goal))
+        .routes(routes!(review_plan))
+        .routes(routes!(approve_plan))
+        .routes(routes!(list_households, create_household))
+        .routes(routes!(get_household))
+        .routes(routes!(add_member))
+        .routes(routes!(end_member))
+        .routes(routes!(add_service))
+        .routes(routes!(add_progress))
+        .routes(routes!(move_household_case))
+        .routes(routes!(end_household))
+        .routes(routes!(create_household_plan))
+        .routes(routes!(list_partners, create_partner))
+}
+
+fn problems(errors: Problems) -> ApiError {
+    field_errors(&errors, |f| f, CareError::code)
+}
+
+fn refusal(error: CareWriteError) -> ApiError {
+    match error {
+        CareWriteError::Refused(field, rule) => problems(vec![(field, rule)]),
+        CareWriteError::Store(error) => error.into(),
+    }
+}
+
+fn not_found(entity: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no such {entity}"),
+    )
+}
+
+fn id_of(raw: &str, entity: &str) -> Result<Id, ApiError> {
+    raw.trim().parse().map_err(|_| not_found(entity))
+}
+
+fn today(state: &AppState) -> time::Date {
+    crate::pages::places::today(state)
+}
+
+async fn access(state: &AppState, caller: &ApiCaller) -> Result<CareAccess, ApiError> {
+    Ok(CareAccess::of(state.store(), &caller.roles, caller.user.id).await?)
+}
+
+/// A child the caller may see; `whole` asks for the facility's whole reach (writes).
+async fn child_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+    whole: bool,
+) -> Result<CareChild, ApiError> {
+    let id = id_of(raw, "child in care")?;
+    let child = match state.store().care_child(id).await {
+        Ok(c) => c,
+        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("child in care")),
+        Err(other) => return Err(other.into()),
+    };
+    let access = access(state, caller).await?;
+    let ok = if whole {
+        access.sees_facility(child.facility_id)
+    } else {
+        access.sees_child(&child)
+    };
+    if !ok {
+        return Err(not_found("child in care"));
+    }
+    Ok(child)
+}
+
+async fn household_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<Household, ApiError> {
+    let household = match state.store().household(id_of(raw, "household")?).await {
+        Ok(h) => h,
+        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("household")),
+        Err(other) => return Err(other.into()),
+    };
+    if !access(state, caller)
+        .await?
+        .sees_facility(household.facility_id)
+    {
+        return Err(not_found("household"));
+    }
+    Ok(household)
+}
+
+fn version_of(version: Option<i64>) -> Result<i64, ApiError> {
+    version.ok_or_else(|| ApiError::validation("version: required to change a record"))
+}
+
+fn date(d: Option<time::Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+// ---------------------------------------------------------------------------
+// Wire types
+
+/// A count by sex.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BySexWire {
+    /// The figure: `in_care`, `admissions`, `leavers`, `plans_up_to_date`,
+    /// `school_age`, `enrolled`, `with_results`, `passed`.
+    pub figure: String,
+    pub girls: i64,
+    pub boys: i64,
+    /// Everyone, including other and unknown sex.
+    pub total: i64,
+}
+
+/// A programme's care: figures by sex and the lists that need attention.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeCareWire {
+    pub programme_id: String,
+    pub year: i32,
+    pub figures: Vec<BySexWire>,
+    /// Groups of siblings living in more than one house: the children's care ids.
+    pub split_sibling_groups: Vec<Vec<String>>,
+    /// Plans whose review is overdue: plan ids.
+    pub overdue_plan_ids: Vec<String>,
+    pub pending_admission_ids: Vec<String>,
+    /// School-age children in care not enrolled this school year: care ids.
+    pub not_enrolled_child_ids: Vec<String>,
+}
+
+/// A house (SOS family) of a village.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseWire {
+    pub id: String,
+    pub facility_id: String,
+    pub name: String,
+    /// `sos_family`, `youth_house` or `semi_independent`.
+    pub kind: String,
+    pub capacity: i64,
+    pub children: i64,
+    pub free_places: i64,
+    pub sos_parent_id: Option<String>,
+    pub family_assistant_id: Option<String>,
+    pub version: i64,
+}
+
+fn house_wire(h: House) -> HouseWire {
+    HouseWire {
+        free_places: h.free_places(),
+        id: h.id.to_string(),
+        facility_id: h.facility_id.to_string(),
+        name: h.name,
+        kind: h.kind,
+        capacity: h.capacity,
+        children: h.children,
+        sos_parent_id: h.sos_parent_id.map(|i| i.to_string()),
+        family_assistant_id: h.family_assistant_id.map(|i| i.to_string()),
+        version: h.version,
+    }
+}
+
+/// A child in care.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildWire {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub facility_id: String,
+    pub house_id: Option<String>,
+    pub placed_on: Option<String>,
+    /// A case step code, such as `implementation`.
+    pub case_state: String,
+    pub left_on: Option<String>,
+    pub leaving_destination: String,
+    pub leaving_reason: String,
+    pub version: i64,
+}
+
+fn child_wire(c: &CareChild) -> ChildWire {
+    ChildWire {
+        id: c.id.to_string(),
+        person_id: c.person_id.to_string(),
+        name: c.display_name(),
+        sex: c.sex.clone(),
+        birth_date: c.birth_date.to_string(),
+        facility_id: c.facility_id.to_string(),
+        house_id: c.house_id.map(|h| h.to_string()),
+        placed_on: date(c.placed_on),
+        case_state: c.case_state.clone(),
+        left_on: date(c.left_on),
+        leaving_destination: c.leaving_destination.clone(),
+        leaving_reason: c.leaving_reason.clone(),
+        version: c.version,
+    }
+}
+
+/// A placement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementWire {
+    pub id: String,
+    pub house_id: String,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+    pub start_reason: String,
+    pub end_reason: String,
+    pub apart_reason: String,
+    pub version: i64,
+}
+
+/// An enrolment with its terms.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentWire {
+    pub id: String,
+    pub level: String,
+    pub school: String,
+    pub grade: String,
+    pub school_year: i64,
+    pub scholarship: String,
+    pub terms: Vec<TermWire>,
+}
+
+/// A term's attendance and results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermWire {
+    pub id: String,
+    pub term: i64,
+    pub days_present: Option<i64>,
+    pub days_possible: Option<i64>,
+    pub average: Option<f64>,
+    pub passed: bool,
+    pub remark: String,
+}
+
+/// A step of a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseEventWire {
+    pub from_state: String,
+    pub to_state: String,
+    pub note: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// A child with their history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildDetailWire {
+    pub child: ChildWire,
+    pub placements: Vec<PlacementWire>,
+    pub admission_ids: Vec<String>,
+    pub plan_ids: Vec<String>,
+    pub enrolments: Vec<EnrolmentWire>,
+    /// Steps to independence: kind, start, end, details.
+    pub steps: Vec<StepWire>,
+    pub followups: Vec<FollowUpWire>,
+    pub case_history: Vec<CaseEventWire>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepWire {
+    pub kind: String,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+    pub details: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpWire {
+    pub followed_on: String,
+    pub situation: String,
+    pub notes: String,
+    pub next_on: Option<String>,
+}
+
+/// A gatekeeping assessment and decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdmissionWire {
+    pub id: String,
+    pub child_id: String,
+    pub referred_by: String,
+    pub referred_on: Option<String>,
+    pub authority: String,
+    pub authority_reference: String,
+    pub necessity: String,
+    pub family_support: String,
+    pub options_considered: Vec<String>,
+    pub chosen_option: String,
+    pub suitability: String,
+    pub child_views: String,
+    pub siblings_note: String,
+    pub decision: String,
+    pub decided_on: String,
+    pub review_on: String,
+    /// `pending`, `approved` or `declined`.
+    pub status: String,
+    pub approved_by: Option<String>,
+    pub approval_note: String,
+    pub version: i64,
+}
+
+fn admission_wire(a: Admission) -> AdmissionWire {
+    AdmissionWire {
+        id: a.id.to_string(),
+        child_id: a.child_id.to_string(),
+        referred_by: a.referred_by,
+        referred_on: date(a.referred_on),
+        authority: a.authority,
+        authority_reference: a.authority_reference,
+        necessity: a.necessity,
+        family_support: a.family_support,
+        options_considered: a
+            .options_considered
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        chosen_option: a.chosen_option,
+        suitability: a.suitability,
+        child_views: a.child_views,
+        siblings_note: a.siblings_note,
+        decision: a.decision,
+        decided_on: a.decided_on.to_string(),
+        review_on: a.review_on.to_string(),
+        status: a.status,
+        approved_by: a.approved_by.map(|u| u.to_string()),
+        approval_note: a.approval_note,
+        version: a.version,
+    }
+}
+
+/// A goal of a plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoalWire {
+    pub id: String,
+    pub area: String,
+    pub goal: String,
+    pub actions: String,
+    pub responsible: String,
+    pub due_on: Option<String>,
+    pub progress: String,
+    pub progress_note: String,
+    pub version: i64,
+}
+
+/// A development plan with its goals and reviews.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanWire {
+    pub id: String,
+    pub child_id: Option<String>,
+    pub household_id: Option<String>,
+    pub made_on: String,
+    pub review_on: String,
+    pub overdue: bool,
+    pub strengths: String,
+    pub risks_needs: String,
+    pub child_heard: bool,
+    pub child_views: String,
+    /// `draft` or `approved`.
+    pub status: String,
+    pub goals: Vec<GoalWire>,
+    /// Reviews: date, notes, next review.
+    pub reviews: Vec<ReviewWire>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewWire {
+    pub reviewed_on: String,
+    pub notes: String,
+    pub next_review_on: String,
+}
+
+async fn plan_wire(state: &AppState, p: Plan) -> Result<PlanWire, ApiError> {
+    let store = state.store();
+    let goals = store
+        .goals_of(p.id)
+        .await?
+        .into_iter()
+        .map(|g| GoalWire {
+            id: g.id.to_string(),
+            area: g.area,
+            goal: g.goal,
+            actions: g.actions,
+            responsible: g.responsible,
+            due_on: date(g.due_on),
+            progress: g.progress,
+            progress_note: g.progress_note,
+            version: g.version,
+        })
+        .collect();
+    let reviews = store
+        .reviews_of(p.id)
+        .await?
+        .into_iter()
+        .map(|r| ReviewWire {
+            reviewed_on: r.reviewed_on.to_string(),
+            notes: r.notes,
+            next_review_on: r.next_review_on.to_string(),
+        })
+        .collect();
+    Ok(PlanWire {
+        id: p.id.to_string(),
+        child_id: p.child_id.map(|c| c.to_string()),
+        household_id: p.household_id.map(|h| h.to_string()),
+        made_on: p.made_on.to_string(),
+        review_on: p.review_on.to_string(),
+        overdue: haven_domain::care::review_overdue(p.review_on, today(state)),
+        strengths: p.strengths,
+        risks_needs: p.risks_needs,
+        child_heard: p.child_heard == 1,
+        child_views: p.child_views,
+        status: p.status,
+        goals,
+        reviews,
+        version: p.version,
+    })
+}
+
+/// A note about a child.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteWire {
+    pub id: String,
+    /// `daily` or `psychosocial`.
+    pub kind: String,
+    pub written_on: String,
+    pub body: String,
+    pub version: i64,
+}
+
+/// A family strengthening household.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdWire {
+    pub id: String,
+    pub facility_id: String,
+    pub name: String,
+    pub vulnerabilities: Vec<String>,
+    pub case_state: String,
+    /// `active`, `graduated` or `exited`.
+    pub status: String,
+    pub ended_on: Option<String>,
+    pub end_reason: String,
+    pub members: Vec<MemberWire>,
+    pub services: Vec<ServiceWire>,
+    /// Self-reliance assessments, oldest first: date and level.
+    pub progress: Vec<ProgressWire>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberWire {
+    pub id: String,
+    pub person_id: String,
+    pub at_risk: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceWire {
+    pub kind: String,
+    pub given_on: String,
+    pub partner_id: Option<String>,
+    pub person_id: Option<String>,
+    pub notes: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressWire {
+    pub assessed_on: String,
+    pub level: String,
+    pub note: String,
+}
+
+async fn household_wire(
+    state: &AppState,
+    h: Household,
+    full: bool,
+) -> Result<HouseholdWire, ApiError> {
+    let store = state.store();
+    let (members, services, progress) = if full {
+        (
+            store
+                .household_members(h.id)
+                .await?
+                .into_iter()
+                .map(|m| MemberWire {
+                    id: m.id.to_string(),
+                    person_id: m.person_id.to_string(),
+                    at_risk: m.at_risk == 1,
+                })
+                .collect(),
+            store
+                .services_of(h.id)
+                .await?
+                .into_iter()
+                .map(|s| ServiceWire {
+                    kind: s.kind,
+                    given_on: s.given_on.to_string(),
+                    partner_id: s.partner_id.map(|p| p.to_string()),
+                    person_id: s.person_id.map(|p| p.to_string()),
+                    notes: s.notes,
+                })
+                .collect(),
+            store
+                .progress_of(h.id)
+                .await?
+                .into_iter()
+                .map(|p| ProgressWire {
+                    assessed_on: p.assessed_on.to_string(),
+                    level: p.level,
+                    note: p.note,
+                })
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    Ok(HouseholdWire {
+        id: h.id.to_string(),
+        facility_id: h.facility_id.to_string(),
+        vulnerabilities: h
+            .vulnerabilities()
+            .into_iter()
+            .map(|v| v.code().to_owned())
+            .collect(),
+        name: h.name,
+        case_state: h.case_state,
+        status: h.status,
+        ended_on: date(h.ended_on),
+        end_reason: h.end_reason,
+        members,
+        services,
+        progress,
+        version: h.version,
+    })
+}
+
+/// A partner organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerWire {
+    pub id: String,
+    pub name: String,
+    pub services: String,
+    pub contact: String,
+}
+
+// ---------------------------------------------------------------------------
+// Programme
+
+/// A programme's care figures by sex and what needs attention.
+#[utoipa::path(get, path = "/api/v1/care/programmes/{care_programme}", tag = "care", security(("bearer" = [])),
+    params(("care_programme" = String, Path, description = "the programme's id")),
+    responses((status = 200, body = ProgrammeCareWire), (status = 404, body = Problem)))]
+pub async fn get_programme(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<ProgrammeCareWire>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let id = id_of(&raw, "programme")?;
+    let store = state.store();
+    let access = access(&state, &caller).await?;
+    let ids: Vec<Id> = store
+        .care_facilities()
+        .await?
+        .into_iter()
+        .filter(|f| f.programme_id == id && access.sees_facility(f.id))
+        .map(|f| f.id)
+        .collect();
+    if ids.is_empty() {
+        return Err(not_found("programme"));
+    }
+    let day = today(&state);
+    let rows = store.care_child_rows(&ids, day).await?;
+    let f = haven_store::care::CareFigures::from_rows(&rows, day);
+    let by = |figure: &str, b: &haven_domain::care::figures::BySex| BySexWire {
+        figure: figure.to_owned(),
+        girls: b.girls,
+        boys: b.boys,
+        total: b.total,
+    };
+    let children = store.care_children_of(&ids).await?;
+    let split = store.split_sibling_groups(&children).await?;
+    Ok(Json(ProgrammeCareWire {
+        programme_id: id.to_string(),
+        year: f.year,
+        figures: vec![
+            by("in_care", &f.in_care),
+            by("admissions", &f.admissions),
+            by("leavers", &f.leavers),
+            by("plans_up_to_date", &f.plans_up_to_date),
+            by("school_age", &f.school_age),
+            by("enrolled", &f.enrolled),
+            by("with_results", &f.with_results),
+            by("passed", &f.passed),
+        ],
+        split_sibling_groups: split
+            .iter()
+            .map(|g| g.iter().map(|c| c.id.to_string()).collect())
+            .collect(),
+        overdue_plan_ids: store
+            .overdue_plans(&ids, day)
+            .await?
+            .into_iter()
+            .map(|o| o.plan.id.to_string())
+            .collect(),
+        pending_admission_ids: store
+            .pending_admissions(&ids)
+            .await?
+            .into_iter()
+            .map(|a| a.id.to_string())
+            .collect(),
+        not_enrolled_child_ids: rows
+            .iter()
+            .filter(|r| {
+                r.in_care() && haven_domain::care::is_school_age(r.birth_date, day) && !r.enrolled()
+            })
+            .map(|r| r.id.to_string())
+            .collect(),
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Houses
+
+/// A house's details.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseRequest {
+    pub name: String,
+    /// `sos_family`, `youth_house` or `semi_independent`.
+    pub kind: String,
+    /// 1 to 20.
+    pub capacity: i64,
+    #[serde(default)]
+    pub sos_parent_id: Option<String>,
+    #[serde(default)]
+    pub family_assistant_id: Option<String>,
+    /// Required to change a house.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl HouseRequest {
+    fn parse(&self) -> Result<(HouseDetails, Option<Id>, Option<Id>), ApiError> {
+        let details = HouseDetails::parse(&HouseInput {
+            name: &self.name,
+            kind: &self.kind,
+            capacity: &self.capacity.to_string(),
+        })
+        .map_err(problems)?;
+        let staff = |raw: &Option<String>, field: &'static str| -> Result<Option<Id>, ApiError> {
+            match raw.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(raw) => raw
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| problems(vec![(field, CareError::BadChoice)])),
+            }
+        };
+        Ok((
+            details,
+            staff(&self.sos_parent_id, "sos_parent_id")?,
+            staff(&self.family_assistant_id, "family_assistant_id")?,
+        ))
+    }
+}
+
+async fn village_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
+    let id = id_of(raw, "village")?;
+    let facility = match state.store().facility(id).await {
+        Ok(f) => f,
+        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("village")),
+        Err(other) => return Err(other.into()),
+    };
+    if !matches!(
+        facility.kind.as_str(),
+        "childrens_village" | "youth_facility"
+    ) || !access(state, caller).await?.sees_facility(id)
+    {
+        return Err(not_found("village"));
+    }
+    Ok(id)
+}
+
+/// The houses of a village.
+#[utoipa::path(get, path = "/api/v1/care/villages/{care_village}/houses", tag = "care", security(("bearer" = [])),
+    params(("care_village" = String, Path, description = "the village's facility id")),
+    responses((status = 200, body = [HouseWire]), (status = 404, body = Problem)))]
+pub async fn list_houses(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<HouseWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let id = village_in_reach(&state, &caller, &raw).await?;
+    Ok(Json(
+        state
+            .store()
+            .houses_of(id)
+            .await?
+            .into_iter()
+            .map(house_wire)
+            .collect(),
+    ))
+}
+
+/// Adds a house to a village.
+#[utoipa::path(post, path = "/api/v1/care/villages/{care_village}/houses", tag = "care", security(("bearer" = [])),
+    params(("care_village" = String, Path, description = "the village's facility id")),
+    request_body = HouseRequest,
+    responses((status = 201, body = HouseWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_house(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<HouseRequest>,
+) -> Result<(StatusCode, Json<HouseWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let id = village_in_reach(&state, &caller, &raw).await?;
+    let (details, parent, assistant) = request.parse()?;
+    let house = state
+        .store()
+        .create_house(&caller.actor(), id, &details, parent, assistant)
+        .await?;
+    Ok((StatusCode::CREATED, Json(house_wire(house))))
+}
+
+async fn house_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+    whole: bool,
+) -> Result<House, ApiError> {
+    let house = match state.store().house(id_of(raw, "house")?).await {
+        Ok(h) => h,
+        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("house")),
+        Err(other) => return Err(other.into()),
+    };
+    let access = access(state, caller).await?;
+    let ok = if whole {
+        access.sees_facility(house.facility_id)
+    } else {
+        access.sees_house(&house)
+    };
+    if !ok {
+        return Err(not_found("house"));
+    }
+    Ok(house)
+}
+
+/// One house.
+#[utoipa::path(get, path = "/api/v1/care/houses/{care_house}", tag = "care", security(("bearer" = [])),
+    params(("care_house" = String, Path, description = "the house's id")),
+    responses((status = 200, body = HouseWire), (status = 404, body = Problem)))]
+pub async fn get_house(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<HouseWire>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    Ok(Json(house_wire(
+        house_in_reach(&state, &caller, &raw, false).await?,
+    )))
+}
+
+/// Changes a house; `version` is the one read.
+#[utoipa::path(put, path = "/api/v1/care/houses/{care_house}", tag = "care", security(("bearer" = [])),
+    params(("care_house" = String, Path, description = "the house's id")),
+    request_body = HouseRequest,
+    responses((status = 200, body = HouseWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_house(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<HouseRequest>,
+) -> Result<Json<HouseWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let house = house_in_reach(&state, &caller, &raw, true).await?;
+    let (details, parent, assistant) = request.parse()?;
+    let version = version_of(request.version)?;
+    Ok(Json(house_wire(
+        state
+            .store()
+            .update_house(
+                &caller.actor(),
+                house.id,
+                version,
+                &details,
+                parent,
+                assistant,
+            )
+            .await?,
+    )))
+}
+
+// ---------------------------------------------------------------------------
+// Children
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChildrenQuery {
+    /// A village or office id; all in reach when absent.
+    #[serde(default)]
+    pub facility: Option<String>,
+}
+
+/// The children in care the caller sees.
+#[utoipa::path(get, path = "/api/v1/care/children", tag = "care", security(("bearer" = [])),
+    params(ChildrenQuery),
+    responses((status = 200, body = [ChildWire]), (status = 422, body = Problem)))]
+pub async fn list_children(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<ChildrenQuery>,
+) -> Result<Json<Vec<ChildWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let access = access(&state, &caller).await?;
+    let facility = match query.facility.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<Id>()
+                .map_err(|_| ApiError::validation("facility: not an id"))?,
+        ),
+    };
+    let ids: Vec<Id> = state
+        .store()
+        .care_facilities()
+        .await?
+        .into_iter()
+        .map(|f| f.id)
+        .filter(|id| facility.is_none_or(|f| f == *id))
+        .collect();
+    let children = state.store().care_children_of(&ids).await?;
+    Ok(Json(
+        children
+            .iter()
+            .filter(|c| access.sees_child(c))
+            .map(child_wire)
+            .collect(),
+    ))
+}
+
+/// A child in care with placements, admissions, plans, school, independence and
+/// case history. The read is audited.
+#[utoipa::path(get, path = "/api/v1/care/children/{care_child}", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    responses((status = 200, body = ChildDetailWire), (status = 404, body = Problem)))]
+pub async fn get_child(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<ChildDetailWire>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, false).await?;
+    let store = state.store();
+    let child = store.read_care_child(&caller.actor(), child.id).await?;
+    let enrolments = store.enrolments_of(child.id).await?;
+    let terms = store
+        .terms_of(&enrolments.iter().map(|e| e.id).collect::<Vec<_>>())
+        .await?;
+    Ok(Json(ChildDetailWire {
+        placements: store
+            .placements_of(child.id)
+            .await?
+            .into_iter()
+            .map(|p| PlacementWire {
+                id: p.id.to_string(),
+                house_id: p.house_id.to_string(),
+                started_on: p.started_on.to_string(),
+                ended_on: date(p.ended_on),
+                start_reason: p.start_reason,
+                end_reason: p.end_reason,
+                apart_reason: p.apart_reason,
+                version: p.version,
+            })
+            .collect(),
+        admission_ids: store
+            .admissions_of(child.id)
+            .await?
+            .into_iter()
+            .map(|a| a.id.to_string())
+            .collect(),
+        plan_ids: store
+            .plans_of(PlanSubject::Child(child.id))
+            .await?
+            .into_iter()
+            .map(|p| p.id.to_string())
+            .collect(),
+        enrolments: enrolments
+            .into_iter()
+            .map(|e| EnrolmentWire {
+                terms: terms
+                    .iter()
+                    .filter(|t| t.enrolment_id == e.id)
+                    .map(|t| TermWire {
+                        id: t.id.to_string(),
+                        term: t.term,
+                        days_present: t.days_present,
+                        days_possible: t.days_possible,
+                        average: t.average,
+                        passed: t.passed == 1,
+                        remark: t.remark.clone(),
+                    })
+                    .collect(),
+                id: e.id.to_string(),
+                level: e.level,
+                school: e.school,
+                grade: e.grade,
+                school_year: e.school_year,
+                scholarship: e.scholarship,
+            })
+            .collect(),
+        steps: store
+            .steps_of(child.id)
+            .await?
+            .into_iter()
+            .map(|s| StepWire {
+                kind: s.kind,
+                started_on: s.started_on.to_string(),
+                ended_on: date(s.ended_on),
+                details: s.details,
+            })
+            .collect(),
+        followups: store
+            .followups_of(child.id)
+            .await?
+            .into_iter()
+            .map(|f| FollowUpWire {
+                followed_on: f.followed_on.to_string(),
+                situation: f.situation,
+                notes: f.notes,
+                next_on: date(f.next_on),
+            })
+            .collect(),
+        case_history: store
+            .case_events(child.id)
+            .await?
+            .into_iter()
+            .map(|e| CaseEventWire {
+                from_state: e.from_state,
+                to_state: e.to_state,
+                note: e.note,
+                at: e.created_at.to_string(),
+                by: e.created_by.to_string(),
+            })
+            .collect(),
+        child: child_wire(&child),
+    }))
+}
+
+/// A gatekeeping assessment and decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionRequest {
+    pub person_id: String,
+    /// The village, youth facility or office that holds the child's care.
+    pub facility_id: String,
+    #[serde(default)]
+    pub referred_by: String,
+    #[serde(default)]
+    pub referred_on: String,
+    #[serde(default)]
+    pub authority: String,
+    #[serde(default)]
+    pub authority_reference: String,
+    pub necessity: String,
+    #[serde(default)]
+    pub family_support: String,
+    /// True when poverty is the only reason: an admission is then refused.
+    #[serde(default)]
+    pub poverty_only: bool,
+    #[serde(default)]
+    pub options_considered: Vec<String>,
+    pub chosen_option: String,
+    pub suitability: String,
+    #[serde(default)]
+    pub child_views: String,
+    #[serde(default)]
+    pub siblings_note: String,
+    /// `admit`, `not_admit` or `refer`.
+    pub decision: String,
+    pub decided_on: String,
+    pub review_on: String,
+}
+
+/// Records a gatekeeping assessment and decision; it waits for the director's approval.
+#[utoipa::path(post, path = "/api/v1/care/admissions", tag = "care", security(("bearer" = [])),
+    request_body = AdmissionRequest,
+    responses((status = 201, body = AdmissionWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_admission(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(r): ApiJson<AdmissionRequest>,
+) -> Result<(StatusCode, Json<AdmissionWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    caller.require(Action::Read, Kind::Person)?;
+    let details = AdmissionDetails::parse(
+        &AdmissionInput {
+            referred_by: &r.referred_by,
+            referred_on: &r.referred_on,
+            authority: &r.authority,
+            authority_reference: &r.authority_reference,
+            necessity: &r.necessity,
+            family_support: &r.family_support,
+            poverty_only: r.poverty_only,
+            options_considered: r.options_considered.iter().map(String::as_str).collect(),
+            chosen_option: &r.chosen_option,
+            suitability: &r.suitability,
+            child_views: &r.child_views,
+            siblings_note: &r.siblings_note,
+            decision: &r.decision,
+            decided_on: &r.decided_on,
+            review_on: &r.review_on,
+        },
+        today(&state),
+    )
+    .map_err(problems)?;
+    let person = id_of(&r.person_id, "person")?;
+    let facility = id_of(&r.facility_id, "facility")?;
+    let store = state.store();
+    let p = store
+        .person(person)
+        .await
+        .map_err(|_| not_found("person"))?;
+    let reach = crate::person_input::reach_of_roles(store, &caller.roles, Action::Read).await?;
+    let access = access(&state, &caller).await?;
+    if !reach.holds(p.registered_facility_id)
+        || p.entered_in_error_at.is_some()
+        || !access.sees_facility(facility)
+    {
+        return Err(not_found("person"));
+    }
+    if let Some(existing) = store.care_child_of_person(person).await? {
+        if !access.sees_child(&existing) {
+            return Err(not_found("person"));
+        }
+    }
+    let admission = store
+        .record_admission(&caller.actor(), person, facility, &details)
+        .await?;
+    Ok((StatusCode::CREATED, Json(admission_wire(admission))))
+}
+
+async fn admission_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<Admission, ApiError> {
+    let admission = state
+        .store()
+        .admission(id_of(raw, "admission")?)
+        .await
+        .map_err(|_| not_found("admission"))?;
+    child_in_reach(state, caller, &admission.child_id.to_string(), false).await?;
+    Ok(admission)
+}
+
+/// One admission.
+#[utoipa::path(get, path = "/api/v1/care/admissions/{care_admission}", tag = "care", security(("bearer" = [])),
+    params(("care_admission" = String, Path, description = "the admission's id")),
+    responses((status = 200, body = AdmissionWire), (status = 404, body = Problem)))]
+pub async fn get_admission(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<AdmissionWire>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let admission = admission_in_reach(&state, &caller, &raw).await?;
+    let person = state
+        .store()
+        .care_child(admission.child_id)
+        .await?
+        .person_id;
+    state
+        .store()
+        .audit_person(
+            &caller.actor(),
+            "care_child_read",
+            person,
+            &format!("admission {}", admission.id),
+        )
+        .await?;
+    Ok(Json(admission_wire(admission)))
+}
+
+/// The director's decision on an admission.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// `approved` or `declined`.
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+    pub version: i64,
+}
+
+/// The programme director approves or declines an admission.
+#[utoipa::path(post, path = "/api/v1/care/admissions/{care_admission}/decision", tag = "care", security(("bearer" = [])),
+    params(("care_admission" = String, Path, description = "the admission's id")),
+    request_body = DecisionRequest,
+    responses((status = 200, body = AdmissionWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn decide_admission(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<DecisionRequest>,
+) -> Result<Json<AdmissionWire>, ApiError> {
+    caller.require(Action::Write, Kind::CareApproval)?;
+    let admission = admission_in_reach(&state, &caller, &raw).await?;
+    let status = match r.status.trim() {
+        "approved" => AdmissionStatus::Approved,
+        "declined" => AdmissionStatus::Declined,
+        _ => return Err(problems(vec![("status", CareError::BadChoice)])),
+    };
+    let note = haven_domain::care::parse_case_note(&r.note).map_err(problems)?;
+    Ok(Json(admission_wire(
+        state
+            .store()
+            .decide_admission(&caller.actor(), admission.id, r.version, status, &note)
+            .await?,
+    )))
+}
+
+/// A placement in a house.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementRequest {
+    pub house_id: String,
+    pub started_on: String,
+    pub reason: String,
+    /// Required when a sibling lives in another house.
+    #[serde(default)]
+    pub apart_reason: String,
+    /// Confirms placing a child under 3 outside family-based care.
+    #[serde(default)]
+    pub under_three_confirmed: bool,
+}
+
+/// Places (or moves) a child in a house.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/placements", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = PlacementRequest,
+    responses((status = 201, body = PlacementWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn place_child(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<PlacementRequest>,
+) -> Result<(StatusCode, Json<PlacementWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let details = PlacementDetails::parse(
+        &PlacementInput {
+            started_on: &r.started_on,
+            ended_on: "",
+            reason: &r.reason,
+            apart_reason: &r.apart_reason,
+        },
+        today(&state),
+    )
+    .map_err(problems)?;
+    let house = house_in_reach(&state, &caller, &r.house_id, true)
+        .await
+        .map_err(|_| problems(vec![("house_id", CareError::BadChoice)]))?;
+    let p = state
+        .store()
+        .place_child(
+            &caller.actor(),
+            child.id,
+            house.id,
+            &details,
+            PlacementChecks {
+                under_three_confirmed: r.under_three_confirmed,
+            },
+        )
+        .await
+        .map_err(refusal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PlacementWire {
+            id: p.id.to_string(),
+            house_id: p.house_id.to_string(),
+            started_on: p.started_on.to_string(),
+            ended_on: date(p.ended_on),
+            start_reason: p.start_reason,
+            end_reason: p.end_reason,
+            apart_reason: p.apart_reason,
+            version: p.version,
+        }),
+    ))
+}
+
+/// The end of a placement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndRequest {
+    pub ended_on: String,
+    pub end_reason: String,
+    pub version: i64,
+}
+
+/// Ends a placement.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/placements/{care_placement}/end", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id"), ("care_placement" = String, Path, description = "the placement's id")),
+    request_body = EndRequest,
+    responses((status = 200, body = PlacementWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn end_placement(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, placement)): Path<(String, String)>,
+    ApiJson(r): ApiJson<EndRequest>,
+) -> Result<Json<PlacementWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let placement = state
+        .store()
+        .placement(id_of(&placement, "placement")?)
+        .await?;
+    if placement.child_id != child.id {
+        return Err(not_found("placement"));
+    }
+    let end = PlacementEnd::parse(
+        &r.ended_on,
+        &r.end_reason,
+        placement.started_on,
+        today(&state),
+    )
+    .map_err(problems)?;
+    let p = state
+        .store()
+        .end_placement(&caller.actor(), placement.id, r.version, &end)
+        .await?;
+    Ok(Json(PlacementWire {
+        id: p.id.to_string(),
+        house_id: p.house_id.to_string(),
+        started_on: p.started_on.to_string(),
+        ended_on: date(p.ended_on),
+        start_reason: p.start_reason,
+        end_reason: p.end_reason,
+        apart_reason: p.apart_reason,
+        version: p.version,
+    }))
+}
+
+/// Why a record is marked entered in error.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InErrorRequest {
+    pub reason: String,
+    pub version: i64,
+}
+
+/// Marks a placement entered in error: it leaves the history, not the database.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/placements/{care_placement}/error", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id"), ("care_placement" = String, Path, description = "the placement's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn placement_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, placement)): Path<(String, String)>,
+    ApiJson(r): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let placement = state
+        .store()
+        .placement(id_of(&placement, "placement")?)
+        .await?;
+    if placement.child_id != child.id {
+        return Err(not_found("placement"));
+    }
+    let reason = haven_domain::care::ErrorReason::parse(&r.reason).map_err(problems)?;
+    state
+        .store()
+        .mark_placement_in_error(&caller.actor(), placement.id, r.version, reason.as_str())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A step of a case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRequest {
+    /// The next step's code, such as `case_plan`.
+    pub to: String,
+    #[serde(default)]
+    pub note: String,
+    pub version: i64,
+}
+
+fn case_step(r: &CaseRequest) -> Result<(CareCaseState, String), ApiError> {
+    let to =
+        CareCaseState::parse(&r.to).ok_or_else(|| problems(vec![("to", CareError::BadChoice)]))?;
+    Ok((
+        to,
+        haven_domain::care::parse_case_note(&r.note).map_err(problems)?,
+    ))
+}
+
+/// Moves a child's case to its next step; only the allowed steps.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/case", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = CaseRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_child_case(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<CaseRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let (to, note) = case_step(&r)?;
+    state
+        .store()
+        .move_case(
+            &caller.actor(),
+            PlanSubject::Child(child.id),
+            r.version,
+            to,
+            &note,
+        )
+        .await
+        .map_err(refusal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A note about a child.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    /// `daily` or `psychosocial`.
+    pub kind: String,
+    pub written_on: String,
+    pub body: String,
+}
+
+/// A child's notes of the kinds the caller may read (psychosocial notes only with
+/// their own permission).
+#[utoipa::path(get, path = "/api/v1/care/children/{care_child}/notes", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    responses((status = 200, body = [NoteWire]), (status = 404, body = Problem)))]
+pub async fn list_notes(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<NoteWire>>, ApiError> {
+    caller.require(Action::Read, Kind::CareNote)?;
+    caller.require(Action::Read, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, false).await?;
+    let kinds = readable_note_kinds(|a, k| caller.roles.iter().any(|(role, _)| role.permits(a, k)));
+    let notes = state.store().care_notes_of(child.id, &kinds).await?;
+    Ok(Json(
+        notes
+            .into_iter()
+            .map(|n| NoteWire {
+                id: n.id.to_string(),
+                kind: n.kind,
+                written_on: n.written_on.to_string(),
+                body: n.body,
+                version: n.version,
+            })
+            .collect(),
+    ))
+}
+
+/// Writes a note about a child.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/notes", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = NoteRequest,
+    responses((status = 201, body = NoteWire), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<NoteRequest>,
+) -> Result<(StatusCode, Json<NoteWire>), ApiError> {
+    caller.require(Action::Write, Kind::CareNote)?;
+    caller.require(Action::Read, Kind::Care)?;
+    if CareNoteKind::parse(&r.kind) == Some(CareNoteKind::Psychosocial) {
+        caller.require(Action::Write, Kind::PsychosocialNote)?;
+    }
+    let child = child_in_reach(&state, &caller, &raw, false).await?;
+    let details =
+        NoteDetails::parse(&r.kind, &r.written_on, &r.body, today(&state)).map_err(problems)?;
+    let n = state
+        .store()
+        .add_care_note(&caller.actor(), child.id, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NoteWire {
+            id: n.id.to_string(),
+            kind: n.kind,
+            written_on: n.written_on.to_string(),
+            body: n.body,
+            version: n.version,
+        }),
+    ))
+}
+
+/// Marks a note entered in error, with the reason.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/notes/{care_note}/error", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id"), ("care_note" = String, Path, description = "the note's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn note_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, note)): Path<(String, String)>,
+    ApiJson(r): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::CareNote)?;
+    caller.require(Action::Read, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, false).await?;
+    let can = |a, k| caller.roles.iter().any(|(role, _)| role.permits(a, k));
+    let kinds: Vec<CareNoteKind> = readable_note_kinds(can)
+        .into_iter()
+        .filter(|k| *k == CareNoteKind::Daily || can(Action::Write, Kind::PsychosocialNote))
+        .collect();
+    let note = state
+        .store()
+        .care_note(id_of(&note, "note")?, &kinds)
+        .await?;
+    if note.child_id != child.id {
+        return Err(not_found("note"));
+    }
+    let reason = haven_domain::care::ErrorReason::parse(&r.reason).map_err(problems)?;
+    state
+        .store()
+        .mark_note_in_error(&caller.actor(), note.id, r.version, reason.as_str())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An enrolment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentRequest {
+    /// `preschool`, `primary`, `lower_secondary`, `upper_secondary`, `vocational`, `higher`.
+    pub level: String,
+    pub school: String,
+    #[serde(default)]
+    pub grade: String,
+    /// The year the school year starts in, such as `2025`.
+    pub school_year: String,
+    #[serde(default)]
+    pub scholarship: String,
+}
+
+/// Enrols a child at a school or training centre.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/enrolments", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = EnrolmentRequest,
+    responses((status = 201, body = EnrolmentWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_enrolment(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<EnrolmentRequest>,
+) -> Result<(StatusCode, Json<EnrolmentWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let details = EnrolmentDetails::parse(&EnrolmentInput {
+        level: &r.level,
+        school: &r.school,
+        grade: &r.grade,
+        school_year: &r.school_year,
+        scholarship: &r.scholarship,
+    })
+    .map_err(problems)?;
+    let e = state
+        .store()
+        .add_enrolment(&caller.actor(), child.id, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrolmentWire {
+            id: e.id.to_string(),
+            level: e.level,
+            school: e.school,
+            grade: e.grade,
+            school_year: e.school_year,
+            scholarship: e.scholarship,
+            terms: Vec::new(),
+        }),
+    ))
+}
+
+/// A term's attendance and results.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermRequest {
+    /// 1 to 4.
+    pub term: i64,
+    #[serde(default)]
+    pub days_present: Option<i64>,
+    #[serde(default)]
+    pub days_possible: Option<i64>,
+    /// 0 to 100 (%).
+    #[serde(default)]
+    pub average: Option<f64>,
+    #[serde(default)]
+    pub passed: bool,
+    #[serde(default)]
+    pub remark: String,
+}
+
+/// Records a term of an enrolment.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/enrolments/{care_enrolment}/terms", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id"), ("care_enrolment" = String, Path, description = "the enrolment's id")),
+    request_body = TermRequest,
+    responses((status = 201, body = TermWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_term(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, enrolment)): Path<(String, String)>,
+    ApiJson(r): ApiJson<TermRequest>,
+) -> Result<(StatusCode, Json<TermWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let enrolment = state
+        .store()
+        .enrolment(id_of(&enrolment, "enrolment")?)
+        .await?;
+    if enrolment.child_id != child.id {
+        return Err(not_found("enrolment"));
+    }
+    let text = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let average = r.average.map(|a| a.to_string()).unwrap_or_default();
+    let details = TermDetails::parse(&TermInput {
+        term: &r.term.to_string(),
+        days_present: &text(r.days_present),
+        days_possible: &text(r.days_possible),
+        average: &average,
+        passed: r.passed,
+        remark: &r.remark,
+    })
+    .map_err(problems)?;
+    let t = state
+        .store()
+        .add_term(&caller.actor(), enrolment.id, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TermWire {
+            id: t.id.to_string(),
+            term: t.term,
+            days_present: t.days_present,
+            days_possible: t.days_possible,
+            average: t.average,
+            passed: t.passed == 1,
+            remark: t.remark,
+        }),
+    ))
+}
+
+/// A step to independence.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// `youth_care`, `semi_independent` or `employment`.
+    pub kind: String,
+    pub started_on: String,
+    #[serde(default)]
+    pub ended_on: String,
+    #[serde(default)]
+    pub details: String,
+}
+
+/// Records a step to independence.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/steps", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = StepRequest,
+    responses((status = 201, body = StepWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_step(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<StepRequest>,
+) -> Result<(StatusCode, Json<StepWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let details = StepDetails::parse(
+        &r.kind,
+        &r.started_on,
+        &r.ended_on,
+        &r.details,
+        today(&state),
+    )
+    .map_err(problems)?;
+    let s = state
+        .store()
+        .add_step(&caller.actor(), child.id, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StepWire {
+            kind: s.kind,
+            started_on: s.started_on.to_string(),
+            ended_on: date(s.ended_on),
+            details: s.details,
+        }),
+    ))
+}
+
+/// Leaving care.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeavingRequest {
+    pub left_on: String,
+    /// `reunified`, `kinship`, `foster`, `independent_living`, `other_care`, `other`.
+    pub destination: String,
+    pub reason: String,
+    pub version: i64,
+}
+
+/// Records that a child left care; the current placement ends that day.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/leaving", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = LeavingRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_leaving(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<LeavingRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    if child.left_on.is_some() {
+        return Err(problems(vec![("left_on", CareError::LeftCare)]));
+    }
+    let details = LeavingDetails::parse(&r.left_on, &r.destination, &r.reason, today(&state))
+        .map_err(problems)?;
+    if child.placed_on.is_some_and(|p| details.left_on() < p) {
+        return Err(problems(vec![("left_on", CareError::EndBeforeStart)]));
+    }
+    state
+        .store()
+        .record_leaving(&caller.actor(), child.id, r.version, &details)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An after-care follow-up.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpRequest {
+    pub followed_on: String,
+    /// `doing_well`, `needs_support`, `at_risk`, `lost_contact`.
+    pub situation: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub next_on: String,
+}
+
+/// Records an after-care follow-up.
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/followups", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = FollowUpRequest,
+    responses((status = 201, body = FollowUpWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_followup(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<FollowUpRequest>,
+) -> Result<(StatusCode, Json<FollowUpWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let details = FollowUpDetails::parse(
+        &r.followed_on,
+        &r.situation,
+        &r.notes,
+        &r.next_on,
+        today(&state),
+    )
+    .map_err(problems)?;
+    let f = state
+        .store()
+        .add_followup(&caller.actor(), child.id, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FollowUpWire {
+            followed_on: f.followed_on.to_string(),
+            situation: f.situation,
+            notes: f.notes,
+            next_on: date(f.next_on),
+        }),
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// Plans
+
+/// A development plan's header.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    pub made_on: String,
+    /// Not already past, and within the review interval of `made_on`.
+    pub review_on: String,
+    #[serde(default)]
+    pub strengths: String,
+    #[serde(default)]
+    pub risks_needs: String,
+    #[serde(default)]
+    pub child_heard: bool,
+    #[serde(default)]
+    pub child_views: String,
+}
+
+fn plan_details(state: &AppState, r: &PlanRequest) -> Result<PlanDetails, ApiError> {
+    PlanDetails::parse(
+        &PlanInput {
+            made_on: &r.made_on,
+            review_on: &r.review_on,
+            strengths: &r.strengths,
+            risks_needs: &r.risks_needs,
+            child_heard: r.child_heard,
+            child_views: &r.child_views,
+        },
+        today(state),
+        state.config().care_review_months,
+    )
+    .map_err(problems)
+}
+
+/// Makes a child's development plan (a draft until approved).
+#[utoipa::path(post, path = "/api/v1/care/children/{care_child}/plans", tag = "care", security(("bearer" = [])),
+    params(("care_child" = String, Path, description = "the child's care id")),
+    request_body = PlanRequest,
+    responses((status = 201, body = PlanWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_child_plan(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<PlanRequest>,
+) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let details = plan_details(&state, &r)?;
+    let plan = state
+        .store()
+        .create_plan(&caller.actor(), PlanSubject::Child(child.id), &details)
+        .await?;
+    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+}
+
+/// A plan the caller sees; `whole` for writes.
+async fn plan_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+    whole: bool,
+) -> Result<Plan, ApiError> {
+    let plan = state
+        .store()
+        .plan(id_of(raw, "plan")?)
+        .await
+        .map_err(|_| not_found("plan"))?;
+    match plan.subject() {
+        Some(PlanSubject::Child(child)) => {
+            child_in_reach(state, caller, &child.to_string(), whole)
+                .await
+                .map_err(|_| not_found("plan"))?;
+        }
+        Some(PlanSubject::Household(household)) => {
+            household_in_reach(state, caller, &household.to_string())
+                .await
+                .map_err(|_| not_found("plan"))?;
+        }
+        None => return Err(not_found("plan")),
+    }
+    Ok(plan)
+}
+
+/// A plan with its goals and reviews.
+#[utoipa::path(get, path = "/api/v1/care/plans/{care_plan}", tag = "care", security(("bearer" = [])),
+    params(("care_plan" = String, Path, description = "the plan's id")),
+    responses((status = 200, body = PlanWire), (status = 404, body = Problem)))]
+pub async fn get_plan(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<PlanWire>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let plan = plan_in_reach(&state, &caller, &raw, false).await?;
+    if let Some(PlanSubject::Child(child)) = plan.subject() {
+        let person = state.store().care_child(child).await?.person_id;
+        state
+            .store()
+            .audit_person(
+                &caller.actor(),
+                "care_child_read",
+                person,
+                &format!("plan {}", plan.id),
+            )
+            .await?;
+    }
+    Ok(Json(plan_wire(&state, plan).await?))
+}
+
+/// A goal of a plan.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalRequest {
+    /// An area of life, such as `education` or `identity`.
+    pub area: String,
+    pub goal: String,
+    #[serde(default)]
+    pub actions: String,
+    pub responsible: String,
+    #[serde(default)]
+    pub due_on: String,
+    #[serde(default)]
+    pub progress: String,
+    #[serde(default)]
+    pub progress_note: String,
+}
+
+/// Adds a goal to a plan.
+#[utoipa::path(post, path = "/api/v1/care/plans/{care_plan}/goals", tag = "care", security(("bearer" = [])),
+    params(("care_plan" = String, Path, description = "the plan's id")),
+    request_body = GoalRequest,
+    responses((status = 201, body = PlanWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_goal(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<GoalRequest>,
+) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
+    let details = GoalDetails::parse(&GoalInput {
+        area: &r.area,
+        goal: &r.goal,
+        actions: &r.actions,
+        responsible: &r.responsible,
+        due_on: &r.due_on,
+        progress: &r.progress,
+        progress_note: &r.progress_note,
+    })
+    .map_err(problems)?;
+    state
+        .store()
+        .add_goal(&caller.actor(), plan.id, &details)
+        .await?;
+    let plan = state.store().plan(plan.id).await?;
+    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+}
+
+/// A goal's progress.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalProgressRequest {
+    /// `not_started`, `in_progress`, `achieved`, `dropped`.
+    pub progress: String,
+    #[serde(default)]
+    pub progress_note: String,
+    pub version: i64,
+}
+
+/// Records a goal's progress.
+#[utoipa::path(put, path = "/api/v1/care/plans/{care_plan}/goals/{care_goal}", tag = "care", security(("bearer" = [])),
+    params(("care_plan" = String, Path, description = "the plan's id"), ("care_goal" = String, Path, description = "the goal's id")),
+    request_body = GoalProgressRequest,
+    responses((status = 200, body = PlanWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_goal(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, goal)): Path<(String, String)>,
+    ApiJson(r): ApiJson<GoalProgressRequest>,
+) -> Result<Json<PlanWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
+    let goal = state.store().goal(id_of(&goal, "goal")?).await?;
+    if goal.plan_id != plan.id {
+        return Err(not_found("goal"));
+    }
+    let update = GoalUpdate::parse(&r.progress, &r.progress_note).map_err(problems)?;
+    state
+        .store()
+        .update_goal(&caller.actor(), goal.id, r.version, &update)
+        .await?;
+    Ok(Json(
+        plan_wire(&state, state.store().plan(plan.id).await?).await?,
+    ))
+}
+
+/// A review of a plan.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub reviewed_on: String,
+    pub notes: String,
+    pub next_review_on: String,
+    /// The plan's version read.
+    pub version: i64,
+}
+
+/// Records a review of a plan and its next review date.
+#[utoipa::path(post, path = "/api/v1/care/plans/{care_plan}/reviews", tag = "care", security(("bearer" = [])),
+    params(("care_plan" = String, Path, description = "the plan's id")),
+    request_body = ReviewRequest,
+    responses((status = 201, body = PlanWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn review_plan(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<ReviewRequest>,
+) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
+    let review = ReviewDetails::parse(
+        &r.reviewed_on,
+        &r.notes,
+        &r.next_review_on,
+        today(&state),
+        state.config().care_review_months,
+    )
+    .map_err(problems)?;
+    let plan = state
+        .store()
+        .review_plan(&caller.actor(), plan.id, r.version, &review)
+        .await?;
+    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+}
+
+/// A version read, for an approval.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRequest {
+    pub version: i64,
+}
+
+/// The programme director approves a plan.
+#[utoipa::path(post, path = "/api/v1/care/plans/{care_plan}/approval", tag = "care", security(("bearer" = [])),
+    params(("care_plan" = String, Path, description = "the plan's id")),
+    request_body = VersionRequest,
+    responses((status = 200, body = PlanWire), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn approve_plan(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<VersionRequest>,
+) -> Result<Json<PlanWire>, ApiError> {
+    caller.require(Action::Write, Kind::CareApproval)?;
+    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
+    if plan.approved() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict.stale_version",
+            "the plan is already approved",
+        ));
+    }
+    Ok(Json(
+        plan_wire(
+            &state,
+            state
+                .store()
+                .approve_plan(&caller.actor(), plan.id, r.version)
+                .await?,
+        )
+        .await?,
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// Households and partners
+
+/// The households of the offices the caller reaches.
+#[utoipa::path(get, path = "/api/v1/care/households", tag = "care", security(("bearer" = [])),
+    responses((status = 200, body = [HouseholdWire])))]
+pub async fn list_households(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<HouseholdWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let access = access(&state, &caller).await?;
+    let ids: Vec<Id> = state
+        .store()
+        .care_facilities()
+        .await?
+        .into_iter()
+        .filter(|f| access.sees_facility(f.id))
+        .map(|f| f.id)
+        .collect();
+    let mut out = Vec::new();
+    for h in state.store().households_of(&ids).await? {
+        out.push(household_wire(&state, h, false).await?);
+    }
+    Ok(Json(out))
+}
+
+/// A household to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdRequest {
+    /// The family strengthening office.
+    pub facility_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub vulnerabilities: Vec<String>,
+}
+
+/// Registers a household with a family strengthening office.
+#[utoipa::path(post, path = "/api/v1/care/households", tag = "care", security(("bearer" = [])),
+    request_body = HouseholdRequest,
+    responses((status = 201, body = HouseholdWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_household(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(r): ApiJson<HouseholdRequest>,
+) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let details = HouseholdDetails::parse(
+        &r.name,
+        &r.vulnerabilities
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+    .map_err(problems)?;
+    let facility = id_of(&r.facility_id, "office")?;
+    if !access(&state, &caller).await?.sees_facility(facility) {
+        return Err(not_found("office"));
+    }
+    let h = state
+        .store()
+        .create_household(&caller.actor(), facility, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(household_wire(&state, h, true).await?),
+    ))
+}
+
+/// One household with members, services and progress; the read is audited.
+#[utoipa::path(get, path = "/api/v1/care/households/{care_household}", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    responses((status = 200, body = HouseholdWire), (status = 404, body = Problem)))]
+pub async fn get_household(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Json<HouseholdWire>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    state
+        .store()
+        .audit(
+            &caller.actor(),
+            haven_store::NewAuditEvent::new("care_household_read", "care_household", h.id),
+        )
+        .await?;
+    Ok(Json(household_wire(&state, h, true).await?))
+}
+
+/// A member to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    pub person_id: String,
+    #[serde(default)]
+    pub at_risk: bool,
+}
+
+/// Adds a person of the registry to a household.
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/members", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    request_body = MemberRequest,
+    responses((status = 201, body = HouseholdWire), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<MemberRequest>,
+) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    caller.require(Action::Read, Kind::Person)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let person = id_of(&r.person_id, "person")?;
+    let p = state
+        .store()
+        .person(person)
+        .await
+        .map_err(|_| not_found("person"))?;
+    let reach =
+        crate::person_input::reach_of_roles(state.store(), &caller.roles, Action::Read).await?;
+    if !reach.holds(p.registered_facility_id) || p.entered_in_error_at.is_some() {
+        return Err(not_found("person"));
+    }
+    state
+        .store()
+        .add_household_member(&caller.actor(), h.id, person, r.at_risk)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(household_wire(&state, state.store().household(h.id).await?, true).await?),
+    ))
+}
+
+/// Ends a membership (the person left the household).
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/members/{care_member}/end", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id"), ("care_member" = String, Path, description = "the membership's id")),
+    request_body = VersionRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn end_member(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((raw, member)): Path<(String, String)>,
+    ApiJson(r): ApiJson<VersionRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let member = id_of(&member, "member")?;
+    if !state
+        .store()
+        .household_members(h.id)
+        .await?
+        .iter()
+        .any(|m| m.id == member)
+    {
+        return Err(not_found("member"));
+    }
+    state
+        .store()
+        .end_household_member(&caller.actor(), member, r.version)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A service given.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRequest {
+    /// `health`, `education`, `food`, `economic`, `referral`.
+    pub kind: String,
+    pub given_on: String,
+    /// Required for a referral.
+    #[serde(default)]
+    pub partner_id: Option<String>,
+    /// A member of the household it was for.
+    #[serde(default)]
+    pub person_id: Option<String>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Records a service a household received.
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/services", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    request_body = ServiceRequest,
+    responses((status = 201, body = HouseholdWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_service(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<ServiceRequest>,
+) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let optional = |raw: &Option<String>, field: &'static str| -> Result<Option<Id>, ApiError> {
+        match raw.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => raw
+                .parse()
+                .map(Some)
+                .map_err(|_| problems(vec![(field, CareError::BadChoice)])),
+        }
+    };
+    let partner = optional(&r.partner_id, "partner_id")?;
+    let person = optional(&r.person_id, "person_id")?;
+    let details = ServiceDetails::parse(
+        &r.kind,
+        &r.given_on,
+        &r.notes,
+        partner.is_some(),
+        today(&state),
+    )
+    .map_err(problems)?;
+    if let Some(person) = person {
+        if !state
+            .store()
+            .household_members(h.id)
+            .await?
+            .iter()
+            .any(|m| m.person_id == person)
+        {
+            return Err(problems(vec![("person_id", CareError::BadChoice)]));
+        }
+    }
+    state
+        .store()
+        .add_service(&caller.actor(), h.id, person, partner, &details)
+        .await
+        .map_err(|e| match e {
+            haven_store::StoreError::NotFound { .. } => {
+                problems(vec![("partner_id", CareError::BadChoice)])
+            }
+            other => other.into(),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(household_wire(&state, h, true).await?),
+    ))
+}
+
+/// A self-reliance assessment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressRequest {
+    pub assessed_on: String,
+    /// `crisis`, `vulnerable`, `coping`, `stable`, `self_reliant`.
+    pub level: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records a household's progress towards self-reliance.
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/progress", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    request_body = ProgressRequest,
+    responses((status = 201, body = HouseholdWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_progress(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<ProgressRequest>,
+) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let details = ProgressDetails::parse(&r.assessed_on, &r.level, &r.note, today(&state))
+        .map_err(problems)?;
+    state
+        .store()
+        .add_progress(&caller.actor(), h.id, &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(household_wire(&state, h, true).await?),
+    ))
+}
+
+/// Moves a household's case to its next step.
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/case", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    request_body = CaseRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_household_case(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<CaseRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let (to, note) = case_step(&r)?;
+    state
+        .store()
+        .move_case(
+            &caller.actor(),
+            PlanSubject::Household(h.id),
+            r.version,
+            to,
+            &note,
+        )
+        .await
+        .map_err(refusal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A household's graduation or exit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdEndRequest {
+    /// `graduated` or `exited`.
+    pub status: String,
+    pub ended_on: String,
+    pub reason: String,
+    pub version: i64,
+}
+
+/// A household graduates or exits.
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/end", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    request_body = HouseholdEndRequest,
+    responses((status = 200, body = HouseholdWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn end_household(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<HouseholdEndRequest>,
+) -> Result<Json<HouseholdWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    if !h.is_active() {
+        return Err(problems(vec![("status", CareError::BadChoice)]));
+    }
+    let end =
+        HouseholdEnd::parse(&r.status, &r.ended_on, &r.reason, today(&state)).map_err(problems)?;
+    let h = state
+        .store()
+        .end_household(&caller.actor(), h.id, r.version, &end)
+        .await?;
+    Ok(Json(household_wire(&state, h, true).await?))
+}
+
+/// Makes a family's development plan.
+#[utoipa::path(post, path = "/api/v1/care/households/{care_household}/plans", tag = "care", security(("bearer" = [])),
+    params(("care_household" = String, Path, description = "the household's id")),
+    request_body = PlanRequest,
+    responses((status = 201, body = PlanWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_household_plan(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<PlanRequest>,
+) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let h = household_in_reach(&state, &caller, &raw).await?;
+    let details = plan_details(&state, &r)?;
+    let plan = state
+        .store()
+        .create_plan(&caller.actor(), PlanSubject::Household(h.id), &details)
+        .await?;
+    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+}
+
+/// The partner organisations.
+#[utoipa::path(get, path = "/api/v1/care/partners", tag = "care", security(("bearer" = [])),
+    responses((status = 200, body = [PartnerWire])))]
+pub async fn list_partners(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<PartnerWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Care)?;
+    Ok(Json(
+        state
+            .store()
+            .partners()
+            .await?
+            .into_iter()
+            .map(|p| PartnerWire {
+                id: p.id.to_string(),
+                name: p.name,
+                services: p.services,
+                contact: p.contact,
+            })
+            .collect(),
+    ))
+}
+
+/// A partner organisation to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerRequest {
+    pub name: String,
+    #[serde(default)]
+    pub services: String,
+    #[serde(default)]
+    pub contact: String,
+}
+
+/// Adds a partner organisation.
+#[utoipa::path(post, path = "/api/v1/care/partners", tag = "care", security(("bearer" = [])),
+    request_body = PartnerRequest,
+    responses((status = 201, body = PartnerWire), (status = 422, body = Problem)))]
+pub async fn create_partner(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(r): ApiJson<PartnerRequest>,
+) -> Result<(StatusCode, Json<PartnerWire>), ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let details = PartnerDetails::parse(&r.name, &r.services, &r.contact).map_err(problems)?;
+    let p = state
+        .store()
+        .create_partner(&caller.actor(), &details)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PartnerWire {
+            id: p.id.to_string(),
+            name: p.name,
+            services: p.services,
+            contact: p.contact,
+        }),
+    ))
 }

@@ -43,6 +43,7 @@ use crate::state::AppState;
         (name = "staff", description = "Staff members, their registrations and trainings"),
         (name = "safeguarding", description = "Child safeguarding: filing a concern (everyone), the focal points' reports"),
         (name = "mother-and-child", description = "Pregnancies, births, postnatal care, immunisation and family planning"),
+        (name = "care", description = "Children's villages and family strengthening: houses, gatekeeping, placements, plans, school, independence, households"),
     )
 )]
 struct ApiDoc;

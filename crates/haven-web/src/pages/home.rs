@@ -36,6 +36,9 @@ struct HomePage {
     can_search_people: bool,
     /// New reports and overdue steps, for safeguarding focal points only.
     safeguarding: Option<crate::pages::safeguarding::HomeSummary>,
+    /// Care: the figures by sex of each programme the reader sees (readers of care
+    /// and reports, such as the programme director).
+    care_figures: Vec<crate::pages::care::ProgrammeFigures>,
 }
 
 pub fn scope_label(tr: &crate::i18n::Tr, scope: &Scope) -> String {
@@ -103,6 +106,7 @@ pub async fn home(
         failed_sign_ins,
         can_search_people: auth.me.can(Action::Read, Kind::Person),
         safeguarding: crate::pages::safeguarding::home_summary(&state, &auth).await?,
+        care_figures: crate::pages::care::programme_figures_section(&state, &auth).await?,
     };
     render(&page).map(no_store)
 }

@@ -62,6 +62,7 @@ const NAVIGATION: &[NavEntry] = &[
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
     // Mother and child health (issue 5).
     ("/mch", "nav-mch", Some((Action::Read, Kind::Clinical))),
+    ("/care", "nav-care", Some((Action::Read, Kind::Care))),
     (
         "/admin/users",
         "nav-users",

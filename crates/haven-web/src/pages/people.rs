@@ -903,6 +903,8 @@ struct PersonPage {
     staff_id: Option<String>,
     /// Links to the person's mother-and-child records (href, label).
     mch_summary: Vec<(String, String)>,
+    /// The person's care page, or the way to admit them (care part): href and label.
+    care_link: Option<(String, String)>,
 }
 
 async fn person_page(
@@ -1025,6 +1027,7 @@ async fn person_page(
         },
         // Mother and child health: links only, kept apart for the merge.
         mch_summary: crate::pages::mch::person_summary(state, auth, &person).await?,
+        care_link: crate::pages::care::care_link_of_person(state, auth, &person).await?,
         person,
     })
 }

@@ -511,6 +511,8 @@ struct ProgrammePage {
     ferrors: FieldMessages,
     fnotice: Option<String>,
     kind_options: Vec<(&'static str, String)>,
+    /// The programme's care page (villages, family strengthening), for readers of care.
+    care_page: Option<String>,
 }
 
 /// A GPS point as text, and a link that any map application on the device opens.
@@ -531,13 +533,18 @@ async fn programme_page(
     let store = state.store();
     let programme = store.programme(id).await?;
     let served = store.people_served().await?;
-    let facilities = store
-        .facilities_of(id)
-        .await?
+    let programme_facilities = store.facilities_of(id).await?;
+    let care_page = (auth.me.can(Action::Read, Kind::Care)
+        && programme_facilities
+            .iter()
+            .any(|f| haven_store::care::CARE_FACILITY_KINDS.contains(&f.kind.as_str())))
+    .then(|| format!("/care/programmes/{id}"));
+    let facilities = programme_facilities
         .iter()
         .map(|f| facility_row(tr, f, &served))
         .collect();
     Ok(ProgrammePage {
+        care_page,
         layout: Layout::new(&auth.visitor, "programme-title"),
         edit_action: format!("/places/programmes/{id}"),
         facility_action: format!("/places/programmes/{id}/facilities"),
@@ -673,6 +680,8 @@ struct FacilityPage {
     ward_error: Option<String>,
     bed_form: BedForm,
     bed_error: Option<String>,
+    /// The facility's care page (a village's houses, an office's households).
+    care_page: Option<String>,
 }
 
 async fn facility_page(
@@ -724,7 +733,17 @@ async fn facility_page(
     } else {
         None
     };
+    let care_page = if !auth.me.can(Action::Read, Kind::Care) {
+        None
+    } else {
+        match facility.kind.as_str() {
+            "childrens_village" | "youth_facility" => Some(format!("/care/villages/{id}")),
+            "family_strengthening_office" => Some(format!("/care/households?facility={id}")),
+            _ => None,
+        }
+    };
     Ok(FacilityPage {
+        care_page,
         layout: Layout::new(&auth.visitor, "facility-title"),
         edit_action: format!("/places/facilities/{id}"),
         name: place_name(tr, &facility.name, &facility.name_km),

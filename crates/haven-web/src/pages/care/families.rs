@@ -1,0 +1,707 @@
+//! Family strengthening pages: the households of the offices the reader reaches, a
+//! household (members from the registry, children at risk, vulnerabilities,
+//! services, self-reliance, case steps, plans, graduation or exit), and the list of
+//! partner organisations.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Form;
+use haven_domain::care::{
+    CareCaseState, CareError, FamilyService, FamilyVulnerability, HouseholdDetails, HouseholdEnd,
+    HouseholdStatus, PartnerDetails, ProgressDetails, SelfReliance, ServiceDetails,
+};
+use haven_domain::person::{age_in_years, identifier_key};
+use haven_domain::{Action, Kind};
+use haven_store::care::{Household, PlanSubject};
+use haven_store::{Id, StoreError};
+use serde::Deserialize;
+
+use super::{label, options, refusal, CareAccess, Fields, FormState};
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::pages::places::{parse_id, place_name, today};
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::state::AppState;
+
+/// A household the reader sees (its office is in reach), or 404.
+pub(super) async fn visible_household(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Household, WebError> {
+    let household = match state.store().household(parse_id(raw)?).await {
+        Ok(h) => h,
+        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
+        Err(other) => return Err(other.into()),
+    };
+    if !CareAccess::of_page(state, auth)
+        .await?
+        .sees_facility(household.facility_id)
+    {
+        return Err(WebError::NotFound);
+    }
+    Ok(household)
+}
+
+/// A household in the list.
+pub struct HouseholdRow {
+    pub id: String,
+    pub name: String,
+    pub office: String,
+    pub members: i64,
+    pub state: String,
+    pub status: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "care_households.html")]
+struct HouseholdsPage {
+    layout: Layout,
+    households: Vec<HouseholdRow>,
+    offices: Vec<(String, String)>,
+    facility: String,
+    vulnerabilities: Vec<(&'static str, String)>,
+    can_write: bool,
+    f: FormState,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    facility: String,
+}
+
+async fn households_page(
+    state: &AppState,
+    auth: &Authenticated,
+    facility: String,
+    f: FormState,
+) -> Result<HouseholdsPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let access = CareAccess::of_page(state, auth).await?;
+    let offices: Vec<haven_store::Facility> = access
+        .facilities_of(&store.care_facilities().await?)
+        .into_iter()
+        .filter(|f| f.kind == "family_strengthening_office")
+        .cloned()
+        .collect();
+    let chosen: Vec<Id> = offices
+        .iter()
+        .filter(|o| facility.is_empty() || o.id.to_string() == facility)
+        .map(|o| o.id)
+        .collect();
+    let households = store
+        .households_of(&chosen)
+        .await?
+        .into_iter()
+        .map(|h| HouseholdRow {
+            id: h.id.to_string(),
+            office: place_name(tr, &h.facility_name, &h.facility_name_km),
+            members: h.members,
+            state: tr.t(&h.case_state().label_key()),
+            status: label(
+                tr,
+                &h.status,
+                HouseholdStatus::parse,
+                HouseholdStatus::label_key,
+            ),
+            active: h.is_active(),
+            name: h.name,
+        })
+        .collect();
+    Ok(HouseholdsPage {
+        layout: Layout::new(&auth.visitor, "care-households-title"),
+        households,
+        offices: offices
+            .iter()
+            .map(|o| (o.id.to_string(), place_name(tr, &o.name, &o.name_km)))
+            .collect(),
+        facility,
+        vulnerabilities: options(
+            tr,
+            FamilyVulnerability::ALL,
+            FamilyVulnerability::code,
+            FamilyVulnerability::label_key,
+        ),
+        can_write: auth.me.can(Action::Write, Kind::Care),
+        f,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Care)?;
+    let page = households_page(&state, &auth, query.facility, FormState::default()).await?;
+    render(&page).map(no_store)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let access = CareAccess::of_page(&state, &auth).await?;
+    let office = fields.id("facility").filter(|f| access.sees_facility(*f));
+    let parsed = HouseholdDetails::parse(fields.get("name"), &fields.all("vulnerabilities"));
+    let f = match (office, parsed) {
+        (Some(office), Ok(details)) => match state
+            .store()
+            .create_household(&auth.actor(), office, &details)
+            .await
+        {
+            Ok(h) => return Ok(see_other(&format!("/care/households/{}", h.id))),
+            Err(StoreError::NotFound { .. }) => {
+                FormState::refused("household", fields, tr, "facility", CareError::BadChoice)
+            }
+            Err(other) => return Err(other.into()),
+        },
+        (None, parsed) => {
+            let mut problems = parsed.err().unwrap_or_default();
+            problems.insert(0, ("facility", CareError::Required));
+            FormState::failed("household", fields, tr, problems)
+        }
+        (Some(_), Err(problems)) => FormState::failed("household", fields, tr, problems),
+    };
+    let page = households_page(&state, &auth, String::new(), f).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = FORM_ERROR;
+    Ok(no_store(response))
+}
+
+/// A household member, ready to show.
+pub struct MemberRow {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub sex: String,
+    pub age: i32,
+    pub at_risk: bool,
+    pub version: i64,
+    /// The member's care page, when they are a child in care the reader sees.
+    pub care: String,
+}
+
+#[derive(Template)]
+#[template(path = "care_household.html")]
+struct HouseholdPage {
+    layout: Layout,
+    household: Household,
+    office: String,
+    status: String,
+    state: String,
+    vulnerabilities: Vec<String>,
+    members: Vec<MemberRow>,
+    services: Vec<(String, String, String, String, String)>,
+    progress: Vec<(String, String, String)>,
+    case_history: Vec<(String, String, String, String, String)>,
+    plans: Vec<(String, String, String, String, bool)>,
+    partners: Vec<(String, String)>,
+    service_kinds: Vec<(&'static str, String)>,
+    levels: Vec<(&'static str, String)>,
+    next_states: Vec<(&'static str, String)>,
+    can_write: bool,
+    today: String,
+    review_default: String,
+    f: FormState,
+}
+
+async fn household_page(
+    state: &AppState,
+    auth: &Authenticated,
+    household: Household,
+    f: FormState,
+) -> Result<HouseholdPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let day = today(state);
+    let access = CareAccess::of_page(state, auth).await?;
+    let mut members = Vec::new();
+    for m in store.household_members(household.id).await? {
+        // A member who is a child in care links to their care page.
+        let care = match store.care_child_of_person(m.person_id).await? {
+            Some(c) if access.sees_child(&c) => format!("/care/children/{}", c.id),
+            _ => String::new(),
+        };
+        let sex =
+            haven_domain::person::Sex::parse(&m.sex).unwrap_or(haven_domain::person::Sex::Unknown);
+        members.push(MemberRow {
+            id: m.id.to_string(),
+            person_id: m.person_id.to_string(),
+            name: m.display_name(),
+            sex: tr.t(&sex.label_key()),
+            age: age_in_years(m.birth_date, day),
+            at_risk: m.at_risk == 1,
+            version: m.version,
+            care,
+        });
+    }
+    let services = store
+        .services_of(household.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.given_on.to_string(),
+                label(tr, &s.kind, FamilyService::parse, FamilyService::label_key),
+                s.partner_name.unwrap_or_default(),
+                s.notes,
+                s.person_id.map(|p| p.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let progress = store
+        .progress_of(household.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.assessed_on.to_string(),
+                label(tr, &p.level, SelfReliance::parse, SelfReliance::label_key),
+                p.note,
+            )
+        })
+        .collect();
+    let case_history = store
+        .case_events(household.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                crate::pages::audit::format_instant(&e.created_at, state.config().time_offset),
+                super::villages::state_label(tr, &e.from_state),
+                super::villages::state_label(tr, &e.to_state),
+                e.note,
+                e.author.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let plans = store
+        .plans_of(PlanSubject::Household(household.id))
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.id.to_string(),
+                p.made_on.to_string(),
+                p.review_on.to_string(),
+                if p.approved() {
+                    tr.t("care-plan-approved")
+                } else {
+                    tr.t("care-plan-draft")
+                },
+                haven_domain::care::review_overdue(p.review_on, day),
+            )
+        })
+        .collect();
+    Ok(HouseholdPage {
+        layout: Layout::new(&auth.visitor, "care-household-title"),
+        office: place_name(tr, &household.facility_name, &household.facility_name_km),
+        status: label(
+            tr,
+            &household.status,
+            HouseholdStatus::parse,
+            HouseholdStatus::label_key,
+        ),
+        state: tr.t(&household.case_state().label_key()),
+        vulnerabilities: household
+            .vulnerabilities()
+            .into_iter()
+            .map(|v| tr.t(&v.label_key()))
+            .collect(),
+        members,
+        services,
+        progress,
+        case_history,
+        plans,
+        partners: store
+            .partners()
+            .await?
+            .into_iter()
+            .filter(|p| p.closed_at.is_none())
+            .map(|p| (p.id.to_string(), p.name))
+            .collect(),
+        service_kinds: options(
+            tr,
+            FamilyService::ALL,
+            FamilyService::code,
+            FamilyService::label_key,
+        ),
+        levels: options(
+            tr,
+            SelfReliance::ALL,
+            SelfReliance::code,
+            SelfReliance::label_key,
+        ),
+        next_states: household
+            .case_state()
+            .next_states()
+            .iter()
+            .map(|s| (s.code(), tr.t(&s.label_key())))
+            .collect(),
+        can_write: auth.me.can(Action::Write, Kind::Care),
+        today: day.to_string(),
+        review_default: haven_domain::care::add_months(day, state.config().care_review_months)
+            .to_string(),
+        f,
+        household,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Care)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    state
+        .store()
+        .audit(
+            &auth.actor(),
+            haven_store::NewAuditEvent::new("care_household_read", "care_household", household.id),
+        )
+        .await?;
+    let page = household_page(&state, &auth, household, FormState::default()).await?;
+    render(&page).map(no_store)
+}
+
+pub(super) async fn household_again(
+    state: &AppState,
+    auth: &Authenticated,
+    household: Household,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let status = if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
+    };
+    let household = state.store().household(household.id).await?;
+    let page = household_page(state, auth, household, f).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
+fn back(household: &Household, anchor: &str) -> Response {
+    see_other(&format!("/care/households/{}#{anchor}", household.id))
+}
+
+fn conflict(form: &str, fields: Fields, tr: &crate::i18n::Tr) -> FormState {
+    let mut f = FormState::failed(form, fields, tr, Vec::new());
+    f.notice = Some(tr.t("error-conflict"));
+    f
+}
+
+/// A person named by their id or any identifier (a Haven number, say), whom the
+/// reader may see in the registry.
+async fn person_named(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<Option<Id>, WebError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let id = match raw.parse::<Id>() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            state
+                .store()
+                .person_by_identifier_key(&identifier_key(raw))
+                .await?
+        }
+    };
+    let Some(id) = id else { return Ok(None) };
+    let person = match state.store().person(id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
+    let reach = crate::pages::people::person_reach(state, auth).await?;
+    Ok((reach.holds(person.registered_facility_id)
+        && person.entered_in_error_at.is_none()
+        && person.merged_into.is_none())
+    .then_some(person.id))
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    auth.require(Action::Read, Kind::Person)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let f = match person_named(&state, &auth, fields.get("person")).await? {
+        Some(person) => match state
+            .store()
+            .add_household_member(
+                &auth.actor(),
+                household.id,
+                person,
+                fields.ticked("at_risk"),
+            )
+            .await
+        {
+            Ok(()) => return Ok(back(&household, "members")),
+            Err(StoreError::Duplicate { .. }) => {
+                FormState::refused("member", fields, tr, "person", CareError::AlreadyMember)
+            }
+            Err(other) => return Err(other.into()),
+        },
+        None => FormState::refused("member", fields, tr, "person", CareError::BadChoice),
+    };
+    household_again(&state, &auth, household, f).await
+}
+
+pub async fn end_member(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((raw, member)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    let member = parse_id(&member)?;
+    if !state
+        .store()
+        .household_members(household.id)
+        .await?
+        .iter()
+        .any(|m| m.id == member)
+    {
+        return Err(WebError::NotFound);
+    }
+    let fields = Fields(fields);
+    match state
+        .store()
+        .end_household_member(&auth.actor(), member, fields.version())
+        .await
+    {
+        Ok(()) => Ok(back(&household, "members")),
+        Err(StoreError::Conflict { .. }) => {
+            let f = conflict("member", fields, auth.tr());
+            household_again(&state, &auth, household, f).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn add_service(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let partner = fields.id("partner");
+    let member = fields.id("person").filter(|_| true);
+    let members = state.store().household_members(household.id).await?;
+    let member = member.filter(|p| members.iter().any(|m| m.person_id == *p));
+    let f = match ServiceDetails::parse(
+        fields.get("kind"),
+        fields.get("given_on"),
+        fields.get("notes"),
+        partner.is_some(),
+        today(&state),
+    ) {
+        Ok(details) => match state
+            .store()
+            .add_service(&auth.actor(), household.id, member, partner, &details)
+            .await
+        {
+            Ok(_) => return Ok(back(&household, "services")),
+            Err(StoreError::NotFound { .. }) => {
+                FormState::refused("service", fields, tr, "partner", CareError::BadChoice)
+            }
+            Err(other) => return Err(other.into()),
+        },
+        Err(problems) => FormState::failed("service", fields, tr, problems),
+    };
+    household_again(&state, &auth, household, f).await
+}
+
+pub async fn add_progress(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    let fields = Fields(fields);
+    let f = match ProgressDetails::parse(
+        fields.get("assessed_on"),
+        fields.get("level"),
+        fields.get("note"),
+        today(&state),
+    ) {
+        Ok(details) => {
+            state
+                .store()
+                .add_progress(&auth.actor(), household.id, &details)
+                .await?;
+            return Ok(back(&household, "progress"));
+        }
+        Err(problems) => FormState::failed("progress", fields, auth.tr(), problems),
+    };
+    household_again(&state, &auth, household, f).await
+}
+
+pub async fn move_case(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let f = match (
+        CareCaseState::parse(fields.get("to")),
+        haven_domain::care::parse_case_note(fields.get("note")),
+    ) {
+        (Some(to), Ok(note)) => match state
+            .store()
+            .move_case(
+                &auth.actor(),
+                PlanSubject::Household(household.id),
+                fields.version(),
+                to,
+                &note,
+            )
+            .await
+        {
+            Ok(()) => return Ok(back(&household, "case")),
+            Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => {
+                conflict("case", fields, tr)
+            }
+            Err(error) => refusal(error, "case", fields, tr)?,
+        },
+        (None, _) => FormState::refused("case", fields, tr, "to", CareError::Required),
+        (_, Err(problems)) => FormState::failed("case", fields, tr, problems),
+    };
+    household_again(&state, &auth, household, f).await
+}
+
+pub async fn end(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let household = visible_household(&state, &auth, &raw).await?;
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let f = if !household.is_active() {
+        FormState::refused("end", fields, tr, "status", CareError::BadChoice)
+    } else {
+        match HouseholdEnd::parse(
+            fields.get("status"),
+            fields.get("ended_on"),
+            fields.get("end_reason"),
+            today(&state),
+        ) {
+            Ok(end) => match state
+                .store()
+                .end_household(&auth.actor(), household.id, fields.version(), &end)
+                .await
+            {
+                Ok(_) => return Ok(back(&household, "end")),
+                Err(StoreError::Conflict { .. }) => conflict("end", fields, tr),
+                Err(other) => return Err(other.into()),
+            },
+            Err(problems) => FormState::failed("end", fields, tr, problems),
+        }
+    };
+    household_again(&state, &auth, household, f).await
+}
+
+#[derive(Template)]
+#[template(path = "care_partners.html")]
+struct PartnersPage {
+    layout: Layout,
+    partners: Vec<(String, String, String)>,
+    can_write: bool,
+    f: FormState,
+}
+
+async fn partners_page(
+    state: &AppState,
+    auth: &Authenticated,
+    f: FormState,
+) -> Result<PartnersPage, WebError> {
+    Ok(PartnersPage {
+        layout: Layout::new(&auth.visitor, "care-partners-title"),
+        partners: state
+            .store()
+            .partners()
+            .await?
+            .into_iter()
+            .map(|p| (p.name, p.services, p.contact))
+            .collect(),
+        can_write: auth.me.can(Action::Write, Kind::Care),
+        f,
+    })
+}
+
+pub async fn partners(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Care)?;
+    let page = partners_page(&state, &auth, FormState::default()).await?;
+    render(&page).map(no_store)
+}
+
+pub async fn create_partner(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let fields = Fields(fields);
+    match PartnerDetails::parse(
+        fields.get("name"),
+        fields.get("services"),
+        fields.get("contact"),
+    ) {
+        Ok(details) => {
+            state
+                .store()
+                .create_partner(&auth.actor(), &details)
+                .await?;
+            Ok(see_other("/care/partners"))
+        }
+        Err(problems) => {
+            let page = partners_page(
+                &state,
+                &auth,
+                FormState::failed("partner", fields, auth.tr(), problems),
+            )
+            .await?;
+            let mut response = render(&page)?;
+            *response.status_mut() = FORM_ERROR;
+            Ok(no_store(response))
+        }
+    }
+}
