@@ -1465,6 +1465,10 @@ async fn readers_who_cannot_see_sealed_events_see_no_sequence_and_page_without_g
     }
 }
 
+/// Fields posted with "add another child", the rows shown then, whether the button is
+/// still there, and whether a new row takes the focus.
+type RowCase = (Vec<(&'static str, &'static str)>, usize, bool, bool);
+
 /// The rows for described children on a page of the report form.
 fn child_rows(answer: &Answer) -> usize {
     (0..5)
@@ -1482,7 +1486,7 @@ async fn the_form_shows_one_child_and_adds_another_on_request_keeping_the_text()
         assert!(form.body.contains("id=\"sg-add-child\""), "[{}]", app.label);
         // (fields posted, rows shown after "add another child", the button still
         // there, a new row to take the focus)
-        let cases: [(Vec<(&str, &str)>, usize, bool, bool); 4] = [
+        let cases: [RowCase; 4] = [
             (
                 vec![("child_rows", "1"), ("child_name_0", DESCRIBED)],
                 2,
