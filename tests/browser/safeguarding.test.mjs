@@ -1,6 +1,6 @@
 // End-to-end test of child safeguarding: an SOS mother (who reads Haven in Khmer)
 // reports a concern from the link in the header (an empty report first: refused,
-// the text kept); the focal point acknowledges it and handles it to its closure (a
+// the text kept; a second child added to the form); the focal point acknowledges it and handles it to its closure (a
 // step out of order refused first); a doctor, an M&E officer and the administrator
 // each try to reach it (its address, the lists, the audit trail, search) and find
 // nothing.
@@ -38,6 +38,7 @@ const before = (message) => message.split('{')[0].trim();
 const WHAT = 'She said the older boys take her food at the bus stop every morning';
 const ACTIONS = 'I walked her to school myself today';
 const CHILD = 'Chenda near the well';
+const SECOND_CHILD = 'Her little brother Vuthy';
 
 async function signIn(page, username) {
   await page.goto(`${BASE}/login`);
@@ -87,10 +88,23 @@ test('a caregiver reports, the focal point handles it, and no one else sees it',
     assert.equal(await page.locator('textarea#immediate_actions').inputValue(), ACTIONS);
     await page.screenshot({ path: path.join(ARTIFACTS, 'safeguarding-empty-report.png'), fullPage: true });
 
-    // The whole report.
+    // The whole report. One child's row at first; a second on request, with what was
+    // typed kept.
+    assert.equal(await page.locator('input[name^="child_name_"]').count(), 1);
     await page.locator('input#child_name_0').fill(CHILD);
     await page.locator('select[name="child_sex_0"]').selectOption('female');
     await page.locator('input[name="child_age_0"]').fill('9');
+    const add = page.locator('button#sg-add-child');
+    assert.equal((await add.innerText()).trim(), km['safeguarding-add-child']);
+    await add.click();
+    await page.locator('input#child_name_1').waitFor();
+    assert.equal(await page.locator('input[name^="child_name_"]').count(), 2);
+    assert.equal(await page.locator('input#child_name_0').inputValue(), CHILD);
+    assert.equal(await page.locator('select[name="child_sex_0"]').inputValue(), 'female');
+    assert.equal(await page.locator('textarea#immediate_actions').inputValue(), ACTIONS);
+    await page.locator('input#child_name_1').fill(SECOND_CHILD);
+    await page.locator('select[name="child_sex_1"]').selectOption('male');
+    await page.locator('input[name="child_age_1"]').fill('6');
     await page.locator('input[name="concern_types"][value="bullying"]').check();
     await page.locator('input[name="concern_types"][value="neglect"]').check();
     await page.locator('input[name="harm_by"][value="another_child"]').check();
@@ -123,6 +137,7 @@ test('a caregiver reports, the focal point handles it, and no one else sees it',
     caseId = new URL(page.url()).pathname.split('/')[3];
     assert.ok((await page.locator('#sg-what').innerText()).includes(WHAT));
     assert.ok((await page.locator('#sg-children').innerText()).includes(CHILD));
+    assert.ok((await page.locator('#sg-children').innerText()).includes(SECOND_CHILD));
 
     // A step out of order: refused, naming the step first, the note kept.
     await page.locator('select#sg-step').selectOption('investigated');
@@ -191,7 +206,7 @@ test('a caregiver reports, the focal point handles it, and no one else sees it',
       const metrics = await page.request.get(`${BASE}/metrics`);
       seen.push(['/metrics', metrics.status(), await metrics.text()]);
       for (const [address, , body] of seen) {
-        for (const secret of [reference, WHAT, CHILD, ACTIONS, 'safeguarding_report', en['safeguarding-cases-title']]) {
+        for (const secret of [reference, WHAT, CHILD, SECOND_CHILD, ACTIONS, 'safeguarding_report', en['safeguarding-cases-title']]) {
           const shown = address.includes(secret) ? false : body.includes(secret);
           assert.ok(!shown, `${who} sees "${secret}" on ${address}`);
         }

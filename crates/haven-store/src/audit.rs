@@ -36,9 +36,10 @@ pub struct AuditFilter {
     /// List events with a sequence below this one (for paging back in time).
     pub before_sequence: Option<i64>,
     pub limit: i64,
-    /// Include the events about sealed records (safeguarding reports). Only a caller
-    /// holding the safeguarding permission may set it; by default they are left out,
-    /// so no other list, export or count ever holds them.
+    /// Include the sealed events (about safeguarding reports, or done by a focal
+    /// point: see `safeguarding::sealing`). Only a caller holding the safeguarding
+    /// permission may set it; by default they are left out, so no other list, export
+    /// or count ever holds them.
     pub include_sealed: bool,
 }
 
@@ -80,20 +81,22 @@ impl Store {
         } else {
             filter.limit.min(500)
         };
+        let sql = format!(
+            "SELECT * FROM audit_event
+             WHERE ($1 IS NULL OR actor_username = $1)
+               AND ($2 IS NULL OR action = $2)
+               AND ($3 IS NULL OR entity = $3)
+               AND ($4 IS NULL OR entity_id = $4)
+               AND ($5 IS NULL OR occurred_at >= $5)
+               AND ($6 IS NULL OR occurred_at < $6)
+               AND ($7 IS NULL OR sequence < $7)
+               AND ($9 = 1 OR {unsealed})
+             ORDER BY sequence DESC
+             LIMIT $8",
+            unsealed = crate::safeguarding::UNSEALED_EVENT.as_str(),
+        );
         on_pool!(&self.pool, pool => {
-            let events = sqlx::query_as::<_, AuditEvent>(
-                "SELECT * FROM audit_event
-                 WHERE ($1 IS NULL OR actor_username = $1)
-                   AND ($2 IS NULL OR action = $2)
-                   AND ($3 IS NULL OR entity = $3)
-                   AND ($4 IS NULL OR entity_id = $4)
-                   AND ($5 IS NULL OR occurred_at >= $5)
-                   AND ($6 IS NULL OR occurred_at < $6)
-                   AND ($7 IS NULL OR sequence < $7)
-                   AND ($9 = 1 OR entity <> $10)
-                 ORDER BY sequence DESC
-                 LIMIT $8",
-            )
+            let events = sqlx::query_as::<_, AuditEvent>(&sql)
             .bind(filter.actor_username.as_deref())
             .bind(filter.action.as_deref())
             .bind(filter.entity.as_deref())
@@ -103,10 +106,28 @@ impl Store {
             .bind(filter.before_sequence)
             .bind(limit)
             .bind(i32::from(filter.include_sealed))
-            .bind(crate::safeguarding::SEALED_ENTITY)
             .fetch_all(pool)
             .await?;
             Ok(events)
+        })
+    }
+
+    /// The sequence of event `id`, to page back from it, if the reader may see it
+    /// (`include_sealed` as in [`AuditFilter`]); `None` for an unknown or sealed event.
+    /// Readers who cannot see sealed events page by event id, never by a sequence
+    /// number they type: probing sequence numbers would show where sealed events are.
+    pub async fn audit_cursor(&self, id: Id, include_sealed: bool) -> Result<Option<i64>> {
+        let sql = format!(
+            "SELECT sequence FROM audit_event WHERE id = $1 AND ($2 = 1 OR {unsealed})",
+            unsealed = crate::safeguarding::UNSEALED_EVENT.as_str(),
+        );
+        on_pool!(&self.pool, pool => {
+            let sequence: Option<i64> = sqlx::query_scalar(&sql)
+                .bind(id)
+                .bind(i32::from(include_sealed))
+                .fetch_optional(pool)
+                .await?;
+            Ok(sequence)
         })
     }
 

@@ -15,6 +15,7 @@ safeguarding-describe-only = Describe the child: the name as you know it, or how
 safeguarding-child-name = Name as known, or how to recognise the child
 safeguarding-child-sex = Sex
 safeguarding-child-age = Age (about)
+safeguarding-add-child = Add another child
 safeguarding-concern-types = Kind of concern
 safeguarding-harm-by = Who is said to have caused harm
 safeguarding-what-happened = What you saw or heard

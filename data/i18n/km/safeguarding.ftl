@@ -15,6 +15,7 @@ safeguarding-describe-only = ពិពណ៌នាកុមារ៖ ឈ្ម�
 safeguarding-child-name = ឈ្មោះដែលស្គាល់ ឬរបៀបស្គាល់កុមារ
 safeguarding-child-sex = ភេទ
 safeguarding-child-age = អាយុ (ប្រហែល)
+safeguarding-add-child = បន្ថែមកុមារម្នាក់ទៀត
 safeguarding-concern-types = ប្រភេទនៃការព្រួយបារម្ភ
 safeguarding-harm-by = អ្នកដែលត្រូវបានចោទថាបង្កគ្រោះ
 safeguarding-what-happened = អ្វីដែលអ្នកបានឃើញ ឬបានឮ

@@ -4,15 +4,19 @@
 //! Reports are a sensitive class. Nothing outside this module reads these tables, the
 //! search index never holds their children, and their audit events carry the entity
 //! [`SEALED_ENTITY`], which [`crate::AuditFilter`] leaves out unless its caller holds
-//! the safeguarding permission. No `person_read` event is written when a focal point
-//! opens a report about a registry child: that event would tell the audit trail's
-//! other readers that the child is the subject of a report. The report's own
+//! the safeguarding permission. So is every other event a focal point causes, such as
+//! reading a child's person page (see [`sealing`]): it would tell the audit trail's
+//! other readers that the child is the subject of a report. No `person_read` event is
+//! written when a focal point opens a report about a registry child; the report's own
 //! (sealed) events name the children's ids instead.
 
 mod crypto;
 mod demo;
+mod sealing;
 
 pub use crypto::{AttachmentKey, BadKey};
+pub(crate) use sealing::UNSEALED_EVENT;
+pub use sealing::{sealing_roles, UNSEALED_ACTIONS};
 
 use haven_domain::person::{age_in_years, Sex};
 use haven_domain::safeguarding::{

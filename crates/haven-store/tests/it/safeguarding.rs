@@ -560,3 +560,105 @@ async fn the_demo_reports_follow_the_workflow() {
         );
     }
 }
+
+async fn audit_as(t: &TestStore, user: &User, action: &'static str, label: &str, child: Id) {
+    let event = haven_store::NewAuditEvent::new(action, "person", child).with_detail(label);
+    t.store.audit(&as_actor(user), event).await.unwrap();
+}
+
+/// Who did an event, and whether readers without the safeguarding permission may
+/// see it: a focal point's events are sealed while they hold the role, sign-ins and
+/// sign-outs excepted.
+#[tokio::test]
+async fn a_focal_points_events_are_sealed_while_the_role_is_held() {
+    for t in all().await {
+        let store = &t.store;
+        let child = Id::new();
+        let national = focal_point(&t, "sealing-national", Scope::Country("KH".into())).await;
+        let local = focal_point(&t, "sealing-local", Scope::Facility(Id::new().to_string())).await;
+        let doctor = create_user(&t, "sealing-doctor").await;
+        store
+            .assign_role(&admin(), doctor.id, Role::Doctor, &Scope::All)
+            .await
+            .unwrap();
+        // Held the role once: what was done then stays sealed after the revocation.
+        let former = focal_point(&t, "sealing-former", Scope::All).await;
+        // Gains the role later: what was done before is not sealed.
+        let later = create_user(&t, "sealing-later").await;
+        // (label, sealed)
+        let mut expected: Vec<(&str, bool)> = Vec::new();
+        for (user, action, label, sealed) in [
+            (&national, "person_read", "national-read", true),
+            (&local, "person_read", "local-read", true),
+            (&local, "person_card_print", "local-print", true),
+            (&local, "export", "local-export", true),
+            (&local, "sign_in", "local-sign-in", false),
+            (&local, "sign_in_failed", "local-sign-in-failed", false),
+            (&local, "sign_out", "local-sign-out", false),
+            (&doctor, "person_read", "doctor-read", false),
+            (&former, "person_read", "former-read-while-held", true),
+            (&later, "person_read", "later-read-before", false),
+        ] {
+            audit_as(&t, user, action, label, child).await;
+            expected.push((label, sealed));
+        }
+        let held = store.role_assignments(former.id).await.unwrap().remove(0);
+        store
+            .revoke_role(&admin(), held.id, held.version)
+            .await
+            .unwrap();
+        store
+            .assign_role(
+                &admin(),
+                later.id,
+                Role::SafeguardingFocalPoint,
+                &Scope::All,
+            )
+            .await
+            .unwrap();
+        for (user, label, sealed) in [
+            (&former, "former-read-after", false),
+            (&later, "later-read-after", true),
+        ] {
+            audit_as(&t, user, "person_read", label, child).await;
+            expected.push((label, sealed));
+        }
+        let of = |include_sealed: bool| AuditFilter {
+            entity: Some("person".to_owned()),
+            limit: 500,
+            include_sealed,
+            ..AuditFilter::default()
+        };
+        let open = events(&t, &of(false)).await;
+        let everything = events(&t, &of(true)).await;
+        for (label, sealed) in &expected {
+            let find = |list: &[haven_store::AuditEvent]| {
+                list.iter().find(|e| e.detail == *label).map(|e| e.id)
+            };
+            let what = format!("{}: {label}", t.label);
+            let id =
+                find(&everything).unwrap_or_else(|| panic!("{what}: listed for the sealed reader"));
+            assert_eq!(find(&open).is_none(), *sealed, "{what}: sealed {sealed}");
+            // Paging from an event is paging from nothing if the reader cannot see it.
+            assert_eq!(
+                store.audit_cursor(id, false).await.unwrap().is_none(),
+                *sealed,
+                "{what}: cursor"
+            );
+            assert!(
+                store.audit_cursor(id, true).await.unwrap().is_some(),
+                "{what}"
+            );
+        }
+        assert_eq!(store.audit_cursor(Id::new(), true).await.unwrap(), None);
+        // The chain still holds every event, sealed or not.
+        assert!(
+            matches!(
+                crate::verify(&t).await,
+                haven_store::ChainReport::Intact { .. }
+            ),
+            "{}",
+            t.label
+        );
+    }
+}

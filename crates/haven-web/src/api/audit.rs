@@ -9,11 +9,15 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
+use crate::pages::audit::{page_cursor, CursorError};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventWire {
-    pub sequence: i64,
+    /// The position on the chain: only for readers who see every event (the national
+    /// focal points), since sealed events share the numbering.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
     pub id: String,
     pub occurred_at: String,
     pub actor_username: String,
@@ -22,7 +26,10 @@ pub struct AuditEventWire {
     pub entity_id: String,
     pub address: String,
     pub detail: String,
-    pub hash: String,
+    /// The chain's hash: only with `sequence` (hashes link to the previous event, so
+    /// they too would show where sealed events are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,8 +42,8 @@ pub struct AuditParams {
     pub entity: Option<String>,
     /// Only events about this record id.
     pub record: Option<String>,
-    /// Events before this sequence number, for paging back.
-    pub before: Option<i64>,
+    /// Events before this one (an event `id`), for paging back.
+    pub before: Option<String>,
     /// At most this many (1 to 500, default 100).
     pub limit: Option<i64>,
 }
@@ -51,6 +58,14 @@ pub async fn list_audit_events(
     Query(params): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEventWire>>, ApiError> {
     caller.require(Action::Read, Kind::AuditTrail)?;
+    // Events about safeguarding reports, or by a focal point, only for a national
+    // focal point.
+    let sealed = crate::pages::safeguarding::is_national_focal_point(&caller.roles);
+    let before = match page_cursor(state.store(), params.before.as_deref(), sealed).await {
+        Ok(before) => before,
+        Err(CursorError::NotAnId) => return Err(ApiError::validation("before: an event's id")),
+        Err(CursorError::Store(error)) => return Err(error.into()),
+    };
     let events = state
         .store()
         .list_audit_events(&AuditFilter {
@@ -60,17 +75,16 @@ pub async fn list_audit_events(
             entity_id: clean(params.record),
             from: None,
             until: None,
-            before_sequence: params.before,
+            before_sequence: before,
             limit: params.limit.unwrap_or(100),
-            // Events about safeguarding reports only for a national focal point.
-            include_sealed: crate::pages::safeguarding::is_national_focal_point(&caller.roles),
+            include_sealed: sealed,
         })
         .await?;
     Ok(Json(
         events
             .into_iter()
             .map(|e| AuditEventWire {
-                sequence: e.sequence,
+                sequence: sealed.then_some(e.sequence),
                 id: e.id.to_string(),
                 occurred_at: e.occurred_at.to_text(),
                 actor_username: e.actor_username,
@@ -79,7 +93,7 @@ pub async fn list_audit_events(
                 entity_id: e.entity_id,
                 address: e.address,
                 detail: e.detail,
-                hash: e.hash,
+                hash: sealed.then_some(e.hash),
             })
             .collect(),
     ))

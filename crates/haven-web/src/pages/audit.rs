@@ -79,12 +79,15 @@ pub struct AuditQuery {
     pub from: String,
     #[serde(default)]
     pub until: String,
+    /// The id of the last event of the page before: the next page starts after it.
     #[serde(default)]
-    pub before: Option<i64>,
+    pub before: Option<String>,
 }
 
 pub struct EventRow {
-    pub sequence: i64,
+    /// Shown only to readers who see sealed events too (see [`page_cursor`]).
+    pub sequence: Option<i64>,
+    pub id: String,
     pub at: String,
     pub username: String,
     pub action: String,
@@ -185,7 +188,12 @@ fn non_empty(text: &str) -> Option<String> {
 
 /// The store filter the query asks for, up to `limit` events; `Err` when a date
 /// does not parse.
-fn filter_of(query: &AuditQuery, limit: i64, include_sealed: bool) -> Result<AuditFilter, ()> {
+fn filter_of(
+    query: &AuditQuery,
+    before_sequence: Option<i64>,
+    limit: i64,
+    include_sealed: bool,
+) -> Result<AuditFilter, ()> {
     let from = parse_day(&query.from)?;
     // "Until" includes the whole day typed.
     let until = parse_day(&query.until)?.map(|d| d.plus_seconds(24 * 3600));
@@ -196,10 +204,49 @@ fn filter_of(query: &AuditQuery, limit: i64, include_sealed: bool) -> Result<Aud
         entity_id: non_empty(&query.record),
         from,
         until,
-        before_sequence: query.before,
+        before_sequence,
         limit,
         include_sealed,
     })
+}
+
+/// Where a page starts: after the event `before` names, by id. Sequence numbers are
+/// shared with the sealed events (safeguarding), so readers who cannot see those are
+/// never shown a sequence number nor page by one: gaps would show how many sealed
+/// events there are, and when. An id that is not an id is a bad request; an unknown or
+/// sealed event's id gives an empty page.
+pub async fn page_cursor(
+    store: &haven_store::Store,
+    before: Option<&str>,
+    include_sealed: bool,
+) -> Result<Option<i64>, CursorError> {
+    let Some(raw) = before.map(str::trim).filter(|b| !b.is_empty()) else {
+        return Ok(None);
+    };
+    let id: haven_store::Id = raw.parse().map_err(|_| CursorError::NotAnId)?;
+    // Sequences start at 1: "before 0" is an empty page.
+    Ok(Some(
+        store
+            .audit_cursor(id, include_sealed)
+            .await
+            .map_err(CursorError::Store)?
+            .unwrap_or(0),
+    ))
+}
+
+/// Why a page's start could not be found.
+pub enum CursorError {
+    NotAnId,
+    Store(haven_store::StoreError),
+}
+
+impl From<CursorError> for WebError {
+    fn from(error: CursorError) -> WebError {
+        match error {
+            CursorError::NotAnId => WebError::BadRequest("bad-request"),
+            CursorError::Store(error) => error.into(),
+        }
+    }
 }
 
 /// The most events one download holds.
@@ -215,39 +262,47 @@ pub async fn export(
     auth.require(Action::Read, Kind::AuditTrail)?;
     // Events about safeguarding reports only for a national focal point.
     let sealed = crate::pages::safeguarding::is_national_focal_point(&auth.me.roles);
-    let filter = filter_of(&query, EXPORT_MAX_EVENTS, sealed)
-        .map_err(|()| WebError::BadRequest("bad-request"))?;
     let store = state.store();
+    let before = page_cursor(store, query.before.as_deref(), sealed).await?;
+    let filter = filter_of(&query, before, EXPORT_MAX_EVENTS, sealed)
+        .map_err(|()| WebError::BadRequest("bad-request"))?;
     let events = store.list_audit_events(&filter).await?;
     store
         .record_export(&auth.actor(), "audit_event", events.len())
         .await?;
-    let header: Vec<String> = [
-        "sequence",
-        "occurred_at",
-        "username",
-        "action",
-        "entity",
-        "record",
-        "address",
-        "detail",
-    ]
-    .iter()
-    .map(|h| (*h).to_owned())
-    .collect();
+    // The sequence column only for readers who see every event (see `page_cursor`).
+    let header: Vec<String> = sealed
+        .then_some("sequence")
+        .into_iter()
+        .chain([
+            "id",
+            "occurred_at",
+            "username",
+            "action",
+            "entity",
+            "record",
+            "address",
+            "detail",
+        ])
+        .map(|h| h.to_owned())
+        .collect();
     let rows = events
         .into_iter()
         .map(|e| {
-            vec![
-                e.sequence.to_string(),
-                e.occurred_at.to_text(),
-                e.actor_username,
-                e.action,
-                e.entity,
-                e.entity_id,
-                e.address,
-                e.detail,
-            ]
+            sealed
+                .then(|| e.sequence.to_string())
+                .into_iter()
+                .chain([
+                    e.id.to_string(),
+                    e.occurred_at.to_text(),
+                    e.actor_username,
+                    e.action,
+                    e.entity,
+                    e.entity_id,
+                    e.address,
+                    e.detail,
+                ])
+                .collect()
         })
         .collect();
     Ok(crate::export::csv_response(
@@ -266,12 +321,13 @@ pub async fn audit_trail(
     let tr = auth.tr().clone();
     let offset = state.config().time_offset;
     let sealed = crate::pages::safeguarding::is_national_focal_point(&auth.me.roles);
-    let (events, date_error) = match filter_of(&query, PAGE_SIZE, sealed) {
+    let before = page_cursor(state.store(), query.before.as_deref(), sealed).await?;
+    let (events, date_error) = match filter_of(&query, before, PAGE_SIZE, sealed) {
         Ok(filter) => (state.store().list_audit_events(&filter).await?, None),
         Err(()) => (Vec::new(), Some(tr.t("audit-bad-date"))),
     };
     let older = (events.len() as i64 == PAGE_SIZE)
-        .then(|| events.last().map(|e| e.sequence))
+        .then(|| events.last().map(|e| e.id))
         .flatten()
         .map(|before| {
             let q = &query;
@@ -288,7 +344,8 @@ pub async fn audit_trail(
     let rows = events
         .into_iter()
         .map(|e| EventRow {
-            sequence: e.sequence,
+            sequence: sealed.then_some(e.sequence),
+            id: e.id.to_string(),
             at: format_instant(&e.occurred_at, offset),
             action_label: tr.t(&format!("action-{}", e.action.replace('_', "-"))),
             detail: detail_label(&tr, &e.action, &e.detail),

@@ -496,7 +496,7 @@ async fn the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited
             app.label
         );
         let lines: Vec<&str> = answer.body.trim_start_matches('\u{feff}').lines().collect();
-        assert!(lines[0].starts_with("sequence,occurred_at,username,action"));
+        assert!(lines[0].starts_with("id,occurred_at,username,action"));
         assert!(lines.len() >= 3, "two user_create events: {lines:?}");
         assert!(
             lines[1..].iter().all(|l| l.contains(",user_create,")),

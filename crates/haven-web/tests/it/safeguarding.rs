@@ -1137,3 +1137,439 @@ async fn no_other_role_finds_any_trace_of_a_report_on_any_route() {
         );
     }
 }
+
+/// The first cells of the audit table's rows: the sequence number (if shown) and the
+/// event's id.
+fn first_cells(answer: &Answer) -> Vec<String> {
+    let Some(table) = answer.body.split("<table id=\"audit-events\">").nth(1) else {
+        return Vec::new();
+    };
+    let body = table.split("</tbody>").next().unwrap_or("");
+    body.split("<tr>")
+        .skip(2)
+        .filter_map(|row| row.split("<td>").nth(1))
+        .map(|cell| cell.split("</td>").next().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_focal_points_reading_of_a_child_is_sealed_from_every_audit_view() {
+    for app in apps().await {
+        let (_, _, child) = place_and_child(&app).await;
+        let child = child.to_string();
+        let admin = app.user("seal-admin", Role::SystemAdministrator).await;
+        let focal = app.user("seal-focal", Role::SafeguardingFocalPoint).await;
+        let doctor = app.user("seal-doctor", Role::Doctor).await;
+        // An administrator who is also a national focal point reads every event.
+        let national = app.user("seal-national", Role::SystemAdministrator).await;
+        app.store
+            .assign_role(
+                &Actor::system(),
+                national.id,
+                Role::SafeguardingFocalPoint,
+                &Scope::Country("KH".to_owned()),
+            )
+            .await
+            .expect("assigning");
+        let person_page = format!("/people/{child}");
+        let person_api = format!("/api/v1/people/{child}");
+        // The focal point opens the child's page from a report, and over the API.
+        let mut focal_browser = app.session_for(&focal).await;
+        let page = focal_browser.get(&person_page).await;
+        assert_eq!(page.status, StatusCode::OK, "[{}] {}", app.label, page.body);
+        let api = app.api_client(&focal).await.get(&person_api).await;
+        assert_eq!(api.status, StatusCode::OK, "[{}] {}", app.label, api.body);
+
+        let by_focal = format!("/admin/audit?user={}", focal.username);
+        let of_child = format!("/admin/audit?record={child}");
+        let csv_of_child = format!("/admin/audit/export.csv?record={child}");
+        let api_of_child = format!("/api/v1/audit-events?record={child}");
+        let api_by_focal = format!("/api/v1/audit-events?user={}", focal.username);
+        // (reader, path, whether the focal point's reads are there)
+        let mut cases: Vec<(&User, String, bool)> = Vec::new();
+        for (reader, sees) in [(&admin, false), (&national, true)] {
+            for path in [
+                "/admin/audit".to_owned(),
+                "/admin/audit?action=person_read".to_owned(),
+                by_focal.clone(),
+                of_child.clone(),
+                csv_of_child.clone(),
+                "/admin/audit/export.csv".to_owned(),
+                api_of_child.clone(),
+                api_by_focal.clone(),
+                "/api/v1/audit-events?limit=500".to_owned(),
+                "/".to_owned(),
+            ] {
+                // The home page lists failed sign-ins only: never a read.
+                let sees = sees && path != "/";
+                cases.push((reader, path, sees));
+            }
+        }
+        for (reader, path, sees) in &cases {
+            let answer = if path.starts_with("/api/") {
+                app.api_client(reader).await.get(path).await
+            } else {
+                app.session_for(reader).await.get(path).await
+            };
+            let what = format!(
+                "[{}] {path} as {}: {}",
+                app.label,
+                reader.username,
+                answer.body.chars().take(600).collect::<String>()
+            );
+            assert_eq!(answer.status, StatusCode::OK, "{what}");
+            // A row (of the table, the CSV or the JSON) with the focal point's read.
+            let rows: Vec<&str> = if answer.body.contains("<html") {
+                // (Before the first row: the filters, which echo what was typed.)
+                answer.body.split("<tr>").skip(1).collect()
+            } else {
+                answer.body.split(['\n', '{']).collect()
+            };
+            let shown = rows
+                .iter()
+                .any(|row| row.contains(&focal.username) && row.contains("person_read"));
+            assert_eq!(shown, *sees, "{what}");
+            if !*sees && path != &of_child && !path.contains(&child) {
+                assert!(!answer.body.contains(&child), "the child's id: {what}");
+            }
+        }
+        // A doctor's read of the same child is on the trail as before: the filter is
+        // no blanket.
+        app.session_for(&doctor).await.get(&person_page).await;
+        let trail = app.session_for(&admin).await.get(&of_child).await;
+        assert!(
+            trail.body.contains(&doctor.username) && !trail.body.contains(&focal.username),
+            "[{}] {}",
+            app.label,
+            trail.body
+        );
+        // The focal point's sign-ins stay on the common trail.
+        app.signed_in(&focal.username).await;
+        let signs = app.session_for(&admin).await.get(&by_focal).await;
+        assert!(
+            signs.body.contains("<code>sign_in</code>")
+                && !signs.body.contains("<code>person_read</code>"),
+            "[{}] {}",
+            app.label,
+            signs.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn readers_who_cannot_see_sealed_events_see_no_sequence_and_page_without_gaps() {
+    for app in apps().await {
+        let admin = app.user("gap-admin", Role::SystemAdministrator).await;
+        let focal = app.user("gap-focal", Role::SafeguardingFocalPoint).await;
+        let national = app.user("gap-national", Role::SystemAdministrator).await;
+        app.store
+            .assign_role(
+                &Actor::system(),
+                national.id,
+                Role::SafeguardingFocalPoint,
+                &Scope::All,
+            )
+            .await
+            .expect("assigning");
+        // Visible events with sealed ones between them.
+        let as_actor = |user: &User| Actor {
+            id: user.id,
+            username: user.username.clone(),
+            address: "t".to_owned(),
+        };
+        for n in 0..6 {
+            app.store
+                .audit(
+                    &as_actor(&admin),
+                    haven_store::NewAuditEvent::new("sign_out", "user", admin.id)
+                        .with_detail(format!("visible-{n}")),
+                )
+                .await
+                .expect("an event");
+            for _ in 0..n {
+                app.store
+                    .audit(
+                        &as_actor(&focal),
+                        haven_store::NewAuditEvent::new("person_read", "person", Id::new()),
+                    )
+                    .await
+                    .expect("an event");
+            }
+        }
+        let sealed_event = app
+            .store
+            .list_audit_events(&haven_store::AuditFilter {
+                action: Some("person_read".to_owned()),
+                limit: 1,
+                include_sealed: true,
+                ..Default::default()
+            })
+            .await
+            .expect("events")
+            .remove(0);
+
+        // The page: an event id where the sequence number was, for the administrator.
+        let mut browser = app.session_for(&admin).await;
+        let page = browser.get("/admin/audit?action=sign_out").await;
+        let cells = first_cells(&page);
+        assert!(cells.len() >= 6, "[{}] {}", app.label, page.body);
+        for cell in &cells {
+            let id = cell
+                .strip_prefix("<small class=\"event-id\">")
+                .and_then(|c| c.strip_suffix("</small>"));
+            assert!(
+                id.is_some_and(|id| id.parse::<Id>().is_ok()),
+                "[{}] only an id: {cell}",
+                app.label
+            );
+        }
+        let national_page = app
+            .session_for(&national)
+            .await
+            .get("/admin/audit?action=sign_out")
+            .await;
+        assert!(
+            first_cells(&national_page).iter().all(|c| c
+                .split(' ')
+                .next()
+                .is_some_and(|n| n.parse::<i64>().is_ok())),
+            "[{}] the national focal point sees the sequence: {}",
+            app.label,
+            national_page.body
+        );
+
+        // The CSV: no sequence column for the administrator.
+        let csv = browser.get("/admin/audit/export.csv?action=sign_out").await;
+        let header = csv
+            .body
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        assert!(
+            header.starts_with("id,occurred_at"),
+            "[{}] {header}",
+            app.label
+        );
+        let national_csv = app
+            .session_for(&national)
+            .await
+            .get("/admin/audit/export.csv?action=sign_out")
+            .await;
+        assert!(
+            national_csv
+                .body
+                .trim_start_matches('\u{feff}')
+                .starts_with("sequence,id,occurred_at"),
+            "[{}] {}",
+            app.label,
+            national_csv.body
+        );
+
+        // The API: no sequence and no hash (a hash links to the event before it); the
+        // pages follow each other by event id, whatever lies between.
+        let mut api = app.api_client(&admin).await;
+        let mut seen: Vec<String> = Vec::new();
+        let mut before = String::new();
+        loop {
+            let answer = api
+                .get(&format!(
+                    "/api/v1/audit-events?action=sign_out&limit=2&before={before}"
+                ))
+                .await;
+            assert_eq!(
+                answer.status,
+                StatusCode::OK,
+                "[{}] {}",
+                app.label,
+                answer.body
+            );
+            let events = answer.json().as_array().cloned().unwrap_or_default();
+            for event in &events {
+                for hidden in ["sequence", "hash"] {
+                    assert!(
+                        event.get(hidden).is_none(),
+                        "[{}] {hidden}: {event}",
+                        app.label
+                    );
+                }
+            }
+            let Some(last) = events.last() else { break };
+            before = last["id"].as_str().unwrap_or_default().to_owned();
+            seen.extend(
+                events
+                    .iter()
+                    .map(|e| e["detail"].as_str().unwrap_or_default().to_owned()),
+            );
+        }
+        let visible: Vec<String> = seen
+            .into_iter()
+            .filter(|d| d.starts_with("visible-"))
+            .collect();
+        assert_eq!(
+            visible,
+            (0..6)
+                .rev()
+                .map(|n| format!("visible-{n}"))
+                .collect::<Vec<_>>(),
+            "[{}]",
+            app.label
+        );
+        let national_api = app
+            .api_client(&national)
+            .await
+            .get("/api/v1/audit-events?limit=1")
+            .await;
+        assert!(
+            national_api.json()[0]["sequence"].is_i64()
+                && national_api.json()[0]["hash"].is_string(),
+            "[{}] {}",
+            app.label,
+            national_api.body
+        );
+        // Paging from a sealed event, or by a sequence number: nothing to learn.
+        for (path, status) in [
+            (
+                format!("/api/v1/audit-events?before={}", sealed_event.id),
+                StatusCode::OK,
+            ),
+            (
+                "/api/v1/audit-events?before=12".to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ] {
+            let answer = api.get(&path).await;
+            assert_eq!(
+                answer.status, status,
+                "[{}] {path}: {}",
+                app.label, answer.body
+            );
+            if status == StatusCode::OK {
+                assert_eq!(answer.body, "[]", "[{}] {path}", app.label);
+            }
+        }
+        for (path, status) in [
+            (
+                format!("/admin/audit?before={}", sealed_event.id),
+                StatusCode::OK,
+            ),
+            ("/admin/audit?before=12".to_owned(), StatusCode::BAD_REQUEST),
+        ] {
+            let answer = browser.get(&path).await;
+            assert_eq!(answer.status, status, "[{}] {path}", app.label);
+            if status == StatusCode::OK {
+                assert!(first_cells(&answer).is_empty(), "[{}] {path}", app.label);
+            }
+        }
+    }
+}
+
+/// Fields posted with "add another child", the rows shown then, whether the button is
+/// still there, and whether a new row takes the focus.
+type RowCase = (Vec<(&'static str, &'static str)>, usize, bool, bool);
+
+/// The rows for described children on a page of the report form.
+fn child_rows(answer: &Answer) -> usize {
+    (0..5)
+        .filter(|n| answer.body.contains(&format!("name=\"child_name_{n}\"")))
+        .count()
+}
+
+#[tokio::test]
+async fn the_form_shows_one_child_and_adds_another_on_request_keeping_the_text() {
+    for app in apps().await {
+        app.user("rows-mother", Role::SosParent).await;
+        let mut mother = app.signed_in("rows-mother").await;
+        let form = mother.get("/safeguarding/report").await;
+        assert_eq!(child_rows(&form), 1, "[{}] {}", app.label, form.body);
+        assert!(form.body.contains("id=\"sg-add-child\""), "[{}]", app.label);
+        // (fields posted, rows shown after "add another child", the button still
+        // there, a new row to take the focus)
+        let cases: [RowCase; 4] = [
+            (
+                vec![("child_rows", "1"), ("child_name_0", DESCRIBED)],
+                2,
+                true,
+                true,
+            ),
+            (
+                vec![("child_rows", "2"), ("child_name_0", DESCRIBED)],
+                3,
+                false,
+                true,
+            ),
+            (
+                vec![("child_rows", "3"), ("child_name_0", DESCRIBED)],
+                3,
+                false,
+                false,
+            ),
+            // A row typed in is never dropped, whatever the count says.
+            (
+                vec![("child_rows", "nonsense"), ("child_age_1", "4")],
+                3,
+                false,
+                true,
+            ),
+        ];
+        for (fields, rows, more, focus) in cases {
+            let mut posted = fields.clone();
+            posted.extend([
+                ("what_happened", WHAT),
+                ("concern_types", "neglect"),
+                ("action", "add_child"),
+            ]);
+            let answer = post_multipart(&mut mother, "/safeguarding/report", &posted, None).await;
+            let what = format!("[{}] {fields:?}: {}", app.label, answer.body);
+            assert_eq!(answer.status, StatusCode::OK, "{what}");
+            assert_eq!(child_rows(&answer), rows, "{what}");
+            assert_eq!(answer.body.contains("id=\"sg-add-child\""), more, "{what}");
+            assert!(answer.text().contains(WHAT), "the text is kept: {what}");
+            assert!(
+                answer.body.contains("value=\"neglect\" checked"),
+                "the choices are kept: {what}"
+            );
+            assert_eq!(answer.body.contains(" autofocus"), focus, "{what}");
+        }
+        // Filing with two children described.
+        let filed = post_multipart(
+            &mut mother,
+            "/safeguarding/report",
+            &[
+                ("child_rows", "2"),
+                ("child_name_0", DESCRIBED),
+                ("child_sex_0", "female"),
+                ("child_age_0", "7"),
+                ("child_name_1", "Her brother"),
+                ("child_sex_1", "male"),
+                ("child_age_1", "5"),
+                ("concern_types", "neglect"),
+                ("harm_by", "caregiver"),
+                ("what_happened", WHAT),
+                ("action", "file"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            filed.body
+        );
+        let report = app
+            .store
+            .safeguarding_reports()
+            .await
+            .expect("reports")
+            .remove(0);
+        let children = app
+            .store
+            .safeguarding_children(report.id)
+            .await
+            .expect("children");
+        assert_eq!(children.len(), 2, "[{}] {children:?}", app.label);
+    }
+}

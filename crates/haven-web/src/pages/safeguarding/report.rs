@@ -124,23 +124,64 @@ pub struct ReportForm {
     /// Registry children chosen (ids).
     pub persons: Vec<String>,
     pub find: String,
+    /// The described children's rows shown: one at first, more as the reporter asks.
     pub children: Vec<ChildRow>,
+    /// The row just added (the "add another child" button), to take the focus.
+    pub added: Option<usize>,
 }
 
 impl ReportForm {
     fn empty() -> ReportForm {
         ReportForm {
-            children: (0..MAX_DESCRIBED_CHILDREN)
-                .map(|index| ChildRow {
-                    index,
-                    ..ChildRow::default()
-                })
-                .collect(),
+            children: vec![ChildRow::default()],
             ..ReportForm::default()
         }
     }
 
+    /// Shows one more row for a described child, if there is room.
+    fn add_child_row(&mut self) {
+        let index = self.children.len();
+        if index < MAX_DESCRIBED_CHILDREN {
+            self.children.push(ChildRow {
+                index,
+                ..ChildRow::default()
+            });
+            self.added = Some(index);
+        }
+    }
+
+    /// Row `index` was just added.
+    pub fn is_added(&self, index: &usize) -> bool {
+        self.added == Some(*index)
+    }
+
+    /// Another row may be added.
+    pub fn can_add_child(&self) -> bool {
+        self.children.len() < MAX_DESCRIBED_CHILDREN
+    }
+
     fn from_posted(posted: &Posted) -> ReportForm {
+        let rows: Vec<ChildRow> = (0..MAX_DESCRIBED_CHILDREN)
+            .map(|index| ChildRow {
+                index,
+                name: posted.get(ReportField::ChildName(index).name()),
+                sex: posted.get(ReportField::ChildSex(index).name()),
+                age: posted.get(ReportField::ChildAge(index).name()),
+            })
+            .collect();
+        // As many rows as were shown, and never fewer than the last one typed in.
+        let shown = posted
+            .get("child_rows")
+            .trim()
+            .parse::<usize>()
+            .unwrap_or(1);
+        let typed = rows
+            .iter()
+            .rposition(|c| {
+                !(c.name.trim().is_empty() && c.sex.is_empty() && c.age.trim().is_empty())
+            })
+            .map_or(0, |last| last + 1);
+        let shown = shown.max(typed).clamp(1, MAX_DESCRIBED_CHILDREN);
         ReportForm {
             concern_types: posted.all("concern_types"),
             harm_by: posted.all("harm_by"),
@@ -149,14 +190,8 @@ impl ReportForm {
             facility: posted.get("facility"),
             persons: posted.all("person"),
             find: posted.get("find"),
-            children: (0..MAX_DESCRIBED_CHILDREN)
-                .map(|index| ChildRow {
-                    index,
-                    name: posted.get(ReportField::ChildName(index).name()),
-                    sex: posted.get(ReportField::ChildSex(index).name()),
-                    age: posted.get(ReportField::ChildAge(index).name()),
-                })
-                .collect(),
+            children: rows.into_iter().take(shown).collect(),
+            added: None,
         }
     }
 
@@ -349,7 +384,8 @@ pub async fn form(
 }
 
 /// Files the report, or brings the form back with every field as typed: after a
-/// search for a child (the "find" button), or with a message at each wrong field.
+/// search for a child (the "find" button), with one more row to describe a child
+/// (the "add another child" button), or with a message at each wrong field.
 pub async fn file(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -358,8 +394,13 @@ pub async fn file(
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::SafeguardingConcern)?;
     let posted = read_posted(&headers, body).await?;
-    let form = ReportForm::from_posted(&posted);
+    let mut form = ReportForm::from_posted(&posted);
     let tr = auth.tr().clone();
+    if posted.get("action") == "add_child" {
+        form.add_child_row();
+        let page = page(&state, &auth, form, FieldMessages::default(), None).await?;
+        return respond(&page, false);
+    }
     if posted.get("action") == "find" {
         let page = page(&state, &auth, form, FieldMessages::default(), None).await?;
         return respond(&page, false);
