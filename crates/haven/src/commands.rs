@@ -144,6 +144,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             )
             .await
         }
+        // Handled in main before the settings load; here only for completeness.
+        Command::Anthro(args) => Ok(crate::anthro::run(&args)),
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! The command line is a stable contract: scripts and operators call it.
 
+mod anthro;
 mod bench;
 mod commands;
 mod settings;
@@ -85,6 +86,8 @@ enum Command {
     /// Import records from files
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The growth calculator: WHO z-scores and the SAM/MAM class of one child, as JSON
+    Anthro(anthro::AnthroArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +177,10 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The calculator needs no settings, database or runtime.
+    if let Command::Anthro(args) = &cli.command {
+        return anthro::run(args);
+    }
     let listen = match &cli.command {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
