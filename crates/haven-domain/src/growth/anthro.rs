@@ -339,6 +339,31 @@ impl Measurements {
         })
     }
 
+    /// Values read back from the database, which [`Measurements::parse`] checked when they
+    /// were written. A length without a position (impossible by the table's check) is
+    /// dropped rather than guessed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_stored(
+        weight_kg: Option<f64>,
+        length_cm: Option<f64>,
+        position: Option<Position>,
+        head_cm: Option<f64>,
+        muac_mm: Option<f64>,
+        triceps_mm: Option<f64>,
+        subscapular_mm: Option<f64>,
+        oedema: bool,
+    ) -> Measurements {
+        Measurements {
+            weight_kg,
+            length: length_cm.zip(position),
+            head_cm,
+            muac_mm,
+            triceps_mm,
+            subscapular_mm,
+            oedema,
+        }
+    }
+
     pub fn weight_kg(&self) -> Option<f64> {
         self.weight_kg
     }
