@@ -61,6 +61,11 @@ const NAVIGATION: &[NavEntry] = &[
     ("/places", "nav-places", Some((Action::Read, Kind::Place))),
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
     (
+        "/growth",
+        "nav-growth",
+        Some((Action::Read, Kind::Clinical)),
+    ),
+    (
         "/admin/users",
         "nav-users",
         Some((Action::Read, Kind::UserAccount)),

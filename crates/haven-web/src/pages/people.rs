@@ -901,6 +901,8 @@ struct PersonPage {
     can_staff: bool,
     /// The person's staff record, for readers of staff.
     staff_id: Option<String>,
+    /// Growth monitoring's summary (pages/growth), for readers of clinical records.
+    growth: Option<crate::pages::growth::GrowthSummary>,
 }
 
 async fn person_page(
@@ -1021,6 +1023,7 @@ async fn person_page(
         } else {
             None
         },
+        growth: crate::pages::growth::person_summary(state, auth, &person).await?,
         person,
     })
 }
