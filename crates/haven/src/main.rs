@@ -5,6 +5,7 @@
 
 mod anthro;
 mod bench;
+mod bench_growth;
 mod commands;
 mod settings;
 
@@ -110,6 +111,12 @@ enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// Time parsing WHO's growth tables and computing z-scores (no database needed)
+    Growth {
+        /// How many times the WHO reference survey's children are assessed
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
     /// Time the people search (p50/p95/p99/max) against a LIKE scan, on a fixed mix of queries
     Search {
         /// How many times each query of the mix runs, after one warm-up run

@@ -8,6 +8,7 @@ growth-session-intro = Weigh and measure a facility's young children; see their 
 growth-start-session = Start the session
 growth-programme-title = Malnutrition programme
 growth-programme-intro = Children in OTP, the stabilisation centre or supplementary feeding, their weekly follow-ups, and the outcome indicators.
+growth-session-here = Session at this facility
 growth-programme-open = Open the programme
 growth-calculator-title = Growth calculator
 growth-calculator-intro = WHO z-scores for any child, without registering them. Nothing is saved.

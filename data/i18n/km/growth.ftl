@@ -7,6 +7,7 @@ growth-session-intro = ថ្លឹង និងវាស់កុមារត�
 growth-start-session = ចាប់ផ្តើមវគ្គ
 growth-programme-title = កម្មវិធីព្យាបាលកង្វះអាហារូបត្ថម្ភ
 growth-programme-intro = កុមារក្នុង OTP មណ្ឌលស្តារលំនឹង ឬការផ្តល់អាហារបន្ថែម ការតាមដានប្រចាំសប្តាហ៍ និងសូចនាករលទ្ធផល។
+growth-session-here = វគ្គនៅមូលដ្ឋាននេះ
 growth-programme-open = បើកកម្មវិធី
 growth-calculator-title = ម៉ាស៊ីនគណនាការលូតលាស់
 growth-calculator-intro = ពិន្ទុ z របស់ WHO សម្រាប់កុមារណាមួយ ដោយមិនចាំបាច់ចុះឈ្មោះ។ គ្មានអ្វីត្រូវបានរក្សាទុកទេ។
