@@ -86,7 +86,15 @@ fn survey_children() -> Vec<(GrowthSex, Option<u32>, Measurements)> {
     let mut lines = SURVEY.lines();
     let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name);
-    let (Some(sex), Some(days), Some(weight), Some(height), Some(measure), Some(oedema), Some(muac)) = (
+    let (
+        Some(sex),
+        Some(days),
+        Some(weight),
+        Some(height),
+        Some(measure),
+        Some(oedema),
+        Some(muac),
+    ) = (
         col("GENDER"),
         col("_agedays"),
         col("WEIGHT"),
@@ -94,14 +102,18 @@ fn survey_children() -> Vec<(GrowthSex, Option<u32>, Measurements)> {
         col("measure"),
         col("oedema"),
         col("MUAC"),
-    ) else {
+    )
+    else {
         return Vec::new();
     };
     lines
         .filter_map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
             let cell = |i: usize| cells.get(i).copied().unwrap_or("").trim();
-            let muac_mm = cell(muac).parse::<f64>().map(|cm| (cm * 10.0).to_string()).unwrap_or_default();
+            let muac_mm = cell(muac)
+                .parse::<f64>()
+                .map(|cm| (cm * 10.0).to_string())
+                .unwrap_or_default();
             let position = match cell(measure) {
                 "l" | "L" => "lying",
                 "h" | "H" => "standing",
@@ -116,7 +128,11 @@ fn survey_children() -> Vec<(GrowthSex, Option<u32>, Measurements)> {
                 ..MeasurementsInput::default()
             })
             .ok()?;
-            Some((GrowthSex::parse(cell(sex))?, cell(days).parse().ok(), values))
+            Some((
+                GrowthSex::parse(cell(sex))?,
+                cell(days).parse().ok(),
+                values,
+            ))
         })
         .collect()
 }

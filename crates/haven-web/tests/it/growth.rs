@@ -881,3 +881,77 @@ fn every_growth_code_is_named_in_english_and_khmer() {
         assert_ne!(english, khmer, "{key} is not translated");
     }
 }
+
+#[tokio::test]
+async fn a_large_session_is_paged_and_a_child_is_found_by_name() {
+    for app in apps().await {
+        let facility = clinic(&app, "SOS Prey Veng").await;
+        let mut last = Id::new();
+        for i in 0..35 {
+            last = insert_child(
+                &app,
+                "Child",
+                &format!("Number{i:02}"),
+                "male",
+                &born_days_ago(400 + i),
+                Some(facility),
+            )
+            .await;
+        }
+        let mut nurse = as_role(&app, "nurse", Role::RegisteredNurse, Language::English).await;
+        let first = nurse
+            .get(&format!("/growth/session?facility={facility}"))
+            .await;
+        assert_eq!(
+            first.body.matches(r#"class="session-child"#).count(),
+            30,
+            "[{}]",
+            app.label
+        );
+        assert!(first.body.contains(r#"id="next-page""#));
+        assert!(
+            first.text().contains(&"35 children".to_string()) || first.text().contains("35"),
+            "[{}]",
+            app.label
+        );
+        let second = nurse
+            .get(&format!("/growth/session?facility={facility}&page=2"))
+            .await;
+        assert_eq!(
+            second.body.matches(r#"class="session-child"#).count(),
+            5,
+            "[{}]",
+            app.label
+        );
+        let found = nurse
+            .get(&format!("/growth/session?facility={facility}&q=number07"))
+            .await;
+        assert_eq!(
+            found.body.matches(r#"class="session-child"#).count(),
+            1,
+            "[{}]",
+            app.label
+        );
+        // Saving a child on the second page comes back to that page, marked saved.
+        let saved = nurse
+            .post_form(
+                &format!("/growth/session/{last}"),
+                &[("facility", &facility.to_string()), ("weight_kg", "9.2")],
+            )
+            .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            saved.body
+        );
+        let back = nurse.get(saved.location()).await;
+        assert!(
+            back.body
+                .contains(&format!(r#"class="session-child saved" id="child-{last}""#)),
+            "[{}]",
+            app.label
+        );
+    }
+}

@@ -22,8 +22,10 @@ use crate::pages::places::{today, FieldMessages};
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
-/// At most this many children in one session table.
-const SESSION_LIMIT: i64 = 300;
+/// At most this many children are read for one session, and shown on one page of it (a
+/// page stays small on a slow link; the SAM/MAM counts cover every child read).
+const SESSION_LIMIT: i64 = 1000;
+const PAGE_SIZE: usize = 30;
 
 #[derive(Template)]
 #[template(path = "growth_home.html")]
@@ -45,6 +47,26 @@ pub async fn home(
     render(&page).map(no_store)
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_match_as_written_or_as_they_sound() {
+        let check = |name: &str, typed: &str, expected: bool| {
+            assert_eq!(
+                super::name_matches(name, typed),
+                expected,
+                "{name} / {typed}"
+            );
+        };
+        check("សុខ ចាន់ធី (Sok Chanthy)", "chanthi", true);
+        check("សុខ ចាន់ធី (Sok Chanthy)", "ចាន់ធី", true);
+        check("សុខ ចាន់ធី (Sok Chanthy)", "sok chan", true);
+        check("Child Number07", "number07", true);
+        check("Child Number08", "number07", false);
+        check("Sok Dara", "vanna", false);
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct SessionQuery {
     #[serde(default)]
@@ -55,6 +77,12 @@ pub struct SessionQuery {
     /// The child just measured, whose row is shown as saved.
     #[serde(default)]
     pub saved: String,
+    /// Part of a name, to find a child quickly.
+    #[serde(default)]
+    pub q: String,
+    /// The page of the list, from 1.
+    #[serde(default)]
+    pub page: String,
 }
 
 /// One child's row in the session.
@@ -89,6 +117,11 @@ struct SessionPage {
     today: String,
     sam: usize,
     mam: usize,
+    total: usize,
+    page: usize,
+    pages: usize,
+    q: String,
+    ages: String,
 }
 
 async fn session_page(
@@ -107,7 +140,7 @@ async fn session_page(
     let now = today(state);
     let all_ages = query.ages == "all";
     let cutoff = now - time::Duration::days(if all_ages { 19 * 365 + 5 } else { 1826 });
-    let children = match facility {
+    let mut children = match facility {
         Some(f) => {
             state
                 .store()
@@ -116,9 +149,38 @@ async fn session_page(
         }
         None => Vec::new(),
     };
-    let mut rows = Vec::with_capacity(children.len());
+    if !query.q.trim().is_empty() {
+        children.retain(|c| name_matches(&c.person.display_name(), &query.q));
+    }
     let (mut sam, mut mam) = (0, 0);
-    for child in children {
+    for child in &children {
+        let class = child
+            .latest
+            .as_ref()
+            .and_then(|m| assess(&child.person, m))
+            .and_then(|(_, _, a)| a.classification());
+        match class {
+            Some(haven_domain::growth::Classification::Sam) => sam += 1,
+            Some(haven_domain::growth::Classification::Mam) => mam += 1,
+            _ => {}
+        }
+    }
+    let total = children.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    // The page holding the child just saved (or refused), else the one asked for.
+    let saved_at = children
+        .iter()
+        .position(|c| c.person.id.to_string() == query.saved);
+    let page_number = match saved_at {
+        Some(i) => i / PAGE_SIZE + 1,
+        None => query.page.parse::<usize>().unwrap_or(1).clamp(1, pages),
+    };
+    let mut rows = Vec::with_capacity(PAGE_SIZE);
+    for child in children
+        .into_iter()
+        .skip((page_number - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+    {
         let person = &child.person;
         let assessed = child.latest.as_ref().and_then(|m| assess(person, m));
         let result = |i: Indicator| match &assessed {
@@ -133,11 +195,6 @@ async fn session_page(
         let class = assessed
             .as_ref()
             .and_then(|(_, _, a)| class_view(tr, a.classification()));
-        match class.as_ref().map(|c| c.code) {
-            Some("sam") => sam += 1,
-            Some("mam") => mam += 1,
-            _ => {}
-        }
         let (form, messages) = match &failed {
             Some((id, form, messages)) if *id == person.id => (form.clone(), messages.clone()),
             _ => (
@@ -181,7 +238,7 @@ async fn session_page(
             haz: result(Indicator::LengthHeightForAge),
             whz: result(Indicator::WeightForLengthHeight),
             class,
-            saved: query.saved == person.id.to_string(),
+            saved: failed.is_none() && query.saved == person.id.to_string(),
             form,
             messages,
         });
@@ -197,6 +254,15 @@ async fn session_page(
         today: now.to_string(),
         sam,
         mam,
+        total,
+        page: page_number,
+        pages,
+        q: query.q.clone(),
+        ages: if all_ages {
+            "all".into()
+        } else {
+            String::new()
+        },
     };
     let status_failed = failed.is_some();
     render(&page).map(|mut r| {
@@ -204,6 +270,26 @@ async fn session_page(
             *r.status_mut() = FORM_ERROR;
         }
         no_store(r)
+    })
+}
+
+/// Whether every word typed is in the name: as written (either script), or, for a word of
+/// letters only, as the start of a romanised name's phonetic key (Sokha, Sokhar, Sokah).
+fn name_matches(name: &str, typed: &str) -> bool {
+    let name = name.to_lowercase();
+    let keys: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .map(haven_domain::search::phonetic_key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    typed.to_lowercase().split_whitespace().all(|word| {
+        if name.contains(word) {
+            return true;
+        }
+        let key = haven_domain::search::phonetic_key(word);
+        word.chars().all(char::is_alphabetic)
+            && !key.is_empty()
+            && keys.iter().any(|k| k.starts_with(&key))
     })
 }
 
@@ -223,6 +309,8 @@ pub struct SessionForm {
     pub values: MeasurementForm,
     #[serde(default)]
     pub ages: String,
+    #[serde(default)]
+    pub q: String,
 }
 
 /// Records one child's measurement in the session, then shows the session again with the
@@ -239,7 +327,9 @@ pub async fn record(
     let query = SessionQuery {
         facility: facility.map(|f| f.to_string()).unwrap_or_default(),
         ages: form.ages.clone(),
-        saved: String::new(),
+        saved: person.id.to_string(),
+        q: form.q.clone(),
+        page: String::new(),
     };
     let tr = auth.tr().clone();
     let (values, measured_on) =
@@ -270,6 +360,7 @@ pub async fn record(
     let back = form_urlencoded::Serializer::new(String::new())
         .append_pair("facility", &query.facility)
         .append_pair("ages", &query.ages)
+        .append_pair("q", &query.q)
         .append_pair("saved", &person.id.to_string())
         .finish();
     Ok(see_other(&format!(
