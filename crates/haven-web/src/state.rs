@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// The site's time, in which instants are shown (stored instants stay UTC).
     pub time_offset: time::UtcOffset,
+    /// Growth: the MUAC cut-offs of pregnant and lactating women (settings).
+    pub growth_adult_cut_offs: haven_domain::growth::nutrition::AdultCutOffs,
 }
 
 impl Default for WebConfig {
@@ -42,6 +44,7 @@ impl Default for WebConfig {
             throttle: ThrottleLimits::default(),
             trust_forwarded_for: false,
             time_offset: time::UtcOffset::UTC,
+            growth_adult_cut_offs: haven_domain::growth::nutrition::AdultCutOffs::default(),
         }
     }
 }

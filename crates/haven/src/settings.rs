@@ -105,6 +105,11 @@ pub struct Settings {
     pub log_format: String,
     /// A tracing filter such as `info` or `haven_web=debug,info`.
     pub log_level: String,
+    /// Growth: a pregnant or lactating woman's MUAC below this (mm) is acute
+    /// malnutrition (supplementary feeding).
+    pub growth_plw_muac_malnourished_below_mm: f64,
+    /// Growth: a pregnant woman's MUAC below this (mm) is a risk of low birth weight.
+    pub growth_plw_muac_low_birth_weight_risk_below_mm: f64,
 }
 
 impl Default for Settings {
@@ -125,6 +130,8 @@ impl Default for Settings {
             sign_in_throttle_minutes: 15,
             log_format: "text".to_owned(),
             log_level: "info,sqlx=warn,tower_http=info".to_owned(),
+            growth_plw_muac_malnourished_below_mm: 210.0,
+            growth_plw_muac_low_birth_weight_risk_below_mm: 230.0,
         }
     }
 }
@@ -175,6 +182,19 @@ impl Settings {
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, not {:?}", self.log_format);
+        }
+        let (malnourished, risk) = (
+            self.growth_plw_muac_malnourished_below_mm,
+            self.growth_plw_muac_low_birth_weight_risk_below_mm,
+        );
+        if !(100.0..=400.0).contains(&malnourished)
+            || !(100.0..=400.0).contains(&risk)
+            || malnourished > risk
+        {
+            bail!(
+                "growth_plw_muac_malnourished_below_mm ({malnourished}) and \
+                 growth_plw_muac_low_birth_weight_risk_below_mm ({risk}) must be from 100 to 400 mm, the first not above the second"
+            );
         }
         let ranges: [(&str, i64, i64, i64); 6] = [
             (
@@ -255,6 +275,11 @@ impl Settings {
                 per_account: self.sign_in_failures_per_account,
                 per_address: self.sign_in_failures_per_address,
                 window: std::time::Duration::from_secs(self.sign_in_throttle_minutes * 60),
+            },
+            growth_adult_cut_offs: haven_domain::growth::nutrition::AdultCutOffs {
+                plw_malnourished_below_mm: self.growth_plw_muac_malnourished_below_mm,
+                plw_low_birth_weight_risk_below_mm: self
+                    .growth_plw_muac_low_birth_weight_risk_below_mm,
             },
         }
     }

@@ -180,3 +180,11 @@ dischargeoutcome-transferred = Transferred
 programme-otp = OTP (outpatient therapeutic)
 programme-sc = Stabilisation centre
 programme-tsfp = Supplementary feeding
+
+growth-adult-if-plw = If pregnant or lactating
+adultbmi-severe-thinness = Severe thinness (BMI under 16)
+adultbmi-moderate-thinness = Moderate thinness (BMI 16 to 18.4)
+adultbmi-not-thin = Not thin
+plwmuac-malnourished = acute malnutrition: supplementary feeding
+plwmuac-low-birth-weight-risk = risk of low birth weight
+plwmuac-normal = MUAC normal

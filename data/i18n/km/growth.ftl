@@ -179,3 +179,11 @@ dischargeoutcome-transferred = បានផ្ទេរ
 programme-otp = OTP (ព្យាបាលក្រៅមន្ទីរពេទ្យ)
 programme-sc = មណ្ឌលស្តារលំនឹង
 programme-tsfp = ការផ្តល់អាហារបន្ថែម
+
+growth-adult-if-plw = ប្រសិនបើមានផ្ទៃពោះ ឬបំបៅដោះ
+adultbmi-severe-thinness = ស្គមខ្លាំង (BMI ក្រោម ១៦)
+adultbmi-moderate-thinness = ស្គមមធ្យម (BMI ១៦ ដល់ ១៨.៤)
+adultbmi-not-thin = មិនស្គម
+plwmuac-malnourished = កង្វះអាហារូបត្ថម្ភស្រួចស្រាវ៖ ការផ្តល់អាហារបន្ថែម
+plwmuac-low-birth-weight-risk = ហានិភ័យទារកកើតមកទម្ងន់ទាប
+plwmuac-normal = MUAC ធម្មតា

@@ -874,6 +874,16 @@ fn every_growth_code_is_named_in_english_and_khmer() {
     keys.extend(DischargeOutcome::ALL.iter().map(|v| v.label_key()));
     keys.extend(Programme::ALL.iter().map(|v| v.label_key()));
     keys.extend(GrowthError::ALL.iter().map(|e| e.code().to_owned()));
+    keys.extend(
+        haven_domain::growth::nutrition::AdultBmi::ALL
+            .iter()
+            .map(|v| v.label_key()),
+    );
+    keys.extend(
+        haven_domain::growth::nutrition::PlwMuac::ALL
+            .iter()
+            .map(|v| v.label_key()),
+    );
     for key in keys {
         let english = message(Language::English, &key);
         let khmer = message(Language::Khmer, &key);
@@ -951,6 +961,71 @@ async fn a_large_session_is_paged_and_a_child_is_found_by_name() {
             back.body
                 .contains(&format!(r#"class="session-child saved" id="child-{last}""#)),
             "[{}]",
+            app.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_adults_measurement_is_read_with_the_cut_offs_of_the_settings() {
+    use haven_domain::growth::nutrition::AdultCutOffs;
+    let stricter = haven_web::WebConfig {
+        growth_adult_cut_offs: AdultCutOffs {
+            plw_malnourished_below_mm: 225.0,
+            plw_low_birth_weight_risk_below_mm: 240.0,
+        },
+        ..haven_web::WebConfig::default()
+    };
+    for (app, expected) in apps()
+        .await
+        .into_iter()
+        .map(|a| (a, "plwmuac-low-birth-weight-risk"))
+        .chain(
+            crate::support::apps_with(stricter)
+                .await
+                .into_iter()
+                .map(|a| (a, "plwmuac-malnourished")),
+        )
+    {
+        let facility = clinic(&app, "SOS Mondulkiri").await;
+        let woman = insert_child(
+            &app,
+            "Mom",
+            "Srey",
+            "female",
+            &born_days_ago(30 * 365),
+            Some(facility),
+        )
+        .await;
+        let mut midwife = as_role(&app, "midwife", Role::Midwife, Language::English).await;
+        let saved = midwife
+            .post_form(
+                &format!("/growth/people/{woman}/measurements"),
+                &[
+                    ("weight_kg", "41"),
+                    ("length_cm", "156"),
+                    ("measured", "standing"),
+                    ("muac_mm", "220"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            saved.body
+        );
+        let page = midwife.get(&format!("/growth/people/{woman}")).await;
+        let text = page.text();
+        assert!(
+            text.contains(&message(Language::English, expected)),
+            "[{}] {expected}",
+            app.label
+        );
+        assert!(
+            text.contains(&message(Language::English, "adultbmi-moderate-thinness")),
+            "[{}] BMI 16.8",
             app.label
         );
     }

@@ -257,7 +257,10 @@ pub(super) async fn child_page(
         rows: measurements
             .iter()
             .rev()
-            .map(|m| measurement_row(tr, person, m))
+            .map(|m| MeasurementRow {
+                adult: super::adult_text(tr, &state.config().growth_adult_cut_offs, person, m),
+                ..measurement_row(tr, person, m)
+            })
             .collect(),
         charts: charts(tr, person, &measurements, now),
         latest: latest_class(tr, person, &measurements),

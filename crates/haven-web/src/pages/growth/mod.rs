@@ -249,6 +249,40 @@ pub struct MeasurementRow {
     pub z: Vec<ZCell>,
     pub class: Option<ClassView>,
     pub standing_under_9_months: bool,
+    /// For adults (19 years and over): the BMI class, and the MUAC class if pregnant or
+    /// lactating, with the cut-offs of the settings.
+    pub adult: String,
+}
+
+/// The first day of age counted as an adult's: past the 2007 reference (228 months).
+const ADULT_FROM_DAY: u32 = 6940;
+
+/// An adult's measurement read with the adults' cut-offs; empty for a child.
+pub fn adult_text(
+    tr: &Tr,
+    cut_offs: &haven_domain::growth::nutrition::AdultCutOffs,
+    person: &Person,
+    m: &GrowthMeasurement,
+) -> String {
+    if age_on(person, m.measured_on).is_none_or(|d| d < ADULT_FROM_DAY) {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if let (Some(kg), Some(cm)) = (m.weight_kg, m.length_cm) {
+        let bmi = kg / (cm / 100.0).powi(2);
+        parts.push(format!(
+            "BMI {bmi:.1}: {}",
+            tr.t(&haven_domain::growth::nutrition::adult_bmi(bmi).label_key())
+        ));
+    }
+    if let Some(mm) = m.muac_mm {
+        parts.push(format!(
+            "{}: {}",
+            tr.t("growth-adult-if-plw"),
+            tr.t(&cut_offs.plw_muac(mm).label_key())
+        ));
+    }
+    parts.join(" · ")
 }
 
 /// The age in days of a person on a date (`None` before their birth).
@@ -319,6 +353,7 @@ pub fn measurement_row(tr: &Tr, person: &Person, m: &GrowthMeasurement) -> Measu
         standing_under_9_months: assessed
             .as_ref()
             .is_some_and(|(_, _, a)| a.standing_under_9_months()),
+        adult: String::new(),
     }
 }
 
