@@ -825,3 +825,56 @@ fn every_error_and_reason_has_a_distinct_code() {
     reasons.dedup();
     assert_eq!(reasons.len(), NoZReason::ALL.len());
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn sex() -> impl Strategy<Value = GrowthSex> {
+        prop_oneof![Just(GrowthSex::Female), Just(GrowthSex::Male)]
+    }
+
+    proptest! {
+        /// value_at and z_score are inverses on every table row, tails restricted or not.
+        #[test]
+        fn the_value_at_k_sd_scores_k(sex in sex(), day in 0u32..=1826, k in -4.5f64..4.5) {
+            let tables = GrowthTables::get();
+            for table in [Table::WeightForAge, Table::LengthHeightForAge, Table::BmiForAge, Table::HeadCircumferenceForAge] {
+                let lms = tables.rows(table, sex).get(day).unwrap();
+                let unrestricted = z_score(lms, lms.value_at(k), false);
+                prop_assert!((unrestricted - k).abs() < 1e-6, "{table:?} {day} {k}: {unrestricted}");
+            }
+        }
+
+        /// More weight never lowers a weight-based z-score, and more length never lowers
+        /// length-for-age; nothing a scale or a board reads makes the computation fail.
+        #[test]
+        fn z_scores_grow_with_the_measurement(
+            sex in sex(),
+            day in 0u32..=6939,
+            kg in 0.5f64..80.0,
+            more in 0.01f64..5.0,
+            cm in 40.0f64..190.0,
+            lying in any::<bool>(),
+        ) {
+            let position = if lying { "lying" } else { "standing" };
+            let (a, b) = (format!("{kg:.2}"), format!("{:.2}", kg + more));
+            let length = format!("{cm:.1}");
+            let lighter = assess(sex, Some(day), input(&a, &length, position));
+            let heavier = assess(sex, Some(day), input(&b, &length, position));
+            for indicator in [Indicator::WeightForAge, Indicator::WeightForLengthHeight, Indicator::BmiForAge] {
+                let (l, h) = (lighter.get(indicator), heavier.get(indicator));
+                prop_assert_eq!(l.reason(), h.reason());
+                if let (Some(l), Some(h)) = (l.z(), h.z()) {
+                    prop_assert!(h >= l, "{:?} {} {} -> {}", indicator, day, l, h);
+                    prop_assert!(l.is_finite() && h.is_finite());
+                }
+            }
+            let taller = assess(sex, Some(day), input(&a, &format!("{:.1}", cm + 1.0), position));
+            if let (Some(short), Some(tall)) = (lighter.get(Indicator::LengthHeightForAge).z(), taller.get(Indicator::LengthHeightForAge).z()) {
+                prop_assert!(tall > short);
+            }
+        }
+    }
+}
