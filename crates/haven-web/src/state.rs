@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub immunisation_schedule: String,
     /// Care: the longest time between development plan reviews, in months.
     pub care_review_months: u32,
+    /// Growth: the MUAC cut-offs of pregnant and lactating women (settings).
+    pub growth_adult_cut_offs: haven_domain::growth::nutrition::AdultCutOffs,
 }
 
 impl Default for WebConfig {
@@ -52,6 +54,7 @@ impl Default for WebConfig {
             safeguarding: Default::default(),
             immunisation_schedule: "kh".to_owned(),
             care_review_months: 6,
+            growth_adult_cut_offs: haven_domain::growth::nutrition::AdultCutOffs::default(),
         }
     }
 }

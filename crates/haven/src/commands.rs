@@ -42,6 +42,10 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             print_demo_sign_in();
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(BenchCommand::Growth { rounds }) => {
+            crate::bench_growth::growth(rounds.max(1));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(BenchCommand::Search {
             queries,
             baseline_runs,
@@ -150,6 +154,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             )
             .await
         }
+        // Handled in main before the settings load; here only for completeness.
+        Command::Anthro(args) => Ok(crate::anthro::run(&args)),
     }
 }
 
@@ -386,6 +392,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     }
     let state = haven_web::AppState::new(store, settings.web_config())
         .context("preparing the web interface")?;
+    // WHO's growth tables are parsed once, here, so that no request pays for it.
+    haven_domain::growth::tables::GrowthTables::get();
     let listener = TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;

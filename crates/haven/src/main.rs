@@ -3,8 +3,10 @@
 //!
 //! The command line is a stable contract: scripts and operators call it.
 
+mod anthro;
 mod bench;
 mod bench_care;
+mod bench_growth;
 mod commands;
 mod settings;
 
@@ -86,6 +88,8 @@ enum Command {
     /// Import records from files
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The growth calculator: WHO z-scores and the SAM/MAM class of one child, as JSON
+    Anthro(anthro::AnthroArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +112,12 @@ enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// Time parsing WHO's growth tables and computing z-scores (no database needed)
+    Growth {
+        /// How many times the WHO reference survey's children are assessed
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
     /// Time the people search (p50/p95/p99/max) against a LIKE scan, on a fixed mix of queries
     Search {
         /// How many times each query of the mix runs, after one warm-up run
@@ -181,6 +191,10 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The calculator needs no settings, database or runtime.
+    if let Command::Anthro(args) = &cli.command {
+        return anthro::run(args);
+    }
     let listen = match &cli.command {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,

@@ -129,6 +129,11 @@ pub struct Settings {
     /// Care: a development plan is reviewed at least this often, in months (the
     /// Care Promise's six by default); later reviews are refused and overdue ones listed.
     pub care_review_months: u32,
+    /// Growth: a pregnant or lactating woman's MUAC below this (mm) is acute
+    /// malnutrition (supplementary feeding).
+    pub growth_plw_muac_malnourished_below_mm: f64,
+    /// Growth: a pregnant woman's MUAC below this (mm) is a risk of low birth weight.
+    pub growth_plw_muac_low_birth_weight_risk_below_mm: f64,
 }
 
 /// A secret setting, never shown: `Debug` and `haven config show` print `***`.
@@ -178,6 +183,8 @@ impl Default for Settings {
             safeguarding_notify_email: false,
             safeguarding_notify_sms: false,
             care_review_months: 6,
+            growth_plw_muac_malnourished_below_mm: 210.0,
+            growth_plw_muac_low_birth_weight_risk_below_mm: 230.0,
         }
     }
 }
@@ -297,6 +304,19 @@ impl Settings {
                 bail!("{name} must be from {low} to {high}, not {value}");
             }
         }
+        let (malnourished, risk) = (
+            self.growth_plw_muac_malnourished_below_mm,
+            self.growth_plw_muac_low_birth_weight_risk_below_mm,
+        );
+        if !(100.0..=400.0).contains(&malnourished)
+            || !(100.0..=400.0).contains(&risk)
+            || malnourished > risk
+        {
+            bail!(
+                "growth_plw_muac_malnourished_below_mm ({malnourished}) and \
+                 growth_plw_muac_low_birth_weight_risk_below_mm ({risk}) must be from 100 to 400 mm, the first not above the second"
+            );
+        }
         let ranges: [(&str, i64, i64, i64); 7] = [
             (
                 "care_review_months",
@@ -400,6 +420,11 @@ impl Settings {
                 attachment_max_bytes: self.safeguarding_attachment_max_kib * 1024,
             },
             care_review_months: self.care_review_months,
+            growth_adult_cut_offs: haven_domain::growth::nutrition::AdultCutOffs {
+                plw_malnourished_below_mm: self.growth_plw_muac_malnourished_below_mm,
+                plw_low_birth_weight_risk_below_mm: self
+                    .growth_plw_muac_low_birth_weight_risk_below_mm,
+            },
         }
     }
 

@@ -64,6 +64,11 @@ const NAVIGATION: &[NavEntry] = &[
     ("/mch", "nav-mch", Some((Action::Read, Kind::Clinical))),
     ("/care", "nav-care", Some((Action::Read, Kind::Care))),
     (
+        "/growth",
+        "nav-growth",
+        Some((Action::Read, Kind::Clinical)),
+    ),
+    (
         "/admin/users",
         "nav-users",
         Some((Action::Read, Kind::UserAccount)),

@@ -905,6 +905,8 @@ struct PersonPage {
     mch_summary: Vec<(String, String)>,
     /// The person's care page, or the way to admit them (care part): href and label.
     care_link: Option<(String, String)>,
+    /// Growth monitoring's summary (pages/growth), for readers of clinical records.
+    growth: Option<crate::pages::growth::GrowthSummary>,
 }
 
 async fn person_page(
@@ -1028,6 +1030,7 @@ async fn person_page(
         // Mother and child health: links only, kept apart for the merge.
         mch_summary: crate::pages::mch::person_summary(state, auth, &person).await?,
         care_link: crate::pages::care::care_link_of_person(state, auth, &person).await?,
+        growth: crate::pages::growth::person_summary(state, auth, &person).await?,
         person,
     })
 }

@@ -6,6 +6,7 @@
 // A failed `unwrap` is how a test says "this should have worked".
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anthro;
 mod audit;
 mod backup;
 mod cli;
