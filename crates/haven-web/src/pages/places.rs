@@ -673,6 +673,8 @@ struct FacilityPage {
     ward_error: Option<String>,
     bed_form: BedForm,
     bed_error: Option<String>,
+    /// Treatments provided (the clinic part), for readers of clinical records or reports.
+    clinic_counts: Option<crate::pages::clinic::counts::CountsSection>,
 }
 
 async fn facility_page(
@@ -744,6 +746,13 @@ async fn facility_page(
         ward_error: None,
         bed_form: BedForm::default(),
         bed_error: None,
+        clinic_counts: if auth.me.can(Action::Read, Kind::Clinical)
+            || auth.me.can(Action::Read, Kind::Report)
+        {
+            crate::pages::clinic::counts::facility_section(state, tr, id).await?
+        } else {
+            None
+        },
         facility,
     })
 }
