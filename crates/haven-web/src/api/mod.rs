@@ -41,6 +41,7 @@ use crate::state::AppState;
         (name = "audit", description = "The audit trail"),
         (name = "places", description = "Programme locations and their facilities"),
         (name = "staff", description = "Staff members, their registrations and trainings"),
+        (name = "clinic", description = "Visits, stays, lab orders and results, prescriptions, dispensing and stock"),
     )
 )]
 struct ApiDoc;

@@ -60,6 +60,13 @@ const NAVIGATION: &[NavEntry] = &[
     ("/people", "nav-people", Some((Action::Read, Kind::Person))),
     ("/places", "nav-places", Some((Action::Read, Kind::Place))),
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
+    ("/clinic", "nav-clinic", Some((Action::Read, Kind::CheckIn))),
+    ("/clinic/lab", "nav-lab", Some((Action::Read, Kind::Laboratory))),
+    (
+        "/clinic/pharmacy",
+        "nav-pharmacy",
+        Some((Action::Read, Kind::Medicines)),
+    ),
     (
         "/admin/users",
         "nav-users",

@@ -901,6 +901,8 @@ struct PersonPage {
     can_staff: bool,
     /// The person's staff record, for readers of staff.
     staff_id: Option<String>,
+    /// The clinic's part of the summary: chart, check-in, current stay.
+    clinic_summary: crate::pages::clinic::chart::PersonSummary,
 }
 
 async fn person_page(
@@ -1021,6 +1023,7 @@ async fn person_page(
         } else {
             None
         },
+        clinic_summary: crate::pages::clinic::chart::person_summary(state, auth, &person).await?,
         person,
     })
 }

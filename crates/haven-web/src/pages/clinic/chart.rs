@@ -358,3 +358,51 @@ mod tests {
         assert_eq!(ChartQuery::parse(None), ChartQuery::default());
     }
 }
+
+/// The clinic's part of a person's summary on their page.
+#[derive(Clone, Debug, Default)]
+pub struct PersonSummary {
+    pub can_chart: bool,
+    pub can_check_in: bool,
+    pub can_admit: bool,
+    pub last_visit: String,
+    pub current_stay: Option<String>,
+}
+
+impl PersonSummary {
+    pub fn shows(&self) -> bool {
+        self.can_chart || self.can_check_in || self.can_admit
+    }
+}
+
+/// What the clinic adds to a person's summary, by the reader's permissions.
+pub async fn person_summary(state: &AppState, auth: &Authenticated, person: &Person) -> Result<PersonSummary, WebError> {
+    let can_chart = auth.me.can(Action::Read, Kind::Clinical);
+    let mut summary = PersonSummary {
+        can_chart,
+        can_check_in: auth.me.can(Action::Write, Kind::CheckIn) && !person.is_dead(),
+        can_admit: auth.me.can(Action::Write, Kind::Clinical) && !person.is_dead(),
+        ..PersonSummary::default()
+    };
+    if can_chart {
+        let viewer = viewer(state, auth, Kind::Clinical).await?;
+        let records = state.store().records_of(person.id).await?;
+        if let Some(visit) = state
+            .store()
+            .visits_of_person(&records)
+            .await?
+            .into_iter()
+            .find(|v| viewer.reaches(v.facility_id))
+        {
+            summary.last_visit = super::when(state, &visit.checked_in_at);
+        }
+        summary.current_stay = state
+            .store()
+            .stays_of_person(&records)
+            .await?
+            .into_iter()
+            .find(|s| s.discharged_at.is_none() && viewer.reaches(s.facility_id))
+            .map(|s| s.id.to_string());
+    }
+    Ok(summary)
+}
