@@ -84,7 +84,10 @@ mod tests {
             entry(datetime!(2026-02-01 8:00 UTC), EntryKind::LabResult),
         ];
         let kinds = |filter: ChartFilter| -> Vec<EntryKind> {
-            timeline(entries.clone(), &filter).iter().map(|e| e.kind).collect()
+            timeline(entries.clone(), &filter)
+                .iter()
+                .map(|e| e.kind)
+                .collect()
         };
         assert_eq!(
             kinds(ChartFilter::default()),

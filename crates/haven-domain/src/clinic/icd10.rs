@@ -104,8 +104,14 @@ pub fn search(query: &str, limit: usize) -> Vec<Icd10Code> {
     let list = entries();
     let upper = query.to_ascii_uppercase().replace(' ', "");
     let looks_like_code = upper.len() <= 6
-        && upper.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && upper.chars().skip(1).all(|c| c.is_ascii_digit() || c == '.')
+        && upper
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && upper
+            .chars()
+            .skip(1)
+            .all(|c| c.is_ascii_digit() || c == '.')
         && upper.len() >= 2;
     if looks_like_code {
         let prefix = if upper.len() > 3 && !upper.contains('.') {
@@ -138,7 +144,13 @@ pub fn search(query: &str, limit: usize) -> Vec<Icd10Code> {
         .filter(|e| words.iter().all(|w| e.folded.contains(w.as_str())))
         .collect();
     // Titles that start with the first word, then shorter codes (categories), first.
-    found.sort_by_key(|e| (!e.folded.starts_with(words[0].as_str()), e.code.len(), e.code));
+    found.sort_by_key(|e| {
+        (
+            !e.folded.starts_with(words[0].as_str()),
+            e.code.len(),
+            e.code,
+        )
+    });
     found
         .into_iter()
         .take(limit)
@@ -156,10 +168,7 @@ mod tests {
     #[test]
     fn the_whole_who_list_is_embedded() {
         assert_eq!(count(), 12_246);
-        assert_eq!(
-            Icd10Code::parse("A00").map(|c| c.title()),
-            Ok("Cholera")
-        );
+        assert_eq!(Icd10Code::parse("A00").map(|c| c.title()), Ok("Cholera"));
         assert_eq!(
             Icd10Code::parse("Z99.9").map(|c| c.title()),
             Ok("Dependence on unspecified enabling machine and device")

@@ -10,7 +10,11 @@ use crate::person::Sex;
 
 macro_rules! lab_file {
     ($name:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/lab/", $name))
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/lab/",
+            $name
+        ))
     };
 }
 
@@ -169,19 +173,20 @@ fn read_catalogue() -> (Catalogue, Vec<String>) {
     let mut tests: Vec<LabTest> = Vec::new();
     for row in rows(TESTS) {
         match row.as_slice() {
-            [code, name_en, name_km, specimen, sensitive, source] => match Specimen::parse(specimen)
-            {
-                Some(specimen) => tests.push(LabTest {
-                    code,
-                    name_en,
-                    name_km,
-                    specimen,
-                    hiv: *sensitive == "hiv",
-                    source,
-                    components: Vec::new(),
-                }),
-                None => problems.push(format!("tests.tsv {code}: specimen {specimen}")),
-            },
+            [code, name_en, name_km, specimen, sensitive, source] => {
+                match Specimen::parse(specimen) {
+                    Some(specimen) => tests.push(LabTest {
+                        code,
+                        name_en,
+                        name_km,
+                        specimen,
+                        hiv: *sensitive == "hiv",
+                        source,
+                        components: Vec::new(),
+                    }),
+                    None => problems.push(format!("tests.tsv {code}: specimen {specimen}")),
+                }
+            }
             other => problems.push(format!("tests.tsv: {other:?}")),
         }
     }
@@ -296,7 +301,11 @@ impl Catalogue {
     /// Codes of the tests of the HIV class: what the store leaves out for readers
     /// without the permission.
     pub fn hiv_tests(&self) -> Vec<&'static str> {
-        self.tests.iter().filter(|t| t.hiv).map(|t| t.code).collect()
+        self.tests
+            .iter()
+            .filter(|t| t.hiv)
+            .map(|t| t.code)
+            .collect()
     }
 }
 
@@ -370,9 +379,7 @@ impl Component {
                 None => Err(ClinicError::Required),
                 // No analyte of the catalogue is negative; ten million bounds a
                 // parasite count, the largest number it reports.
-                Some(v) if !(0.0..=10_000_000.0).contains(&v) => {
-                    Err(ClinicError::ResultOutOfRange)
-                }
+                Some(v) if !(0.0..=10_000_000.0).contains(&v) => Err(ClinicError::ResultOutOfRange),
                 Some(v) => Ok(ResultValue::Number(v)),
             },
         }
@@ -518,7 +525,10 @@ mod tests {
         let glucose = &catalogue().test("glucose").expect("glucose").components()[0];
         assert_eq!(glucose.parse_result("5,4"), Ok(ResultValue::Number(5.4)));
         assert_eq!(glucose.parse_result(""), Err(ClinicError::Required));
-        assert_eq!(glucose.parse_result("-1"), Err(ClinicError::ResultOutOfRange));
+        assert_eq!(
+            glucose.parse_result("-1"),
+            Err(ClinicError::ResultOutOfRange)
+        );
         assert_eq!(glucose.parse_result("abc"), Err(ClinicError::NotANumber));
         assert_eq!(glucose.format_number(5.0), "5.0");
     }

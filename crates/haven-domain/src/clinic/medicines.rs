@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 
 use time::Date;
 
-use super::{choice, note, optional_date, required_note, ClinicError, Errors, FieldError, SHORT_MAX};
+use super::{
+    choice, note, optional_date, required_note, ClinicError, Errors, FieldError, SHORT_MAX,
+};
 
 const TSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -141,7 +143,10 @@ impl Medicine {
 fn read_list() -> (Vec<Medicine>, Vec<String>) {
     let mut problems = Vec::new();
     let mut list = Vec::new();
-    for line in TSV.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let cells: Vec<&'static str> = line.split('\t').collect();
         match cells.as_slice() {
             [code, name, form, strength, unit, low, section] => {
@@ -215,7 +220,10 @@ pub struct PrescriptionInput<'a> {
 impl Prescription {
     pub fn parse(input: &PrescriptionInput<'_>) -> Result<Prescription, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let medicine = errors.check("medicine", find(input.medicine).ok_or(ClinicError::UnknownMedicine));
+        let medicine = errors.check(
+            "medicine",
+            find(input.medicine).ok_or(ClinicError::UnknownMedicine),
+        );
         let dose = errors.check("dose", required_note(input.dose, 60));
         let route = errors.check("route", choice(Route::parse(input.route)));
         let frequency = errors.check("frequency", choice(Frequency::parse(input.frequency)));
@@ -232,8 +240,18 @@ impl Prescription {
         };
         let quantity = errors.check("quantity", parse_quantity(input.quantity));
         let instructions = errors.check("instructions", note(input.instructions, SHORT_MAX));
-        match (medicine, dose, route, frequency, duration_days, quantity, instructions) {
-            (Some(m), Some(d), Some(r), Some(f), Some(days), Some(q), Some(i)) if errors.is_empty() => {
+        match (
+            medicine,
+            dose,
+            route,
+            frequency,
+            duration_days,
+            quantity,
+            instructions,
+        ) {
+            (Some(m), Some(d), Some(r), Some(f), Some(days), Some(q), Some(i))
+                if errors.is_empty() =>
+            {
                 Ok(Prescription {
                     medicine: m,
                     dose: d,
@@ -291,7 +309,10 @@ impl Receipt {
         today: Date,
     ) -> Result<Receipt, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let medicine = errors.check("medicine", find(medicine).ok_or(ClinicError::UnknownMedicine));
+        let medicine = errors.check(
+            "medicine",
+            find(medicine).ok_or(ClinicError::UnknownMedicine),
+        );
         let batch = errors.check("batch", required_note(batch, 40));
         let expires = errors.check(
             "expires_on",
@@ -302,7 +323,9 @@ impl Receipt {
         }
         let quantity = errors.check("quantity", parse_quantity(quantity));
         match (medicine, batch, expires, quantity) {
-            (Some(medicine), Some(batch), Some(expires_on), Some(quantity)) if errors.is_empty() => {
+            (Some(medicine), Some(batch), Some(expires_on), Some(quantity))
+                if errors.is_empty() =>
+            {
                 Ok(Receipt {
                     medicine,
                     batch,
@@ -343,41 +366,59 @@ pub enum StockChange {
 }
 
 impl StockChange {
-    pub fn parse(kind: &str, quantity: &str, reason: &str, note_text: &str) -> Result<StockChange, Vec<FieldError>> {
+    pub fn parse(
+        kind: &str,
+        quantity: &str,
+        reason: &str,
+        note_text: &str,
+    ) -> Result<StockChange, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let note_text = errors.check("note", note(note_text, SHORT_MAX)).unwrap_or_default();
-        let change = match MovementKind::parse(kind) {
-            Some(MovementKind::Issue) => errors
-                .check("quantity", parse_quantity(quantity))
-                .map(|quantity| StockChange::Issue { quantity, note: note_text }),
-            Some(MovementKind::Adjustment) => {
-                let change = errors.check(
-                    "quantity",
-                    match quantity.trim().parse::<i64>() {
-                        Ok(c) if c != 0 && c.abs() <= 100_000 => Ok(c),
-                        _ => Err(ClinicError::BadAdjustment),
-                    },
-                );
-                let reason = errors.check("reason", choice(AdjustmentReason::parse(reason)));
-                match (change, reason) {
-                    (Some(change), Some(reason)) => Some(StockChange::Adjustment { change, reason, note: note_text }),
-                    _ => None,
+        let note_text = errors
+            .check("note", note(note_text, SHORT_MAX))
+            .unwrap_or_default();
+        let change =
+            match MovementKind::parse(kind) {
+                Some(MovementKind::Issue) => errors
+                    .check("quantity", parse_quantity(quantity))
+                    .map(|quantity| StockChange::Issue {
+                        quantity,
+                        note: note_text,
+                    }),
+                Some(MovementKind::Adjustment) => {
+                    let change = errors.check(
+                        "quantity",
+                        match quantity.trim().parse::<i64>() {
+                            Ok(c) if c != 0 && c.abs() <= 100_000 => Ok(c),
+                            _ => Err(ClinicError::BadAdjustment),
+                        },
+                    );
+                    let reason = errors.check("reason", choice(AdjustmentReason::parse(reason)));
+                    match (change, reason) {
+                        (Some(change), Some(reason)) => Some(StockChange::Adjustment {
+                            change,
+                            reason,
+                            note: note_text,
+                        }),
+                        _ => None,
+                    }
                 }
-            }
-            Some(MovementKind::Count) => errors
-                .check(
-                    "quantity",
-                    match quantity.trim().parse::<i64>() {
-                        Ok(c) if (0..=1_000_000).contains(&c) => Ok(c),
-                        _ => Err(ClinicError::BadCount),
-                    },
-                )
-                .map(|counted| StockChange::Count { counted, note: note_text }),
-            _ => {
-                errors.push("kind", ClinicError::ChooseOption);
-                None
-            }
-        };
+                Some(MovementKind::Count) => errors
+                    .check(
+                        "quantity",
+                        match quantity.trim().parse::<i64>() {
+                            Ok(c) if (0..=1_000_000).contains(&c) => Ok(c),
+                            _ => Err(ClinicError::BadCount),
+                        },
+                    )
+                    .map(|counted| StockChange::Count {
+                        counted,
+                        note: note_text,
+                    }),
+                _ => {
+                    errors.push("kind", ClinicError::ChooseOption);
+                    None
+                }
+            };
         match change {
             Some(change) if errors.is_empty() => Ok(change),
             _ => Err(errors.into_vec()),
@@ -492,13 +533,33 @@ mod tests {
     fn dispensing_takes_the_first_expiry_first_and_never_below_zero() {
         let today = date!(2026 - 05 - 01);
         let batches = [
-            BatchOnHand { batch: 'a', expires_on: date!(2027 - 01 - 01), on_hand: 100 },
-            BatchOnHand { batch: 'b', expires_on: date!(2026 - 06 - 01), on_hand: 30 },
-            BatchOnHand { batch: 'x', expires_on: date!(2026 - 04 - 30), on_hand: 500 },
-            BatchOnHand { batch: 'z', expires_on: date!(2026 - 07 - 01), on_hand: 0 },
+            BatchOnHand {
+                batch: 'a',
+                expires_on: date!(2027 - 01 - 01),
+                on_hand: 100,
+            },
+            BatchOnHand {
+                batch: 'b',
+                expires_on: date!(2026 - 06 - 01),
+                on_hand: 30,
+            },
+            BatchOnHand {
+                batch: 'x',
+                expires_on: date!(2026 - 04 - 30),
+                on_hand: 500,
+            },
+            BatchOnHand {
+                batch: 'z',
+                expires_on: date!(2026 - 07 - 01),
+                on_hand: 0,
+            },
         ];
         let check = |quantity: i64, expected: Result<Vec<(char, i64)>, Shortfall>| {
-            assert_eq!(plan_dispense(&batches, quantity, today), expected, "{quantity}");
+            assert_eq!(
+                plan_dispense(&batches, quantity, today),
+                expected,
+                "{quantity}"
+            );
         };
         check(10, Ok(vec![('b', 10)]));
         check(30, Ok(vec![('b', 30)]));
@@ -550,7 +611,8 @@ mod tests {
         );
         let count = StockChange::parse("count", "40", "", "").expect("a count");
         assert_eq!(count.delta(50), -10);
-        let adjustment = StockChange::parse("adjustment", "-5", "damaged", "rain").expect("adjustment");
+        let adjustment =
+            StockChange::parse("adjustment", "-5", "damaged", "rain").expect("adjustment");
         assert_eq!(adjustment.delta(50), -5);
         assert_eq!(
             StockChange::parse("adjustment", "0", "", ""),

@@ -169,7 +169,9 @@ impl ClinicError {
 
     /// The API's stable code for the error.
     pub fn api_code(self) -> String {
-        self.code().trim_start_matches("clinic-error-").replace('-', "_")
+        self.code()
+            .trim_start_matches("clinic-error-")
+            .replace('-', "_")
     }
 
     /// Every error, for the test that keeps the translation files complete.
@@ -314,14 +316,16 @@ impl VisitNotes {
             errors.check("outcome", choice(VisitOutcome::parse(input.outcome)))
         };
         match (complaint, history, examination, plan, errors.is_empty()) {
-            (Some(complaint), Some(history), Some(examination), Some(plan), true) => Ok(VisitNotes {
-                complaint,
-                history,
-                examination,
-                plan,
-                follow_up_on,
-                outcome,
-            }),
+            (Some(complaint), Some(history), Some(examination), Some(plan), true) => {
+                Ok(VisitNotes {
+                    complaint,
+                    history,
+                    examination,
+                    plan,
+                    follow_up_on,
+                    outcome,
+                })
+            }
             _ => Err(errors.into_vec()),
         }
     }

@@ -304,7 +304,8 @@ mod tests {
 
     #[test]
     fn values_outside_physiological_limits_are_refused() {
-        let refused = |field: &'static str| Err(vec![(field, ClinicError::OutsidePhysiologicalLimits)]);
+        let refused =
+            |field: &'static str| Err(vec![(field, ClinicError::OutsidePhysiologicalLimits)]);
         check("temperature", "60", refused("temperature"));
         check("temperature", "24.9", refused("temperature"));
         check("pulse", "0", refused("pulse"));
@@ -331,9 +332,21 @@ mod tests {
 
     #[test]
     fn typing_mistakes_are_named() {
-        check("pulse", "eighty", Err(vec![("pulse", ClinicError::NotANumber)]));
-        check("pulse", "80.5", Err(vec![("pulse", ClinicError::NotANumber)]));
-        check("temperature", "NaN", Err(vec![("temperature", ClinicError::NotANumber)]));
+        check(
+            "pulse",
+            "eighty",
+            Err(vec![("pulse", ClinicError::NotANumber)]),
+        );
+        check(
+            "pulse",
+            "80.5",
+            Err(vec![("pulse", ClinicError::NotANumber)]),
+        );
+        check(
+            "temperature",
+            "NaN",
+            Err(vec![("temperature", ClinicError::NotANumber)]),
+        );
         assert_eq!(
             Vitals::parse(&VitalsInput::default()),
             Err(vec![("temperature", ClinicError::NoVitalSigns)])

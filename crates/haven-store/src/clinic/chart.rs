@@ -3,8 +3,8 @@
 //! the reader's words. Lab orders of the HIV class come only to viewers with the
 //! permission; everything is filtered by the viewer's reach.
 
-use super::{LabOrder, LabResult, PrescriptionRow, Viewer};
 use super::{Diagnosis, MovementRow, ProgressNote, Referral, Stay, Visit, VitalSigns};
+use super::{LabOrder, LabResult, PrescriptionRow, Viewer};
 use crate::db::on_pool;
 use crate::{Id, Result, Store, Timestamp};
 
@@ -87,11 +87,16 @@ impl Store {
              FROM vital_signs WHERE {people} AND entered_in_error_at IS NULL"
         ), person_ids);
         vitals.retain(|v| keep(v.facility_id));
-        let mut diagnoses: Vec<Diagnosis> = by_people!(self, Diagnosis, format!(
-            "SELECT id, person_id, facility_id, visit_id, stay_id, icd10_code, certainty, note,
+        let mut diagnoses: Vec<Diagnosis> = by_people!(
+            self,
+            Diagnosis,
+            format!(
+                "SELECT id, person_id, facility_id, visit_id, stay_id, icd10_code, certainty, note,
                  recorded_at, version
              FROM diagnosis WHERE {people} AND entered_in_error_at IS NULL"
-        ), person_ids);
+            ),
+            person_ids
+        );
         diagnoses.retain(|d| keep(d.facility_id));
         let hiv = viewer.hiv_flag();
         let orders_sql = format!(
@@ -126,22 +131,32 @@ impl Store {
                 (o, results)
             })
             .collect();
-        let mut prescriptions: Vec<PrescriptionRow> = by_people!(self, PrescriptionRow, format!(
-            "SELECT id, person_id, facility_id, visit_id, stay_id, medicine_code, dose, route,
+        let mut prescriptions: Vec<PrescriptionRow> = by_people!(
+            self,
+            PrescriptionRow,
+            format!(
+                "SELECT id, person_id, facility_id, visit_id, stay_id, medicine_code, dose, route,
                  frequency, duration_days, quantity, dispensed, instructions, prescribed_at,
                  created_by, version
              FROM prescription WHERE {people} AND entered_in_error_at IS NULL"
-        ), person_ids);
+            ),
+            person_ids
+        );
         prescriptions.retain(|p| keep(p.facility_id));
         let dispense_people = in_list("m.person_id", n);
         let mut dispenses: Vec<(MovementRow, Id)> = Vec::new();
-        let rows: Vec<DispenseWithFacility> = by_people!(self, DispenseWithFacility, format!(
-            "SELECT m.id, m.batch_id, m.medicine_code, b.batch_number, m.kind, m.quantity,
+        let rows: Vec<DispenseWithFacility> = by_people!(
+            self,
+            DispenseWithFacility,
+            format!(
+                "SELECT m.id, m.batch_id, m.medicine_code, b.batch_number, m.kind, m.quantity,
                  m.balance, m.reason, m.note, m.prescription_id, m.moved_at, m.created_by,
                  m.facility_id
              FROM stock_movement m JOIN stock_batch b ON b.id = m.batch_id
              WHERE {dispense_people} AND m.kind = 'dispense'"
-        ), person_ids);
+            ),
+            person_ids
+        );
         for row in rows {
             let facility = row.facility_id;
             dispenses.push((row.into_movement(), facility));
@@ -151,11 +166,16 @@ impl Store {
             .filter(|(_, f)| keep(*f))
             .map(|(m, _)| m)
             .collect();
-        let mut referrals: Vec<Referral> = by_people!(self, Referral, format!(
-            "SELECT id, person_id, facility_id, visit_id, stay_id, to_facility_id, to_partner,
+        let mut referrals: Vec<Referral> = by_people!(
+            self,
+            Referral,
+            format!(
+                "SELECT id, person_id, facility_id, visit_id, stay_id, to_facility_id, to_partner,
                  reason, urgency, referred_at, created_by
              FROM referral WHERE {people} AND entered_in_error_at IS NULL"
-        ), person_ids);
+            ),
+            person_ids
+        );
         referrals.retain(|r| keep(r.facility_id));
         let stay_ids: Vec<Id> = stays.iter().map(|s| s.id).collect();
         let mut progress_notes = Vec::new();

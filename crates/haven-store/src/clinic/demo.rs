@@ -70,7 +70,8 @@ impl Store {
                     today,
                 )
                 .map_err(demo_error)?;
-                self.receive_stock(&pharmacist, *centre, &receipt, None).await?;
+                self.receive_stock(&pharmacist, *centre, &receipt, None)
+                    .await?;
             }
         }
         // The first centre gets the patients: the one the demo accounts see first.
@@ -87,8 +88,14 @@ impl Store {
         });
         let viewer = Viewer::everything();
         for (index, (person, sex, born)) in people.iter().enumerate() {
-            let visit_type = if index % 3 == 2 { VisitType::MotherAndChild } else { VisitType::General };
-            let visit = self.check_in(&doctor, *person, centre, visit_type, today, None).await?;
+            let visit_type = if index % 3 == 2 {
+                VisitType::MotherAndChild
+            } else {
+                VisitType::General
+            };
+            let visit = self
+                .check_in(&doctor, *person, centre, visit_type, today, None)
+                .await?;
             if index >= 5 {
                 // The rest of the morning's queue is still waiting.
                 continue;
@@ -103,7 +110,8 @@ impl Store {
                 ..Default::default()
             })
             .map_err(demo_error)?;
-            self.record_vitals(&doctor, encounter, &vitals, None).await?;
+            self.record_vitals(&doctor, encounter, &vitals, None)
+                .await?;
             if index == 4 {
                 // One patient is with the clinician now.
                 let version = self.visit(visit).await?.version;
@@ -117,22 +125,35 @@ impl Store {
                 _ => ("J18.9", "fbc", ResultValue::Number(14.2)),
             };
             let code = Icd10Code::parse(code).map_err(demo_error)?;
-            let diagnosis = DiagnosisDetails::parse(code.code(), "confirmed", "").map_err(demo_error)?;
-            self.add_diagnosis(&doctor, encounter, &diagnosis, None).await?;
-            let test = catalogue().test(test).ok_or(StoreError::Unsupported("demo test"))?;
-            let order = self.order_lab_test(&doctor, encounter, test, "", None).await?;
+            let diagnosis =
+                DiagnosisDetails::parse(code.code(), "confirmed", "").map_err(demo_error)?;
+            self.add_diagnosis(&doctor, encounter, &diagnosis, None)
+                .await?;
+            let test = catalogue()
+                .test(test)
+                .ok_or(StoreError::Unsupported("demo test"))?;
+            let order = self
+                .order_lab_test(&doctor, encounter, test, "", None)
+                .await?;
             let sex = Sex::parse(sex).unwrap_or(Sex::Unknown);
             let age_days = (today - *born).whole_days();
-            self.advance_lab_order(&labtech, &viewer, order, 1, haven_domain::clinic::lab::LabState::SampleTaken)
-                .await?;
+            self.advance_lab_order(
+                &labtech,
+                &viewer,
+                order,
+                1,
+                haven_domain::clinic::lab::LabState::SampleTaken,
+            )
+            .await?;
             let results: Vec<NewResult> = test
                 .components()
                 .iter()
                 .map(|component| {
                     let value = match (&value, component.kind()) {
-                        (ResultValue::Number(_), haven_domain::clinic::lab::ComponentKind::Coded) => {
-                            ResultValue::Coded(component.choices()[0].code())
-                        }
+                        (
+                            ResultValue::Number(_),
+                            haven_domain::clinic::lab::ComponentKind::Coded,
+                        ) => ResultValue::Coded(component.choices()[0].code()),
                         (v, _) => v.clone(),
                     };
                     let range = component.range_for(sex, age_days);
@@ -153,8 +174,13 @@ impl Store {
                     }
                 })
                 .collect();
-            self.enter_lab_results(&labtech, &viewer, order, 2, &results).await?;
-            let medicine = if index == 0 { "artesunate_mefloquine_tab" } else { "paracetamol_500_tab" };
+            self.enter_lab_results(&labtech, &viewer, order, 2, &results)
+                .await?;
+            let medicine = if index == 0 {
+                "artesunate_mefloquine_tab"
+            } else {
+                "paracetamol_500_tab"
+            };
             let prescription = Prescription::parse(&PrescriptionInput {
                 medicine,
                 dose: "1 tablet",
@@ -165,10 +191,19 @@ impl Store {
                 instructions: "",
             })
             .map_err(demo_error)?;
-            let prescribed = self.prescribe(&doctor, encounter, &prescription, None).await?;
+            let prescribed = self
+                .prescribe(&doctor, encounter, &prescription, None)
+                .await?;
             if index != 2 {
-                self.dispense(&pharmacist, &viewer, prescribed, prescription.quantity(), today, None)
-                    .await?;
+                self.dispense(
+                    &pharmacist,
+                    &viewer,
+                    prescribed,
+                    prescription.quantity(),
+                    today,
+                    None,
+                )
+                .await?;
             }
             let notes = VisitNotes::parse(
                 &VisitNotesInput {
@@ -183,7 +218,8 @@ impl Store {
             )
             .map_err(demo_error)?;
             let version = self.visit(visit).await?.version;
-            self.save_visit_notes(&doctor, visit, version, &notes).await?;
+            self.save_visit_notes(&doctor, visit, version, &notes)
+                .await?;
         }
         // A child admitted three days ago, with vital signs twice a day.
         if let Some((person, _, _)) = people.get(5) {
@@ -198,7 +234,15 @@ impl Store {
             });
             if let Some(bed) = bed {
                 let stay = self
-                    .admit(&doctor, *person, bed, None, "Severe malaria, unable to keep oral medicines down", today, None)
+                    .admit(
+                        &doctor,
+                        *person,
+                        bed,
+                        None,
+                        "Severe malaria, unable to keep oral medicines down",
+                        today,
+                        None,
+                    )
                     .await?;
                 let readings = [
                     ("39.8", "128", "34"),
@@ -217,7 +261,9 @@ impl Store {
                         ..Default::default()
                     })
                     .map_err(demo_error)?;
-                    let id = self.record_vitals(&doctor, Encounter::Stay(stay), &vitals, None).await?;
+                    let id = self
+                        .record_vitals(&doctor, Encounter::Stay(stay), &vitals, None)
+                        .await?;
                     let at = start.plus_seconds(n as i64 * 12 * 3600);
                     // Demo readings are spread over the stay; nothing else may move a reading's time.
                     on_pool!(&self.pool, pool => {
@@ -235,8 +281,13 @@ impl Store {
                         .execute(pool)
                         .await?;
                 });
-                self.add_progress_note(&doctor, stay, "Day 2: fever settling on IV artesunate; drinking.", None)
-                    .await?;
+                self.add_progress_note(
+                    &doctor,
+                    stay,
+                    "Day 2: fever settling on IV artesunate; drinking.",
+                    None,
+                )
+                .await?;
             }
         }
         Ok(())

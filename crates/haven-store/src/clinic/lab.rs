@@ -179,12 +179,18 @@ impl Store {
         });
         match order {
             Some(order) if viewer.reaches(order.facility_id) => Ok(order),
-            _ => Err(StoreError::NotFound { entity: "lab order" }),
+            _ => Err(StoreError::NotFound {
+                entity: "lab order",
+            }),
         }
     }
 
     /// The orders of an encounter the viewer may see, in the order made.
-    pub async fn lab_orders_of(&self, viewer: &Viewer, encounter: Encounter) -> Result<Vec<LabOrder>> {
+    pub async fn lab_orders_of(
+        &self,
+        viewer: &Viewer,
+        encounter: Encounter,
+    ) -> Result<Vec<LabOrder>> {
         let sql = format!(
             "SELECT {ORDER_COLUMNS} FROM lab_order
              WHERE {} = $1 AND entered_in_error_at IS NULL AND ($2 = 1 OR sensitive = '')
@@ -198,7 +204,10 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        Ok(orders.into_iter().filter(|o| viewer.reaches(o.facility_id)).collect())
+        Ok(orders
+            .into_iter()
+            .filter(|o| viewer.reaches(o.facility_id))
+            .collect())
     }
 
     /// A facility's worklist: orders in the given states (all but verified when
@@ -239,7 +248,11 @@ impl Store {
     }
 
     /// How many orders of a facility wait in each state, as the viewer may count them.
-    pub async fn worklist_counts(&self, viewer: &Viewer, facility_id: Id) -> Result<Vec<(String, i64)>> {
+    pub async fn worklist_counts(
+        &self,
+        viewer: &Viewer,
+        facility_id: Id,
+    ) -> Result<Vec<(String, i64)>> {
         if !viewer.reaches(facility_id) {
             return Ok(Vec::new());
         }
@@ -269,7 +282,9 @@ impl Store {
     ) -> Result<()> {
         let order = self.lab_order(viewer, id).await?;
         if order.state().next() != Some(to) || to == LabState::Resulted {
-            return Err(StoreError::Conflict { entity: "lab order" });
+            return Err(StoreError::Conflict {
+                entity: "lab order",
+            });
         }
         let now = Timestamp::now();
         let column = match to {
@@ -317,7 +332,9 @@ impl Store {
     ) -> Result<()> {
         let order = self.lab_order(viewer, id).await?;
         if !order.state().takes_results() {
-            return Err(StoreError::Conflict { entity: "lab order" });
+            return Err(StoreError::Conflict {
+                entity: "lab order",
+            });
         }
         let now = Timestamp::now();
         let worst = results
@@ -421,7 +438,9 @@ impl Store {
     pub async fn mark_result_seen(&self, actor: &Actor, viewer: &Viewer, id: Id) -> Result<()> {
         let order = self.lab_order(viewer, id).await?;
         if !order.state().has_results() {
-            return Err(StoreError::Conflict { entity: "lab order" });
+            return Err(StoreError::Conflict {
+                entity: "lab order",
+            });
         }
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {

@@ -7,8 +7,7 @@
 //! cannot both take the last units.
 
 use haven_domain::clinic::medicines::{
-    plan_dispense, BatchOnHand, Prescription, Receipt, Shortfall, StockChange,
-    NEAR_EXPIRY_DAYS,
+    plan_dispense, BatchOnHand, Prescription, Receipt, Shortfall, StockChange, NEAR_EXPIRY_DAYS,
 };
 use time::Date;
 
@@ -91,7 +90,9 @@ pub enum DispenseOutcome {
     /// Not enough usable stock: the units available.
     NotEnoughStock(Shortfall),
     /// More than the prescription still asks for.
-    MoreThanPrescribed { remaining: i64 },
+    MoreThanPrescribed {
+        remaining: i64,
+    },
 }
 
 const PRESCRIPTION_COLUMNS: &str = "id, person_id, facility_id, visit_id, stay_id, medicine_code, \
@@ -160,7 +161,9 @@ impl Store {
         });
         match row {
             Some(row) if viewer.reaches(row.facility_id) => Ok(row),
-            _ => Err(StoreError::NotFound { entity: "prescription" }),
+            _ => Err(StoreError::NotFound {
+                entity: "prescription",
+            }),
         }
     }
 
@@ -561,7 +564,11 @@ impl Store {
     /// Near-expiry batches and medicines low in stock at a facility on `today`.
     pub async fn stock_warnings(&self, facility_id: Id, today: Date) -> Result<StockWarnings> {
         let all_batches = self.stock_of(facility_id, true).await?;
-        let batches: Vec<StockBatch> = all_batches.iter().filter(|b| b.on_hand > 0).cloned().collect();
+        let batches: Vec<StockBatch> = all_batches
+            .iter()
+            .filter(|b| b.on_hand > 0)
+            .cloned()
+            .collect();
         let horizon = today + time::Duration::days(NEAR_EXPIRY_DAYS);
         let near_expiry = batches
             .iter()
@@ -569,8 +576,10 @@ impl Store {
             .cloned()
             .collect();
         let mut low_stock = Vec::new();
-        let stocked: std::collections::BTreeSet<&str> =
-            all_batches.iter().map(|b| b.medicine_code.as_str()).collect();
+        let stocked: std::collections::BTreeSet<&str> = all_batches
+            .iter()
+            .map(|b| b.medicine_code.as_str())
+            .collect();
         for medicine in haven_domain::clinic::medicines::list() {
             let usable: i64 = batches
                 .iter()

@@ -21,12 +21,10 @@ mod visits;
 pub use chart::{ChartData, ChartDiagnosis, ChartDispense, ChartLabOrder, ChartPrescription};
 pub use counts::TreatmentCount;
 pub use lab::{LabOrder, LabResult, NewResult, WorklistRow};
-pub use medicines::{
-    DispenseOutcome, MovementRow, PrescriptionRow, StockBatch, StockWarnings,
-};
+pub use medicines::{DispenseOutcome, MovementRow, PrescriptionRow, StockBatch, StockWarnings};
 pub use once::FormToken;
 pub use stays::{AdministrationRow, BedBoardRow, ProgressNote, Stay, WardStatistics};
-pub use visits::{Diagnosis, QueueRow, Referral, VitalSigns, Visit};
+pub use visits::{Diagnosis, QueueRow, Referral, Visit, VitalSigns};
 
 use crate::{Id, Reach};
 

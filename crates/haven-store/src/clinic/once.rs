@@ -77,10 +77,7 @@ pub(crate) trait OnceTokens {
 macro_rules! impl_once_tokens {
     ($connection:ty) => {
         impl OnceTokens for $connection {
-            async fn used_token(
-                &mut self,
-                token: Option<&FormToken>,
-            ) -> sqlx::Result<Option<Id>> {
+            async fn used_token(&mut self, token: Option<&FormToken>) -> sqlx::Result<Option<Id>> {
                 let Some(token) = token else { return Ok(None) };
                 let found: Option<String> =
                     sqlx::query_scalar("SELECT record_id FROM form_once WHERE token = $1")

@@ -207,7 +207,9 @@ impl Store {
 
     /// A stay, unless entered in error.
     pub async fn stay(&self, id: Id) -> Result<Stay> {
-        let sql = format!("SELECT {STAY_COLUMNS} FROM stay WHERE id = $1 AND entered_in_error_at IS NULL");
+        let sql = format!(
+            "SELECT {STAY_COLUMNS} FROM stay WHERE id = $1 AND entered_in_error_at IS NULL"
+        );
         on_pool!(&self.pool, pool => {
             sqlx::query_as::<_, Stay>(&sql)
                 .bind(id)
@@ -257,7 +259,13 @@ impl Store {
 
     /// Moves a stay to another bed (of any open ward of the same facility), naming
     /// the version read. A taken bed is `Duplicate { field: "bed" }`.
-    pub async fn transfer(&self, actor: &Actor, stay_id: Id, version: i64, to_bed: Id) -> Result<()> {
+    pub async fn transfer(
+        &self,
+        actor: &Actor,
+        stay_id: Id,
+        version: i64,
+        to_bed: Id,
+    ) -> Result<()> {
         let stay = self.stay(stay_id).await?;
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
@@ -318,7 +326,13 @@ impl Store {
 
     /// Discharges a stay with its outcome and summary, naming the version read; the
     /// bed is free again.
-    pub async fn discharge(&self, actor: &Actor, stay_id: Id, version: i64, discharge: &Discharge) -> Result<()> {
+    pub async fn discharge(
+        &self,
+        actor: &Actor,
+        stay_id: Id,
+        version: i64,
+        discharge: &Discharge,
+    ) -> Result<()> {
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
             let mut tx = pool.begin_write().await?;
@@ -491,13 +505,23 @@ impl Store {
 
     /// Bed occupancy and average length of stay of each open ward of a facility in
     /// a month (UTC month bounds; a month of a site at +07:00 differs by hours).
-    pub async fn ward_statistics(&self, facility_id: Id, year: i32, month: time::Month) -> Result<Vec<WardStatistics>> {
+    pub async fn ward_statistics(
+        &self,
+        facility_id: Id,
+        year: i32,
+        month: time::Month,
+    ) -> Result<Vec<WardStatistics>> {
         let Some((start, end, days)) = month_bounds(year, month) else {
             return Ok(Vec::new());
         };
         let now = Timestamp::now();
         let mut out = Vec::new();
-        for ward in self.wards_of(facility_id).await?.into_iter().filter(|w| w.closed_at.is_none()) {
+        for ward in self
+            .wards_of(facility_id)
+            .await?
+            .into_iter()
+            .filter(|w| w.closed_at.is_none())
+        {
             let beds: i64 = self.bed_board(ward.id).await?.len() as i64;
             let stays: Vec<(Timestamp, Option<Timestamp>)> = on_pool!(&self.pool, pool => {
                 sqlx::query_as(
@@ -529,7 +553,11 @@ impl Store {
                 ward_name: ward.name,
                 beds,
                 bed_days_used: bed_days,
-                occupancy_percent: if capacity > 0 { bed_days as f64 * 100.0 / capacity as f64 } else { 0.0 },
+                occupancy_percent: if capacity > 0 {
+                    bed_days as f64 * 100.0 / capacity as f64
+                } else {
+                    0.0
+                },
                 discharges: discharged.len() as i64,
                 average_length_days: (!discharged.is_empty())
                     .then(|| discharged.iter().sum::<i64>() as f64 / discharged.len() as f64),

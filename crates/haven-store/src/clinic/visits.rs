@@ -673,7 +673,10 @@ impl Store {
         id: Id,
         detail: String,
     ) -> Result<()> {
-        self.audit(actor, NewAuditEvent::new(action, entity, id).with_detail(detail))
-            .await
+        self.audit(
+            actor,
+            NewAuditEvent::new(action, entity, id).with_detail(detail),
+        )
+        .await
     }
 }

@@ -25,7 +25,11 @@ async fn centre(t: &TestStore) -> Id {
         .await
         .unwrap();
     t.store
-        .create_facility(&admin(), programme.id, &facility_details("medical_centre", "MC"))
+        .create_facility(
+            &admin(),
+            programme.id,
+            &facility_details("medical_centre", "MC"),
+        )
         .await
         .unwrap()
         .id
@@ -59,30 +63,74 @@ async fn a_check_in_counts_a_treatment_and_a_token_records_once() {
         let token = FormToken::new();
         let first = t
             .store
-            .check_in(&admin(), person, facility, VisitType::General, TODAY, Some(&token))
+            .check_in(
+                &admin(),
+                person,
+                facility,
+                VisitType::General,
+                TODAY,
+                Some(&token),
+            )
             .await
             .unwrap();
         let second = t
             .store
-            .check_in(&admin(), person, facility, VisitType::General, TODAY, Some(&token))
+            .check_in(
+                &admin(),
+                person,
+                facility,
+                VisitType::General,
+                TODAY,
+                Some(&token),
+            )
             .await
             .unwrap();
-        assert_eq!(first, second, "{}: the second submit leads to the first", t.label);
-        assert_eq!(count(&t, "SELECT COUNT(*) FROM visit").await, 1, "{}", t.label);
+        assert_eq!(
+            first, second,
+            "{}: the second submit leads to the first",
+            t.label
+        );
+        assert_eq!(
+            count(&t, "SELECT COUNT(*) FROM visit").await,
+            1,
+            "{}",
+            t.label
+        );
         let counts = t.store.treatment_counts(facility).await.unwrap();
         assert_eq!(counts.len(), 1, "{}", t.label);
         assert_eq!(
-            (counts[0].month.as_str(), counts[0].kind.as_str(), counts[0].sex.as_str(), counts[0].age_band.as_str(), counts[0].total),
+            (
+                counts[0].month.as_str(),
+                counts[0].kind.as_str(),
+                counts[0].sex.as_str(),
+                counts[0].age_band.as_str(),
+                counts[0].total
+            ),
             ("2026-03", "visit", "female", "18_59", 1),
             "{}",
             t.label
         );
         // Entered in error takes the count back.
-        t.store.mark_visit_in_error(&admin(), first, 1, "wrong patient").await.unwrap();
-        assert!(t.store.treatment_counts(facility).await.unwrap().is_empty(), "{}", t.label);
-        assert!(matches!(t.store.visit(first).await, Err(StoreError::NotFound { .. })), "{}", t.label);
+        t.store
+            .mark_visit_in_error(&admin(), first, 1, "wrong patient")
+            .await
+            .unwrap();
+        assert!(
+            t.store.treatment_counts(facility).await.unwrap().is_empty(),
+            "{}",
+            t.label
+        );
+        assert!(
+            matches!(t.store.visit(first).await, Err(StoreError::NotFound { .. })),
+            "{}",
+            t.label
+        );
         // Every write is audited and logged.
-        assert!(count(&t, "SELECT COUNT(*) FROM change_log WHERE entity = 'visit'").await >= 2, "{}", t.label);
+        assert!(
+            count(&t, "SELECT COUNT(*) FROM change_log WHERE entity = 'visit'").await >= 2,
+            "{}",
+            t.label
+        );
     }
 }
 
@@ -95,15 +143,34 @@ async fn the_queue_moves_from_waiting_to_done_and_stale_versions_conflict() {
         let queue = t.store.queue(facility, since).await.unwrap();
         assert_eq!(queue[0].queue_state, "waiting", "{}", t.label);
         t.store.call_in(&admin(), visit, 1).await.unwrap();
-        assert!(matches!(t.store.call_in(&admin(), visit, 1).await, Err(StoreError::Conflict { .. })), "{}", t.label);
+        assert!(
+            matches!(
+                t.store.call_in(&admin(), visit, 1).await,
+                Err(StoreError::Conflict { .. })
+            ),
+            "{}",
+            t.label
+        );
         let notes = haven_domain::clinic::VisitNotes::parse(
-            &haven_domain::clinic::VisitNotesInput { complaint: "cough", outcome: "sent_home", ..Default::default() },
+            &haven_domain::clinic::VisitNotesInput {
+                complaint: "cough",
+                outcome: "sent_home",
+                ..Default::default()
+            },
             TODAY,
         )
         .unwrap();
-        t.store.save_visit_notes(&admin(), visit, 2, &notes).await.unwrap();
+        t.store
+            .save_visit_notes(&admin(), visit, 2, &notes)
+            .await
+            .unwrap();
         let saved = t.store.visit(visit).await.unwrap();
-        assert_eq!((saved.queue_state.as_str(), saved.complaint.as_str()), ("done", "cough"), "{}", t.label);
+        assert_eq!(
+            (saved.queue_state.as_str(), saved.complaint.as_str()),
+            ("done", "cough"),
+            "{}",
+            t.label
+        );
         assert!(saved.ended_at.is_some(), "{}", t.label);
     }
 }
@@ -116,33 +183,121 @@ async fn hiv_orders_are_left_out_for_viewers_without_the_permission() {
         let encounter = Encounter::Visit(visit);
         let hiv = catalogue().test("hiv_rapid").unwrap();
         let hb = catalogue().test("hb").unwrap();
-        let hiv_order = t.store.order_lab_test(&admin(), encounter, hiv, "", None).await.unwrap();
-        t.store.order_lab_test(&admin(), encounter, hb, "", None).await.unwrap();
+        let hiv_order = t
+            .store
+            .order_lab_test(&admin(), encounter, hiv, "", None)
+            .await
+            .unwrap();
+        t.store
+            .order_lab_test(&admin(), encounter, hb, "", None)
+            .await
+            .unwrap();
         let blind = no_hiv(facility);
-        let sees = Viewer { hiv: true, ..blind.clone() };
+        let sees = Viewer {
+            hiv: true,
+            ..blind.clone()
+        };
         let tests = |rows: Vec<String>| rows;
         let worklist = |v: Viewer| {
             let store = t.store.clone();
             async move {
-                store.worklist(&v, facility, &[]).await.unwrap().into_iter().map(|r| r.test_code).collect::<Vec<_>>()
+                store
+                    .worklist(&v, facility, &[])
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.test_code)
+                    .collect::<Vec<_>>()
             }
         };
-        assert_eq!(tests(worklist(blind.clone()).await), vec!["hb"], "{}", t.label);
-        assert_eq!(tests(worklist(sees.clone()).await), vec!["hiv_rapid", "hb"], "{}", t.label);
-        let counted: i64 = t.store.worklist_counts(&blind, facility).await.unwrap().iter().map(|(_, n)| n).sum();
+        assert_eq!(
+            tests(worklist(blind.clone()).await),
+            vec!["hb"],
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            tests(worklist(sees.clone()).await),
+            vec!["hiv_rapid", "hb"],
+            "{}",
+            t.label
+        );
+        let counted: i64 = t
+            .store
+            .worklist_counts(&blind, facility)
+            .await
+            .unwrap()
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
         assert_eq!(counted, 1, "{}", t.label);
-        assert!(matches!(t.store.lab_order(&blind, hiv_order).await, Err(StoreError::NotFound { .. })), "{}", t.label);
-        assert!(t.store.lab_order(&sees, hiv_order).await.is_ok(), "{}", t.label);
-        assert_eq!(t.store.lab_orders_of(&blind, encounter).await.unwrap().len(), 1, "{}", t.label);
+        assert!(
+            matches!(
+                t.store.lab_order(&blind, hiv_order).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{}",
+            t.label
+        );
+        assert!(
+            t.store.lab_order(&sees, hiv_order).await.is_ok(),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            t.store
+                .lab_orders_of(&blind, encounter)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{}",
+            t.label
+        );
         let chart = t.store.chart(&blind, &[person]).await.unwrap();
         assert_eq!(chart.lab_orders.len(), 1, "{}", t.label);
-        assert_eq!(t.store.chart(&sees, &[person]).await.unwrap().lab_orders.len(), 2, "{}", t.label);
+        assert_eq!(
+            t.store
+                .chart(&sees, &[person])
+                .await
+                .unwrap()
+                .lab_orders
+                .len(),
+            2,
+            "{}",
+            t.label
+        );
         // A viewer whose reach misses the facility sees nothing of it.
-        let elsewhere = Viewer { reach: Reach::Facilities { ids: vec![Id::new()], include_unplaced: true }, hiv: true };
-        assert!(t.store.chart(&elsewhere, &[person]).await.unwrap().is_empty(), "{}", t.label);
-        assert!(matches!(t.store.worklist(&elsewhere, facility, &[]).await, Err(StoreError::NotFound { .. })), "{}", t.label);
+        let elsewhere = Viewer {
+            reach: Reach::Facilities {
+                ids: vec![Id::new()],
+                include_unplaced: true,
+            },
+            hiv: true,
+        };
+        assert!(
+            t.store
+                .chart(&elsewhere, &[person])
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}",
+            t.label
+        );
+        assert!(
+            matches!(
+                t.store.worklist(&elsewhere, facility, &[]).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{}",
+            t.label
+        );
         // The audit trail does not name the HIV test.
-        let details = count(&t, "SELECT COUNT(*) FROM audit_event WHERE detail LIKE '%hiv%'").await;
+        let details = count(
+            &t,
+            "SELECT COUNT(*) FROM audit_event WHERE detail LIKE '%hiv%'",
+        )
+        .await;
         assert_eq!(details, 0, "{}", t.label);
     }
 }
@@ -154,11 +309,36 @@ async fn results_walk_the_worklist_and_flag_the_worst_value() {
         let (_, visit) = visit(&t, facility).await;
         let viewer = Viewer::everything();
         let fbc = catalogue().test("fbc").unwrap();
-        let order = t.store.order_lab_test(&admin(), Encounter::Visit(visit), fbc, "", None).await.unwrap();
+        let order = t
+            .store
+            .order_lab_test(&admin(), Encounter::Visit(visit), fbc, "", None)
+            .await
+            .unwrap();
         // Results cannot be entered before the sample is taken.
-        assert!(matches!(t.store.enter_lab_results(&admin(), &viewer, order, 1, &[]).await, Err(StoreError::Conflict { .. })), "{}", t.label);
-        assert!(matches!(t.store.advance_lab_order(&admin(), &viewer, order, 1, LabState::Verified).await, Err(StoreError::Conflict { .. })), "{}", t.label);
-        t.store.advance_lab_order(&admin(), &viewer, order, 1, LabState::SampleTaken).await.unwrap();
+        assert!(
+            matches!(
+                t.store
+                    .enter_lab_results(&admin(), &viewer, order, 1, &[])
+                    .await,
+                Err(StoreError::Conflict { .. })
+            ),
+            "{}",
+            t.label
+        );
+        assert!(
+            matches!(
+                t.store
+                    .advance_lab_order(&admin(), &viewer, order, 1, LabState::Verified)
+                    .await,
+                Err(StoreError::Conflict { .. })
+            ),
+            "{}",
+            t.label
+        );
+        t.store
+            .advance_lab_order(&admin(), &viewer, order, 1, LabState::SampleTaken)
+            .await
+            .unwrap();
         let results: Vec<NewResult> = fbc
             .components()
             .iter()
@@ -169,17 +349,47 @@ async fn results_walk_the_worklist_and_flag_the_worst_value() {
                 unit: c.unit(),
                 range_low: None,
                 range_high: None,
-                flag: if c.code() == "fbc.hb" { Flag::CriticalLow } else { Flag::Normal },
+                flag: if c.code() == "fbc.hb" {
+                    Flag::CriticalLow
+                } else {
+                    Flag::Normal
+                },
             })
             .collect();
-        t.store.enter_lab_results(&admin(), &viewer, order, 2, &results).await.unwrap();
+        t.store
+            .enter_lab_results(&admin(), &viewer, order, 2, &results)
+            .await
+            .unwrap();
         let stored = t.store.lab_order(&viewer, order).await.unwrap();
-        assert_eq!((stored.state.as_str(), stored.flag.as_str()), ("resulted", "critical_low"), "{}", t.label);
-        assert_eq!(t.store.lab_results(&[order]).await.unwrap().len(), 4, "{}", t.label);
+        assert_eq!(
+            (stored.state.as_str(), stored.flag.as_str()),
+            ("resulted", "critical_low"),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            t.store.lab_results(&[order]).await.unwrap().len(),
+            4,
+            "{}",
+            t.label
+        );
         let to_see = t.store.results_to_see(&viewer, admin().id).await.unwrap();
-        assert!(to_see.is_empty(), "{}: another admin() id ordered it", t.label);
+        assert!(
+            to_see.is_empty(),
+            "{}: another admin() id ordered it",
+            t.label
+        );
         let orderer = t.store.lab_order(&viewer, order).await.unwrap().ordered_by;
-        assert_eq!(t.store.results_to_see(&viewer, orderer).await.unwrap().len(), 1, "{}", t.label);
+        assert_eq!(
+            t.store
+                .results_to_see(&viewer, orderer)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{}",
+            t.label
+        );
     }
 }
 
@@ -206,33 +416,110 @@ async fn dispensing_takes_first_expiry_first_and_refuses_more_than_the_stock() {
         let facility = centre(&t).await;
         let (_, visit) = visit(&t, facility).await;
         let viewer = Viewer::everything();
-        let later = t.store.receive_stock(&admin(), facility, &receipt("paracetamol_500_tab", "L", "2027-06-01", "10"), None).await.unwrap();
-        let sooner = t.store.receive_stock(&admin(), facility, &receipt("paracetamol_500_tab", "S", "2026-06-01", "4"), None).await.unwrap();
-        let rx = t.store.prescribe(&admin(), Encounter::Visit(visit), &prescription("20"), None).await.unwrap();
-        let over = t.store.dispense(&admin(), &viewer, rx, 15, TODAY, None).await.unwrap();
-        assert_eq!(over, DispenseOutcome::NotEnoughStock(haven_domain::clinic::medicines::Shortfall { available: 14 }), "{}", t.label);
-        let done = t.store.dispense(&admin(), &viewer, rx, 6, TODAY, None).await.unwrap();
-        assert!(matches!(done, DispenseOutcome::Dispensed(ref m) if m.len() == 2), "{}: {done:?}", t.label);
-        assert_eq!(t.store.stock_batch(sooner).await.unwrap().on_hand, 0, "{}", t.label);
-        assert_eq!(t.store.stock_batch(later).await.unwrap().on_hand, 8, "{}", t.label);
+        let later = t
+            .store
+            .receive_stock(
+                &admin(),
+                facility,
+                &receipt("paracetamol_500_tab", "L", "2027-06-01", "10"),
+                None,
+            )
+            .await
+            .unwrap();
+        let sooner = t
+            .store
+            .receive_stock(
+                &admin(),
+                facility,
+                &receipt("paracetamol_500_tab", "S", "2026-06-01", "4"),
+                None,
+            )
+            .await
+            .unwrap();
+        let rx = t
+            .store
+            .prescribe(&admin(), Encounter::Visit(visit), &prescription("20"), None)
+            .await
+            .unwrap();
+        let over = t
+            .store
+            .dispense(&admin(), &viewer, rx, 15, TODAY, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            over,
+            DispenseOutcome::NotEnoughStock(haven_domain::clinic::medicines::Shortfall {
+                available: 14
+            }),
+            "{}",
+            t.label
+        );
+        let done = t
+            .store
+            .dispense(&admin(), &viewer, rx, 6, TODAY, None)
+            .await
+            .unwrap();
+        assert!(
+            matches!(done, DispenseOutcome::Dispensed(ref m) if m.len() == 2),
+            "{}: {done:?}",
+            t.label
+        );
+        assert_eq!(
+            t.store.stock_batch(sooner).await.unwrap().on_hand,
+            0,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            t.store.stock_batch(later).await.unwrap().on_hand,
+            8,
+            "{}",
+            t.label
+        );
         // Every change of stock is a movement whose balance follows the batch.
-        assert_eq!(count(&t, "SELECT COUNT(*) FROM stock_movement").await, 4, "{}", t.label);
-        let sum = count(&t, "SELECT CAST(SUM(quantity) AS BIGINT) FROM stock_movement").await;
+        assert_eq!(
+            count(&t, "SELECT COUNT(*) FROM stock_movement").await,
+            4,
+            "{}",
+            t.label
+        );
+        let sum = count(
+            &t,
+            "SELECT CAST(SUM(quantity) AS BIGINT) FROM stock_movement",
+        )
+        .await;
         assert_eq!(sum, 8, "{}", t.label);
         // A count that finds fewer writes an adjustment-like movement; none goes below zero.
         let batch = t.store.stock_batch(later).await.unwrap();
         let issue = StockChange::parse("issue", "9", "", "").unwrap();
         assert_eq!(
-            t.store.change_stock(&admin(), later, batch.version, &issue).await.unwrap(),
+            t.store
+                .change_stock(&admin(), later, batch.version, &issue)
+                .await
+                .unwrap(),
             Err(haven_domain::clinic::medicines::Shortfall { available: 8 }),
             "{}",
             t.label
         );
         let counted = StockChange::parse("count", "7", "", "monthly count").unwrap();
-        t.store.change_stock(&admin(), later, batch.version, &counted).await.unwrap().unwrap();
-        assert_eq!(t.store.stock_batch(later).await.unwrap().on_hand, 7, "{}", t.label);
+        t.store
+            .change_stock(&admin(), later, batch.version, &counted)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            t.store.stock_batch(later).await.unwrap().on_hand,
+            7,
+            "{}",
+            t.label
+        );
         let warnings = t.store.stock_warnings(facility, TODAY).await.unwrap();
-        assert_eq!(warnings.low_stock, vec![("paracetamol_500_tab".to_owned(), 7)], "{}", t.label);
+        assert_eq!(
+            warnings.low_stock,
+            vec![("paracetamol_500_tab".to_owned(), 7)],
+            "{}",
+            t.label
+        );
     }
 }
 
@@ -241,10 +528,23 @@ async fn two_dispensers_at_once_never_take_stock_below_zero() {
     for t in all().await {
         let facility = centre(&t).await;
         let (_, visit) = visit(&t, facility).await;
-        t.store.receive_stock(&admin(), facility, &receipt("paracetamol_500_tab", "ONE", "2027-01-01", "10"), None).await.unwrap();
+        t.store
+            .receive_stock(
+                &admin(),
+                facility,
+                &receipt("paracetamol_500_tab", "ONE", "2027-01-01", "10"),
+                None,
+            )
+            .await
+            .unwrap();
         let mut prescriptions = Vec::new();
         for _ in 0..4 {
-            prescriptions.push(t.store.prescribe(&admin(), Encounter::Visit(visit), &prescription("4"), None).await.unwrap());
+            prescriptions.push(
+                t.store
+                    .prescribe(&admin(), Encounter::Visit(visit), &prescription("4"), None)
+                    .await
+                    .unwrap(),
+            );
         }
         let viewer = Viewer::everything();
         let tasks: Vec<_> = prescriptions
@@ -252,20 +552,38 @@ async fn two_dispensers_at_once_never_take_stock_below_zero() {
             .map(|rx| {
                 let store = t.store.clone();
                 let viewer = viewer.clone();
-                tokio::spawn(async move { store.dispense(&admin(), &viewer, rx, 4, TODAY, None).await })
+                tokio::spawn(
+                    async move { store.dispense(&admin(), &viewer, rx, 4, TODAY, None).await },
+                )
             })
             .collect();
         let mut dispensed = 0;
         for task in tasks {
             match task.await.unwrap().unwrap() {
                 DispenseOutcome::Dispensed(_) => dispensed += 1,
-                DispenseOutcome::NotEnoughStock(s) => assert!(s.available < 4, "{}: {s:?}", t.label),
+                DispenseOutcome::NotEnoughStock(s) => {
+                    assert!(s.available < 4, "{}: {s:?}", t.label)
+                }
                 other => panic!("{}: {other:?}", t.label),
             }
         }
-        assert_eq!(dispensed, 2, "{}: 10 units serve two dispenses of 4", t.label);
-        assert_eq!(count(&t, "SELECT on_hand FROM stock_batch").await, 2, "{}", t.label);
-        assert_eq!(count(&t, "SELECT MIN(balance) FROM stock_movement").await, 2, "{}", t.label);
+        assert_eq!(
+            dispensed, 2,
+            "{}: 10 units serve two dispenses of 4",
+            t.label
+        );
+        assert_eq!(
+            count(&t, "SELECT on_hand FROM stock_batch").await,
+            2,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            count(&t, "SELECT MIN(balance) FROM stock_movement").await,
+            2,
+            "{}",
+            t.label
+        );
     }
 }
 
@@ -273,28 +591,107 @@ async fn two_dispensers_at_once_never_take_stock_below_zero() {
 async fn a_bed_holds_one_patient_and_discharge_frees_it() {
     for t in all().await {
         let facility = centre(&t).await;
-        let ward = t.store.create_ward(&admin(), facility, &PlaceName::parse("General").unwrap()).await.unwrap();
-        let bed = t.store.create_bed(&admin(), ward.id, &PlaceName::parse("G1").unwrap()).await.unwrap();
-        let other = t.store.create_bed(&admin(), ward.id, &PlaceName::parse("G2").unwrap()).await.unwrap();
+        let ward = t
+            .store
+            .create_ward(&admin(), facility, &PlaceName::parse("General").unwrap())
+            .await
+            .unwrap();
+        let bed = t
+            .store
+            .create_bed(&admin(), ward.id, &PlaceName::parse("G1").unwrap())
+            .await
+            .unwrap();
+        let other = t
+            .store
+            .create_bed(&admin(), ward.id, &PlaceName::parse("G2").unwrap())
+            .await
+            .unwrap();
         let (person, _) = visit(&t, facility).await;
         let second = insert_person(&t, "Chan", "Sophea", Some(facility)).await;
-        let stay = t.store.admit(&admin(), person, bed.id, None, "malaria", TODAY, None).await.unwrap();
-        let taken = t.store.admit(&admin(), second, bed.id, None, "malaria", TODAY, None).await;
-        assert!(matches!(taken, Err(StoreError::Duplicate { field: "bed" })), "{}: {taken:?}", t.label);
-        let again = t.store.admit(&admin(), person, other.id, None, "malaria", TODAY, None).await;
-        assert!(matches!(again, Err(StoreError::Duplicate { field: "person" })), "{}: {again:?}", t.label);
+        let stay = t
+            .store
+            .admit(&admin(), person, bed.id, None, "malaria", TODAY, None)
+            .await
+            .unwrap();
+        let taken = t
+            .store
+            .admit(&admin(), second, bed.id, None, "malaria", TODAY, None)
+            .await;
+        assert!(
+            matches!(taken, Err(StoreError::Duplicate { field: "bed" })),
+            "{}: {taken:?}",
+            t.label
+        );
+        let again = t
+            .store
+            .admit(&admin(), person, other.id, None, "malaria", TODAY, None)
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::Duplicate { field: "person" })),
+            "{}: {again:?}",
+            t.label
+        );
         t.store.transfer(&admin(), stay, 1, other.id).await.unwrap();
         let board = t.store.bed_board(ward.id).await.unwrap();
-        assert_eq!(board.iter().filter(|b| b.stay_id.is_some()).map(|b| b.label.as_str()).collect::<Vec<_>>(), vec!["G2"], "{}", t.label);
-        let vitals = Vitals::parse(&VitalsInput { temperature: "38.5", pulse: "110", ..Default::default() }).unwrap();
-        t.store.record_vitals(&admin(), Encounter::Stay(stay), &vitals, None).await.unwrap();
+        assert_eq!(
+            board
+                .iter()
+                .filter(|b| b.stay_id.is_some())
+                .map(|b| b.label.as_str())
+                .collect::<Vec<_>>(),
+            vec!["G2"],
+            "{}",
+            t.label
+        );
+        let vitals = Vitals::parse(&VitalsInput {
+            temperature: "38.5",
+            pulse: "110",
+            ..Default::default()
+        })
+        .unwrap();
+        t.store
+            .record_vitals(&admin(), Encounter::Stay(stay), &vitals, None)
+            .await
+            .unwrap();
         let discharge = Discharge::parse("recovered", "Treated with artesunate", "").unwrap();
-        t.store.discharge(&admin(), stay, 2, &discharge).await.unwrap();
-        assert!(t.store.bed_board(ward.id).await.unwrap().iter().all(|b| b.stay_id.is_none()), "{}", t.label);
-        assert!(matches!(t.store.discharge(&admin(), stay, 3, &discharge).await, Err(StoreError::Conflict { .. })), "{}", t.label);
+        t.store
+            .discharge(&admin(), stay, 2, &discharge)
+            .await
+            .unwrap();
+        assert!(
+            t.store
+                .bed_board(ward.id)
+                .await
+                .unwrap()
+                .iter()
+                .all(|b| b.stay_id.is_none()),
+            "{}",
+            t.label
+        );
+        assert!(
+            matches!(
+                t.store.discharge(&admin(), stay, 3, &discharge).await,
+                Err(StoreError::Conflict { .. })
+            ),
+            "{}",
+            t.label
+        );
         let counts = t.store.treatment_counts(facility).await.unwrap();
-        assert_eq!(counts.iter().filter(|c| c.kind == "stay").map(|c| c.total).sum::<i64>(), 1, "{}", t.label);
-        let stats = t.store.ward_statistics(facility, 2026, time::Month::March).await.unwrap();
+        assert_eq!(
+            counts
+                .iter()
+                .filter(|c| c.kind == "stay")
+                .map(|c| c.total)
+                .sum::<i64>(),
+            1,
+            "{}",
+            t.label
+        );
+        let stats = t
+            .store
+            .ward_statistics(facility, 2026, time::Month::March)
+            .await
+            .unwrap();
         assert_eq!(stats.len(), 1, "{}", t.label);
         assert_eq!(stats[0].beds, 2, "{}", t.label);
     }

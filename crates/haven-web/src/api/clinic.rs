@@ -62,7 +62,11 @@ fn field_problem(errors: &[FieldError]) -> ApiError {
 }
 
 fn not_found(entity: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no such {entity}"))
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no such {entity}"),
+    )
 }
 
 fn id_of(raw: &str, entity: &str) -> Result<Id, ApiError> {
@@ -72,7 +76,13 @@ fn id_of(raw: &str, entity: &str) -> Result<Id, ApiError> {
 async fn viewer(state: &AppState, caller: &ApiCaller, kind: Kind) -> Result<Viewer, ApiError> {
     crate::pages::clinic::viewer_of(state, &caller.roles, kind)
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server"))
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on the server",
+            )
+        })
 }
 
 fn today(state: &AppState) -> time::Date {
@@ -105,12 +115,18 @@ pub struct Icd10Query {
 /// Searches the WHO ICD-10 list (2019) by code prefix or by words.
 #[utoipa::path(get, path = "/api/v1/icd10", tag = "clinic", security(("bearer" = [])),
     params(Icd10Query), responses((status = 200, body = [Icd10Wire]), (status = 403, body = Problem)))]
-pub async fn search_icd10(caller: ApiCaller, Query(query): Query<Icd10Query>) -> Result<Json<Vec<Icd10Wire>>, ApiError> {
+pub async fn search_icd10(
+    caller: ApiCaller,
+    Query(query): Query<Icd10Query>,
+) -> Result<Json<Vec<Icd10Wire>>, ApiError> {
     caller.require(Action::Read, Kind::Clinical)?;
     Ok(Json(
         icd10::search(&query.q, 50)
             .into_iter()
-            .map(|c| Icd10Wire { code: c.code().to_owned(), title: c.title().to_owned() })
+            .map(|c| Icd10Wire {
+                code: c.code().to_owned(),
+                title: c.title().to_owned(),
+            })
             .collect(),
     ))
 }
@@ -132,7 +148,11 @@ pub struct QueueWire {
 #[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/queue", tag = "clinic", security(("bearer" = [])),
     params(("facility" = String, Path, description = "the facility's id")),
     responses((status = 200, body = [QueueWire]), (status = 404, body = Problem)))]
-pub async fn facility_queue(State(state): State<AppState>, caller: ApiCaller, Path(facility): Path<String>) -> Result<Json<Vec<QueueWire>>, ApiError> {
+pub async fn facility_queue(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<QueueWire>>, ApiError> {
     caller.require(Action::Read, Kind::CheckIn)?;
     let viewer = viewer(&state, &caller, Kind::CheckIn).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
@@ -183,25 +203,51 @@ pub struct CreatedWire {
 #[utoipa::path(post, path = "/api/v1/clinic/visits", tag = "clinic", security(("bearer" = [])),
     request_body = CheckInRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn check_in(State(state): State<AppState>, caller: ApiCaller, ApiJson(request): ApiJson<CheckInRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn check_in(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(request): ApiJson<CheckInRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::CheckIn)?;
-    let visit_type = VisitType::parse(&request.visit_type).ok_or_else(|| field_problem(&[("visit_type", ClinicError::ChooseOption)]))?;
+    let visit_type = VisitType::parse(&request.visit_type)
+        .ok_or_else(|| field_problem(&[("visit_type", ClinicError::ChooseOption)]))?;
     let viewer = viewer(&state, &caller, Kind::CheckIn).await?;
     let facility = facility_in_reach(&state, &viewer, &request.facility_id).await?;
     let person = person_in_reach(&state, &caller, &request.person_id).await?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .check_in(&caller.actor(), person, facility, visit_type, today(&state), token.as_ref())
+        .check_in(
+            &caller.actor(),
+            person,
+            facility,
+            visit_type,
+            today(&state),
+            token.as_ref(),
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(CreatedWire { id: id.to_string(), warnings: Vec::new() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }
 
 async fn person_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
     let id = id_of(raw, "person")?;
-    let person = state.store().person(id).await.map_err(|_| not_found("person"))?;
-    let reach = crate::person_input::reach_of_roles(state.store(), &caller.roles, Action::Read).await?;
-    if !reach.holds(person.registered_facility_id) || person.entered_in_error_at.is_some() || person.merged_into.is_some() {
+    let person = state
+        .store()
+        .person(id)
+        .await
+        .map_err(|_| not_found("person"))?;
+    let reach =
+        crate::person_input::reach_of_roles(state.store(), &caller.roles, Action::Read).await?;
+    if !reach.holds(person.registered_facility_id)
+        || person.entered_in_error_at.is_some()
+        || person.merged_into.is_some()
+    {
         return Err(not_found("person"));
     }
     Ok(id)
@@ -353,16 +399,35 @@ pub struct EncounterWire {
     pub prescriptions: Vec<PrescriptionWire>,
 }
 
-async fn encounter_parts(state: &AppState, viewer: &Viewer, encounter: Encounter) -> Result<(Vec<VitalsWire>, Vec<DiagnosisWire>, Vec<LabOrderWire>, Vec<PrescriptionWire>), ApiError> {
+async fn encounter_parts(
+    state: &AppState,
+    viewer: &Viewer,
+    encounter: Encounter,
+) -> Result<
+    (
+        Vec<VitalsWire>,
+        Vec<DiagnosisWire>,
+        Vec<LabOrderWire>,
+        Vec<PrescriptionWire>,
+    ),
+    ApiError,
+> {
     let store = state.store();
-    let vitals = store.vitals_of(encounter).await?.into_iter().map(vitals_wire).collect();
+    let vitals = store
+        .vitals_of(encounter)
+        .await?
+        .into_iter()
+        .map(vitals_wire)
+        .collect();
     let diagnoses = store
         .diagnoses_of(encounter)
         .await?
         .into_iter()
         .map(|d| DiagnosisWire {
             id: d.id.to_string(),
-            title: icd10::Icd10Code::parse(&d.icd10_code).map(|c| c.title().to_owned()).unwrap_or_default(),
+            title: icd10::Icd10Code::parse(&d.icd10_code)
+                .map(|c| c.title().to_owned())
+                .unwrap_or_default(),
             icd10: d.icd10_code,
             certainty: d.certainty,
             note: d.note,
@@ -372,11 +437,20 @@ async fn encounter_parts(state: &AppState, viewer: &Viewer, encounter: Encounter
     let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
     let results = store.lab_results(&ids).await?;
     let orders = orders.iter().map(|o| order_wire(o, &results)).collect();
-    let prescriptions = store.prescriptions_of(encounter).await?.into_iter().map(prescription_wire).collect();
+    let prescriptions = store
+        .prescriptions_of(encounter)
+        .await?
+        .into_iter()
+        .map(prescription_wire)
+        .collect();
     Ok((vitals, diagnoses, orders, prescriptions))
 }
 
-async fn visit_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
+async fn visit_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
     let viewer = viewer(state, caller, Kind::Clinical).await?;
     let visit = state.store().visit(id_of(raw, "visit")?).await?;
     if !viewer.reaches(visit.facility_id) {
@@ -390,13 +464,24 @@ async fn visit_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Resu
 #[utoipa::path(get, path = "/api/v1/clinic/visits/{visit}", tag = "clinic", security(("bearer" = [])),
     params(("visit" = String, Path, description = "the visit's id")),
     responses((status = 200, body = EncounterWire), (status = 404, body = Problem)))]
-pub async fn get_visit(State(state): State<AppState>, caller: ApiCaller, Path(visit): Path<String>) -> Result<Json<EncounterWire>, ApiError> {
+pub async fn get_visit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+) -> Result<Json<EncounterWire>, ApiError> {
     caller.require(Action::Read, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
-    let (vitals, diagnoses, lab_orders, prescriptions) = encounter_parts(&state, &viewer, Encounter::Visit(visit.id)).await?;
+    let (vitals, diagnoses, lab_orders, prescriptions) =
+        encounter_parts(&state, &viewer, Encounter::Visit(visit.id)).await?;
     state
         .store()
-        .audit_clinical_read(&caller.actor(), "visit_read", "person", visit.person_id, format!("visit={}", visit.id))
+        .audit_clinical_read(
+            &caller.actor(),
+            "visit_read",
+            "person",
+            visit.person_id,
+            format!("visit={}", visit.id),
+        )
         .await?;
     Ok(Json(EncounterWire {
         id: visit.id.to_string(),
@@ -436,7 +521,12 @@ pub struct VitalsRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/vitals", tag = "clinic", security(("bearer" = [])),
     params(("visit" = String, Path, description = "the visit's id")), request_body = VitalsRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_vitals(State(state): State<AppState>, caller: ApiCaller, Path(visit): Path<String>, ApiJson(request): ApiJson<VitalsRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn add_vitals(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<VitalsRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
     let text = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
@@ -465,10 +555,21 @@ pub async fn add_vitals(State(state): State<AppState>, caller: ApiCaller, Path(v
     })
     .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
-    let id = state.store().record_vitals(&caller.actor(), Encounter::Visit(visit.id), &vitals, token.as_ref()).await?;
+    let id = state
+        .store()
+        .record_vitals(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &vitals,
+            token.as_ref(),
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
-        Json(CreatedWire { id: id.to_string(), warnings: vitals.warnings().iter().map(|w| (*w).to_owned()).collect() }),
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: vitals.warnings().iter().map(|w| (*w).to_owned()).collect(),
+        }),
     ))
 }
 
@@ -490,13 +591,33 @@ pub struct DiagnosisRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/diagnoses", tag = "clinic", security(("bearer" = [])),
     params(("visit" = String, Path, description = "the visit's id")), request_body = DiagnosisRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_diagnosis(State(state): State<AppState>, caller: ApiCaller, Path(visit): Path<String>, ApiJson(request): ApiJson<DiagnosisRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn add_diagnosis(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<DiagnosisRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
-    let diagnosis = DiagnosisDetails::parse(&request.icd10, &request.certainty, &request.note).map_err(|e| field_problem(&e))?;
+    let diagnosis = DiagnosisDetails::parse(&request.icd10, &request.certainty, &request.note)
+        .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
-    let id = state.store().add_diagnosis(&caller.actor(), Encounter::Visit(visit.id), &diagnosis, token.as_ref()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedWire { id: id.to_string(), warnings: Vec::new() })))
+    let id = state
+        .store()
+        .add_diagnosis(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &diagnosis,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -514,17 +635,38 @@ pub struct LabOrderRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/lab-orders", tag = "clinic", security(("bearer" = [])),
     params(("visit" = String, Path, description = "the visit's id")), request_body = LabOrderRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn order_test(State(state): State<AppState>, caller: ApiCaller, Path(visit): Path<String>, ApiJson(request): ApiJson<LabOrderRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn order_test(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<LabOrderRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
     let test = catalogue()
         .test(&request.test)
         .filter(|t| viewer.hiv || !t.is_hiv())
         .ok_or_else(|| field_problem(&[("test", ClinicError::UnknownTest)]))?;
-    let note = haven_domain::clinic::note(&request.clinical_note, haven_domain::clinic::SHORT_MAX).map_err(|e| field_problem(&[("clinical_note", e)]))?;
+    let note = haven_domain::clinic::note(&request.clinical_note, haven_domain::clinic::SHORT_MAX)
+        .map_err(|e| field_problem(&[("clinical_note", e)]))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
-    let id = state.store().order_lab_test(&caller.actor(), Encounter::Visit(visit.id), test, &note, token.as_ref()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedWire { id: id.to_string(), warnings: Vec::new() })))
+    let id = state
+        .store()
+        .order_lab_test(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            test,
+            &note,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -548,10 +690,18 @@ pub struct PrescriptionRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/prescriptions", tag = "clinic", security(("bearer" = [])),
     params(("visit" = String, Path, description = "the visit's id")), request_body = PrescriptionRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn prescribe(State(state): State<AppState>, caller: ApiCaller, Path(visit): Path<String>, ApiJson(request): ApiJson<PrescriptionRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn prescribe(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<PrescriptionRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
-    let duration = request.duration_days.map(|d| d.to_string()).unwrap_or_default();
+    let duration = request
+        .duration_days
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let quantity = request.quantity.to_string();
     let prescription = Prescription::parse(&PrescriptionInput {
         medicine: &request.medicine,
@@ -564,8 +714,22 @@ pub async fn prescribe(State(state): State<AppState>, caller: ApiCaller, Path(vi
     })
     .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
-    let id = state.store().prescribe(&caller.actor(), Encounter::Visit(visit.id), &prescription, token.as_ref()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedWire { id: id.to_string(), warnings: Vec::new() })))
+    let id = state
+        .store()
+        .prescribe(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &prescription,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }
 
 /// A facility's lab worklist: open orders, oldest first (no HIV orders without the
@@ -573,7 +737,11 @@ pub async fn prescribe(State(state): State<AppState>, caller: ApiCaller, Path(vi
 #[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/lab-orders", tag = "clinic", security(("bearer" = [])),
     params(("facility" = String, Path, description = "the facility's id")),
     responses((status = 200, body = [LabOrderWire]), (status = 404, body = Problem)))]
-pub async fn worklist(State(state): State<AppState>, caller: ApiCaller, Path(facility): Path<String>) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
+pub async fn worklist(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
     caller.require(Action::Read, Kind::Laboratory)?;
     let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
@@ -590,14 +758,27 @@ pub async fn worklist(State(state): State<AppState>, caller: ApiCaller, Path(fac
 #[utoipa::path(get, path = "/api/v1/clinic/lab-orders/{order}", tag = "clinic", security(("bearer" = [])),
     params(("order" = String, Path, description = "the order's id")),
     responses((status = 200, body = LabOrderWire), (status = 404, body = Problem)))]
-pub async fn get_lab_order(State(state): State<AppState>, caller: ApiCaller, Path(order): Path<String>) -> Result<Json<LabOrderWire>, ApiError> {
+pub async fn get_lab_order(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+) -> Result<Json<LabOrderWire>, ApiError> {
     caller.require(Action::Read, Kind::Laboratory)?;
     let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
-    let order = state.store().lab_order(&viewer, id_of(&order, "lab order")?).await?;
+    let order = state
+        .store()
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
     let results = state.store().lab_results(&[order.id]).await?;
     state
         .store()
-        .audit_clinical_read(&caller.actor(), "lab_order_read", "person", order.person_id, format!("order={}", order.id))
+        .audit_clinical_read(
+            &caller.actor(),
+            "lab_order_read",
+            "person",
+            order.person_id,
+            format!("order={}", order.id),
+        )
         .await?;
     Ok(Json(order_wire(&order, &results)))
 }
@@ -617,25 +798,44 @@ pub struct ResultsRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/lab-orders/{order}/results", tag = "clinic", security(("bearer" = [])),
     params(("order" = String, Path, description = "the order's id")), request_body = ResultsRequest,
     responses((status = 200, body = LabOrderWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn enter_results(State(state): State<AppState>, caller: ApiCaller, Path(order): Path<String>, ApiJson(request): ApiJson<ResultsRequest>) -> Result<Json<LabOrderWire>, ApiError> {
+pub async fn enter_results(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+    ApiJson(request): ApiJson<ResultsRequest>,
+) -> Result<Json<LabOrderWire>, ApiError> {
     caller.require(Action::Write, Kind::Laboratory)?;
     let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
     let store = state.store();
-    let order = store.lab_order(&viewer, id_of(&order, "lab order")?).await?;
-    let test = catalogue().test(&order.test_code).ok_or_else(|| not_found("test"))?;
+    let order = store
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
+    let test = catalogue()
+        .test(&order.test_code)
+        .ok_or_else(|| not_found("test"))?;
     let person = store.person(order.person_id).await?;
     let days = (today(&state) - person.birth_date).whole_days().max(0);
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for component in test.components() {
-        let raw = request.results.get(component.code()).map(String::as_str).unwrap_or("");
+        let raw = request
+            .results
+            .get(component.code())
+            .map(String::as_str)
+            .unwrap_or("");
         match component.parse_result(raw) {
             Ok(value) => {
                 let range = component.range_for(person.sex(), days);
                 results.push(NewResult {
                     component_code: component.code(),
-                    value_number: match value { ResultValue::Number(n) => Some(n), ResultValue::Coded(_) => None },
-                    value_code: match value { ResultValue::Coded(c) => c, ResultValue::Number(_) => "" },
+                    value_number: match value {
+                        ResultValue::Number(n) => Some(n),
+                        ResultValue::Coded(_) => None,
+                    },
+                    value_code: match value {
+                        ResultValue::Coded(c) => c,
+                        ResultValue::Number(_) => "",
+                    },
                     unit: component.unit(),
                     range_low: range.map(|r| r.low()),
                     range_high: range.map(|r| r.high()),
@@ -648,7 +848,15 @@ pub async fn enter_results(State(state): State<AppState>, caller: ApiCaller, Pat
     if !errors.is_empty() {
         return Err(field_problem(&errors));
     }
-    store.enter_lab_results(&caller.actor(), &viewer, order.id, request.version, &results).await?;
+    store
+        .enter_lab_results(
+            &caller.actor(),
+            &viewer,
+            order.id,
+            request.version,
+            &results,
+        )
+        .await?;
     let order = store.lab_order(&viewer, order.id).await?;
     let results = store.lab_results(&[order.id]).await?;
     Ok(Json(order_wire(&order, &results)))
@@ -668,7 +876,11 @@ pub struct BatchWire {
 #[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/stock", tag = "clinic", security(("bearer" = [])),
     params(("facility" = String, Path, description = "the facility's id")),
     responses((status = 200, body = [BatchWire]), (status = 404, body = Problem)))]
-pub async fn facility_stock(State(state): State<AppState>, caller: ApiCaller, Path(facility): Path<String>) -> Result<Json<Vec<BatchWire>>, ApiError> {
+pub async fn facility_stock(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<BatchWire>>, ApiError> {
     caller.require(Action::Read, Kind::Medicines)?;
     let viewer = viewer(&state, &caller, Kind::Medicines).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
@@ -706,26 +918,58 @@ pub struct ReceiptRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/facilities/{facility}/stock", tag = "clinic", security(("bearer" = [])),
     params(("facility" = String, Path, description = "the facility's id")), request_body = ReceiptRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn receive_stock(State(state): State<AppState>, caller: ApiCaller, Path(facility): Path<String>, ApiJson(request): ApiJson<ReceiptRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn receive_stock(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+    ApiJson(request): ApiJson<ReceiptRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Medicines)?;
     let viewer = viewer(&state, &caller, Kind::Medicines).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
-    let receipt = Receipt::parse(&request.medicine, &request.batch_number, &request.expires_on, &request.quantity.to_string(), today(&state))
-        .map_err(|e| field_problem(&e))?;
+    let receipt = Receipt::parse(
+        &request.medicine,
+        &request.batch_number,
+        &request.expires_on,
+        &request.quantity.to_string(),
+        today(&state),
+    )
+    .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
-    let id = state.store().receive_stock(&caller.actor(), facility, &receipt, token.as_ref()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedWire { id: id.to_string(), warnings: Vec::new() })))
+    let id = state
+        .store()
+        .receive_stock(&caller.actor(), facility, &receipt, token.as_ref())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }
 
 /// A facility's prescriptions still to dispense.
 #[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/prescriptions", tag = "clinic", security(("bearer" = [])),
     params(("facility" = String, Path, description = "the facility's id")),
     responses((status = 200, body = [PrescriptionWire]), (status = 404, body = Problem)))]
-pub async fn prescriptions_to_dispense(State(state): State<AppState>, caller: ApiCaller, Path(facility): Path<String>) -> Result<Json<Vec<PrescriptionWire>>, ApiError> {
+pub async fn prescriptions_to_dispense(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<PrescriptionWire>>, ApiError> {
     caller.require(Action::Read, Kind::Medicines)?;
     let viewer = viewer(&state, &caller, Kind::Medicines).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
-    Ok(Json(state.store().prescriptions_to_dispense(facility).await?.into_iter().map(prescription_wire).collect()))
+    Ok(Json(
+        state
+            .store()
+            .prescriptions_to_dispense(facility)
+            .await?
+            .into_iter()
+            .map(prescription_wire)
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -747,17 +991,35 @@ pub struct DispensedWire {
 #[utoipa::path(post, path = "/api/v1/clinic/prescriptions/{prescription}/dispense", tag = "clinic", security(("bearer" = [])),
     params(("prescription" = String, Path, description = "the prescription's id")), request_body = DispenseRequest,
     responses((status = 201, body = DispensedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn dispense(State(state): State<AppState>, caller: ApiCaller, Path(prescription): Path<String>, ApiJson(request): ApiJson<DispenseRequest>) -> Result<(StatusCode, Json<DispensedWire>), ApiError> {
+pub async fn dispense(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(prescription): Path<String>,
+    ApiJson(request): ApiJson<DispenseRequest>,
+) -> Result<(StatusCode, Json<DispensedWire>), ApiError> {
     caller.require(Action::Write, Kind::Medicines)?;
     let viewer = viewer(&state, &caller, Kind::Medicines).await?;
-    let quantity = parse_quantity(&request.quantity.to_string()).map_err(|e| field_problem(&[("quantity", e)]))?;
+    let quantity = parse_quantity(&request.quantity.to_string())
+        .map_err(|e| field_problem(&[("quantity", e)]))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let outcome = state
         .store()
-        .dispense(&caller.actor(), &viewer, id_of(&prescription, "prescription")?, quantity, today(&state), token.as_ref())
+        .dispense(
+            &caller.actor(),
+            &viewer,
+            id_of(&prescription, "prescription")?,
+            quantity,
+            today(&state),
+            token.as_ref(),
+        )
         .await?;
     match outcome {
-        DispenseOutcome::Dispensed(ids) => Ok((StatusCode::CREATED, Json(DispensedWire { movements: ids.iter().map(Id::to_string).collect() }))),
+        DispenseOutcome::Dispensed(ids) => Ok((
+            StatusCode::CREATED,
+            Json(DispensedWire {
+                movements: ids.iter().map(Id::to_string).collect(),
+            }),
+        )),
         DispenseOutcome::NotEnoughStock(s) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "stock.insufficient",
@@ -788,10 +1050,16 @@ pub struct AdmitRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/stays", tag = "clinic", security(("bearer" = [])),
     request_body = AdmitRequest,
     responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn admit(State(state): State<AppState>, caller: ApiCaller, ApiJson(request): ApiJson<AdmitRequest>) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+pub async fn admit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(request): ApiJson<AdmitRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let reason = haven_domain::clinic::required_note(&request.reason, haven_domain::clinic::NOTE_MAX).map_err(|e| field_problem(&[("reason", e)]))?;
+    let reason =
+        haven_domain::clinic::required_note(&request.reason, haven_domain::clinic::NOTE_MAX)
+            .map_err(|e| field_problem(&[("reason", e)]))?;
     let person = person_in_reach(&state, &caller, &request.person_id).await?;
     let bed = state.store().bed(id_of(&request.bed_id, "bed")?).await?;
     let ward = state.store().ward(bed.ward_id).await?;
@@ -809,11 +1077,32 @@ pub async fn admit(State(state): State<AppState>, caller: ApiCaller, ApiJson(req
         None => None,
     };
     let token = request.once.as_deref().and_then(FormToken::parse);
-    let id = state.store().admit(&caller.actor(), person, bed.id, visit, &reason, today(&state), token.as_ref()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedWire { id: id.to_string(), warnings: Vec::new() })))
+    let id = state
+        .store()
+        .admit(
+            &caller.actor(),
+            person,
+            bed.id,
+            visit,
+            &reason,
+            today(&state),
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }
 
-async fn stay_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
+async fn stay_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
     let viewer = viewer(state, caller, Kind::Clinical).await?;
     let stay = state.store().stay(id_of(raw, "stay")?).await?;
     if !viewer.reaches(stay.facility_id) {
@@ -826,20 +1115,36 @@ async fn stay_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Resul
 #[utoipa::path(get, path = "/api/v1/clinic/stays/{stay}", tag = "clinic", security(("bearer" = [])),
     params(("stay" = String, Path, description = "the stay's id")),
     responses((status = 200, body = EncounterWire), (status = 404, body = Problem)))]
-pub async fn get_stay(State(state): State<AppState>, caller: ApiCaller, Path(stay): Path<String>) -> Result<Json<EncounterWire>, ApiError> {
+pub async fn get_stay(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+) -> Result<Json<EncounterWire>, ApiError> {
     caller.require(Action::Read, Kind::Clinical)?;
     let (stay, viewer) = stay_in_reach(&state, &caller, &stay).await?;
-    let (vitals, diagnoses, lab_orders, prescriptions) = encounter_parts(&state, &viewer, Encounter::Stay(stay.id)).await?;
+    let (vitals, diagnoses, lab_orders, prescriptions) =
+        encounter_parts(&state, &viewer, Encounter::Stay(stay.id)).await?;
     state
         .store()
-        .audit_clinical_read(&caller.actor(), "stay_read", "person", stay.person_id, format!("stay={}", stay.id))
+        .audit_clinical_read(
+            &caller.actor(),
+            "stay_read",
+            "person",
+            stay.person_id,
+            format!("stay={}", stay.id),
+        )
         .await?;
     Ok(Json(EncounterWire {
         id: stay.id.to_string(),
         person_id: stay.person_id.to_string(),
         facility_id: stay.facility_id.to_string(),
         kind: "stay".to_owned(),
-        state: if stay.discharged_at.is_some() { "discharged" } else { "admitted" }.to_owned(),
+        state: if stay.discharged_at.is_some() {
+            "discharged"
+        } else {
+            "admitted"
+        }
+        .to_owned(),
         complaint: stay.reason,
         outcome: stay.outcome,
         version: stay.version,
@@ -866,10 +1171,19 @@ pub struct DischargeRequest {
 #[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/discharge", tag = "clinic", security(("bearer" = [])),
     params(("stay" = String, Path, description = "the stay's id")), request_body = DischargeRequest,
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn discharge(State(state): State<AppState>, caller: ApiCaller, Path(stay): Path<String>, ApiJson(request): ApiJson<DischargeRequest>) -> Result<StatusCode, ApiError> {
+pub async fn discharge(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<DischargeRequest>,
+) -> Result<StatusCode, ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = stay_in_reach(&state, &caller, &stay).await?;
-    let discharge = Discharge::parse(&request.outcome, &request.summary, &request.cause_of_death).map_err(|e| field_problem(&e))?;
-    state.store().discharge(&caller.actor(), stay.id, request.version, &discharge).await?;
+    let discharge = Discharge::parse(&request.outcome, &request.summary, &request.cause_of_death)
+        .map_err(|e| field_problem(&e))?;
+    state
+        .store()
+        .discharge(&caller.actor(), stay.id, request.version, &discharge)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

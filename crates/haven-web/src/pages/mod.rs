@@ -61,7 +61,11 @@ const NAVIGATION: &[NavEntry] = &[
     ("/places", "nav-places", Some((Action::Read, Kind::Place))),
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
     ("/clinic", "nav-clinic", Some((Action::Read, Kind::CheckIn))),
-    ("/clinic/lab", "nav-lab", Some((Action::Read, Kind::Laboratory))),
+    (
+        "/clinic/lab",
+        "nav-lab",
+        Some((Action::Read, Kind::Laboratory)),
+    ),
     (
         "/clinic/pharmacy",
         "nav-pharmacy",

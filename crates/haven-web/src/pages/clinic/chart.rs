@@ -93,7 +93,8 @@ impl ChartQuery {
         for kind in &self.filter.kinds {
             out.append_pair("kind", kind.code());
         }
-        out.append_pair("from", &self.from).append_pair("to", &self.to);
+        out.append_pair("from", &self.from)
+            .append_pair("to", &self.to);
         out.finish()
     }
 }
@@ -106,11 +107,15 @@ fn flagged(code: &str) -> bool {
 pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
     let mut out = Vec::with_capacity(data.len());
     for v in &data.visits {
-        let outcome = VisitOutcome::parse(&v.outcome).map(|o| tr.t(&o.label_key())).unwrap_or_default();
+        let outcome = VisitOutcome::parse(&v.outcome)
+            .map(|o| tr.t(&o.label_key()))
+            .unwrap_or_default();
         out.push(Entry {
             at: v.checked_in_at.datetime(),
             kind: EntryKind::Visit,
-            title: VisitType::parse(&v.visit_type).map(|t| tr.t(&t.label_key())).unwrap_or_default(),
+            title: VisitType::parse(&v.visit_type)
+                .map(|t| tr.t(&t.label_key()))
+                .unwrap_or_default(),
             detail: [v.complaint.as_str(), outcome.as_str()]
                 .iter()
                 .filter(|s| !s.is_empty())
@@ -122,7 +127,9 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
         });
     }
     for s in &data.stays {
-        let outcome = DischargeOutcome::parse(&s.outcome).map(|o| tr.t(&o.label_key())).unwrap_or_default();
+        let outcome = DischargeOutcome::parse(&s.outcome)
+            .map(|o| tr.t(&o.label_key()))
+            .unwrap_or_default();
         out.push(Entry {
             at: s.admitted_at.datetime(),
             kind: EntryKind::Stay,
@@ -176,7 +183,9 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
             title: format!(
                 "{} {}",
                 d.icd10_code,
-                Icd10Code::parse(&d.icd10_code).map(|c| c.title()).unwrap_or("")
+                Icd10Code::parse(&d.icd10_code)
+                    .map(|c| c.title())
+                    .unwrap_or("")
             ),
             detail: d.note.clone(),
             link: encounter_link(d.visit_id, d.stay_id),
@@ -209,7 +218,12 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
             at: p.prescribed_at.datetime(),
             kind: EntryKind::Prescription,
             title: medicine_label(tr, &p.medicine_code),
-            detail: format!("{} · {} {}", p.dose, p.quantity, super::medicine_unit(tr, &p.medicine_code)),
+            detail: format!(
+                "{} · {} {}",
+                p.dose,
+                p.quantity,
+                super::medicine_unit(tr, &p.medicine_code)
+            ),
             link: encounter_link(p.visit_id, p.stay_id),
             flagged: false,
         });
@@ -219,7 +233,11 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
             at: m.moved_at.datetime(),
             kind: EntryKind::Dispense,
             title: medicine_label(tr, &m.medicine_code),
-            detail: format!("{} {}", -m.quantity, super::medicine_unit(tr, &m.medicine_code)),
+            detail: format!(
+                "{} {}",
+                -m.quantity,
+                super::medicine_unit(tr, &m.medicine_code)
+            ),
             link: String::new(),
             flagged: false,
         });
@@ -277,7 +295,10 @@ pub async fn chart_page(
         .skip(page * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(|e| EntryView {
-            when: crate::pages::audit::format_instant(&haven_store::Timestamp::from_datetime(e.at), offset),
+            when: crate::pages::audit::format_instant(
+                &haven_store::Timestamp::from_datetime(e.at),
+                offset,
+            ),
             kind: tr.t(&e.kind.label_key()),
             kind_code: e.kind.code(),
             title: e.title,
@@ -292,7 +313,13 @@ pub async fn chart_page(
         entries,
         kinds: EntryKind::ALL
             .iter()
-            .map(|k| (k.code(), tr.t(&k.label_key()), query.filter.kinds.contains(k)))
+            .map(|k| {
+                (
+                    k.code(),
+                    tr.t(&k.label_key()),
+                    query.filter.kinds.contains(k),
+                )
+            })
             .collect(),
         from: query.from.clone(),
         to: query.to.clone(),
@@ -329,18 +356,30 @@ pub async fn show(
     }
     state
         .store()
-        .audit_clinical_read(&auth.actor(), "chart_read", "person", person.id, format!("records={count}"))
+        .audit_clinical_read(
+            &auth.actor(),
+            "chart_read",
+            "person",
+            person.id,
+            format!("records={count}"),
+        )
         .await?;
     render(&page).map(no_store)
 }
 
 /// Renders one person's chart as a reader would see it, for `haven bench chart`:
 /// the store's reads, the timeline, and the template, without HTTP.
-pub async fn render_for_bench(state: &AppState, auth: &Authenticated, person: Id) -> Result<usize, WebError> {
+pub async fn render_for_bench(
+    state: &AppState,
+    auth: &Authenticated,
+    person: Id,
+) -> Result<usize, WebError> {
     let person = state.store().person(person).await?;
     let viewer = viewer(state, auth, Kind::Clinical).await?;
     let (page, _) = chart_page(state, auth, &viewer, &person, &ChartQuery::default()).await?;
-    page.render().map(|html| html.len()).map_err(|_| WebError::Internal)
+    page.render()
+        .map(|html| html.len())
+        .map_err(|_| WebError::Internal)
 }
 
 #[cfg(test)]
@@ -349,12 +388,20 @@ mod tests {
 
     #[test]
     fn the_address_gives_kinds_dates_and_page() {
-        let query = ChartQuery::parse(Some("kind=visit&kind=lab_result&kind=nonsense&from=2026-01-01&to=bad&page=2"));
-        assert_eq!(query.filter.kinds, vec![EntryKind::Visit, EntryKind::LabResult]);
+        let query = ChartQuery::parse(Some(
+            "kind=visit&kind=lab_result&kind=nonsense&from=2026-01-01&to=bad&page=2",
+        ));
+        assert_eq!(
+            query.filter.kinds,
+            vec![EntryKind::Visit, EntryKind::LabResult]
+        );
         assert_eq!(query.filter.from, parse_date("2026-01-01"));
         assert_eq!(query.filter.to, None);
         assert_eq!(query.page, 2);
-        assert_eq!(query.base(), "kind=visit&kind=lab_result&from=2026-01-01&to=bad");
+        assert_eq!(
+            query.base(),
+            "kind=visit&kind=lab_result&from=2026-01-01&to=bad"
+        );
         assert_eq!(ChartQuery::parse(None), ChartQuery::default());
     }
 }
@@ -376,7 +423,11 @@ impl PersonSummary {
 }
 
 /// What the clinic adds to a person's summary, by the reader's permissions.
-pub async fn person_summary(state: &AppState, auth: &Authenticated, person: &Person) -> Result<PersonSummary, WebError> {
+pub async fn person_summary(
+    state: &AppState,
+    auth: &Authenticated,
+    person: &Person,
+) -> Result<PersonSummary, WebError> {
     let can_chart = auth.me.can(Action::Read, Kind::Clinical);
     let mut summary = PersonSummary {
         can_chart,

@@ -59,7 +59,11 @@ fn add(row: &mut CountRow, kind: &str, sex: &str, band: &str, total: i64) {
 }
 
 /// The counts of a facility: the latest twelve months with any, and all time.
-pub async fn facility_section(state: &AppState, tr: &Tr, facility: Id) -> Result<Option<CountsSection>, WebError> {
+pub async fn facility_section(
+    state: &AppState,
+    tr: &Tr,
+    facility: Id,
+) -> Result<Option<CountsSection>, WebError> {
     let counts = state.store().treatment_counts(facility).await?;
     if counts.is_empty() {
         return Ok(None);

@@ -32,7 +32,10 @@ struct LabHome {
     facilities: Vec<FacilityRow>,
 }
 
-pub async fn home(State(state): State<AppState>, auth: Authenticated) -> Result<Response, WebError> {
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Laboratory)?;
     let viewer = viewer(&state, &auth, Kind::Laboratory).await?;
     let mut facilities = Vec::new();
@@ -169,7 +172,12 @@ fn component_name(tr: &Tr, en: &'static str, km: &'static str) -> String {
     }
 }
 
-async fn order_page(state: &AppState, auth: &Authenticated, order: LabOrder, form: FormState) -> Result<OrderPage, WebError> {
+async fn order_page(
+    state: &AppState,
+    auth: &Authenticated,
+    order: LabOrder,
+    form: FormState,
+) -> Result<OrderPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
     let person = store.person(order.person_id).await?;
@@ -209,12 +217,19 @@ async fn order_page(state: &AppState, auth: &Authenticated, order: LabOrder, for
     let next = state_now
         .next()
         .filter(|n| *n != LabState::Resulted)
-        .map(|n| (n.code(), tr.t(&format!("clinic-lab-to-{}", n.code().replace('_', "-")))));
+        .map(|n| {
+            (
+                n.code(),
+                tr.t(&format!("clinic-lab-to-{}", n.code().replace('_', "-"))),
+            )
+        });
     Ok(OrderPage {
         layout: Layout::new(&auth.visitor, "clinic-lab-order-title"),
         patient: patient_header(state, tr, &person).await?,
         test: test_name_of(tr, &order.test_code),
-        specimen: test.map(|t| tr.t(&t.specimen().label_key())).unwrap_or_default(),
+        specimen: test
+            .map(|t| tr.t(&t.specimen().label_key()))
+            .unwrap_or_default(),
         state: tr.t(&state_now.label_key()),
         facility: facility_name(tr, &facility),
         ordered: when(state, &order.ordered_at),
@@ -232,8 +247,12 @@ async fn order_page(state: &AppState, auth: &Authenticated, order: LabOrder, for
             && order.seen_at.is_none()
             && order.ordered_by == auth.me.user.id,
         back: match (order.visit_id, order.stay_id) {
-            (Some(v), _) if auth.me.can(Action::Read, Kind::Clinical) => format!("/clinic/visits/{v}"),
-            (_, Some(s)) if auth.me.can(Action::Read, Kind::Clinical) => format!("/clinic/stays/{s}"),
+            (Some(v), _) if auth.me.can(Action::Read, Kind::Clinical) => {
+                format!("/clinic/visits/{v}")
+            }
+            (_, Some(s)) if auth.me.can(Action::Read, Kind::Clinical) => {
+                format!("/clinic/stays/{s}")
+            }
             _ => format!("/clinic/facilities/{}/lab", order.facility_id),
         },
         order,
@@ -242,7 +261,11 @@ async fn order_page(state: &AppState, auth: &Authenticated, order: LabOrder, for
 
 /// An order the reader may see, through their laboratory or clinical reach (the
 /// ordering clinician reads results too), or 404.
-async fn order_in_reach(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(LabOrder, Viewer), WebError> {
+async fn order_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(LabOrder, Viewer), WebError> {
     let kind = if auth.me.can(Action::Read, Kind::Laboratory) {
         Kind::Laboratory
     } else {
@@ -253,12 +276,22 @@ async fn order_in_reach(state: &AppState, auth: &Authenticated, raw: &str) -> Re
     Ok((order, viewer))
 }
 
-pub async fn show(State(state): State<AppState>, auth: Authenticated, Path(order): Path<String>) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(order): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Laboratory)?;
     let (order, _) = order_in_reach(&state, &auth, &order).await?;
     state
         .store()
-        .audit_clinical_read(&auth.actor(), "lab_order_read", "person", order.person_id, format!("order={}", order.id))
+        .audit_clinical_read(
+            &auth.actor(),
+            "lab_order_read",
+            "person",
+            order.person_id,
+            format!("order={}", order.id),
+        )
         .await?;
     let page = order_page(&state, &auth, order, FormState::new()).await?;
     render(&page).map(no_store)
@@ -288,7 +321,9 @@ pub async fn enter_results(
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Laboratory)?;
     let (order, viewer) = order_in_reach(&state, &auth, &order).await?;
-    let test = catalogue().test(&order.test_code).ok_or(WebError::NotFound)?;
+    let test = catalogue()
+        .test(&order.test_code)
+        .ok_or(WebError::NotFound)?;
     let person = state.store().person(order.person_id).await?;
     let today = crate::pages::people::today(&state);
     let (sex, days) = (person.sex(), age_days(&person, today));
@@ -320,7 +355,13 @@ pub async fn enter_results(
     if errors.is_empty() {
         match state
             .store()
-            .enter_lab_results(&auth.actor(), &viewer, order.id, version_of(&pairs), &results)
+            .enter_lab_results(
+                &auth.actor(),
+                &viewer,
+                order.id,
+                version_of(&pairs),
+                &results,
+            )
             .await
         {
             Ok(()) => return Ok(see_other(&format!("/clinic/lab/{}", order.id))),
@@ -356,7 +397,11 @@ struct PrintPage {
 }
 
 /// The printable result: only once there are results.
-pub async fn print(State(state): State<AppState>, auth: Authenticated, Path(order): Path<String>) -> Result<Response, WebError> {
+pub async fn print(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(order): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Laboratory)?;
     let (order, _) = order_in_reach(&state, &auth, &order).await?;
     if !order.state().has_results() {
@@ -369,17 +414,31 @@ pub async fn print(State(state): State<AppState>, auth: Authenticated, Path(orde
     let results = store.lab_results(&[order.id]).await?;
     let test = catalogue().test(&order.test_code);
     store
-        .audit_clinical_read(&auth.actor(), "lab_result_print", "person", person.id, format!("order={}", order.id))
+        .audit_clinical_read(
+            &auth.actor(),
+            "lab_result_print",
+            "person",
+            person.id,
+            format!("order={}", order.id),
+        )
         .await?;
     let page = PrintPage {
         layout: Layout::new(&auth.visitor, "clinic-lab-print-title"),
         patient: patient_header(&state, tr, &person).await?,
         test: test_name_of(tr, &order.test_code),
-        specimen: test.map(|t| tr.t(&t.specimen().label_key())).unwrap_or_default(),
+        specimen: test
+            .map(|t| tr.t(&t.specimen().label_key()))
+            .unwrap_or_default(),
         facility: facility_name(tr, &facility),
         ordered: when(&state, &order.ordered_at),
-        resulted: order.resulted_at.map(|t| when(&state, &t)).unwrap_or_default(),
-        verified: order.verified_at.map(|t| when(&state, &t)).unwrap_or_default(),
+        resulted: order
+            .resulted_at
+            .map(|t| when(&state, &t))
+            .unwrap_or_default(),
+        verified: order
+            .verified_at
+            .map(|t| when(&state, &t))
+            .unwrap_or_default(),
         results: result_views(tr, &order, &results),
         order_id: order.id.to_string(),
         source: test.map(|t| t.source().to_owned()).unwrap_or_default(),
@@ -405,7 +464,10 @@ struct ResultsPage {
 }
 
 /// The results of the reader's own orders that they have not yet seen, critical first.
-pub async fn results_to_see(State(state): State<AppState>, auth: Authenticated) -> Result<Response, WebError> {
+pub async fn results_to_see(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Clinical)?;
     let viewer = viewer(&state, &auth, Kind::Clinical).await?;
     let tr = auth.tr();
@@ -421,7 +483,10 @@ pub async fn results_to_see(State(state): State<AppState>, auth: Authenticated) 
             id: order.id.to_string(),
             patient: person.display_name(),
             test: test_name_of(tr, &order.test_code),
-            resulted: order.resulted_at.map(|t| when(&state, &t)).unwrap_or_default(),
+            resulted: order
+                .resulted_at
+                .map(|t| when(&state, &t))
+                .unwrap_or_default(),
             flag_class,
             flag,
             results: result_views(tr, order, &results),
@@ -434,7 +499,11 @@ pub async fn results_to_see(State(state): State<AppState>, auth: Authenticated) 
     render(&page).map(no_store)
 }
 
-pub async fn seen(State(state): State<AppState>, auth: Authenticated, Path(order): Path<String>) -> Result<Response, WebError> {
+pub async fn seen(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(order): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Clinical)?;
     let viewer = viewer(&state, &auth, Kind::Clinical).await?;
     let order = found(state.store().lab_order(&viewer, parse_id(&order)?).await)?;
@@ -443,7 +512,11 @@ pub async fn seen(State(state): State<AppState>, auth: Authenticated, Path(order
     if order.ordered_by != auth.me.user.id {
         return Err(WebError::NotFound);
     }
-    match state.store().mark_result_seen(&auth.actor(), &viewer, order.id).await {
+    match state
+        .store()
+        .mark_result_seen(&auth.actor(), &viewer, order.id)
+        .await
+    {
         Ok(()) | Err(haven_store::StoreError::Conflict { .. }) => Ok(see_other("/clinic/results")),
         Err(other) => Err(other.into()),
     }

@@ -35,14 +35,29 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/clinic", get(visits::home)),
         ("/clinic/icd10", get(visits::icd10_search)),
-        ("/clinic/check-in", get(visits::check_in_page).post(visits::check_in)),
+        (
+            "/clinic/check-in",
+            get(visits::check_in_page).post(visits::check_in),
+        ),
         ("/clinic/facilities/{facility}/queue", get(visits::queue)),
-        ("/clinic/visits/{visit}", get(visits::show).post(visits::save_notes)),
+        (
+            "/clinic/visits/{visit}",
+            get(visits::show).post(visits::save_notes),
+        ),
         ("/clinic/visits/{visit}/call-in", post(visits::call_in)),
         ("/clinic/visits/{visit}/vitals", post(visits::add_vitals)),
-        ("/clinic/visits/{visit}/diagnoses", post(visits::add_diagnosis)),
-        ("/clinic/visits/{visit}/lab-orders", post(visits::order_test)),
-        ("/clinic/visits/{visit}/prescriptions", post(visits::prescribe)),
+        (
+            "/clinic/visits/{visit}/diagnoses",
+            post(visits::add_diagnosis),
+        ),
+        (
+            "/clinic/visits/{visit}/lab-orders",
+            post(visits::order_test),
+        ),
+        (
+            "/clinic/visits/{visit}/prescriptions",
+            post(visits::prescribe),
+        ),
         ("/clinic/visits/{visit}/referrals", post(visits::refer)),
         ("/clinic/referrals/{referral}", get(visits::referral_letter)),
         ("/clinic/results", get(lab::results_to_see)),
@@ -54,13 +69,19 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/clinic/lab/{order}/print", get(lab::print)),
         ("/clinic/lab/{order}/seen", post(lab::seen)),
         ("/clinic/pharmacy", get(pharmacy::home)),
-        ("/clinic/facilities/{facility}/pharmacy", get(pharmacy::facility)),
+        (
+            "/clinic/facilities/{facility}/pharmacy",
+            get(pharmacy::facility),
+        ),
         (
             "/clinic/facilities/{facility}/stock",
             get(pharmacy::stock).post(pharmacy::receive),
         ),
         ("/clinic/stock/{batch}", post(pharmacy::change)),
-        ("/clinic/prescriptions/{prescription}/dispense", post(pharmacy::dispense)),
+        (
+            "/clinic/prescriptions/{prescription}/dispense",
+            post(pharmacy::dispense),
+        ),
         ("/clinic/facilities/{facility}/wards", get(stays::wards)),
         ("/clinic/wards/{ward}", get(stays::board)),
         ("/clinic/admit", get(stays::admit_page).post(stays::admit)),
@@ -70,7 +91,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/clinic/stays/{stay}/diagnoses", post(stays::add_diagnosis)),
         ("/clinic/stays/{stay}/lab-orders", post(stays::order_test)),
         ("/clinic/stays/{stay}/prescriptions", post(stays::prescribe)),
-        ("/clinic/stays/{stay}/administrations", post(stays::administer)),
+        (
+            "/clinic/stays/{stay}/administrations",
+            post(stays::administer),
+        ),
         ("/clinic/stays/{stay}/transfer", post(stays::transfer)),
         ("/clinic/stays/{stay}/discharge", post(stays::discharge)),
         ("/clinic/stays/{stay}/summary", get(stays::summary)),
@@ -80,7 +104,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 /// What a form was sent with, its messages, and its one-time token: one per form of
 /// a page, so a page with several forms keeps each one's input when one is refused.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FormState {
     values: HashMap<String, String>,
     pub errors: FieldMessages,
@@ -90,13 +114,22 @@ pub struct FormState {
     pub token: String,
 }
 
+impl Default for FormState {
+    /// A fresh form with a new token.
+    fn default() -> FormState {
+        FormState {
+            values: HashMap::new(),
+            errors: FieldMessages::default(),
+            notice: None,
+            token: FormToken::new().as_str().to_owned(),
+        }
+    }
+}
+
 impl FormState {
     /// A fresh form with a new token.
     pub fn new() -> FormState {
-        FormState {
-            token: FormToken::new().as_str().to_owned(),
-            ..FormState::default()
-        }
+        FormState::default()
     }
 
     /// A form sent back, keeping what was typed and its token (so that the corrected
@@ -164,7 +197,11 @@ pub fn version_of(pairs: &[(String, String)]) -> i64 {
 
 /// How far the reader's roles that grant reading `kind` reach, and whether they read
 /// HIV results.
-pub async fn viewer(state: &AppState, auth: &Authenticated, kind: Kind) -> Result<Viewer, WebError> {
+pub async fn viewer(
+    state: &AppState,
+    auth: &Authenticated,
+    kind: Kind,
+) -> Result<Viewer, WebError> {
     viewer_of(state, &auth.me.roles, kind).await
 }
 
@@ -196,7 +233,10 @@ pub fn is_clinical(facility: &Facility) -> bool {
 }
 
 /// The clinical facilities a viewer reaches, by name.
-pub async fn facilities_in_reach(state: &AppState, viewer: &Viewer) -> Result<Vec<Facility>, WebError> {
+pub async fn facilities_in_reach(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<Facility>, WebError> {
     Ok(state
         .store()
         .facilities()
@@ -207,7 +247,11 @@ pub async fn facilities_in_reach(state: &AppState, viewer: &Viewer) -> Result<Ve
 }
 
 /// A facility from the path, if the viewer reaches it; otherwise 404.
-pub async fn facility_in_reach(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Facility, WebError> {
+pub async fn facility_in_reach(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: &str,
+) -> Result<Facility, WebError> {
     let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     match state.store().facility(id).await {
         Ok(f) if viewer.reaches(f.id) => Ok(f),
@@ -240,7 +284,11 @@ pub struct PatientHeader {
     pub haven_number: String,
 }
 
-pub async fn patient_header(state: &AppState, tr: &Tr, person: &Person) -> Result<PatientHeader, WebError> {
+pub async fn patient_header(
+    state: &AppState,
+    tr: &Tr,
+    person: &Person,
+) -> Result<PatientHeader, WebError> {
     let today = crate::pages::people::today(state);
     let haven_number = state
         .store()
@@ -311,7 +359,12 @@ pub fn orderable_tests(tr: &Tr, hiv: bool) -> Vec<(&'static str, String)> {
 /// A medicine as lists show it: name, strength and form.
 pub fn medicine_label(tr: &Tr, code: &str) -> String {
     match medicines::find(code) {
-        Some(m) => format!("{} {} ({})", m.name(), m.strength(), tr.t(&m.form().label_key())),
+        Some(m) => format!(
+            "{} {} ({})",
+            m.name(),
+            m.strength(),
+            tr.t(&m.form().label_key())
+        ),
         None => code.to_owned(),
     }
 }
@@ -331,7 +384,12 @@ pub fn medicine_options(tr: &Tr) -> Vec<(&'static str, String)> {
 }
 
 /// Coded values for a select: code and name in the reader's language.
-pub fn options<T: Copy>(tr: &Tr, all: &[T], code: fn(T) -> &'static str, key: fn(T) -> String) -> Vec<(&'static str, String)> {
+pub fn options<T: Copy>(
+    tr: &Tr,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    key: fn(T) -> String,
+) -> Vec<(&'static str, String)> {
     all.iter().map(|v| (code(*v), tr.t(&key(*v)))).collect()
 }
 
@@ -340,7 +398,11 @@ pub fn flag_label(tr: &Tr, code: &str) -> (String, String) {
     match Flag::parse(code) {
         Some(Flag::Normal) | None => (String::new(), String::new()),
         Some(flag) => {
-            let class = if flag.severity() == 2 { "flag critical" } else { "flag abnormal" };
+            let class = if flag.severity() == 2 {
+                "flag critical"
+            } else {
+                "flag abnormal"
+            };
             (class.to_owned(), tr.t(&flag.label_key()))
         }
     }

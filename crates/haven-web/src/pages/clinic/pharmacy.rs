@@ -34,7 +34,10 @@ struct PharmacyHome {
     facilities: Vec<FacilityRow>,
 }
 
-pub async fn home(State(state): State<AppState>, auth: Authenticated) -> Result<Response, WebError> {
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Medicines)?;
     let viewer = viewer(&state, &auth, Kind::Medicines).await?;
     let mut facilities = Vec::new();
@@ -80,7 +83,11 @@ struct PharmacyPage {
     can_write: bool,
 }
 
-async fn warnings(state: &AppState, tr: &Tr, facility: &Facility) -> Result<(Vec<WarningRow>, Vec<WarningRow>), WebError> {
+async fn warnings(
+    state: &AppState,
+    tr: &Tr,
+    facility: &Facility,
+) -> Result<(Vec<WarningRow>, Vec<WarningRow>), WebError> {
     let today = crate::pages::people::today(state);
     let warnings = state.store().stock_warnings(facility.id, today).await?;
     let expiring = warnings
@@ -89,7 +96,12 @@ async fn warnings(state: &AppState, tr: &Tr, facility: &Facility) -> Result<(Vec
         .map(|b| {
             let days = days_to_expiry(b.expires_on, today);
             WarningRow {
-                medicine: format!("{} · {} {}", medicine_label(tr, &b.medicine_code), tr.t("clinic-batch"), b.batch_number),
+                medicine: format!(
+                    "{} · {} {}",
+                    medicine_label(tr, &b.medicine_code),
+                    tr.t("clinic-batch"),
+                    b.batch_number
+                ),
                 text: if days < 0 {
                     tr.t1("clinic-expired-days-ago", "days", -days)
                 } else {
@@ -108,7 +120,11 @@ async fn warnings(state: &AppState, tr: &Tr, facility: &Facility) -> Result<(Vec
         .iter()
         .map(|(code, left)| WarningRow {
             medicine: medicine_label(tr, code),
-            text: tr.t1("clinic-units-left", "count", format!("{left} {}", medicine_unit(tr, code))),
+            text: tr.t1(
+                "clinic-units-left",
+                "count",
+                format!("{left} {}", medicine_unit(tr, code)),
+            ),
         })
         .collect();
     Ok((expiring, low))
@@ -126,7 +142,9 @@ async fn pharmacy_page(
     let mut rows = Vec::new();
     for p in store.prescriptions_to_dispense(facility.id).await? {
         let person = store.person(p.person_id).await?;
-        let available = store.usable_stock(facility.id, &p.medicine_code, today).await?;
+        let available = store
+            .usable_stock(facility.id, &p.medicine_code, today)
+            .await?;
         let form = match &refused {
             Some((id, form)) if *id == p.id.to_string() => form.clone(),
             _ => FormState::new().with("quantity", p.remaining().to_string()),
@@ -153,7 +171,11 @@ async fn pharmacy_page(
     })
 }
 
-pub async fn facility(State(state): State<AppState>, auth: Authenticated, Path(facility): Path<String>) -> Result<Response, WebError> {
+pub async fn facility(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(facility): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Medicines)?;
     let viewer = viewer(&state, &auth, Kind::Medicines).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
@@ -179,17 +201,31 @@ pub async fn dispense(
         Ok(quantity) => {
             let today = crate::pages::people::today(&state);
             match store
-                .dispense(&auth.actor(), &viewer, prescription.id, quantity, today, token_of(&pairs).as_ref())
+                .dispense(
+                    &auth.actor(),
+                    &viewer,
+                    prescription.id,
+                    quantity,
+                    today,
+                    token_of(&pairs).as_ref(),
+                )
                 .await?
             {
                 DispenseOutcome::Dispensed(_) => {
-                    return Ok(see_other(&format!("/clinic/facilities/{}/pharmacy?dispensed=1", facility.id)))
+                    return Ok(see_other(&format!(
+                        "/clinic/facilities/{}/pharmacy?dispensed=1",
+                        facility.id
+                    )))
                 }
                 DispenseOutcome::NotEnoughStock(shortfall) => {
                     let mut form = FormState::sent(&pairs);
                     form.errors.set(
                         "quantity",
-                        tr.t1("clinic-not-enough-stock", "available", format!("{} {unit}", shortfall.available)),
+                        tr.t1(
+                            "clinic-not-enough-stock",
+                            "available",
+                            format!("{} {unit}", shortfall.available),
+                        ),
                     );
                     form
                 }
@@ -197,14 +233,24 @@ pub async fn dispense(
                     let mut form = FormState::sent(&pairs);
                     form.errors.set(
                         "quantity",
-                        tr.t1("clinic-more-than-prescribed", "remaining", format!("{remaining} {unit}")),
+                        tr.t1(
+                            "clinic-more-than-prescribed",
+                            "remaining",
+                            format!("{remaining} {unit}"),
+                        ),
                     );
                     form
                 }
             }
         }
     };
-    let page = pharmacy_page(&state, &auth, &facility, Some((prescription.id.to_string(), refusal))).await?;
+    let page = pharmacy_page(
+        &state,
+        &auth,
+        &facility,
+        Some((prescription.id.to_string(), refusal)),
+    )
+    .await?;
     with_status(&page, FORM_ERROR)
 }
 
@@ -286,7 +332,9 @@ async fn stock_page(
             when: when(state, &m.moved_at),
             medicine: medicine_label(tr, &m.medicine_code),
             batch: m.batch_number.clone(),
-            kind: MovementKind::parse(&m.kind).map(|k| tr.t(&k.label_key())).unwrap_or_default(),
+            kind: MovementKind::parse(&m.kind)
+                .map(|k| tr.t(&k.label_key()))
+                .unwrap_or_default(),
             quantity: format!("{:+}", m.quantity),
             balance: m.balance,
             reason: AdjustmentReason::parse(&m.reason)
@@ -309,16 +357,29 @@ async fn stock_page(
         change_batch,
         blank: FormState::default(),
         medicines: medicine_options(tr),
-        kinds: [MovementKind::Issue, MovementKind::Adjustment, MovementKind::Count]
-            .iter()
-            .map(|k| (k.code(), tr.t(&k.label_key())))
-            .collect(),
-        reasons: options(tr, AdjustmentReason::ALL, AdjustmentReason::code, AdjustmentReason::label_key),
+        kinds: [
+            MovementKind::Issue,
+            MovementKind::Adjustment,
+            MovementKind::Count,
+        ]
+        .iter()
+        .map(|k| (k.code(), tr.t(&k.label_key())))
+        .collect(),
+        reasons: options(
+            tr,
+            AdjustmentReason::ALL,
+            AdjustmentReason::code,
+            AdjustmentReason::label_key,
+        ),
         can_write: auth.me.can(Action::Write, Kind::Medicines),
     })
 }
 
-pub async fn stock(State(state): State<AppState>, auth: Authenticated, Path(facility): Path<String>) -> Result<Response, WebError> {
+pub async fn stock(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(facility): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Medicines)?;
     let viewer = viewer(&state, &auth, Kind::Medicines).await?;
     let facility = facility_in_reach(&state, &viewer, &facility).await?;
@@ -347,13 +408,24 @@ pub async fn receive(
     let form = match parsed {
         Ok(receipt) => match state
             .store()
-            .receive_stock(&auth.actor(), facility.id, &receipt, token_of(&pairs).as_ref())
+            .receive_stock(
+                &auth.actor(),
+                facility.id,
+                &receipt,
+                token_of(&pairs).as_ref(),
+            )
             .await
         {
-            Ok(_) => return Ok(see_other(&format!("/clinic/facilities/{}/stock", facility.id))),
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/clinic/facilities/{}/stock",
+                    facility.id
+                )))
+            }
             Err(StoreError::Duplicate { .. }) => {
                 let mut form = FormState::sent(&pairs);
-                form.errors.set("expires_on", tr.t("clinic-batch-other-expiry"));
+                form.errors
+                    .set("expires_on", tr.t("clinic-batch-other-expiry"));
                 form
             }
             Err(other) => return Err(other.into()),
@@ -379,10 +451,23 @@ pub async fn change(
     }
     let facility = store.facility(batch.facility_id).await?;
     let tr = auth.tr();
-    let parsed = StockChange::parse(field(&pairs, "kind"), field(&pairs, "quantity"), field(&pairs, "reason"), field(&pairs, "note"));
+    let parsed = StockChange::parse(
+        field(&pairs, "kind"),
+        field(&pairs, "quantity"),
+        field(&pairs, "reason"),
+        field(&pairs, "note"),
+    );
     let form = match parsed {
-        Ok(change) => match store.change_stock(&auth.actor(), batch.id, version_of(&pairs), &change).await {
-            Ok(Ok(())) => return Ok(see_other(&format!("/clinic/facilities/{}/stock", facility.id))),
+        Ok(change) => match store
+            .change_stock(&auth.actor(), batch.id, version_of(&pairs), &change)
+            .await
+        {
+            Ok(Ok(())) => {
+                return Ok(see_other(&format!(
+                    "/clinic/facilities/{}/stock",
+                    facility.id
+                )))
+            }
             Ok(Err(shortfall)) => {
                 let mut form = FormState::sent(&pairs);
                 form.errors.set(
@@ -390,7 +475,11 @@ pub async fn change(
                     tr.t1(
                         "clinic-not-enough-stock",
                         "available",
-                        format!("{} {}", shortfall.available, medicine_unit(tr, &batch.medicine_code)),
+                        format!(
+                            "{} {}",
+                            shortfall.available,
+                            medicine_unit(tr, &batch.medicine_code)
+                        ),
                     ),
                 );
                 form
@@ -404,6 +493,13 @@ pub async fn change(
         },
         Err(errors) => FormState::sent(&pairs).refuse(tr, &errors),
     };
-    let page = stock_page(&state, &auth, &facility, FormState::new(), Some((batch.id.to_string(), form))).await?;
+    let page = stock_page(
+        &state,
+        &auth,
+        &facility,
+        FormState::new(),
+        Some((batch.id.to_string(), form)),
+    )
+    .await?;
     with_status(&page, FORM_ERROR)
 }

@@ -21,9 +21,10 @@ use haven_store::{Id, StoreError};
 use serde::Deserialize;
 
 use super::{
-    facilities_in_reach, facility_in_reach, facility_name, field, flag_label, found, medicine_label,
-    medicine_options, medicine_unit, options, orderable_tests, parse_id, patient_header,
-    start_of_today, test_name_of, token_of, version_of, viewer, when, FormState, PatientHeader,
+    facilities_in_reach, facility_in_reach, facility_name, field, flag_label, found,
+    medicine_label, medicine_options, medicine_unit, options, orderable_tests, parse_id,
+    patient_header, start_of_today, test_name_of, token_of, version_of, viewer, when, FormState,
+    PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -34,7 +35,10 @@ use crate::state::AppState;
 type Pairs = Vec<(String, String)>;
 
 /// Answers a page with a status other than 200.
-pub(super) fn with_status(page: &impl Template, status: axum::http::StatusCode) -> Result<Response, WebError> {
+pub(super) fn with_status(
+    page: &impl Template,
+    status: axum::http::StatusCode,
+) -> Result<Response, WebError> {
     let mut response = render(page)?;
     *response.status_mut() = status;
     Ok(no_store(response))
@@ -56,7 +60,10 @@ struct HomePage {
 }
 
 /// The clinic's facilities in the reader's reach, with how many wait in each queue.
-pub async fn home(State(state): State<AppState>, auth: Authenticated) -> Result<Response, WebError> {
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::CheckIn)?;
     let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
     let since = start_of_today(&state);
@@ -174,7 +181,11 @@ pub struct PersonQuery {
 }
 
 /// The person to check in or admit: reached by the reader's people reach, or 404.
-pub(super) async fn person_for(state: &AppState, auth: &Authenticated, raw: &str) -> Result<haven_store::Person, WebError> {
+pub(super) async fn person_for(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<haven_store::Person, WebError> {
     let id = parse_id(raw)?;
     let person = found(state.store().person(id).await)?;
     let reach = super::person_reach(state, auth).await?;
@@ -259,7 +270,10 @@ pub async fn check_in(
             )
             .await?;
         let _ = visit;
-        return Ok(see_other(&format!("/clinic/facilities/{}/queue", facility.id)));
+        return Ok(see_other(&format!(
+            "/clinic/facilities/{}/queue",
+            facility.id
+        )));
     }
     let form = FormState::sent(&pairs).refuse(tr, &errors);
     let page = check_in_page_with(&state, &auth, &person, form).await?;
@@ -358,10 +372,16 @@ pub fn vitals_view(state: &AppState, tr: &Tr, v: &haven_store::clinic::VitalSign
 }
 
 /// A result's value in words: a number with its decimals, or the answer's name.
-pub fn result_value(tr: &Tr, test_code: &str, result: &haven_store::clinic::LabResult) -> (String, String) {
-    let component = catalogue()
-        .test(test_code)
-        .and_then(|t| t.components().iter().find(|c| c.code() == result.component_code));
+pub fn result_value(
+    tr: &Tr,
+    test_code: &str,
+    result: &haven_store::clinic::LabResult,
+) -> (String, String) {
+    let component = catalogue().test(test_code).and_then(|t| {
+        t.components()
+            .iter()
+            .find(|c| c.code() == result.component_code)
+    });
     let name = component
         .map(|c| {
             if tr.language() == haven_domain::Language::Khmer {
@@ -389,7 +409,11 @@ pub fn result_value(tr: &Tr, test_code: &str, result: &haven_store::clinic::LabR
     (name, value)
 }
 
-pub fn result_views(tr: &Tr, order: &haven_store::clinic::LabOrder, results: &[haven_store::clinic::LabResult]) -> Vec<ResultView> {
+pub fn result_views(
+    tr: &Tr,
+    order: &haven_store::clinic::LabOrder,
+    results: &[haven_store::clinic::LabResult],
+) -> Vec<ResultView> {
     results
         .iter()
         .filter(|r| r.order_id == order.id)
@@ -417,7 +441,9 @@ pub fn prescription_view(tr: &Tr, p: &haven_store::clinic::PrescriptionRow) -> P
         id: p.id.to_string(),
         medicine: medicine_label(tr, &p.medicine_code),
         dose: p.dose.clone(),
-        route: Route::parse(&p.route).map(|r| tr.t(&r.label_key())).unwrap_or_default(),
+        route: Route::parse(&p.route)
+            .map(|r| tr.t(&r.label_key()))
+            .unwrap_or_default(),
         frequency: Frequency::parse(&p.frequency)
             .map(|f| tr.t(&f.label_key()))
             .unwrap_or_default(),
@@ -575,7 +601,11 @@ struct VisitPage {
 }
 
 /// A visit the reader may see (clinical reach), or 404.
-pub(super) async fn visit_in_reach(state: &AppState, auth: &Authenticated, raw: &str) -> Result<(Visit, Viewer), WebError> {
+pub(super) async fn visit_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(Visit, Viewer), WebError> {
     let viewer = viewer(state, auth, Kind::Clinical).await?;
     let visit = found(state.store().visit(parse_id(raw)?).await)?;
     if !viewer.reaches(visit.facility_id) {
@@ -592,7 +622,10 @@ fn notes_form(visit: &Visit) -> FormState {
         .with("plan", visit.plan.clone())
         .with(
             "follow_up_on",
-            visit.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
+            visit
+                .follow_up_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         )
         .with("outcome", visit.outcome.clone())
         .with("version", visit.version.to_string())
@@ -625,7 +658,9 @@ async fn visit_page(
         referrals.push(ReferralView {
             id: r.id.to_string(),
             to,
-            urgency: Urgency::parse(&r.urgency).map(|u| tr.t(&u.label_key())).unwrap_or_default(),
+            urgency: Urgency::parse(&r.urgency)
+                .map(|u| tr.t(&u.label_key()))
+                .unwrap_or_default(),
             reason: r.reason,
         });
     }
@@ -652,7 +687,12 @@ async fn visit_page(
         referral: referral.unwrap_or_else(|| FormState::new().with("urgency", "routine")),
         forms,
         choices: Choices::new(tr, viewer.hiv),
-        outcomes: options(tr, VisitOutcome::ALL, VisitOutcome::code, VisitOutcome::label_key),
+        outcomes: options(
+            tr,
+            VisitOutcome::ALL,
+            VisitOutcome::code,
+            VisitOutcome::label_key,
+        ),
         urgencies: options(tr, Urgency::ALL, Urgency::code, Urgency::label_key),
         facilities,
         can_write: auth.me.can(Action::Write, Kind::Clinical),
@@ -672,9 +712,24 @@ pub async fn show(
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     state
         .store()
-        .audit_clinical_read(&auth.actor(), "visit_read", "person", visit.person_id, format!("visit={}", visit.id))
+        .audit_clinical_read(
+            &auth.actor(),
+            "visit_read",
+            "person",
+            visit.person_id,
+            format!("visit={}", visit.id),
+        )
         .await?;
-    let page = visit_page(&state, &auth, visit, &viewer, None, None, EncounterForms::default()).await?;
+    let page = visit_page(
+        &state,
+        &auth,
+        visit,
+        &viewer,
+        None,
+        None,
+        EncounterForms::default(),
+    )
+    .await?;
     render(&page).map(no_store)
 }
 
@@ -686,9 +741,15 @@ pub async fn call_in(
 ) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &auth, &visit).await?;
-    match state.store().call_in(&auth.actor(), visit.id, version_of(&pairs)).await {
+    match state
+        .store()
+        .call_in(&auth.actor(), visit.id, version_of(&pairs))
+        .await
+    {
         // Called in by someone else a moment ago: the visit page is where to be anyway.
-        Ok(()) | Err(StoreError::Conflict { .. }) => Ok(see_other(&format!("/clinic/visits/{}", visit.id))),
+        Ok(()) | Err(StoreError::Conflict { .. }) => {
+            Ok(see_other(&format!("/clinic/visits/{}", visit.id)))
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -735,7 +796,16 @@ pub async fn save_notes(
         // Keep what was typed, with the version now current so it can be saved again.
         form = form.with("version", visit.version.to_string());
     }
-    let page = visit_page(&state, &auth, visit, &viewer, Some(form), None, EncounterForms::default()).await?;
+    let page = visit_page(
+        &state,
+        &auth,
+        visit,
+        &viewer,
+        Some(form),
+        None,
+        EncounterForms::default(),
+    )
+    .await?;
     with_status(&page, status)
 }
 
@@ -758,10 +828,15 @@ pub fn vitals_input(pairs: &[(String, String)]) -> VitalsInput<'_> {
 /// again with this form's input and messages.
 pub enum Outcome {
     Done,
-    Refused(EncounterForms),
+    Refused(Box<EncounterForms>),
 }
 
-pub async fn vitals_for(state: &AppState, auth: &Authenticated, encounter: Encounter, pairs: &Pairs) -> Result<Outcome, WebError> {
+pub async fn vitals_for(
+    state: &AppState,
+    auth: &Authenticated,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
     match Vitals::parse(&vitals_input(pairs)) {
         Ok(vitals) => {
             state
@@ -770,23 +845,37 @@ pub async fn vitals_for(state: &AppState, auth: &Authenticated, encounter: Encou
                 .await?;
             Ok(Outcome::Done)
         }
-        Err(errors) => Ok(Outcome::Refused(EncounterForms {
+        Err(errors) => Ok(Outcome::Refused(Box::new(EncounterForms {
             vitals: FormState::sent(pairs).refuse(auth.tr(), &errors),
             ..EncounterForms::default()
-        })),
+        }))),
     }
 }
 
 /// A diagnosis from the form: the code picked among search results, or typed. Words
 /// that are not a code come back with the codes they find, to pick one.
-pub async fn diagnosis_for(state: &AppState, auth: &Authenticated, encounter: Encounter, pairs: &Pairs) -> Result<Outcome, WebError> {
+pub async fn diagnosis_for(
+    state: &AppState,
+    auth: &Authenticated,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
     let picked = field(pairs, "icd10_pick");
-    let typed = if picked.is_empty() { field(pairs, "icd10") } else { picked };
+    let typed = if picked.is_empty() {
+        field(pairs, "icd10")
+    } else {
+        picked
+    };
     match DiagnosisDetails::parse(typed, field(pairs, "certainty"), field(pairs, "note")) {
         Ok(diagnosis) => {
             state
                 .store()
-                .add_diagnosis(&auth.actor(), encounter, &diagnosis, token_of(pairs).as_ref())
+                .add_diagnosis(
+                    &auth.actor(),
+                    encounter,
+                    &diagnosis,
+                    token_of(pairs).as_ref(),
+                )
                 .await?;
             Ok(Outcome::Done)
         }
@@ -795,11 +884,11 @@ pub async fn diagnosis_for(state: &AppState, auth: &Authenticated, encounter: En
                 .into_iter()
                 .map(|c| (c.code().to_owned(), c.title().to_owned()))
                 .collect();
-            Ok(Outcome::Refused(EncounterForms {
+            Ok(Outcome::Refused(Box::new(EncounterForms {
                 diagnosis: FormState::sent(pairs).refuse(auth.tr(), &errors),
                 icd10_choices,
                 ..EncounterForms::default()
-            }))
+            })))
         }
     }
 }
@@ -815,12 +904,21 @@ pub async fn order_for(
         .test(field(pairs, "test"))
         // A test of the HIV class cannot be ordered by one who may not read its result.
         .filter(|t| viewer.hiv || !t.is_hiv());
-    let note = haven_domain::clinic::note(field(pairs, "clinical_note"), haven_domain::clinic::SHORT_MAX);
+    let note = haven_domain::clinic::note(
+        field(pairs, "clinical_note"),
+        haven_domain::clinic::SHORT_MAX,
+    );
     match (test, note) {
         (Some(test), Ok(note)) => {
             state
                 .store()
-                .order_lab_test(&auth.actor(), encounter, test, &note, token_of(pairs).as_ref())
+                .order_lab_test(
+                    &auth.actor(),
+                    encounter,
+                    test,
+                    &note,
+                    token_of(pairs).as_ref(),
+                )
                 .await?;
             Ok(Outcome::Done)
         }
@@ -832,15 +930,20 @@ pub async fn order_for(
             if let Err(e) = note {
                 errors.push(("clinical_note", e));
             }
-            Ok(Outcome::Refused(EncounterForms {
+            Ok(Outcome::Refused(Box::new(EncounterForms {
                 lab: FormState::sent(pairs).refuse(auth.tr(), &errors),
                 ..EncounterForms::default()
-            }))
+            })))
         }
     }
 }
 
-pub async fn prescription_for(state: &AppState, auth: &Authenticated, encounter: Encounter, pairs: &Pairs) -> Result<Outcome, WebError> {
+pub async fn prescription_for(
+    state: &AppState,
+    auth: &Authenticated,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
     let parsed = Prescription::parse(&PrescriptionInput {
         medicine: field(pairs, "medicine"),
         dose: field(pairs, "dose"),
@@ -854,14 +957,19 @@ pub async fn prescription_for(state: &AppState, auth: &Authenticated, encounter:
         Ok(prescription) => {
             state
                 .store()
-                .prescribe(&auth.actor(), encounter, &prescription, token_of(pairs).as_ref())
+                .prescribe(
+                    &auth.actor(),
+                    encounter,
+                    &prescription,
+                    token_of(pairs).as_ref(),
+                )
                 .await?;
             Ok(Outcome::Done)
         }
-        Err(errors) => Ok(Outcome::Refused(EncounterForms {
+        Err(errors) => Ok(Outcome::Refused(Box::new(EncounterForms {
             prescription: FormState::sent(pairs).refuse(auth.tr(), &errors),
             ..EncounterForms::default()
-        })),
+        }))),
     }
 }
 
@@ -876,41 +984,66 @@ async fn visit_outcome(
     match outcome {
         Outcome::Done => Ok(see_other(&format!("/clinic/visits/{}#{anchor}", visit.id))),
         Outcome::Refused(forms) => {
-            let page = visit_page(state, auth, visit, viewer, None, None, forms).await?;
+            let page = visit_page(state, auth, visit, viewer, None, None, *forms).await?;
             with_status(&page, FORM_ERROR)
         }
     }
 }
 
-pub async fn add_vitals(State(state): State<AppState>, auth: Authenticated, Path(visit): Path<String>, Form(pairs): Form<Pairs>) -> Result<Response, WebError> {
+pub async fn add_vitals(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     let outcome = vitals_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "vitals").await
 }
 
-pub async fn add_diagnosis(State(state): State<AppState>, auth: Authenticated, Path(visit): Path<String>, Form(pairs): Form<Pairs>) -> Result<Response, WebError> {
+pub async fn add_diagnosis(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     let outcome = diagnosis_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "diagnoses").await
 }
 
-pub async fn order_test(State(state): State<AppState>, auth: Authenticated, Path(visit): Path<String>, Form(pairs): Form<Pairs>) -> Result<Response, WebError> {
+pub async fn order_test(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     let outcome = order_for(&state, &auth, &viewer, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "lab").await
 }
 
-pub async fn prescribe(State(state): State<AppState>, auth: Authenticated, Path(visit): Path<String>, Form(pairs): Form<Pairs>) -> Result<Response, WebError> {
+pub async fn prescribe(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     let outcome = prescription_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "prescriptions").await
 }
 
-pub async fn refer(State(state): State<AppState>, auth: Authenticated, Path(visit): Path<String>, Form(pairs): Form<Pairs>) -> Result<Response, WebError> {
+pub async fn refer(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
     auth.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     let tr = auth.tr();
@@ -927,12 +1060,23 @@ pub async fn refer(State(state): State<AppState>, auth: Authenticated, Path(visi
             }
         }
     };
-    let parsed = ReferralDetails::parse(to_facility_raw, field(&pairs, "to_partner"), field(&pairs, "reason"), field(&pairs, "urgency"));
+    let parsed = ReferralDetails::parse(
+        to_facility_raw,
+        field(&pairs, "to_partner"),
+        field(&pairs, "reason"),
+        field(&pairs, "urgency"),
+    );
     match (parsed, extra.is_empty()) {
         (Ok(referral), true) => {
             let id = state
                 .store()
-                .add_referral(&auth.actor(), Encounter::Visit(visit.id), &referral, to_facility, token_of(&pairs).as_ref())
+                .add_referral(
+                    &auth.actor(),
+                    Encounter::Visit(visit.id),
+                    &referral,
+                    to_facility,
+                    token_of(&pairs).as_ref(),
+                )
                 .await?;
             Ok(see_other(&format!("/clinic/referrals/{id}")))
         }
@@ -940,7 +1084,16 @@ pub async fn refer(State(state): State<AppState>, auth: Authenticated, Path(visi
             let mut errors = parsed.err().unwrap_or_default();
             errors.extend(extra);
             let form = FormState::sent(&pairs).refuse(tr, &errors);
-            let page = visit_page(&state, &auth, visit, &viewer, None, Some(form), EncounterForms::default()).await?;
+            let page = visit_page(
+                &state,
+                &auth,
+                visit,
+                &viewer,
+                None,
+                Some(form),
+                EncounterForms::default(),
+            )
+            .await?;
             with_status(&page, FORM_ERROR)
         }
     }
@@ -966,7 +1119,11 @@ struct ReferralLetter {
 }
 
 /// The printable referral letter.
-pub async fn referral_letter(State(state): State<AppState>, auth: Authenticated, Path(referral): Path<String>) -> Result<Response, WebError> {
+pub async fn referral_letter(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(referral): Path<String>,
+) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Clinical)?;
     let viewer = viewer(&state, &auth, Kind::Clinical).await?;
     let store = state.store();
@@ -1000,14 +1157,22 @@ pub async fn referral_letter(State(state): State<AppState>, auth: Authenticated,
         .map(|u| u.display_name)
         .unwrap_or_default();
     store
-        .audit_clinical_read(&auth.actor(), "referral_print", "person", person.id, format!("referral={}", referral.id))
+        .audit_clinical_read(
+            &auth.actor(),
+            "referral_print",
+            "person",
+            person.id,
+            format!("referral={}", referral.id),
+        )
         .await?;
     let page = ReferralLetter {
         layout: Layout::new(&auth.visitor, "clinic-referral-title"),
         patient: patient_header(&state, tr, &person).await?,
         from: facility_name(tr, &from),
         to,
-        urgency: Urgency::parse(&referral.urgency).map(|u| tr.t(&u.label_key())).unwrap_or_default(),
+        urgency: Urgency::parse(&referral.urgency)
+            .map(|u| tr.t(&u.label_key()))
+            .unwrap_or_default(),
         reason: referral.reason.clone(),
         referred: when(&state, &referral.referred_at),
         referred_by,
@@ -1053,7 +1218,11 @@ pub async fn icd10_search(
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
     auth.require(Action::Read, Kind::Clinical)?;
-    let q = if query.q.trim().is_empty() { query.icd10 } else { query.q };
+    let q = if query.q.trim().is_empty() {
+        query.icd10
+    } else {
+        query.q
+    };
     let found = icd10::search(&q, 20)
         .into_iter()
         .map(|c| (c.code().to_owned(), c.title().to_owned()))
