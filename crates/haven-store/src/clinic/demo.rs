@@ -305,3 +305,99 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// For `haven bench chart`: a medical centre with one ward and bed, and a person
+    /// with `encounters` encounters (nine in ten visits, one in ten stays), each with
+    /// vital signs, a diagnosis, a resulted lab order and a prescription, written
+    /// through the same store calls as the pages. Returns the facility and the person.
+    pub async fn load_bench_patient(&self, encounters: usize) -> Result<(Id, Id)> {
+        use haven_domain::places::{FacilityDetails, FacilityInput, PlaceName, ProgrammeDetails, ProgrammeInput};
+        let actor = Actor::system();
+        let today = time::OffsetDateTime::now_utc().date();
+        let programme = self
+            .create_programme(
+                &actor,
+                &ProgrammeDetails::parse(&ProgrammeInput {
+                    name: "SOS Bench",
+                    province: "KH-12",
+                    ..ProgrammeInput::default()
+                })
+                .map_err(demo_error)?,
+            )
+            .await?;
+        let facility = self
+            .create_facility(
+                &actor,
+                programme.id,
+                &FacilityDetails::parse(
+                    &FacilityInput { kind: "medical_centre", name: "SOS Medical Centre Bench", ..FacilityInput::default() },
+                    today,
+                )
+                .map_err(demo_error)?,
+            )
+            .await?;
+        let ward = self.create_ward(&actor, facility.id, &PlaceName::parse("Bench ward").map_err(demo_error)?).await?;
+        let bed = self.create_bed(&actor, ward.id, &PlaceName::parse("B1").map_err(demo_error)?).await?;
+        let person = Id::new();
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            sqlx::query(
+                "INSERT INTO person (id, site_id, family_name_km, given_name_km, family_name_latin,
+                     given_name_latin, sex, birth_date, birth_date_precision, registered_facility_id,
+                     created_at, created_by, updated_at, updated_by, version)
+                 VALUES ($1, $2, 'សុខ', 'ដារា', 'Sok', 'Dara', 'female', $3, 'exact', $4, $5, $6, $5, $6, 1)",
+            )
+            .bind(person)
+            .bind(self.site_id)
+            .bind(today - time::Duration::days(30 * 365))
+            .bind(facility.id)
+            .bind(now)
+            .bind(actor.id)
+            .execute(pool)
+            .await?;
+        });
+        let viewer = Viewer::everything();
+        let hb = catalogue().test("hb").ok_or(StoreError::Unsupported("bench test"))?;
+        let vitals = Vitals::parse(&VitalsInput { temperature: "38.1", pulse: "96", respiratory_rate: "20", systolic: "118", diastolic: "76", weight: "54", ..Default::default() })
+            .map_err(demo_error)?;
+        let diagnosis = DiagnosisDetails::parse("B50.9", "confirmed", "").map_err(demo_error)?;
+        let prescription = Prescription::parse(&PrescriptionInput {
+            medicine: "paracetamol_500_tab",
+            dose: "1 tablet",
+            route: "oral",
+            frequency: "qds",
+            duration_days: "3",
+            quantity: "12",
+            instructions: "",
+        })
+        .map_err(demo_error)?;
+        for n in 0..encounters {
+            let encounter = if n % 10 == 9 {
+                Encounter::Stay(self.admit(&actor, person, bed.id, None, "observation", today, None).await?)
+            } else {
+                Encounter::Visit(self.check_in(&actor, person, facility.id, VisitType::General, today, None).await?)
+            };
+            self.record_vitals(&actor, encounter, &vitals, None).await?;
+            self.add_diagnosis(&actor, encounter, &diagnosis, None).await?;
+            let order = self.order_lab_test(&actor, encounter, hb, "", None).await?;
+            self.advance_lab_order(&actor, &viewer, order, 1, haven_domain::clinic::lab::LabState::SampleTaken).await?;
+            let result = NewResult {
+                component_code: "hb",
+                value_number: Some(10.5),
+                value_code: "",
+                unit: "g/dL",
+                range_low: Some(12.0),
+                range_high: Some(16.0),
+                flag: haven_domain::clinic::lab::Flag::Low,
+            };
+            self.enter_lab_results(&actor, &viewer, order, 2, &[result]).await?;
+            self.prescribe(&actor, encounter, &prescription, None).await?;
+            if let Encounter::Stay(stay) = encounter {
+                let discharge = haven_domain::clinic::Discharge::parse("recovered", "well", "").map_err(demo_error)?;
+                self.discharge(&actor, stay, 1, &discharge).await?;
+            }
+        }
+        Ok((facility.id, person))
+    }
+}

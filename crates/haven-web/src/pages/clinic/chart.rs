@@ -457,3 +457,33 @@ pub async fn person_summary(
     }
     Ok(summary)
 }
+
+/// For `haven bench chart`: renders a person's chart as `user` holding `roles` would
+/// see it, in English, without HTTP; returns the size of the page.
+pub async fn bench_render(
+    state: &AppState,
+    user: &haven_store::User,
+    roles: Vec<(haven_domain::Role, haven_domain::Scope)>,
+    person: Id,
+) -> Result<usize, String> {
+    let tr = Tr::new(haven_domain::Language::English, state.inner.translations.clone());
+    let me = crate::auth::SignedIn {
+        user: user.clone(),
+        roles,
+        session_token: String::new(),
+    };
+    let auth = Authenticated {
+        visitor: crate::auth::Visitor {
+            tr,
+            csrf: String::new(),
+            address: "bench".to_owned(),
+            here: format!("/people/{person}/chart"),
+            signed_in: Some(me.clone()),
+            session_ended: false,
+        },
+        me,
+    };
+    render_for_bench(state, &auth, person)
+        .await
+        .map_err(|e| format!("{e:?}"))
+}
