@@ -216,7 +216,8 @@ pub async fn chart(store: &Store, encounters: usize, runs: usize) -> anyhow::Res
             &haven_store::Actor::system(),
             haven_store::NewUser {
                 username: Username::parse(&username).map_err(|e| anyhow::anyhow!("{e}"))?,
-                display_name: DisplayName::parse("Bench doctor").map_err(|e| anyhow::anyhow!("{e}"))?,
+                display_name: DisplayName::parse("Bench doctor")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
                 password_hash: haven_store::password::decoy_hash()?,
                 language: Language::English,
             },

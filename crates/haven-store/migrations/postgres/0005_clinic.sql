@@ -354,6 +354,7 @@ CREATE TABLE stock_movement (
 CREATE INDEX stock_movement_batch ON stock_movement (batch_id, moved_at);
 CREATE INDEX stock_movement_facility ON stock_movement (facility_id, moved_at);
 CREATE INDEX stock_movement_prescription ON stock_movement (prescription_id);
+CREATE INDEX stock_movement_person ON stock_movement (person_id, moved_at);
 
 -- Treatments provided (visits and stays) per facility, month, sex and age band: an
 -- indicator kept up to date in the same transaction as the visit or stay, never

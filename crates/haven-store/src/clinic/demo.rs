@@ -312,7 +312,9 @@ impl Store {
     /// vital signs, a diagnosis, a resulted lab order and a prescription, written
     /// through the same store calls as the pages. Returns the facility and the person.
     pub async fn load_bench_patient(&self, encounters: usize) -> Result<(Id, Id)> {
-        use haven_domain::places::{FacilityDetails, FacilityInput, PlaceName, ProgrammeDetails, ProgrammeInput};
+        use haven_domain::places::{
+            FacilityDetails, FacilityInput, PlaceName, ProgrammeDetails, ProgrammeInput,
+        };
         let actor = Actor::system();
         let today = time::OffsetDateTime::now_utc().date();
         let programme = self
@@ -331,14 +333,30 @@ impl Store {
                 &actor,
                 programme.id,
                 &FacilityDetails::parse(
-                    &FacilityInput { kind: "medical_centre", name: "SOS Medical Centre Bench", ..FacilityInput::default() },
+                    &FacilityInput {
+                        kind: "medical_centre",
+                        name: "SOS Medical Centre Bench",
+                        ..FacilityInput::default()
+                    },
                     today,
                 )
                 .map_err(demo_error)?,
             )
             .await?;
-        let ward = self.create_ward(&actor, facility.id, &PlaceName::parse("Bench ward").map_err(demo_error)?).await?;
-        let bed = self.create_bed(&actor, ward.id, &PlaceName::parse("B1").map_err(demo_error)?).await?;
+        let ward = self
+            .create_ward(
+                &actor,
+                facility.id,
+                &PlaceName::parse("Bench ward").map_err(demo_error)?,
+            )
+            .await?;
+        let bed = self
+            .create_bed(
+                &actor,
+                ward.id,
+                &PlaceName::parse("B1").map_err(demo_error)?,
+            )
+            .await?;
         let person = Id::new();
         let now = Timestamp::now();
         on_pool!(&self.pool, pool => {
@@ -358,9 +376,19 @@ impl Store {
             .await?;
         });
         let viewer = Viewer::everything();
-        let hb = catalogue().test("hb").ok_or(StoreError::Unsupported("bench test"))?;
-        let vitals = Vitals::parse(&VitalsInput { temperature: "38.1", pulse: "96", respiratory_rate: "20", systolic: "118", diastolic: "76", weight: "54", ..Default::default() })
-            .map_err(demo_error)?;
+        let hb = catalogue()
+            .test("hb")
+            .ok_or(StoreError::Unsupported("bench test"))?;
+        let vitals = Vitals::parse(&VitalsInput {
+            temperature: "38.1",
+            pulse: "96",
+            respiratory_rate: "20",
+            systolic: "118",
+            diastolic: "76",
+            weight: "54",
+            ..Default::default()
+        })
+        .map_err(demo_error)?;
         let diagnosis = DiagnosisDetails::parse("B50.9", "confirmed", "").map_err(demo_error)?;
         let prescription = Prescription::parse(&PrescriptionInput {
             medicine: "paracetamol_500_tab",
@@ -374,14 +402,28 @@ impl Store {
         .map_err(demo_error)?;
         for n in 0..encounters {
             let encounter = if n % 10 == 9 {
-                Encounter::Stay(self.admit(&actor, person, bed.id, None, "observation", today, None).await?)
+                Encounter::Stay(
+                    self.admit(&actor, person, bed.id, None, "observation", today, None)
+                        .await?,
+                )
             } else {
-                Encounter::Visit(self.check_in(&actor, person, facility.id, VisitType::General, today, None).await?)
+                Encounter::Visit(
+                    self.check_in(&actor, person, facility.id, VisitType::General, today, None)
+                        .await?,
+                )
             };
             self.record_vitals(&actor, encounter, &vitals, None).await?;
-            self.add_diagnosis(&actor, encounter, &diagnosis, None).await?;
+            self.add_diagnosis(&actor, encounter, &diagnosis, None)
+                .await?;
             let order = self.order_lab_test(&actor, encounter, hb, "", None).await?;
-            self.advance_lab_order(&actor, &viewer, order, 1, haven_domain::clinic::lab::LabState::SampleTaken).await?;
+            self.advance_lab_order(
+                &actor,
+                &viewer,
+                order,
+                1,
+                haven_domain::clinic::lab::LabState::SampleTaken,
+            )
+            .await?;
             let result = NewResult {
                 component_code: "hb",
                 value_number: Some(10.5),
@@ -391,10 +433,13 @@ impl Store {
                 range_high: Some(16.0),
                 flag: haven_domain::clinic::lab::Flag::Low,
             };
-            self.enter_lab_results(&actor, &viewer, order, 2, &[result]).await?;
-            self.prescribe(&actor, encounter, &prescription, None).await?;
+            self.enter_lab_results(&actor, &viewer, order, 2, &[result])
+                .await?;
+            self.prescribe(&actor, encounter, &prescription, None)
+                .await?;
             if let Encounter::Stay(stay) = encounter {
-                let discharge = haven_domain::clinic::Discharge::parse("recovered", "well", "").map_err(demo_error)?;
+                let discharge = haven_domain::clinic::Discharge::parse("recovered", "well", "")
+                    .map_err(demo_error)?;
                 self.discharge(&actor, stay, 1, &discharge).await?;
             }
         }

@@ -696,3 +696,87 @@ async fn a_bed_holds_one_patient_and_discharge_frees_it() {
         assert_eq!(stats[0].beds, 2, "{}", t.label);
     }
 }
+
+#[tokio::test]
+async fn the_demo_gives_every_screen_something_and_loads_once() {
+    for t in all().await {
+        let options = haven_store::DemoRegistryOptions {
+            people: 200,
+            seed: 5,
+            today: TODAY,
+        };
+        t.store.load_demo().await.unwrap();
+        t.store.load_demo_registry(&options).await.unwrap().unwrap();
+        t.store.load_demo_clinic().await.unwrap();
+        let visits = count(&t, "SELECT COUNT(*) FROM visit").await;
+        assert!(visits >= 5, "{}: {visits} visits", t.label);
+        assert_eq!(
+            count(&t, "SELECT COUNT(*) FROM stay WHERE discharged_at IS NULL").await,
+            1,
+            "{}",
+            t.label
+        );
+        assert!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM vital_signs WHERE stay_id IS NOT NULL"
+            )
+            .await
+                >= 6,
+            "{}",
+            t.label
+        );
+        assert!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM lab_order WHERE state = 'resulted'"
+            )
+            .await
+                >= 3,
+            "{}",
+            t.label
+        );
+        let centres = count(
+            &t,
+            "SELECT COUNT(*) FROM facility WHERE kind = 'medical_centre'",
+        )
+        .await;
+        assert_eq!(
+            count(&t, "SELECT COUNT(DISTINCT facility_id) FROM stock_batch").await,
+            centres,
+            "{}",
+            t.label
+        );
+        // Near-expiry and low-stock warnings at every centre.
+        let centre: Id = {
+            let rows = t.store.facilities().await.unwrap();
+            rows.into_iter()
+                .find(|f| f.kind == "medical_centre")
+                .unwrap()
+                .id
+        };
+        let today = time::OffsetDateTime::now_utc().date();
+        let warnings = t.store.stock_warnings(centre, today).await.unwrap();
+        assert!(
+            !warnings.near_expiry.is_empty() && !warnings.low_stock.is_empty(),
+            "{}: {warnings:?}",
+            t.label
+        );
+        // Loading again adds nothing.
+        t.store.load_demo_clinic().await.unwrap();
+        assert_eq!(
+            count(&t, "SELECT COUNT(*) FROM visit").await,
+            visits,
+            "{}",
+            t.label
+        );
+        assert!(
+            matches!(
+                t.store.verify_audit_chain().await.unwrap(),
+                haven_store::ChainReport::Intact { .. }
+            ),
+            "{}",
+            t.label
+        );
+    }
+}

@@ -88,6 +88,14 @@ impl Layout {
     pub fn new(visitor: &Visitor, title_key: &str) -> Layout {
         let tr = visitor.tr.clone();
         let path = visitor.here.split('?').next().unwrap_or("/");
+        // The longest entry the path starts with is the current one (/clinic/lab is
+        // the laboratory's, not the clinic's).
+        let current = NAVIGATION
+            .iter()
+            .map(|(href, _, _)| *href)
+            .filter(|href| *href != "/" && path.starts_with(href))
+            .max_by_key(|href| href.len())
+            .unwrap_or(if path == "/" { "/" } else { "" });
         let nav = match &visitor.signed_in {
             Some(me) => NAVIGATION
                 .iter()
@@ -95,11 +103,7 @@ impl Layout {
                 .map(|(href, key, _)| NavItem {
                     href,
                     label: tr.t(key),
-                    current: if *href == "/" {
-                        path == "/"
-                    } else {
-                        path.starts_with(href)
-                    },
+                    current: *href == current,
                 })
                 .collect(),
             None => Vec::new(),

@@ -147,7 +147,7 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
     for v in &data.vitals {
         let mut parts = Vec::new();
         if let Some(t) = v.temperature_c {
-            parts.push(format!("{} {t:.1} °C", tr.t("clinic-temperature")));
+            parts.push(format!("{} {t:.1}", tr.t("clinic-temperature")));
         }
         if let Some(p) = v.pulse {
             parts.push(format!("{} {p}", tr.t("clinic-pulse")));
@@ -159,13 +159,13 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
             parts.push(format!("{} {s}/{d}", tr.t("clinic-blood-pressure")));
         }
         if let Some(o) = v.spo2 {
-            parts.push(format!("{} {o}%", tr.t("clinic-spo2")));
+            parts.push(format!("{} {o}", tr.t("clinic-spo2")));
         }
         if let Some(w) = v.weight_kg {
-            parts.push(format!("{} {w:.1} kg", tr.t("clinic-weight")));
+            parts.push(format!("{} {w:.1}", tr.t("clinic-weight")));
         }
         if let Some(m) = v.muac_mm {
-            parts.push(format!("{} {m} mm", tr.t("clinic-muac")));
+            parts.push(format!("{} {m}", tr.t("clinic-muac")));
         }
         out.push(Entry {
             at: v.taken_at.datetime(),
@@ -466,7 +466,10 @@ pub async fn bench_render(
     roles: Vec<(haven_domain::Role, haven_domain::Scope)>,
     person: Id,
 ) -> Result<usize, String> {
-    let tr = Tr::new(haven_domain::Language::English, state.inner.translations.clone());
+    let tr = Tr::new(
+        haven_domain::Language::English,
+        state.inner.translations.clone(),
+    );
     let me = crate::auth::SignedIn {
         user: user.clone(),
         roles,
