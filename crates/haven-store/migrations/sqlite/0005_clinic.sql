@@ -85,6 +85,7 @@ CREATE UNIQUE INDEX stay_bed_current ON stay (bed_id)
 CREATE UNIQUE INDEX stay_person_current ON stay (person_id)
     WHERE discharged_at IS NULL AND entered_in_error_at IS NULL;
 CREATE INDEX stay_ward ON stay (ward_id, admitted_at);
+CREATE INDEX stay_person ON stay (person_id, admitted_at);
 CREATE INDEX stay_facility ON stay (facility_id, admitted_at);
 
 -- A move of a stay from one bed (and ward) to another.
@@ -178,7 +179,7 @@ CREATE TABLE referral (
     updated_by TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX referral_person ON referral (person_id);
+CREATE INDEX referral_person ON referral (person_id, referred_at);
 CREATE INDEX referral_visit ON referral (visit_id);
 
 CREATE TABLE progress_note (
@@ -198,7 +199,7 @@ CREATE TABLE progress_note (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX progress_note_stay ON progress_note (stay_id, written_at);
-CREATE INDEX progress_note_person ON progress_note (person_id);
+CREATE INDEX progress_note_person ON progress_note (person_id, written_at);
 
 -- A prescription from a visit or a stay; `dispensed` is kept in step with the
 -- dispense movements written against it in the same transaction.
@@ -287,6 +288,7 @@ CREATE TABLE lab_order (
 );
 CREATE INDEX lab_order_worklist ON lab_order (facility_id, state, ordered_at);
 CREATE INDEX lab_order_person ON lab_order (person_id, ordered_at);
+CREATE INDEX lab_order_person_resulted ON lab_order (person_id, resulted_at);
 CREATE INDEX lab_order_visit ON lab_order (visit_id);
 CREATE INDEX lab_order_stay ON lab_order (stay_id);
 CREATE INDEX lab_order_to_see ON lab_order (ordered_by, seen_at);

@@ -18,7 +18,9 @@ pub mod once;
 mod stays;
 mod visits;
 
-pub use chart::{ChartData, ChartDiagnosis, ChartDispense, ChartLabOrder, ChartPrescription};
+pub use chart::{
+    ChartData, ChartDiagnosis, ChartDispense, ChartLabOrder, ChartPrescription, ChartWindow,
+};
 pub use counts::TreatmentCount;
 pub use lab::{LabOrder, LabResult, NewResult, WorklistRow};
 pub use medicines::{DispenseOutcome, MovementRow, PrescriptionRow, StockBatch, StockWarnings};

@@ -8,7 +8,7 @@ use haven_domain::clinic::medicines::{Prescription, PrescriptionInput, Receipt, 
 use haven_domain::clinic::vitals::{Vitals, VitalsInput};
 use haven_domain::clinic::{Discharge, VisitType};
 use haven_domain::places::PlaceName;
-use haven_store::clinic::{DispenseOutcome, Encounter, FormToken, NewResult, Viewer};
+use haven_store::clinic::{ChartWindow, DispenseOutcome, Encounter, FormToken, NewResult, Viewer};
 use haven_store::testing::{all, TestStore};
 use haven_store::{Id, Reach, StoreError};
 use time::macros::date;
@@ -254,11 +254,48 @@ async fn hiv_orders_are_left_out_for_viewers_without_the_permission() {
             "{}",
             t.label
         );
-        let chart = t.store.chart(&blind, &[person]).await.unwrap();
+        // Both orders resulted, so that the chart (which shows results) has them.
+        let all = Viewer::everything();
+        let hb_order = t
+            .store
+            .lab_orders_of(&all, encounter)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.test_code == "hb")
+            .unwrap()
+            .id;
+        for (order, component, code, number) in [
+            (hiv_order, "hiv_rapid", "non_reactive", None),
+            (hb_order, "hb", "", Some(13.0)),
+        ] {
+            t.store
+                .advance_lab_order(&admin(), &all, order, 1, LabState::SampleTaken)
+                .await
+                .unwrap();
+            let result = NewResult {
+                component_code: component,
+                value_number: number,
+                value_code: code,
+                unit: "",
+                range_low: None,
+                range_high: None,
+                flag: Flag::Normal,
+            };
+            t.store
+                .enter_lab_results(&admin(), &all, order, 2, &[result])
+                .await
+                .unwrap();
+        }
+        let chart = t
+            .store
+            .chart(&blind, &[person], &ChartWindow::newest(100))
+            .await
+            .unwrap();
         assert_eq!(chart.lab_orders.len(), 1, "{}", t.label);
         assert_eq!(
             t.store
-                .chart(&sees, &[person])
+                .chart(&sees, &[person], &ChartWindow::newest(100))
                 .await
                 .unwrap()
                 .lab_orders
@@ -277,7 +314,7 @@ async fn hiv_orders_are_left_out_for_viewers_without_the_permission() {
         };
         assert!(
             t.store
-                .chart(&elsewhere, &[person])
+                .chart(&elsewhere, &[person], &ChartWindow::newest(100))
                 .await
                 .unwrap()
                 .is_empty(),
@@ -775,6 +812,74 @@ async fn the_demo_gives_every_screen_something_and_loads_once() {
                 t.store.verify_audit_chain().await.unwrap(),
                 haven_store::ChainReport::Intact { .. }
             ),
+            "{}",
+            t.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_chart_window_reads_the_newest_of_each_kind_and_counts_them_all() {
+    use haven_domain::clinic::chart::EntryKind;
+    for t in all().await {
+        let facility = centre(&t).await;
+        let person = insert_person(&t, "Sok", "Dara", Some(facility)).await;
+        for _ in 0..3 {
+            let visit = t
+                .store
+                .check_in(&admin(), person, facility, VisitType::General, TODAY, None)
+                .await
+                .unwrap();
+            let vitals = Vitals::parse(&VitalsInput {
+                pulse: "80",
+                ..Default::default()
+            })
+            .unwrap();
+            t.store
+                .record_vitals(&admin(), Encounter::Visit(visit), &vitals, None)
+                .await
+                .unwrap();
+        }
+        let viewer = Viewer::everything();
+        let window = ChartWindow::newest(2);
+        let data = t.store.chart(&viewer, &[person], &window).await.unwrap();
+        assert_eq!(
+            (data.visits.len(), data.vitals.len(), data.total),
+            (2, 2, 6),
+            "{}",
+            t.label
+        );
+        assert!(
+            data.visits[0].checked_in_at >= data.visits[1].checked_in_at,
+            "{}: newest first",
+            t.label
+        );
+        let visits_only = ChartWindow {
+            kinds: vec![EntryKind::Visit],
+            ..ChartWindow::newest(10)
+        };
+        let data = t
+            .store
+            .chart(&viewer, &[person], &visits_only)
+            .await
+            .unwrap();
+        assert_eq!(
+            (data.visits.len(), data.vitals.len(), data.total),
+            (3, 0, 3),
+            "{}",
+            t.label
+        );
+        let future = ChartWindow {
+            from: Some(haven_store::Timestamp::now().plus_seconds(3600)),
+            ..ChartWindow::newest(10)
+        };
+        assert_eq!(
+            t.store
+                .chart(&viewer, &[person], &future)
+                .await
+                .unwrap()
+                .total,
+            0,
             "{}",
             t.label
         );

@@ -12,7 +12,7 @@ use haven_domain::clinic::lab::Flag;
 use haven_domain::clinic::{DischargeOutcome, VisitOutcome, VisitType};
 use haven_domain::places::parse_date;
 use haven_domain::{Action, Kind};
-use haven_store::clinic::{ChartData, Viewer};
+use haven_store::clinic::{ChartData, ChartWindow, Viewer};
 use haven_store::{Id, Person};
 
 use super::visits::result_value;
@@ -283,13 +283,28 @@ pub async fn chart_page(
 ) -> Result<(ChartPage, usize), WebError> {
     let tr = auth.tr();
     let records = state.store().records_of(person.id).await?;
-    let data = state.store().chart(viewer, &records).await?;
-    let count = data.len();
-    let all = timeline(entries(tr, &data), &query.filter);
-    let total = all.len();
+    let offset = state.config().time_offset;
+    // Days are the site's days: from its midnight to the next one after `to`.
+    let at_midnight = |day: time::Date| {
+        haven_store::Timestamp::from_datetime(day.midnight().assume_offset(offset))
+    };
+    let window = ChartWindow {
+        kinds: query.filter.kinds.clone(),
+        from: query.filter.from.map(at_midnight),
+        until: query.filter.to.and_then(|d| d.next_day()).map(at_midnight),
+        limit: ((query.page + 1) * PAGE_SIZE) as i64,
+    };
+    let data = state.store().chart(viewer, &records, &window).await?;
+    let count = usize::try_from(data.total).unwrap_or(0);
+    let kinds_only = ChartFilter {
+        kinds: query.filter.kinds.clone(),
+        from: None,
+        to: None,
+    };
+    let all = timeline(entries(tr, &data), &kinds_only);
+    let total = count;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.min(pages - 1);
-    let offset = state.config().time_offset;
     let entries = all
         .into_iter()
         .skip(page * PAGE_SIZE)
@@ -348,12 +363,19 @@ pub async fn show(
     }
     let viewer = viewer(&state, &auth, Kind::Clinical).await?;
     let query = ChartQuery::parse(raw.as_deref());
-    let (page, count) = chart_page(&state, &auth, &viewer, &person, &query).await?;
     // A reader whose reach holds neither the person nor any of their records: none exist.
     let people = super::person_reach(&state, &auth).await?;
-    if count == 0 && !people.holds(person.registered_facility_id) {
-        return Err(WebError::NotFound);
+    if !people.holds(person.registered_facility_id) {
+        let records = state.store().records_of(person.id).await?;
+        let any = state
+            .store()
+            .chart(&viewer, &records, &ChartWindow::newest(1))
+            .await?;
+        if any.total == 0 {
+            return Err(WebError::NotFound);
+        }
     }
+    let (page, count) = chart_page(&state, &auth, &viewer, &person, &query).await?;
     state
         .store()
         .audit_clinical_read(
