@@ -42,6 +42,9 @@ pub enum Kind {
     Person,
     /// Visits, stays, diagnoses, prescriptions, pregnancies, vaccines, growth.
     Clinical,
+    /// Checking people in for a visit and a facility's queue (who waits, since when):
+    /// the records clerk's part of a visit, without its clinical content.
+    CheckIn,
     /// Laboratory orders and results (except HIV, which is [`Kind::HivResult`]).
     Laboratory,
     /// Medicines stock and dispensing.
@@ -111,6 +114,8 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::Person),
             read(Kind::Clinical),
             write(Kind::Clinical),
+            read(Kind::CheckIn),
+            write(Kind::CheckIn),
             read(Kind::Laboratory),
             write(Kind::Laboratory),
             read(Kind::HivResult),
@@ -130,6 +135,8 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::Person),
             read(Kind::Clinical),
             write(Kind::Clinical),
+            read(Kind::CheckIn),
+            write(Kind::CheckIn),
             read(Kind::Laboratory),
             read(Kind::Medicines),
             read(Kind::Place),
@@ -143,6 +150,8 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::Person),
             read(Kind::Clinical),
             write(Kind::Clinical),
+            read(Kind::CheckIn),
+            write(Kind::CheckIn),
             read(Kind::Laboratory),
             read(Kind::HivResult),
             write(Kind::HivResult),
@@ -178,6 +187,8 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
         &[
             read(Kind::Person),
             write(Kind::Person),
+            read(Kind::CheckIn),
+            write(Kind::CheckIn),
             read(Kind::Place),
             write(Kind::PersonMerge),
             REPORT_CONCERN,
@@ -522,6 +533,33 @@ mod tests {
         assert_eq!(approvers, vec![Role::ProgrammeDirector]);
         // Approving means reading what is approved.
         assert!(Role::ProgrammeDirector.permits(Action::Read, Kind::Care));
+    }
+
+    #[test]
+    fn clinicians_and_clerks_check_people_in_and_only_clinicians_read_the_visit() {
+        let holders = |action, kind| -> Vec<Role> {
+            Role::ALL
+                .into_iter()
+                .filter(|role| role.permits(action, kind))
+                .collect()
+        };
+        let front_desk = vec![
+            Role::Doctor,
+            Role::RegisteredNurse,
+            Role::Midwife,
+            Role::RecordsClerk,
+        ];
+        assert_eq!(holders(Action::Read, Kind::CheckIn), front_desk);
+        assert_eq!(holders(Action::Write, Kind::CheckIn), front_desk);
+        assert!(!Role::RecordsClerk.permits(Action::Read, Kind::Clinical));
+        assert_eq!(
+            holders(Action::Write, Kind::Medicines),
+            vec![Role::Pharmacist]
+        );
+        assert_eq!(
+            holders(Action::Write, Kind::Laboratory),
+            vec![Role::Doctor, Role::LaboratoryTechnician]
+        );
     }
 
     #[test]

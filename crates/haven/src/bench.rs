@@ -1,5 +1,6 @@
 //! `haven bench search`: times the people search on the configured database against
 //! the simplest alternative (a `LIKE '%word%'` scan), with a fixed mix of queries.
+//! `haven bench chart`: times the patient chart of a person with 1,000 encounters.
 
 use std::time::{Duration, Instant};
 
@@ -194,4 +195,74 @@ pub(crate) fn print_row(label: &str, times: &[Duration]) {
 
 fn millis(took: Duration) -> String {
     format!("{:.2} ms", took.as_secs_f64() * 1000.0)
+}
+
+/// Writes a person with `encounters` encounters, then times reading their chart from
+/// the store and rendering the whole page (reads, timeline, template) `runs` times.
+pub async fn chart(store: &Store, encounters: usize, runs: usize) -> anyhow::Result<()> {
+    use haven_domain::{DisplayName, Language, Role, Scope, Username};
+    let started = Instant::now();
+    let (_, person) = store
+        .load_bench_patient(encounters)
+        .await
+        .context("writing the bench patient")?;
+    println!(
+        "wrote a person with {encounters} encounters in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let username = format!("bench-{}", &haven_store::Id::new().to_string()[..8]);
+    let user = store
+        .create_user(
+            &haven_store::Actor::system(),
+            haven_store::NewUser {
+                username: Username::parse(&username).map_err(|e| anyhow::anyhow!("{e}"))?,
+                display_name: DisplayName::parse("Bench doctor")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                password_hash: haven_store::password::decoy_hash()?,
+                language: Language::English,
+            },
+        )
+        .await
+        .context("making the bench user")?;
+    let roles = vec![(Role::Doctor, Scope::All)];
+    let state = haven_web::AppState::new(store.clone(), haven_web::WebConfig::default())
+        .context("building the web state")?;
+    let viewer = haven_store::clinic::Viewer::everything();
+    let records = store.records_of(person).await?;
+    let mut size = 0;
+    for _ in 0..3 {
+        size = haven_web::pages::clinic::chart::bench_render(&state, &user, roles.clone(), person)
+            .await
+            .map_err(|e| anyhow::anyhow!("rendering the chart: {e}"))?;
+    }
+    let mut reads = Vec::new();
+    let mut renders = Vec::new();
+    let mut entries = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let data = store
+            .chart(
+                &viewer,
+                &records,
+                &haven_store::clinic::ChartWindow::newest(100),
+            )
+            .await?;
+        reads.push(started.elapsed());
+        entries = data.len();
+        let started = Instant::now();
+        haven_web::pages::clinic::chart::bench_render(&state, &user, roles.clone(), person)
+            .await
+            .map_err(|e| anyhow::anyhow!("rendering the chart: {e}"))?;
+        renders.push(started.elapsed());
+    }
+    println!(
+        "{entries} chart records read for the first page; page {} KB ({} entries a page); {runs} runs",
+        size / 1024,
+        haven_web::pages::clinic::chart::PAGE_SIZE
+    );
+    println!("| chart, {encounters} encounters | runs | p50 | p95 | p99 | max |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    print_row("store reads only", &reads);
+    print_row("whole page (reads, timeline, template)", &renders);
+    Ok(())
 }

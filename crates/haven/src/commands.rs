@@ -62,6 +62,12 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(BenchCommand::Chart { encounters, runs }) => {
+            let store = open(&settings).await?;
+            crate::bench::chart(&store, encounters.max(1), runs.max(1)).await?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User(command) => user(settings, command).await,
         Command::Token(TokenCommand::Create { username, label }) => {
             let store = open(&settings).await?;

@@ -136,6 +136,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         runs: usize,
     },
+    /// Time rendering the patient chart of a person with many encounters (it writes
+    /// that person into the database: run it on a scratch --data-dir)
+    Chart {
+        /// How many encounters the person has (visits, and one in ten a stay)
+        #[arg(long, default_value_t = 1000)]
+        encounters: usize,
+        /// How many timed renders, after three warm-up renders
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

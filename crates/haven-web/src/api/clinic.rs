@@ -1,10 +1,1189 @@
 //! The /api/v1 routes of the medical centre's daily work: outpatient visits, inpatient stays, the laboratory, medicines and the patient chart (issue 4).
+//!
+//! The same rules as the pages: a permission from GRANTS, then the reach of the
+//! caller's roles for that kind of record (out of reach is 404); HIV orders only for
+//! callers with the HIV result permission. Bad input is a 422 problem naming each
+//! field with its stable code; a dispense beyond the stock is `stock.insufficient`
+//! with the quantity available. Every read of a patient's records is audited.
 
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use haven_domain::clinic::icd10;
+use haven_domain::clinic::lab::{catalogue, ResultValue};
+use haven_domain::clinic::medicines::{parse_quantity, Prescription, PrescriptionInput, Receipt};
+use haven_domain::clinic::vitals::{Vitals, VitalsInput};
+use haven_domain::clinic::{ClinicError, DiagnosisDetails, Discharge, FieldError, VisitType};
+use haven_domain::{Action, Kind};
+use haven_store::clinic::{
+    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, NewResult, PrescriptionRow, Viewer,
+    VitalSigns,
+};
+use haven_store::Id;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::ApiJson;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
-/// Adds this part's API routes.
+/// Adds this part's routes.
 pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     router
+        .routes(routes!(search_icd10))
+        .routes(routes!(facility_queue))
+        .routes(routes!(check_in))
+        .routes(routes!(get_visit))
+        .routes(routes!(add_vitals))
+        .routes(routes!(add_diagnosis))
+        .routes(routes!(order_test))
+        .routes(routes!(prescribe))
+        .routes(routes!(worklist))
+        .routes(routes!(get_lab_order))
+        .routes(routes!(enter_results))
+        .routes(routes!(facility_stock, receive_stock))
+        .routes(routes!(prescriptions_to_dispense))
+        .routes(routes!(dispense))
+        .routes(routes!(admit))
+        .routes(routes!(get_stay))
+        .routes(routes!(discharge))
+}
+
+fn field_problem(errors: &[FieldError]) -> ApiError {
+    let detail = errors
+        .iter()
+        .map(|(field, error)| format!("{field}: {}", error.api_code()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    ApiError::validation(detail)
+}
+
+fn not_found(entity: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no such {entity}"),
+    )
+}
+
+fn id_of(raw: &str, entity: &str) -> Result<Id, ApiError> {
+    raw.parse().map_err(|_| not_found(entity))
+}
+
+async fn viewer(state: &AppState, caller: &ApiCaller, kind: Kind) -> Result<Viewer, ApiError> {
+    crate::pages::clinic::viewer_of(state, &caller.roles, kind)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on the server",
+            )
+        })
+}
+
+fn today(state: &AppState) -> time::Date {
+    crate::pages::people::today(state)
+}
+
+async fn facility_in_reach(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Id, ApiError> {
+    let id = id_of(raw, "facility")?;
+    match state.store().facility(id).await {
+        Ok(f) if viewer.reaches(f.id) => Ok(f.id),
+        _ => Err(not_found("facility")),
+    }
+}
+
+/// An ICD-10 code of the WHO list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Icd10Wire {
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Icd10Query {
+    /// A code prefix (`B50`) or words of the title (`falciparum malaria`).
+    #[serde(default)]
+    pub q: String,
+}
+
+/// Searches the WHO ICD-10 list (2019) by code prefix or by words.
+#[utoipa::path(get, path = "/api/v1/icd10", tag = "clinic", security(("bearer" = [])),
+    params(Icd10Query), responses((status = 200, body = [Icd10Wire]), (status = 403, body = Problem)))]
+pub async fn search_icd10(
+    caller: ApiCaller,
+    Query(query): Query<Icd10Query>,
+) -> Result<Json<Vec<Icd10Wire>>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    Ok(Json(
+        icd10::search(&query.q, 50)
+            .into_iter()
+            .map(|c| Icd10Wire {
+                code: c.code().to_owned(),
+                title: c.title().to_owned(),
+            })
+            .collect(),
+    ))
+}
+
+/// A visit in a facility's queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueWire {
+    pub visit_id: String,
+    pub person_id: String,
+    pub name: String,
+    pub visit_type: String,
+    /// `waiting`, `with_clinician` or `done`.
+    pub queue_state: String,
+    pub checked_in_at: String,
+    pub version: i64,
+}
+
+/// A facility's queue today: waiting, with a clinician, and done.
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/queue", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id")),
+    responses((status = 200, body = [QueueWire]), (status = 404, body = Problem)))]
+pub async fn facility_queue(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<QueueWire>>, ApiError> {
+    caller.require(Action::Read, Kind::CheckIn)?;
+    let viewer = viewer(&state, &caller, Kind::CheckIn).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let since = haven_store::Timestamp::now().plus_seconds(-24 * 3600);
+    Ok(Json(
+        state
+            .store()
+            .queue(facility, since)
+            .await?
+            .into_iter()
+            .map(|row| QueueWire {
+                visit_id: row.id.to_string(),
+                person_id: row.person_id.to_string(),
+                name: row.display_name(),
+                visit_type: row.visit_type,
+                queue_state: row.queue_state,
+                checked_in_at: row.checked_in_at.to_text(),
+                version: row.version,
+            })
+            .collect(),
+    ))
+}
+
+/// A check-in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    pub person_id: String,
+    pub facility_id: String,
+    /// `general`, `mother_and_child` or `emergency`.
+    pub visit_type: String,
+    /// A UUID the client makes once per check-in: sending the same one again
+    /// answers the visit the first request made.
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// A record made: its id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedWire {
+    pub id: String,
+    /// Fields whose values were implausible but possible (vital signs only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Checks a person in at a facility: a visit in its queue.
+#[utoipa::path(post, path = "/api/v1/clinic/visits", tag = "clinic", security(("bearer" = [])),
+    request_body = CheckInRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn check_in(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(request): ApiJson<CheckInRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::CheckIn)?;
+    let visit_type = VisitType::parse(&request.visit_type)
+        .ok_or_else(|| field_problem(&[("visit_type", ClinicError::ChooseOption)]))?;
+    let viewer = viewer(&state, &caller, Kind::CheckIn).await?;
+    let facility = facility_in_reach(&state, &viewer, &request.facility_id).await?;
+    let person = person_in_reach(&state, &caller, &request.person_id).await?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .check_in(
+            &caller.actor(),
+            person,
+            facility,
+            visit_type,
+            today(&state),
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+async fn person_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
+    let id = id_of(raw, "person")?;
+    let person = state
+        .store()
+        .person(id)
+        .await
+        .map_err(|_| not_found("person"))?;
+    let reach =
+        crate::person_input::reach_of_roles(state.store(), &caller.roles, Action::Read).await?;
+    if !reach.holds(person.registered_facility_id)
+        || person.entered_in_error_at.is_some()
+        || person.merged_into.is_some()
+    {
+        return Err(not_found("person"));
+    }
+    Ok(id)
+}
+
+/// Vital signs as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VitalsWire {
+    pub id: String,
+    pub taken_at: String,
+    pub temperature_c: Option<f64>,
+    pub pulse: Option<i64>,
+    pub respiratory_rate: Option<i64>,
+    pub systolic: Option<i64>,
+    pub diastolic: Option<i64>,
+    pub spo2: Option<i64>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub muac_mm: Option<i64>,
+    pub warnings: Vec<String>,
+}
+
+fn vitals_wire(v: VitalSigns) -> VitalsWire {
+    VitalsWire {
+        id: v.id.to_string(),
+        taken_at: v.taken_at.to_text(),
+        temperature_c: v.temperature_c,
+        pulse: v.pulse,
+        respiratory_rate: v.respiratory_rate,
+        systolic: v.systolic,
+        diastolic: v.diastolic,
+        spo2: v.spo2,
+        weight_kg: v.weight_kg,
+        height_cm: v.height_cm,
+        muac_mm: v.muac_mm,
+        warnings: v.warned().iter().map(|w| (*w).to_owned()).collect(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiagnosisWire {
+    pub id: String,
+    pub icd10: String,
+    pub title: String,
+    pub certainty: String,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultWire {
+    pub component: String,
+    pub value_number: Option<f64>,
+    pub value_code: String,
+    pub unit: String,
+    pub range_low: Option<f64>,
+    pub range_high: Option<f64>,
+    /// `normal`, `low`, `high`, `abnormal`, `critical_low`, `critical_high` or `critical`.
+    pub flag: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LabOrderWire {
+    pub id: String,
+    pub person_id: String,
+    pub facility_id: String,
+    pub test: String,
+    /// `ordered`, `sample_taken`, `in_progress`, `resulted` or `verified`.
+    pub state: String,
+    pub ordered_at: String,
+    /// The worst flag of the results, or empty.
+    pub flag: String,
+    pub version: i64,
+    pub results: Vec<ResultWire>,
+}
+
+fn order_wire(o: &LabOrder, results: &[LabResult]) -> LabOrderWire {
+    LabOrderWire {
+        id: o.id.to_string(),
+        person_id: o.person_id.to_string(),
+        facility_id: o.facility_id.to_string(),
+        test: o.test_code.clone(),
+        state: o.state.clone(),
+        ordered_at: o.ordered_at.to_text(),
+        flag: o.flag.clone(),
+        version: o.version,
+        results: results
+            .iter()
+            .filter(|r| r.order_id == o.id)
+            .map(|r| ResultWire {
+                component: r.component_code.clone(),
+                value_number: r.value_number,
+                value_code: r.value_code.clone(),
+                unit: r.unit.clone(),
+                range_low: r.range_low,
+                range_high: r.range_high,
+                flag: r.flag.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrescriptionWire {
+    pub id: String,
+    pub person_id: String,
+    pub medicine: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    pub duration_days: Option<i64>,
+    pub quantity: i64,
+    pub dispensed: i64,
+    pub instructions: String,
+    pub version: i64,
+}
+
+fn prescription_wire(p: PrescriptionRow) -> PrescriptionWire {
+    PrescriptionWire {
+        id: p.id.to_string(),
+        person_id: p.person_id.to_string(),
+        medicine: p.medicine_code,
+        dose: p.dose,
+        route: p.route,
+        frequency: p.frequency,
+        duration_days: p.duration_days,
+        quantity: p.quantity,
+        dispensed: p.dispensed,
+        instructions: p.instructions,
+        version: p.version,
+    }
+}
+
+/// What an encounter holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EncounterWire {
+    pub id: String,
+    pub person_id: String,
+    pub facility_id: String,
+    /// Visit: its type; stay: `stay`.
+    pub kind: String,
+    /// Visit: the queue state; stay: `admitted` or `discharged`.
+    pub state: String,
+    pub complaint: String,
+    pub outcome: String,
+    pub version: i64,
+    pub vitals: Vec<VitalsWire>,
+    pub diagnoses: Vec<DiagnosisWire>,
+    pub lab_orders: Vec<LabOrderWire>,
+    pub prescriptions: Vec<PrescriptionWire>,
+}
+
+async fn encounter_parts(
+    state: &AppState,
+    viewer: &Viewer,
+    encounter: Encounter,
+) -> Result<
+    (
+        Vec<VitalsWire>,
+        Vec<DiagnosisWire>,
+        Vec<LabOrderWire>,
+        Vec<PrescriptionWire>,
+    ),
+    ApiError,
+> {
+    let store = state.store();
+    let vitals = store
+        .vitals_of(encounter)
+        .await?
+        .into_iter()
+        .map(vitals_wire)
+        .collect();
+    let diagnoses = store
+        .diagnoses_of(encounter)
+        .await?
+        .into_iter()
+        .map(|d| DiagnosisWire {
+            id: d.id.to_string(),
+            title: icd10::Icd10Code::parse(&d.icd10_code)
+                .map(|c| c.title().to_owned())
+                .unwrap_or_default(),
+            icd10: d.icd10_code,
+            certainty: d.certainty,
+            note: d.note,
+        })
+        .collect();
+    let orders = store.lab_orders_of(viewer, encounter).await?;
+    let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
+    let results = store.lab_results(&ids).await?;
+    let orders = orders.iter().map(|o| order_wire(o, &results)).collect();
+    let prescriptions = store
+        .prescriptions_of(encounter)
+        .await?
+        .into_iter()
+        .map(prescription_wire)
+        .collect();
+    Ok((vitals, diagnoses, orders, prescriptions))
+}
+
+async fn visit_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
+    let viewer = viewer(state, caller, Kind::Clinical).await?;
+    let visit = state.store().visit(id_of(raw, "visit")?).await?;
+    if !viewer.reaches(visit.facility_id) {
+        return Err(not_found("visit"));
+    }
+    Ok((visit, viewer))
+}
+
+/// A visit with its vital signs, diagnoses, lab orders (HIV ones only for callers
+/// with that permission) and prescriptions. Audited.
+#[utoipa::path(get, path = "/api/v1/clinic/visits/{visit}", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")),
+    responses((status = 200, body = EncounterWire), (status = 404, body = Problem)))]
+pub async fn get_visit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+) -> Result<Json<EncounterWire>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
+    let (vitals, diagnoses, lab_orders, prescriptions) =
+        encounter_parts(&state, &viewer, Encounter::Visit(visit.id)).await?;
+    state
+        .store()
+        .audit_clinical_read(
+            &caller.actor(),
+            "visit_read",
+            "person",
+            visit.person_id,
+            format!("visit={}", visit.id),
+        )
+        .await?;
+    Ok(Json(EncounterWire {
+        id: visit.id.to_string(),
+        person_id: visit.person_id.to_string(),
+        facility_id: visit.facility_id.to_string(),
+        kind: visit.visit_type,
+        state: visit.queue_state,
+        complaint: visit.complaint,
+        outcome: visit.outcome,
+        version: visit.version,
+        vitals,
+        diagnoses,
+        lab_orders,
+        prescriptions,
+    }))
+}
+
+/// Vital signs; every field optional, at least one given.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VitalsRequest {
+    pub temperature_c: Option<f64>,
+    pub pulse: Option<i64>,
+    pub respiratory_rate: Option<i64>,
+    pub systolic: Option<i64>,
+    pub diastolic: Option<i64>,
+    pub spo2: Option<i64>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub muac_mm: Option<i64>,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// Records vital signs at a visit: refused outside physiological limits
+/// (`outside_limits`), kept with `warnings` when implausible but possible.
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/vitals", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = VitalsRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_vitals(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<VitalsRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let text = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let whole = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let (t, p, r, s, d, o, w, h, m) = (
+        text(request.temperature_c),
+        whole(request.pulse),
+        whole(request.respiratory_rate),
+        whole(request.systolic),
+        whole(request.diastolic),
+        whole(request.spo2),
+        text(request.weight_kg),
+        text(request.height_cm),
+        whole(request.muac_mm),
+    );
+    let vitals = Vitals::parse(&VitalsInput {
+        temperature: &t,
+        pulse: &p,
+        respiratory_rate: &r,
+        systolic: &s,
+        diastolic: &d,
+        spo2: &o,
+        weight: &w,
+        height: &h,
+        muac: &m,
+    })
+    .map_err(|e| field_problem(&e))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .record_vitals(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &vitals,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: vitals.warnings().iter().map(|w| (*w).to_owned()).collect(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosisRequest {
+    /// An ICD-10 code of the WHO list, such as `B50.9`.
+    pub icd10: String,
+    /// `provisional` (the default) or `confirmed`.
+    #[serde(default)]
+    pub certainty: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// Adds a diagnosis to a visit; an unknown code is `unknown_icd10`.
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/diagnoses", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = DiagnosisRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_diagnosis(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<DiagnosisRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let diagnosis = DiagnosisDetails::parse(&request.icd10, &request.certainty, &request.note)
+        .map_err(|e| field_problem(&e))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .add_diagnosis(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &diagnosis,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabOrderRequest {
+    /// A test code of the catalogue, such as `malaria_rdt`.
+    pub test: String,
+    #[serde(default)]
+    pub clinical_note: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// Orders a test from a visit. HIV tests only with the HIV result permission.
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/lab-orders", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = LabOrderRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn order_test(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<LabOrderRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
+    let test = catalogue()
+        .test(&request.test)
+        .filter(|t| viewer.hiv || !t.is_hiv())
+        .ok_or_else(|| field_problem(&[("test", ClinicError::UnknownTest)]))?;
+    let note = haven_domain::clinic::note(&request.clinical_note, haven_domain::clinic::SHORT_MAX)
+        .map_err(|e| field_problem(&[("clinical_note", e)]))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .order_lab_test(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            test,
+            &note,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrescriptionRequest {
+    /// A medicine code of the essential medicines list.
+    pub medicine: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    #[serde(default)]
+    pub duration_days: Option<i64>,
+    pub quantity: i64,
+    #[serde(default)]
+    pub instructions: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// Prescribes a medicine at a visit.
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/prescriptions", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = PrescriptionRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn prescribe(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<PrescriptionRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let duration = request
+        .duration_days
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let quantity = request.quantity.to_string();
+    let prescription = Prescription::parse(&PrescriptionInput {
+        medicine: &request.medicine,
+        dose: &request.dose,
+        route: &request.route,
+        frequency: &request.frequency,
+        duration_days: &duration,
+        quantity: &quantity,
+        instructions: &request.instructions,
+    })
+    .map_err(|e| field_problem(&e))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .prescribe(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &prescription,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+/// A facility's lab worklist: open orders, oldest first (no HIV orders without the
+/// HIV result permission).
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/lab-orders", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id")),
+    responses((status = 200, body = [LabOrderWire]), (status = 404, body = Problem)))]
+pub async fn worklist(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Laboratory)?;
+    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let store = state.store();
+    let mut out = Vec::new();
+    for row in store.worklist(&viewer, facility, &[]).await? {
+        let order = store.lab_order(&viewer, row.id).await?;
+        out.push(order_wire(&order, &[]));
+    }
+    Ok(Json(out))
+}
+
+/// One lab order with its results. Audited.
+#[utoipa::path(get, path = "/api/v1/clinic/lab-orders/{order}", tag = "clinic", security(("bearer" = [])),
+    params(("order" = String, Path, description = "the order's id")),
+    responses((status = 200, body = LabOrderWire), (status = 404, body = Problem)))]
+pub async fn get_lab_order(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+) -> Result<Json<LabOrderWire>, ApiError> {
+    caller.require(Action::Read, Kind::Laboratory)?;
+    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
+    let order = state
+        .store()
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
+    let results = state.store().lab_results(&[order.id]).await?;
+    state
+        .store()
+        .audit_clinical_read(
+            &caller.actor(),
+            "lab_order_read",
+            "person",
+            order.person_id,
+            format!("order={}", order.id),
+        )
+        .await?;
+    Ok(Json(order_wire(&order, &results)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsRequest {
+    /// The order's version read.
+    pub version: i64,
+    /// One value per component of the test: a number as text (`"9.8"`) or an
+    /// answer's code (`"p_falciparum"`), by component code.
+    pub results: std::collections::BTreeMap<String, String>,
+}
+
+/// Enters the results of an order whose sample is taken; flags come from the
+/// reference range for the patient's sex and age.
+#[utoipa::path(post, path = "/api/v1/clinic/lab-orders/{order}/results", tag = "clinic", security(("bearer" = [])),
+    params(("order" = String, Path, description = "the order's id")), request_body = ResultsRequest,
+    responses((status = 200, body = LabOrderWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn enter_results(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+    ApiJson(request): ApiJson<ResultsRequest>,
+) -> Result<Json<LabOrderWire>, ApiError> {
+    caller.require(Action::Write, Kind::Laboratory)?;
+    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
+    let store = state.store();
+    let order = store
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
+    let test = catalogue()
+        .test(&order.test_code)
+        .ok_or_else(|| not_found("test"))?;
+    let person = store.person(order.person_id).await?;
+    let days = (today(&state) - person.birth_date).whole_days().max(0);
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for component in test.components() {
+        let raw = request
+            .results
+            .get(component.code())
+            .map(String::as_str)
+            .unwrap_or("");
+        match component.parse_result(raw) {
+            Ok(value) => {
+                let range = component.range_for(person.sex(), days);
+                results.push(NewResult {
+                    component_code: component.code(),
+                    value_number: match value {
+                        ResultValue::Number(n) => Some(n),
+                        ResultValue::Coded(_) => None,
+                    },
+                    value_code: match value {
+                        ResultValue::Coded(c) => c,
+                        ResultValue::Number(_) => "",
+                    },
+                    unit: component.unit(),
+                    range_low: range.map(|r| r.low()),
+                    range_high: range.map(|r| r.high()),
+                    flag: component.flag(&value, person.sex(), days),
+                });
+            }
+            Err(e) => errors.push((component.code(), e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(field_problem(&errors));
+    }
+    store
+        .enter_lab_results(
+            &caller.actor(),
+            &viewer,
+            order.id,
+            request.version,
+            &results,
+        )
+        .await?;
+    let order = store.lab_order(&viewer, order.id).await?;
+    let results = store.lab_results(&[order.id]).await?;
+    Ok(Json(order_wire(&order, &results)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchWire {
+    pub id: String,
+    pub medicine: String,
+    pub batch_number: String,
+    pub expires_on: String,
+    pub on_hand: i64,
+    pub version: i64,
+}
+
+/// A facility's stock by batch.
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/stock", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id")),
+    responses((status = 200, body = [BatchWire]), (status = 404, body = Problem)))]
+pub async fn facility_stock(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<BatchWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Medicines)?;
+    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    Ok(Json(
+        state
+            .store()
+            .stock_of(facility, false)
+            .await?
+            .into_iter()
+            .map(|b| BatchWire {
+                id: b.id.to_string(),
+                medicine: b.medicine_code,
+                batch_number: b.batch_number,
+                expires_on: b.expires_on.to_string(),
+                on_hand: b.on_hand,
+                version: b.version,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRequest {
+    pub medicine: String,
+    pub batch_number: String,
+    /// `YYYY-MM-DD`, not in the past.
+    pub expires_on: String,
+    pub quantity: i64,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// Receives a batch into a facility's stock (a receipt movement).
+#[utoipa::path(post, path = "/api/v1/clinic/facilities/{facility}/stock", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id")), request_body = ReceiptRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn receive_stock(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+    ApiJson(request): ApiJson<ReceiptRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Medicines)?;
+    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let receipt = Receipt::parse(
+        &request.medicine,
+        &request.batch_number,
+        &request.expires_on,
+        &request.quantity.to_string(),
+        today(&state),
+    )
+    .map_err(|e| field_problem(&e))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .receive_stock(&caller.actor(), facility, &receipt, token.as_ref())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+/// A facility's prescriptions still to dispense.
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/prescriptions", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id")),
+    responses((status = 200, body = [PrescriptionWire]), (status = 404, body = Problem)))]
+pub async fn prescriptions_to_dispense(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<PrescriptionWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Medicines)?;
+    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    Ok(Json(
+        state
+            .store()
+            .prescriptions_to_dispense(facility)
+            .await?
+            .into_iter()
+            .map(prescription_wire)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispenseRequest {
+    pub quantity: i64,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// What a dispense wrote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispensedWire {
+    pub movements: Vec<String>,
+}
+
+/// Dispenses against a prescription, first expiry first out. More than the usable
+/// stock is 422 `stock.insufficient` with the quantity available.
+#[utoipa::path(post, path = "/api/v1/clinic/prescriptions/{prescription}/dispense", tag = "clinic", security(("bearer" = [])),
+    params(("prescription" = String, Path, description = "the prescription's id")), request_body = DispenseRequest,
+    responses((status = 201, body = DispensedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn dispense(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(prescription): Path<String>,
+    ApiJson(request): ApiJson<DispenseRequest>,
+) -> Result<(StatusCode, Json<DispensedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Medicines)?;
+    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let quantity = parse_quantity(&request.quantity.to_string())
+        .map_err(|e| field_problem(&[("quantity", e)]))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let outcome = state
+        .store()
+        .dispense(
+            &caller.actor(),
+            &viewer,
+            id_of(&prescription, "prescription")?,
+            quantity,
+            today(&state),
+            token.as_ref(),
+        )
+        .await?;
+    match outcome {
+        DispenseOutcome::Dispensed(ids) => Ok((
+            StatusCode::CREATED,
+            Json(DispensedWire {
+                movements: ids.iter().map(Id::to_string).collect(),
+            }),
+        )),
+        DispenseOutcome::NotEnoughStock(s) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "stock.insufficient",
+            format!("quantity: not enough stock; {} available", s.available),
+        )),
+        DispenseOutcome::MoreThanPrescribed { remaining } => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "prescription.exceeded",
+            format!("quantity: more than prescribed; {remaining} still to dispense"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmitRequest {
+    pub person_id: String,
+    pub bed_id: String,
+    /// The visit the admission comes from, if any.
+    #[serde(default)]
+    pub visit_id: Option<String>,
+    pub reason: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// Admits a person to a free bed. A taken bed or a person already admitted is 409.
+#[utoipa::path(post, path = "/api/v1/clinic/stays", tag = "clinic", security(("bearer" = [])),
+    request_body = AdmitRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn admit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(request): ApiJson<AdmitRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let reason =
+        haven_domain::clinic::required_note(&request.reason, haven_domain::clinic::NOTE_MAX)
+            .map_err(|e| field_problem(&[("reason", e)]))?;
+    let person = person_in_reach(&state, &caller, &request.person_id).await?;
+    let bed = state.store().bed(id_of(&request.bed_id, "bed")?).await?;
+    let ward = state.store().ward(bed.ward_id).await?;
+    if !viewer.reaches(ward.facility_id) {
+        return Err(not_found("bed"));
+    }
+    let visit = match request.visit_id.as_deref() {
+        Some(v) => {
+            let visit = state.store().visit(id_of(v, "visit")?).await?;
+            if visit.person_id != person {
+                return Err(field_problem(&[("visit_id", ClinicError::ChooseOption)]));
+            }
+            Some(visit.id)
+        }
+        None => None,
+    };
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .admit(
+            &caller.actor(),
+            person,
+            bed.id,
+            visit,
+            &reason,
+            today(&state),
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+async fn stay_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
+    let viewer = viewer(state, caller, Kind::Clinical).await?;
+    let stay = state.store().stay(id_of(raw, "stay")?).await?;
+    if !viewer.reaches(stay.facility_id) {
+        return Err(not_found("stay"));
+    }
+    Ok((stay, viewer))
+}
+
+/// A stay with its vital signs, diagnoses, lab orders and prescriptions. Audited.
+#[utoipa::path(get, path = "/api/v1/clinic/stays/{stay}", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")),
+    responses((status = 200, body = EncounterWire), (status = 404, body = Problem)))]
+pub async fn get_stay(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+) -> Result<Json<EncounterWire>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let (stay, viewer) = stay_in_reach(&state, &caller, &stay).await?;
+    let (vitals, diagnoses, lab_orders, prescriptions) =
+        encounter_parts(&state, &viewer, Encounter::Stay(stay.id)).await?;
+    state
+        .store()
+        .audit_clinical_read(
+            &caller.actor(),
+            "stay_read",
+            "person",
+            stay.person_id,
+            format!("stay={}", stay.id),
+        )
+        .await?;
+    Ok(Json(EncounterWire {
+        id: stay.id.to_string(),
+        person_id: stay.person_id.to_string(),
+        facility_id: stay.facility_id.to_string(),
+        kind: "stay".to_owned(),
+        state: if stay.discharged_at.is_some() {
+            "discharged"
+        } else {
+            "admitted"
+        }
+        .to_owned(),
+        complaint: stay.reason,
+        outcome: stay.outcome,
+        version: stay.version,
+        vitals,
+        diagnoses,
+        lab_orders,
+        prescriptions,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DischargeRequest {
+    pub version: i64,
+    /// `recovered`, `improved`, `referred`, `left_against_advice` or `died`.
+    pub outcome: String,
+    pub summary: String,
+    /// Required when the outcome is `died`.
+    #[serde(default)]
+    pub cause_of_death: String,
+}
+
+/// Discharges a stay, naming the version read.
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/discharge", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = DischargeRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn discharge(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<DischargeRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = stay_in_reach(&state, &caller, &stay).await?;
+    let discharge = Discharge::parse(&request.outcome, &request.summary, &request.cause_of_death)
+        .map_err(|e| field_problem(&e))?;
+    state
+        .store()
+        .discharge(&caller.actor(), stay.id, request.version, &discharge)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

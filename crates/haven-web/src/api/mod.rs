@@ -44,6 +44,7 @@ use crate::state::AppState;
         (name = "safeguarding", description = "Child safeguarding: filing a concern (everyone), the focal points' reports"),
         (name = "mother-and-child", description = "Pregnancies, births, postnatal care, immunisation and family planning"),
         (name = "care", description = "Children's villages and family strengthening: houses, gatekeeping, placements, plans, school, independence, households"),
+        (name = "clinic", description = "Visits, stays, lab orders and results, prescriptions, dispensing and stock"),
     )
 )]
 struct ApiDoc;

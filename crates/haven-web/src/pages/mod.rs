@@ -60,6 +60,18 @@ const NAVIGATION: &[NavEntry] = &[
     ("/people", "nav-people", Some((Action::Read, Kind::Person))),
     ("/places", "nav-places", Some((Action::Read, Kind::Place))),
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
+    // The medical centre (issue 4).
+    ("/clinic", "nav-clinic", Some((Action::Read, Kind::CheckIn))),
+    (
+        "/clinic/lab",
+        "nav-lab",
+        Some((Action::Read, Kind::Laboratory)),
+    ),
+    (
+        "/clinic/pharmacy",
+        "nav-pharmacy",
+        Some((Action::Read, Kind::Medicines)),
+    ),
     // Mother and child health (issue 5).
     ("/mch", "nav-mch", Some((Action::Read, Kind::Clinical))),
     ("/care", "nav-care", Some((Action::Read, Kind::Care))),
@@ -90,6 +102,14 @@ impl Layout {
     pub fn new(visitor: &Visitor, title_key: &str) -> Layout {
         let tr = visitor.tr.clone();
         let path = visitor.here.split('?').next().unwrap_or("/");
+        // The longest entry the path starts with is the current one (/clinic/lab is
+        // the laboratory's, not the clinic's).
+        let current = NAVIGATION
+            .iter()
+            .map(|(href, _, _)| *href)
+            .filter(|href| *href != "/" && path.starts_with(href))
+            .max_by_key(|href| href.len())
+            .unwrap_or(if path == "/" { "/" } else { "" });
         let nav = match &visitor.signed_in {
             Some(me) => NAVIGATION
                 .iter()
@@ -97,11 +117,7 @@ impl Layout {
                 .map(|(href, key, _)| NavItem {
                     href,
                     label: tr.t(key),
-                    current: if *href == "/" {
-                        path == "/"
-                    } else {
-                        path.starts_with(href)
-                    },
+                    current: *href == current,
                 })
                 .collect(),
             None => Vec::new(),

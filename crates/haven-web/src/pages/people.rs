@@ -907,6 +907,8 @@ struct PersonPage {
     care_link: Option<(String, String)>,
     /// Growth monitoring's summary (pages/growth), for readers of clinical records.
     growth: Option<crate::pages::growth::GrowthSummary>,
+    /// The clinic's part of the summary: chart, check-in, current stay.
+    clinic_summary: crate::pages::clinic::chart::PersonSummary,
 }
 
 async fn person_page(
@@ -1031,6 +1033,7 @@ async fn person_page(
         mch_summary: crate::pages::mch::person_summary(state, auth, &person).await?,
         care_link: crate::pages::care::care_link_of_person(state, auth, &person).await?,
         growth: crate::pages::growth::person_summary(state, auth, &person).await?,
+        clinic_summary: crate::pages::clinic::chart::person_summary(state, auth, &person).await?,
         person,
     })
 }

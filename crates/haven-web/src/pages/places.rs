@@ -682,6 +682,8 @@ struct FacilityPage {
     bed_error: Option<String>,
     /// The facility's care page (a village's houses, an office's households).
     care_page: Option<String>,
+    /// Treatments provided (the clinic part), for readers of clinical records or reports.
+    clinic_counts: Option<crate::pages::clinic::counts::CountsSection>,
 }
 
 async fn facility_page(
@@ -763,6 +765,13 @@ async fn facility_page(
         ward_error: None,
         bed_form: BedForm::default(),
         bed_error: None,
+        clinic_counts: if auth.me.can(Action::Read, Kind::Clinical)
+            || auth.me.can(Action::Read, Kind::Report)
+        {
+            crate::pages::clinic::counts::facility_section(state, tr, id).await?
+        } else {
+            None
+        },
         facility,
     })
 }

@@ -1,10 +1,423 @@
 //! The pages of the medical centre's daily work: outpatient visits, inpatient stays, the laboratory, medicines and the patient chart (issue 4).
+//!
+//! Every handler checks a permission, then the reach of the reader's roles that grant
+//! it: a record at a facility out of reach answers 404, as if it did not exist. HIV
+//! orders come from the store only for readers with the HIV result permission. Every
+//! create form carries a one-time token (see `haven_store::clinic::once`), so a double
+//! click records once and leads to the record the first click made.
 
-use axum::routing::MethodRouter;
+pub mod chart;
+pub mod counts;
+pub mod lab;
+pub mod pharmacy;
+pub mod stays;
+pub mod visits;
 
+use std::collections::HashMap;
+
+use axum::routing::{get, post, MethodRouter};
+use haven_domain::clinic::lab::{catalogue, Flag, LabTest};
+use haven_domain::clinic::medicines;
+use haven_domain::clinic::FieldError;
+use haven_domain::person::Sex;
+use haven_domain::{Action, Kind, Language};
+use haven_store::clinic::{FormToken, Viewer};
+use haven_store::{Facility, Id, Person, Reach, StoreError, Timestamp};
+
+use crate::auth::Authenticated;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::places::{place_name, FieldMessages};
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    Vec::new()
+    vec![
+        ("/clinic", get(visits::home)),
+        ("/clinic/icd10", get(visits::icd10_search)),
+        (
+            "/clinic/check-in",
+            get(visits::check_in_page).post(visits::check_in),
+        ),
+        ("/clinic/facilities/{facility}/queue", get(visits::queue)),
+        (
+            "/clinic/visits/{visit}",
+            get(visits::show).post(visits::save_notes),
+        ),
+        ("/clinic/visits/{visit}/call-in", post(visits::call_in)),
+        ("/clinic/visits/{visit}/vitals", post(visits::add_vitals)),
+        (
+            "/clinic/visits/{visit}/diagnoses",
+            post(visits::add_diagnosis),
+        ),
+        (
+            "/clinic/visits/{visit}/lab-orders",
+            post(visits::order_test),
+        ),
+        (
+            "/clinic/visits/{visit}/prescriptions",
+            post(visits::prescribe),
+        ),
+        ("/clinic/visits/{visit}/referrals", post(visits::refer)),
+        ("/clinic/referrals/{referral}", get(visits::referral_letter)),
+        ("/clinic/results", get(lab::results_to_see)),
+        ("/clinic/lab", get(lab::home)),
+        ("/clinic/facilities/{facility}/lab", get(lab::worklist)),
+        ("/clinic/lab/{order}", get(lab::show)),
+        ("/clinic/lab/{order}/state", post(lab::advance)),
+        ("/clinic/lab/{order}/results", post(lab::enter_results)),
+        ("/clinic/lab/{order}/print", get(lab::print)),
+        ("/clinic/lab/{order}/seen", post(lab::seen)),
+        ("/clinic/pharmacy", get(pharmacy::home)),
+        (
+            "/clinic/facilities/{facility}/pharmacy",
+            get(pharmacy::facility),
+        ),
+        (
+            "/clinic/facilities/{facility}/stock",
+            get(pharmacy::stock).post(pharmacy::receive),
+        ),
+        ("/clinic/stock/{batch}", post(pharmacy::change)),
+        (
+            "/clinic/prescriptions/{prescription}/dispense",
+            post(pharmacy::dispense),
+        ),
+        ("/clinic/facilities/{facility}/wards", get(stays::wards)),
+        ("/clinic/wards/{ward}", get(stays::board)),
+        ("/clinic/admit", get(stays::admit_page).post(stays::admit)),
+        ("/clinic/stays/{stay}", get(stays::show)),
+        ("/clinic/stays/{stay}/vitals", post(stays::add_vitals)),
+        ("/clinic/stays/{stay}/notes", post(stays::add_note)),
+        ("/clinic/stays/{stay}/diagnoses", post(stays::add_diagnosis)),
+        ("/clinic/stays/{stay}/lab-orders", post(stays::order_test)),
+        ("/clinic/stays/{stay}/prescriptions", post(stays::prescribe)),
+        (
+            "/clinic/stays/{stay}/administrations",
+            post(stays::administer),
+        ),
+        ("/clinic/stays/{stay}/transfer", post(stays::transfer)),
+        ("/clinic/stays/{stay}/discharge", post(stays::discharge)),
+        ("/clinic/stays/{stay}/summary", get(stays::summary)),
+        ("/people/{person}/chart", get(chart::show)),
+    ]
+}
+
+/// What a form was sent with, its messages, and its one-time token: one per form of
+/// a page, so a page with several forms keeps each one's input when one is refused.
+#[derive(Clone, Debug)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    pub errors: FieldMessages,
+    /// A notice above the form (a conflict, a refusal that names no field).
+    pub notice: Option<String>,
+    /// The one-time token the form carries.
+    pub token: String,
+}
+
+impl Default for FormState {
+    /// A fresh form with a new token.
+    fn default() -> FormState {
+        FormState {
+            values: HashMap::new(),
+            errors: FieldMessages::default(),
+            notice: None,
+            token: FormToken::new().as_str().to_owned(),
+        }
+    }
+}
+
+impl FormState {
+    /// A fresh form with a new token.
+    pub fn new() -> FormState {
+        FormState::default()
+    }
+
+    /// A form sent back, keeping what was typed and its token (so that the corrected
+    /// form, sent again, still records once).
+    pub fn sent(pairs: &[(String, String)]) -> FormState {
+        let values: HashMap<String, String> = pairs.iter().cloned().collect();
+        let token = values
+            .get("once")
+            .filter(|t| FormToken::parse(t).is_some())
+            .cloned()
+            .unwrap_or_else(|| FormToken::new().as_str().to_owned());
+        FormState {
+            values,
+            token,
+            ..FormState::default()
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> FormState {
+        self.values.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// What was typed in `name` (empty when nothing).
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// True when `name` holds `value` (for selected options and checked boxes).
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.value(name) == value
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.get(name)
+    }
+
+    /// Puts each field error at its field, in the reader's language.
+    pub fn refuse(mut self, tr: &Tr, errors: &[FieldError]) -> FormState {
+        for (field, error) in errors {
+            self.errors.set(field, tr.t(error.code()));
+        }
+        self
+    }
+}
+
+/// The value of a form field.
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// The one-time token a form sent, if it is one.
+pub fn token_of(pairs: &[(String, String)]) -> Option<FormToken> {
+    FormToken::parse(field(pairs, "once"))
+}
+
+/// The version a form sent (`-1`, never a version, when missing).
+pub fn version_of(pairs: &[(String, String)]) -> i64 {
+    field(pairs, "version").trim().parse().unwrap_or(-1)
+}
+
+/// How far the reader's roles that grant reading `kind` reach, and whether they read
+/// HIV results.
+pub async fn viewer(
+    state: &AppState,
+    auth: &Authenticated,
+    kind: Kind,
+) -> Result<Viewer, WebError> {
+    viewer_of(state, &auth.me.roles, kind).await
+}
+
+pub async fn viewer_of(
+    state: &AppState,
+    roles: &[(haven_domain::Role, haven_domain::Scope)],
+    kind: Kind,
+) -> Result<Viewer, WebError> {
+    let scopes: Vec<haven_domain::Scope> = roles
+        .iter()
+        .filter(|(role, _)| role.permits(Action::Read, kind))
+        .map(|(_, scope)| scope.clone())
+        .collect();
+    let reach = state.store().reach_of(&scopes).await?;
+    Ok(Viewer {
+        reach,
+        hiv: roles
+            .iter()
+            .any(|(role, _)| role.permits(Action::Read, Kind::HivResult)),
+    })
+}
+
+/// True for the kinds of facility where clinical work is done.
+pub fn is_clinical(facility: &Facility) -> bool {
+    matches!(
+        facility.kind.as_str(),
+        "medical_centre" | "mother_child_clinic" | "emergency_health_centre"
+    ) && facility.closed_at.is_none()
+}
+
+/// The clinical facilities a viewer reaches, by name.
+pub async fn facilities_in_reach(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<Facility>, WebError> {
+    Ok(state
+        .store()
+        .facilities()
+        .await?
+        .into_iter()
+        .filter(|f| is_clinical(f) && viewer.reaches(f.id))
+        .collect())
+}
+
+/// A facility from the path, if the viewer reaches it; otherwise 404.
+pub async fn facility_in_reach(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: &str,
+) -> Result<Facility, WebError> {
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    match state.store().facility(id).await {
+        Ok(f) if viewer.reaches(f.id) => Ok(f),
+        Ok(_) | Err(StoreError::NotFound { .. }) => Err(WebError::NotFound),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub fn parse_id(raw: &str) -> Result<Id, WebError> {
+    raw.parse::<Id>().map_err(|_| WebError::NotFound)
+}
+
+/// Maps a store's "no such record" to 404 (the record out of reach does not exist).
+pub fn found<T>(result: Result<T, StoreError>) -> Result<T, WebError> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(StoreError::NotFound { .. }) => Err(WebError::NotFound),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The patient as a page's heading shows them.
+#[derive(Clone, Debug, Default)]
+pub struct PatientHeader {
+    pub id: String,
+    pub name: String,
+    pub sex: String,
+    pub age: String,
+    pub born: String,
+    pub haven_number: String,
+}
+
+pub async fn patient_header(
+    state: &AppState,
+    tr: &Tr,
+    person: &Person,
+) -> Result<PatientHeader, WebError> {
+    let today = crate::pages::people::today(state);
+    let haven_number = state
+        .store()
+        .haven_numbers(&[person.id])
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, n)| {
+            haven_domain::person::HavenNumber::parse(&n)
+                .map(|h| h.formatted())
+                .unwrap_or(n)
+        })
+        .unwrap_or_default();
+    Ok(PatientHeader {
+        id: person.id.to_string(),
+        name: person.display_name(),
+        sex: tr.t(&person.sex().label_key()),
+        age: crate::pages::people::age_text(tr, person, today),
+        born: crate::pages::people::birth_date_text(tr, &person.birth_date()),
+        haven_number,
+    })
+}
+
+/// An instant in the site's time.
+pub fn when(state: &AppState, at: &Timestamp) -> String {
+    crate::pages::audit::format_instant(at, state.config().time_offset)
+}
+
+/// The start of today in the site's time, as an instant.
+pub fn start_of_today(state: &AppState) -> Timestamp {
+    let offset = state.config().time_offset;
+    let today = time::OffsetDateTime::now_utc().to_offset(offset).date();
+    Timestamp::from_datetime(today.midnight().assume_offset(offset))
+}
+
+/// A facility's name in the reader's language.
+pub fn facility_name(tr: &Tr, facility: &Facility) -> String {
+    place_name(tr, &facility.name, &facility.name_km)
+}
+
+/// A test's name in the reader's language.
+pub fn test_name(tr: &Tr, test: &LabTest) -> String {
+    if tr.language() == Language::Khmer {
+        test.name_km().to_owned()
+    } else {
+        test.name_en().to_owned()
+    }
+}
+
+/// A test's name from its code (the code itself if the catalogue no longer has it).
+pub fn test_name_of(tr: &Tr, code: &str) -> String {
+    catalogue()
+        .test(code)
+        .map(|t| test_name(tr, t))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// The tests a reader may order: HIV tests only with the HIV permission.
+pub fn orderable_tests(tr: &Tr, hiv: bool) -> Vec<(&'static str, String)> {
+    catalogue()
+        .tests()
+        .iter()
+        .filter(|t| hiv || !t.is_hiv())
+        .map(|t| (t.code(), test_name(tr, t)))
+        .collect()
+}
+
+/// A medicine as lists show it: name, strength and form.
+pub fn medicine_label(tr: &Tr, code: &str) -> String {
+    match medicines::find(code) {
+        Some(m) => format!(
+            "{} {} ({})",
+            m.name(),
+            m.strength(),
+            tr.t(&m.form().label_key())
+        ),
+        None => code.to_owned(),
+    }
+}
+
+/// The unit a medicine is counted in, in the reader's language.
+pub fn medicine_unit(tr: &Tr, code: &str) -> String {
+    medicines::find(code)
+        .map(|m| tr.t(&m.unit().label_key()))
+        .unwrap_or_default()
+}
+
+pub fn medicine_options(tr: &Tr) -> Vec<(&'static str, String)> {
+    medicines::list()
+        .iter()
+        .map(|m| (m.code(), medicine_label(tr, m.code())))
+        .collect()
+}
+
+/// Coded values for a select: code and name in the reader's language.
+pub fn options<T: Copy>(
+    tr: &Tr,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    key: fn(T) -> String,
+) -> Vec<(&'static str, String)> {
+    all.iter().map(|v| (code(*v), tr.t(&key(*v)))).collect()
+}
+
+/// The CSS class and words of a result's flag.
+pub fn flag_label(tr: &Tr, code: &str) -> (String, String) {
+    match Flag::parse(code) {
+        Some(Flag::Normal) | None => (String::new(), String::new()),
+        Some(flag) => {
+            let class = if flag.severity() == 2 {
+                "flag critical"
+            } else {
+                "flag abnormal"
+            };
+            (class.to_owned(), tr.t(&flag.label_key()))
+        }
+    }
+}
+
+/// A person's age in days on a day, for reference ranges.
+pub fn age_days(person: &Person, on: time::Date) -> i64 {
+    (on - person.birth_date).whole_days().max(0)
+}
+
+pub fn sex_of(person: &Person) -> Sex {
+    person.sex()
+}
+
+/// The reader's reach over people, to decide whether a person's page may be linked.
+pub async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
+    crate::pages::people::person_reach(state, auth).await
 }

@@ -1,0 +1,1236 @@
+//! Outpatient pages: the clinic's facilities, a facility's queue, checking a person
+//! in, the visit (triage with vital signs, notes, ICD-10 diagnoses, lab orders,
+//! prescriptions, referral, outcome), the ICD-10 search, and the referral letter.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Form;
+use haven_domain::clinic::icd10::{self, Icd10Code};
+use haven_domain::clinic::lab::catalogue;
+use haven_domain::clinic::medicines::{Frequency, Prescription, PrescriptionInput, Route};
+use haven_domain::clinic::vitals::{warning_key, Vitals, VitalsInput};
+use haven_domain::clinic::{
+    Certainty, ClinicError, DiagnosisDetails, QueueState, ReferralDetails, Urgency, VisitNotes,
+    VisitNotesInput, VisitOutcome, VisitType,
+};
+use haven_domain::{Action, Kind};
+use haven_store::clinic::{Encounter, Viewer, Visit};
+use haven_store::{Id, StoreError};
+use serde::Deserialize;
+
+use super::{
+    facilities_in_reach, facility_in_reach, facility_name, field, flag_label, found,
+    medicine_label, medicine_options, medicine_unit, options, orderable_tests, parse_id,
+    patient_header, start_of_today, test_name_of, token_of, version_of, viewer, when, FormState,
+    PatientHeader,
+};
+use crate::auth::Authenticated;
+use crate::error::{see_other, WebError};
+use crate::i18n::Tr;
+use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::state::AppState;
+
+type Pairs = Vec<(String, String)>;
+
+/// Answers a page with a status other than 200.
+pub(super) fn with_status(
+    page: &impl Template,
+    status: axum::http::StatusCode,
+) -> Result<Response, WebError> {
+    let mut response = render(page)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
+/// A facility of a list: id, name, and a count to show beside it.
+pub struct FacilityRow {
+    pub id: String,
+    pub name: String,
+    pub waiting: i64,
+}
+
+#[derive(Template)]
+#[template(path = "clinic_home.html")]
+struct HomePage {
+    layout: Layout,
+    facilities: Vec<FacilityRow>,
+    can_clinical: bool,
+}
+
+/// The clinic's facilities in the reader's reach, with how many wait in each queue.
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::CheckIn)?;
+    let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
+    let since = start_of_today(&state);
+    let mut facilities = Vec::new();
+    for f in facilities_in_reach(&state, &viewer).await? {
+        let waiting = state
+            .store()
+            .queue(f.id, since)
+            .await?
+            .iter()
+            .filter(|v| v.queue_state == "waiting")
+            .count() as i64;
+        facilities.push(FacilityRow {
+            id: f.id.to_string(),
+            name: facility_name(auth.tr(), &f),
+            waiting,
+        });
+    }
+    let page = HomePage {
+        layout: Layout::new(&auth.visitor, "clinic-title"),
+        facilities,
+        can_clinical: auth.me.can(Action::Read, Kind::Clinical),
+    };
+    render(&page).map(no_store)
+}
+
+/// A visit in the queue, ready to show.
+pub struct QueueView {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub sex: String,
+    pub age: String,
+    pub visit_type: String,
+    pub state: String,
+    pub state_code: String,
+    pub checked_in: String,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "clinic_queue.html")]
+struct QueuePage {
+    layout: Layout,
+    facility_id: String,
+    facility: String,
+    rows: Vec<QueueView>,
+    can_clinical: bool,
+    can_call_in: bool,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(facility): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::CheckIn)?;
+    let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let tr = auth.tr();
+    let today = crate::pages::people::today(&state);
+    let rows = state
+        .store()
+        .queue(facility.id, start_of_today(&state))
+        .await?
+        .into_iter()
+        .map(|row| QueueView {
+            id: row.id.to_string(),
+            person_id: row.person_id.to_string(),
+            name: row.display_name(),
+            sex: haven_domain::person::Sex::parse(&row.sex)
+                .map(|s| tr.t(&s.label_key()))
+                .unwrap_or_default(),
+            age: tr.t1(
+                "person-age-years",
+                "years",
+                haven_domain::person::age_in_years(row.birth_date, today),
+            ),
+            visit_type: VisitType::parse(&row.visit_type)
+                .map(|t| tr.t(&t.label_key()))
+                .unwrap_or_default(),
+            state: QueueState::parse(&row.queue_state)
+                .map(|s| tr.t(&s.label_key()))
+                .unwrap_or_default(),
+            state_code: row.queue_state.clone(),
+            checked_in: when(&state, &row.checked_in_at),
+            version: row.version,
+        })
+        .collect();
+    let page = QueuePage {
+        layout: Layout::new(&auth.visitor, "clinic-queue-title"),
+        facility_id: facility.id.to_string(),
+        facility: facility_name(tr, &facility),
+        rows,
+        can_clinical: auth.me.can(Action::Read, Kind::Clinical),
+        can_call_in: auth.me.can(Action::Write, Kind::Clinical),
+    };
+    render(&page).map(no_store)
+}
+
+#[derive(Template)]
+#[template(path = "clinic_check_in.html")]
+struct CheckInPage {
+    layout: Layout,
+    patient: PatientHeader,
+    form: FormState,
+    facilities: Vec<(String, String)>,
+    visit_types: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PersonQuery {
+    #[serde(default)]
+    person: String,
+}
+
+/// The person to check in or admit: reached by the reader's people reach, or 404.
+pub(super) async fn person_for(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<haven_store::Person, WebError> {
+    let id = parse_id(raw)?;
+    let person = found(state.store().person(id).await)?;
+    let reach = super::person_reach(state, auth).await?;
+    if !reach.holds(person.registered_facility_id)
+        || person.entered_in_error_at.is_some()
+        || person.merged_into.is_some()
+    {
+        return Err(WebError::NotFound);
+    }
+    Ok(person)
+}
+
+async fn check_in_page_with(
+    state: &AppState,
+    auth: &Authenticated,
+    person: &haven_store::Person,
+    form: FormState,
+) -> Result<CheckInPage, WebError> {
+    let tr = auth.tr();
+    let viewer = viewer(state, auth, Kind::CheckIn).await?;
+    Ok(CheckInPage {
+        layout: Layout::new(&auth.visitor, "clinic-check-in-title"),
+        patient: patient_header(state, tr, person).await?,
+        form,
+        facilities: facilities_in_reach(state, &viewer)
+            .await?
+            .iter()
+            .map(|f| (f.id.to_string(), facility_name(tr, f)))
+            .collect(),
+        visit_types: options(tr, VisitType::ALL, VisitType::code, VisitType::label_key),
+    })
+}
+
+pub async fn check_in_page(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<PersonQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::CheckIn)?;
+    let person = person_for(&state, &auth, &query.person).await?;
+    let mut form = FormState::new().with("visit_type", "general");
+    if let Some(facility) = person.registered_facility_id {
+        form = form.with("facility", facility.to_string());
+    }
+    let page = check_in_page_with(&state, &auth, &person, form).await?;
+    render(&page).map(no_store)
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::CheckIn)?;
+    let person = person_for(&state, &auth, field(&pairs, "person")).await?;
+    let tr = auth.tr();
+    let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
+    let mut errors = Vec::new();
+    let visit_type = VisitType::parse(field(&pairs, "visit_type"));
+    if visit_type.is_none() {
+        errors.push(("visit_type", ClinicError::ChooseOption));
+    }
+    let facility = match facility_in_reach(&state, &viewer, field(&pairs, "facility")).await {
+        Ok(f) if super::is_clinical(&f) => Some(f),
+        Ok(_) | Err(WebError::NotFound) => {
+            errors.push(("facility", ClinicError::ChooseOption));
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    if let (Some(visit_type), Some(facility), true) = (visit_type, &facility, errors.is_empty()) {
+        let token = token_of(&pairs);
+        let visit = state
+            .store()
+            .check_in(
+                &auth.actor(),
+                person.id,
+                facility.id,
+                visit_type,
+                crate::pages::people::today(&state),
+                token.as_ref(),
+            )
+            .await?;
+        let _ = visit;
+        return Ok(see_other(&format!(
+            "/clinic/facilities/{}/queue",
+            facility.id
+        )));
+    }
+    let form = FormState::sent(&pairs).refuse(tr, &errors);
+    let page = check_in_page_with(&state, &auth, &person, form).await?;
+    with_status(&page, FORM_ERROR)
+}
+
+// ---------------------------------------------------------------------------
+// What a visit or a stay shows: vitals, diagnoses, lab orders, prescriptions.
+
+pub struct VitalsView {
+    pub when: String,
+    pub temperature: String,
+    pub pulse: String,
+    pub respiratory_rate: String,
+    pub blood_pressure: String,
+    pub spo2: String,
+    pub weight: String,
+    pub height: String,
+    pub muac: String,
+    pub warnings: Vec<String>,
+}
+
+pub struct DiagnosisView {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub certainty: String,
+    pub note: String,
+    pub version: i64,
+}
+
+pub struct ResultView {
+    pub name: String,
+    pub value: String,
+    pub unit: String,
+    pub range: String,
+    pub flag_class: String,
+    pub flag: String,
+}
+
+pub struct OrderView {
+    pub id: String,
+    pub test: String,
+    pub state: String,
+    pub flag_class: String,
+    pub flag: String,
+    pub ordered: String,
+    pub results: Vec<ResultView>,
+}
+
+pub struct PrescriptionView {
+    pub id: String,
+    pub medicine: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    pub duration: String,
+    pub quantity: String,
+    pub dispensed: String,
+    pub fully_dispensed: bool,
+}
+
+/// Everything an encounter's page lists.
+#[derive(Default)]
+pub struct EncounterViews {
+    pub vitals: Vec<VitalsView>,
+    pub diagnoses: Vec<DiagnosisView>,
+    pub orders: Vec<OrderView>,
+    pub prescriptions: Vec<PrescriptionView>,
+}
+
+fn number(value: Option<f64>, decimals: usize) -> String {
+    value.map(|v| format!("{v:.decimals$}")).unwrap_or_default()
+}
+
+fn whole(value: Option<i64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+pub fn vitals_view(state: &AppState, tr: &Tr, v: &haven_store::clinic::VitalSigns) -> VitalsView {
+    VitalsView {
+        when: when(state, &v.taken_at),
+        temperature: number(v.temperature_c, 1),
+        pulse: whole(v.pulse),
+        respiratory_rate: whole(v.respiratory_rate),
+        blood_pressure: match (v.systolic, v.diastolic) {
+            (Some(s), Some(d)) => format!("{s}/{d}"),
+            _ => String::new(),
+        },
+        spo2: whole(v.spo2),
+        weight: number(v.weight_kg, 1),
+        height: number(v.height_cm, 1),
+        muac: whole(v.muac_mm),
+        warnings: v.warned().iter().map(|f| tr.t(&warning_key(f))).collect(),
+    }
+}
+
+/// A result's value in words: a number with its decimals, or the answer's name.
+pub fn result_value(
+    tr: &Tr,
+    test_code: &str,
+    result: &haven_store::clinic::LabResult,
+) -> (String, String) {
+    let component = catalogue().test(test_code).and_then(|t| {
+        t.components()
+            .iter()
+            .find(|c| c.code() == result.component_code)
+    });
+    let name = component
+        .map(|c| {
+            if tr.language() == haven_domain::Language::Khmer {
+                c.name_km().to_owned()
+            } else {
+                c.name_en().to_owned()
+            }
+        })
+        .unwrap_or_else(|| result.component_code.clone());
+    let value = match (result.value_number, component) {
+        (Some(n), Some(c)) => c.format_number(n),
+        (Some(n), None) => n.to_string(),
+        (None, Some(c)) => c
+            .choice(&result.value_code)
+            .map(|choice| {
+                if tr.language() == haven_domain::Language::Khmer {
+                    choice.name_km().to_owned()
+                } else {
+                    choice.name_en().to_owned()
+                }
+            })
+            .unwrap_or_else(|| result.value_code.clone()),
+        (None, None) => result.value_code.clone(),
+    };
+    (name, value)
+}
+
+pub fn result_views(
+    tr: &Tr,
+    order: &haven_store::clinic::LabOrder,
+    results: &[haven_store::clinic::LabResult],
+) -> Vec<ResultView> {
+    results
+        .iter()
+        .filter(|r| r.order_id == order.id)
+        .map(|r| {
+            let (name, value) = result_value(tr, &order.test_code, r);
+            let (flag_class, flag) = flag_label(tr, &r.flag);
+            ResultView {
+                name,
+                value,
+                unit: r.unit.clone(),
+                range: match (r.range_low, r.range_high) {
+                    (Some(l), Some(h)) => format!("{l}–{h}"),
+                    _ => String::new(),
+                },
+                flag_class,
+                flag,
+            }
+        })
+        .collect()
+}
+
+pub fn prescription_view(tr: &Tr, p: &haven_store::clinic::PrescriptionRow) -> PrescriptionView {
+    let unit = medicine_unit(tr, &p.medicine_code);
+    PrescriptionView {
+        id: p.id.to_string(),
+        medicine: medicine_label(tr, &p.medicine_code),
+        dose: p.dose.clone(),
+        route: Route::parse(&p.route)
+            .map(|r| tr.t(&r.label_key()))
+            .unwrap_or_default(),
+        frequency: Frequency::parse(&p.frequency)
+            .map(|f| tr.t(&f.label_key()))
+            .unwrap_or_default(),
+        duration: p
+            .duration_days
+            .map(|d| tr.t1("clinic-days", "days", d))
+            .unwrap_or_default(),
+        quantity: format!("{} {unit}", p.quantity),
+        dispensed: format!("{} {unit}", p.dispensed),
+        fully_dispensed: p.dispensed >= p.quantity,
+    }
+}
+
+pub async fn encounter_views(
+    state: &AppState,
+    tr: &Tr,
+    viewer: &Viewer,
+    encounter: Encounter,
+) -> Result<EncounterViews, WebError> {
+    let store = state.store();
+    let vitals = store
+        .vitals_of(encounter)
+        .await?
+        .iter()
+        .rev()
+        .map(|v| vitals_view(state, tr, v))
+        .collect();
+    let diagnoses = store
+        .diagnoses_of(encounter)
+        .await?
+        .into_iter()
+        .map(|d| DiagnosisView {
+            id: d.id.to_string(),
+            title: Icd10Code::parse(&d.icd10_code)
+                .map(|c| c.title().to_owned())
+                .unwrap_or_default(),
+            code: d.icd10_code,
+            certainty: Certainty::parse(&d.certainty)
+                .map(|c| tr.t(&c.label_key()))
+                .unwrap_or_default(),
+            note: d.note,
+            version: d.version,
+        })
+        .collect();
+    let orders = store.lab_orders_of(viewer, encounter).await?;
+    let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
+    let results = store.lab_results(&ids).await?;
+    let orders = orders
+        .iter()
+        .map(|o| {
+            let (flag_class, flag) = flag_label(tr, &o.flag);
+            OrderView {
+                id: o.id.to_string(),
+                test: test_name_of(tr, &o.test_code),
+                state: tr.t(&o.state().label_key()),
+                flag_class,
+                flag,
+                ordered: when(state, &o.ordered_at),
+                results: result_views(tr, o, &results),
+            }
+        })
+        .collect();
+    let prescriptions = store
+        .prescriptions_of(encounter)
+        .await?
+        .iter()
+        .map(|p| prescription_view(tr, p))
+        .collect();
+    Ok(EncounterViews {
+        vitals,
+        diagnoses,
+        orders,
+        prescriptions,
+    })
+}
+
+/// The forms of an encounter's page.
+#[derive(Clone, Debug)]
+pub struct EncounterForms {
+    pub vitals: FormState,
+    pub diagnosis: FormState,
+    pub lab: FormState,
+    pub prescription: FormState,
+    /// Codes found for the words typed in the diagnosis field.
+    pub icd10_choices: Vec<(String, String)>,
+}
+
+impl Default for EncounterForms {
+    fn default() -> Self {
+        EncounterForms {
+            vitals: FormState::new(),
+            diagnosis: FormState::new().with("certainty", "provisional"),
+            lab: FormState::new(),
+            prescription: FormState::new().with("route", "oral"),
+            icd10_choices: Vec::new(),
+        }
+    }
+}
+
+/// The choices of the encounter forms' selects.
+pub struct Choices {
+    pub tests: Vec<(&'static str, String)>,
+    pub medicines: Vec<(&'static str, String)>,
+    pub routes: Vec<(&'static str, String)>,
+    pub frequencies: Vec<(&'static str, String)>,
+    pub certainties: Vec<(&'static str, String)>,
+}
+
+impl Choices {
+    pub fn new(tr: &Tr, hiv: bool) -> Choices {
+        Choices {
+            tests: orderable_tests(tr, hiv),
+            medicines: medicine_options(tr),
+            routes: options(tr, Route::ALL, Route::code, Route::label_key),
+            frequencies: options(tr, Frequency::ALL, Frequency::code, Frequency::label_key),
+            certainties: options(tr, Certainty::ALL, Certainty::code, Certainty::label_key),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The visit page
+
+pub struct ReferralView {
+    pub id: String,
+    pub to: String,
+    pub urgency: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "clinic_visit.html")]
+struct VisitPage {
+    layout: Layout,
+    patient: PatientHeader,
+    visit: Visit,
+    action: String,
+    facility: String,
+    visit_type: String,
+    state: String,
+    checked_in: String,
+    views: EncounterViews,
+    referrals: Vec<ReferralView>,
+    notes: FormState,
+    referral: FormState,
+    forms: EncounterForms,
+    choices: Choices,
+    outcomes: Vec<(&'static str, String)>,
+    urgencies: Vec<(&'static str, String)>,
+    facilities: Vec<(String, String)>,
+    can_write: bool,
+    can_admit: bool,
+    can_chart: bool,
+    waiting: bool,
+}
+
+/// A visit the reader may see (clinical reach), or 404.
+pub(super) async fn visit_in_reach(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(Visit, Viewer), WebError> {
+    let viewer = viewer(state, auth, Kind::Clinical).await?;
+    let visit = found(state.store().visit(parse_id(raw)?).await)?;
+    if !viewer.reaches(visit.facility_id) {
+        return Err(WebError::NotFound);
+    }
+    Ok((visit, viewer))
+}
+
+fn notes_form(visit: &Visit) -> FormState {
+    FormState::new()
+        .with("complaint", visit.complaint.clone())
+        .with("history", visit.history.clone())
+        .with("examination", visit.examination.clone())
+        .with("plan", visit.plan.clone())
+        .with(
+            "follow_up_on",
+            visit
+                .follow_up_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        )
+        .with("outcome", visit.outcome.clone())
+        .with("version", visit.version.to_string())
+}
+
+async fn visit_page(
+    state: &AppState,
+    auth: &Authenticated,
+    visit: Visit,
+    viewer: &Viewer,
+    notes: Option<FormState>,
+    referral: Option<FormState>,
+    forms: EncounterForms,
+) -> Result<VisitPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let person = store.person(visit.person_id).await?;
+    let facility = store.facility(visit.facility_id).await?;
+    let encounter = Encounter::Visit(visit.id);
+    let mut referrals = Vec::new();
+    for r in store.referrals_of(encounter).await? {
+        let to = match r.to_facility_id {
+            Some(f) => match store.facility(f).await {
+                Ok(f) => facility_name(tr, &f),
+                Err(StoreError::NotFound { .. }) => String::new(),
+                Err(other) => return Err(other.into()),
+            },
+            None => r.to_partner.clone(),
+        };
+        referrals.push(ReferralView {
+            id: r.id.to_string(),
+            to,
+            urgency: Urgency::parse(&r.urgency)
+                .map(|u| tr.t(&u.label_key()))
+                .unwrap_or_default(),
+            reason: r.reason,
+        });
+    }
+    let facilities = store
+        .facilities()
+        .await?
+        .iter()
+        .filter(|f| f.closed_at.is_none() && f.id != visit.facility_id)
+        .map(|f| (f.id.to_string(), facility_name(tr, f)))
+        .collect();
+    Ok(VisitPage {
+        layout: Layout::new(&auth.visitor, "clinic-visit-title"),
+        patient: patient_header(state, tr, &person).await?,
+        action: format!("/clinic/visits/{}", visit.id),
+        facility: facility_name(tr, &facility),
+        visit_type: VisitType::parse(&visit.visit_type)
+            .map(|t| tr.t(&t.label_key()))
+            .unwrap_or_default(),
+        state: tr.t(&visit.queue_state().label_key()),
+        checked_in: when(state, &visit.checked_in_at),
+        views: encounter_views(state, tr, viewer, encounter).await?,
+        referrals,
+        notes: notes.unwrap_or_else(|| notes_form(&visit)),
+        referral: referral.unwrap_or_else(|| FormState::new().with("urgency", "routine")),
+        forms,
+        choices: Choices::new(tr, viewer.hiv),
+        outcomes: options(
+            tr,
+            VisitOutcome::ALL,
+            VisitOutcome::code,
+            VisitOutcome::label_key,
+        ),
+        urgencies: options(tr, Urgency::ALL, Urgency::code, Urgency::label_key),
+        facilities,
+        can_write: auth.me.can(Action::Write, Kind::Clinical),
+        can_admit: auth.me.can(Action::Write, Kind::Clinical),
+        can_chart: auth.me.can(Action::Read, Kind::Clinical),
+        waiting: visit.queue_state() == QueueState::Waiting,
+        visit,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    state
+        .store()
+        .audit_clinical_read(
+            &auth.actor(),
+            "visit_read",
+            "person",
+            visit.person_id,
+            format!("visit={}", visit.id),
+        )
+        .await?;
+    let page = visit_page(
+        &state,
+        &auth,
+        visit,
+        &viewer,
+        None,
+        None,
+        EncounterForms::default(),
+    )
+    .await?;
+    render(&page).map(no_store)
+}
+
+pub async fn call_in(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &auth, &visit).await?;
+    match state
+        .store()
+        .call_in(&auth.actor(), visit.id, version_of(&pairs))
+        .await
+    {
+        // Called in by someone else a moment ago: the visit page is where to be anyway.
+        Ok(()) | Err(StoreError::Conflict { .. }) => {
+            Ok(see_other(&format!("/clinic/visits/{}", visit.id)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn save_notes(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let tr = auth.tr();
+    let parsed = VisitNotes::parse(
+        &VisitNotesInput {
+            complaint: field(&pairs, "complaint"),
+            history: field(&pairs, "history"),
+            examination: field(&pairs, "examination"),
+            plan: field(&pairs, "plan"),
+            follow_up_on: field(&pairs, "follow_up_on"),
+            outcome: field(&pairs, "outcome"),
+        },
+        crate::pages::people::today(&state),
+    );
+    let (form, status) = match parsed {
+        Ok(notes) => match state
+            .store()
+            .save_visit_notes(&auth.actor(), visit.id, version_of(&pairs), &notes)
+            .await
+        {
+            Ok(()) => return Ok(see_other(&format!("/clinic/visits/{}?saved=1", visit.id))),
+            Err(StoreError::Conflict { .. }) => {
+                let mut form = FormState::sent(&pairs);
+                form.notice = Some(tr.t("error-conflict"));
+                (form, axum::http::StatusCode::CONFLICT)
+            }
+            Err(other) => return Err(other.into()),
+        },
+        Err(errors) => (FormState::sent(&pairs).refuse(tr, &errors), FORM_ERROR),
+    };
+    let visit = state.store().visit(visit.id).await?;
+    let mut form = form;
+    if status == axum::http::StatusCode::CONFLICT {
+        // Keep what was typed, with the version now current so it can be saved again.
+        form = form.with("version", visit.version.to_string());
+    }
+    let page = visit_page(
+        &state,
+        &auth,
+        visit,
+        &viewer,
+        Some(form),
+        None,
+        EncounterForms::default(),
+    )
+    .await?;
+    with_status(&page, status)
+}
+
+/// Vital signs as typed on a form.
+pub fn vitals_input(pairs: &[(String, String)]) -> VitalsInput<'_> {
+    VitalsInput {
+        temperature: field(pairs, "temperature"),
+        pulse: field(pairs, "pulse"),
+        respiratory_rate: field(pairs, "respiratory_rate"),
+        systolic: field(pairs, "systolic"),
+        diastolic: field(pairs, "diastolic"),
+        spo2: field(pairs, "spo2"),
+        weight: field(pairs, "weight"),
+        height: field(pairs, "height"),
+        muac: field(pairs, "muac"),
+    }
+}
+
+/// What an encounter form's POST led to: done (go back to the page), or the page
+/// again with this form's input and messages.
+pub enum Outcome {
+    Done,
+    Refused(Box<EncounterForms>),
+}
+
+pub async fn vitals_for(
+    state: &AppState,
+    auth: &Authenticated,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
+    match Vitals::parse(&vitals_input(pairs)) {
+        Ok(vitals) => {
+            state
+                .store()
+                .record_vitals(&auth.actor(), encounter, &vitals, token_of(pairs).as_ref())
+                .await?;
+            Ok(Outcome::Done)
+        }
+        Err(errors) => Ok(Outcome::Refused(Box::new(EncounterForms {
+            vitals: FormState::sent(pairs).refuse(auth.tr(), &errors),
+            ..EncounterForms::default()
+        }))),
+    }
+}
+
+/// A diagnosis from the form: the code picked among search results, or typed. Words
+/// that are not a code come back with the codes they find, to pick one.
+pub async fn diagnosis_for(
+    state: &AppState,
+    auth: &Authenticated,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
+    let picked = field(pairs, "icd10_pick");
+    let typed = if picked.is_empty() {
+        field(pairs, "icd10")
+    } else {
+        picked
+    };
+    match DiagnosisDetails::parse(typed, field(pairs, "certainty"), field(pairs, "note")) {
+        Ok(diagnosis) => {
+            state
+                .store()
+                .add_diagnosis(
+                    &auth.actor(),
+                    encounter,
+                    &diagnosis,
+                    token_of(pairs).as_ref(),
+                )
+                .await?;
+            Ok(Outcome::Done)
+        }
+        Err(errors) => {
+            let icd10_choices = icd10::search(typed, 15)
+                .into_iter()
+                .map(|c| (c.code().to_owned(), c.title().to_owned()))
+                .collect();
+            Ok(Outcome::Refused(Box::new(EncounterForms {
+                diagnosis: FormState::sent(pairs).refuse(auth.tr(), &errors),
+                icd10_choices,
+                ..EncounterForms::default()
+            })))
+        }
+    }
+}
+
+pub async fn order_for(
+    state: &AppState,
+    auth: &Authenticated,
+    viewer: &Viewer,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
+    let test = catalogue()
+        .test(field(pairs, "test"))
+        // A test of the HIV class cannot be ordered by one who may not read its result.
+        .filter(|t| viewer.hiv || !t.is_hiv());
+    let note = haven_domain::clinic::note(
+        field(pairs, "clinical_note"),
+        haven_domain::clinic::SHORT_MAX,
+    );
+    match (test, note) {
+        (Some(test), Ok(note)) => {
+            state
+                .store()
+                .order_lab_test(
+                    &auth.actor(),
+                    encounter,
+                    test,
+                    &note,
+                    token_of(pairs).as_ref(),
+                )
+                .await?;
+            Ok(Outcome::Done)
+        }
+        (test, note) => {
+            let mut errors = Vec::new();
+            if test.is_none() {
+                errors.push(("test", ClinicError::UnknownTest));
+            }
+            if let Err(e) = note {
+                errors.push(("clinical_note", e));
+            }
+            Ok(Outcome::Refused(Box::new(EncounterForms {
+                lab: FormState::sent(pairs).refuse(auth.tr(), &errors),
+                ..EncounterForms::default()
+            })))
+        }
+    }
+}
+
+pub async fn prescription_for(
+    state: &AppState,
+    auth: &Authenticated,
+    encounter: Encounter,
+    pairs: &Pairs,
+) -> Result<Outcome, WebError> {
+    let parsed = Prescription::parse(&PrescriptionInput {
+        medicine: field(pairs, "medicine"),
+        dose: field(pairs, "dose"),
+        route: field(pairs, "route"),
+        frequency: field(pairs, "frequency"),
+        duration_days: field(pairs, "duration_days"),
+        quantity: field(pairs, "quantity"),
+        instructions: field(pairs, "instructions"),
+    });
+    match parsed {
+        Ok(prescription) => {
+            state
+                .store()
+                .prescribe(
+                    &auth.actor(),
+                    encounter,
+                    &prescription,
+                    token_of(pairs).as_ref(),
+                )
+                .await?;
+            Ok(Outcome::Done)
+        }
+        Err(errors) => Ok(Outcome::Refused(Box::new(EncounterForms {
+            prescription: FormState::sent(pairs).refuse(auth.tr(), &errors),
+            ..EncounterForms::default()
+        }))),
+    }
+}
+
+async fn visit_outcome(
+    state: &AppState,
+    auth: &Authenticated,
+    visit: Visit,
+    viewer: &Viewer,
+    outcome: Outcome,
+    anchor: &str,
+) -> Result<Response, WebError> {
+    match outcome {
+        Outcome::Done => Ok(see_other(&format!("/clinic/visits/{}#{anchor}", visit.id))),
+        Outcome::Refused(forms) => {
+            let page = visit_page(state, auth, visit, viewer, None, None, *forms).await?;
+            with_status(&page, FORM_ERROR)
+        }
+    }
+}
+
+pub async fn add_vitals(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let outcome = vitals_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
+    visit_outcome(&state, &auth, visit, &viewer, outcome, "vitals").await
+}
+
+pub async fn add_diagnosis(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let outcome = diagnosis_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
+    visit_outcome(&state, &auth, visit, &viewer, outcome, "diagnoses").await
+}
+
+pub async fn order_test(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let outcome = order_for(&state, &auth, &viewer, Encounter::Visit(visit.id), &pairs).await?;
+    visit_outcome(&state, &auth, visit, &viewer, outcome, "lab").await
+}
+
+pub async fn prescribe(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let outcome = prescription_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
+    visit_outcome(&state, &auth, visit, &viewer, outcome, "prescriptions").await
+}
+
+pub async fn refer(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(visit): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let tr = auth.tr();
+    let to_facility_raw = field(&pairs, "to_facility");
+    let mut extra = Vec::new();
+    let to_facility = if to_facility_raw.trim().is_empty() {
+        None
+    } else {
+        match to_facility_raw.parse::<Id>().ok() {
+            Some(id) if state.store().facility(id).await.is_ok() => Some(id),
+            _ => {
+                extra.push(("to_facility", ClinicError::ChooseOption));
+                None
+            }
+        }
+    };
+    let parsed = ReferralDetails::parse(
+        to_facility_raw,
+        field(&pairs, "to_partner"),
+        field(&pairs, "reason"),
+        field(&pairs, "urgency"),
+    );
+    match (parsed, extra.is_empty()) {
+        (Ok(referral), true) => {
+            let id = state
+                .store()
+                .add_referral(
+                    &auth.actor(),
+                    Encounter::Visit(visit.id),
+                    &referral,
+                    to_facility,
+                    token_of(&pairs).as_ref(),
+                )
+                .await?;
+            Ok(see_other(&format!("/clinic/referrals/{id}")))
+        }
+        (parsed, _) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            errors.extend(extra);
+            let form = FormState::sent(&pairs).refuse(tr, &errors);
+            let page = visit_page(
+                &state,
+                &auth,
+                visit,
+                &viewer,
+                None,
+                Some(form),
+                EncounterForms::default(),
+            )
+            .await?;
+            with_status(&page, FORM_ERROR)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "clinic_referral.html")]
+struct ReferralLetter {
+    layout: Layout,
+    patient: PatientHeader,
+    from: String,
+    to: String,
+    urgency: String,
+    reason: String,
+    referred: String,
+    referred_by: String,
+    visit_id: String,
+    complaint: String,
+    examination: String,
+    diagnoses: Vec<DiagnosisView>,
+    vitals: Option<VitalsView>,
+    prescriptions: Vec<PrescriptionView>,
+}
+
+/// The printable referral letter.
+pub async fn referral_letter(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(referral): Path<String>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
+    let store = state.store();
+    let referral = found(store.referral(parse_id(&referral)?).await)?;
+    if !viewer.reaches(referral.facility_id) {
+        return Err(WebError::NotFound);
+    }
+    let tr = auth.tr();
+    let person = store.person(referral.person_id).await?;
+    let from = store.facility(referral.facility_id).await?;
+    let to = match referral.to_facility_id {
+        Some(id) => facility_name(tr, &store.facility(id).await?),
+        None => referral.to_partner.clone(),
+    };
+    let encounter = match (referral.visit_id, referral.stay_id) {
+        (Some(v), _) => Encounter::Visit(v),
+        (None, Some(s)) => Encounter::Stay(s),
+        (None, None) => return Err(WebError::NotFound),
+    };
+    let views = encounter_views(&state, tr, &viewer, encounter).await?;
+    let (complaint, examination) = match referral.visit_id {
+        Some(v) => {
+            let visit = store.visit(v).await?;
+            (visit.complaint, visit.examination)
+        }
+        None => (String::new(), String::new()),
+    };
+    let referred_by = store
+        .user(referral.created_by)
+        .await
+        .map(|u| u.display_name)
+        .unwrap_or_default();
+    store
+        .audit_clinical_read(
+            &auth.actor(),
+            "referral_print",
+            "person",
+            person.id,
+            format!("referral={}", referral.id),
+        )
+        .await?;
+    let page = ReferralLetter {
+        layout: Layout::new(&auth.visitor, "clinic-referral-title"),
+        patient: patient_header(&state, tr, &person).await?,
+        from: facility_name(tr, &from),
+        to,
+        urgency: Urgency::parse(&referral.urgency)
+            .map(|u| tr.t(&u.label_key()))
+            .unwrap_or_default(),
+        reason: referral.reason.clone(),
+        referred: when(&state, &referral.referred_at),
+        referred_by,
+        visit_id: referral.visit_id.map(|v| v.to_string()).unwrap_or_default(),
+        complaint,
+        examination,
+        vitals: views.vitals.into_iter().next(),
+        diagnoses: views.diagnoses,
+        prescriptions: views.prescriptions,
+    };
+    render(&page).map(no_store)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    icd10: String,
+}
+
+#[derive(Template)]
+#[template(path = "clinic_icd10.html")]
+struct Icd10Page {
+    layout: Layout,
+    q: String,
+    found: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "clinic_icd10_choices.html")]
+struct Icd10Choices {
+    layout: Layout,
+    q: String,
+    found: Vec<(String, String)>,
+}
+
+/// ICD-10 search by code prefix or words: a fragment of choices for htmx (the
+/// diagnosis field asks as one types), or a page of its own without JavaScript.
+pub async fn icd10_search(
+    auth: Authenticated,
+    headers: HeaderMap,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Read, Kind::Clinical)?;
+    let q = if query.q.trim().is_empty() {
+        query.icd10
+    } else {
+        query.q
+    };
+    let found = icd10::search(&q, 20)
+        .into_iter()
+        .map(|c| (c.code().to_owned(), c.title().to_owned()))
+        .collect();
+    let layout = Layout::new(&auth.visitor, "clinic-icd10-title");
+    if headers.contains_key("hx-request") {
+        render(&Icd10Choices { layout, q, found }).map(no_store)
+    } else {
+        render(&Icd10Page { layout, q, found }).map(no_store)
+    }
+}
