@@ -59,7 +59,7 @@ coded_enum! {
 
 coded_enum! {
     /// How an inpatient stay ended.
-    DischargeOutcome {
+    StayOutcome {
         Recovered => "recovered",
         Improved => "improved",
         Referred => "referred",
@@ -453,7 +453,7 @@ impl ReferralDetails {
 /// A discharge: the outcome, the summary, and the cause of death when the patient died.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discharge {
-    outcome: DischargeOutcome,
+    outcome: StayOutcome,
     summary: String,
     cause_of_death: String,
 }
@@ -465,10 +465,10 @@ impl Discharge {
         cause_of_death: &str,
     ) -> Result<Discharge, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let outcome = errors.check("outcome", choice(DischargeOutcome::parse(outcome)));
+        let outcome = errors.check("outcome", choice(StayOutcome::parse(outcome)));
         let summary = errors.check("summary", required_note(summary, NOTE_MAX));
         let cause = errors.check("cause_of_death", note(cause_of_death, SHORT_MAX));
-        if outcome == Some(DischargeOutcome::Died) && cause.as_deref().is_some_and(str::is_empty) {
+        if outcome == Some(StayOutcome::Died) && cause.as_deref().is_some_and(str::is_empty) {
             errors.push("cause_of_death", ClinicError::CauseOfDeathRequired);
         }
         match (outcome, summary, cause) {
@@ -476,7 +476,7 @@ impl Discharge {
                 outcome,
                 summary,
                 // A cause of death is kept only when the patient died.
-                cause_of_death: if outcome == DischargeOutcome::Died {
+                cause_of_death: if outcome == StayOutcome::Died {
                     cause
                 } else {
                     String::new()
@@ -485,7 +485,7 @@ impl Discharge {
             _ => Err(errors.into_vec()),
         }
     }
-    pub fn outcome(&self) -> DischargeOutcome {
+    pub fn outcome(&self) -> StayOutcome {
         self.outcome
     }
     pub fn summary(&self) -> &str {

@@ -707,7 +707,7 @@ async fn a_stay_from_admission_to_the_discharge_summary() {
         assert!(
             summary
                 .text()
-                .contains(&message(Language::English, "dischargeoutcome-recovered")),
+                .contains(&message(Language::English, "stayoutcome-recovered")),
             "[{label}]"
         );
         let board = doctor.get(&format!("/clinic/wards/{}", records.ward)).await;

@@ -9,7 +9,7 @@ use axum::response::Response;
 use haven_domain::clinic::chart::{timeline, ChartFilter, Entry, EntryKind};
 use haven_domain::clinic::icd10::Icd10Code;
 use haven_domain::clinic::lab::Flag;
-use haven_domain::clinic::{DischargeOutcome, VisitOutcome, VisitType};
+use haven_domain::clinic::{StayOutcome, VisitOutcome, VisitType};
 use haven_domain::places::parse_date;
 use haven_domain::{Action, Kind};
 use haven_store::clinic::{ChartData, ChartWindow, Viewer};
@@ -127,7 +127,7 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
         });
     }
     for s in &data.stays {
-        let outcome = DischargeOutcome::parse(&s.outcome)
+        let outcome = StayOutcome::parse(&s.outcome)
             .map(|o| tr.t(&o.label_key()))
             .unwrap_or_default();
         out.push(Entry {

@@ -9,9 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
-use haven_domain::clinic::{
-    AdministrationStatus, ClinicError, Discharge, DischargeOutcome, NOTE_MAX,
-};
+use haven_domain::clinic::{AdministrationStatus, ClinicError, Discharge, StayOutcome, NOTE_MAX};
 use haven_domain::{Action, Kind};
 use haven_store::clinic::{Encounter, Stay, Viewer, VitalSigns};
 use haven_store::{Id, StoreError};
@@ -540,7 +538,7 @@ async fn stay_page(
             .discharged_at
             .map(|t| when(state, &t))
             .unwrap_or_default(),
-        outcome: DischargeOutcome::parse(&stay.outcome)
+        outcome: StayOutcome::parse(&stay.outcome)
             .map(|o| tr.t(&o.label_key()))
             .unwrap_or_default(),
         charts: stay_charts(tr, &vitals),
@@ -577,9 +575,9 @@ async fn stay_page(
         discharge_form: forms.discharge.unwrap_or_default(),
         outcomes: options(
             tr,
-            DischargeOutcome::ALL,
-            DischargeOutcome::code,
-            DischargeOutcome::label_key,
+            StayOutcome::ALL,
+            StayOutcome::code,
+            StayOutcome::label_key,
         ),
         can_write: auth.me.can(Action::Write, Kind::Clinical) && open,
         open,
@@ -907,7 +905,7 @@ pub async fn summary(
         ward: ward.name,
         admitted: when(&state, &stay.admitted_at),
         discharged: when(&state, &discharged_at),
-        outcome: DischargeOutcome::parse(&stay.outcome)
+        outcome: StayOutcome::parse(&stay.outcome)
             .map(|o| tr.t(&o.label_key()))
             .unwrap_or_default(),
         days: tr.t1("clinic-days", "days", days),
