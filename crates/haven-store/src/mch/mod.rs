@@ -23,7 +23,9 @@ use time::{Date, Duration};
 pub use birth::{Delivery, DeliveryBaby, PncContact};
 pub use family_planning::FpVisit;
 pub use immunisation::{CoverageCount, Dose, NewDose};
-pub use pregnancy::{AncContact, HivScreening, OpenPregnancy, Pregnancy, TdGiven};
+pub use pregnancy::{
+    AncContact, HivScreening, OpenPregnancy, Pregnancy, SyphilisScreening, TdGiven,
+};
 
 use crate::db::on_pool;
 use crate::ledger::Actor;

@@ -67,7 +67,9 @@ impl Pregnancy {
     }
 }
 
-/// An antenatal contact as stored (without any HIV result).
+/// An antenatal contact as stored, without its HIV or syphilis result (read those
+/// with [`Store::hiv_screenings_of_pregnancy`] and
+/// [`Store::syphilis_screenings_of_pregnancy`], for holders of the permission).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AncContact {
     pub id: Id,
@@ -83,7 +85,6 @@ pub struct AncContact {
     pub fundal_height_cm: Option<f64>,
     pub fetal_heart_bpm: Option<i64>,
     pub haemoglobin_g_dl: Option<f64>,
-    pub syphilis_result: String,
     pub td_given: bool,
     pub iron_folic_acid: bool,
     pub danger_signs: String,
@@ -91,6 +92,14 @@ pub struct AncContact {
     pub notes: String,
     pub created_at: Timestamp,
     pub version: i64,
+}
+
+/// A syphilis screening result of a contact: a sensitive class, like HIV.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SyphilisScreening {
+    pub anc_contact_id: Id,
+    pub tested_on: Date,
+    pub result: String,
 }
 
 /// An HIV screening result: a sensitive class.
@@ -127,7 +136,7 @@ const PREGNANCY_SELECT: &str = "SELECT g.id, g.person_id, g.facility_id, g.regis
 
 const CONTACT_COLUMNS: &str = "id, pregnancy_id, person_id, facility_id, contact_on, \
      contact_number, gestational_age_days, systolic, diastolic, weight_kg, fundal_height_cm, \
-     fetal_heart_bpm, haemoglobin_g_dl, syphilis_result, td_given, iron_folic_acid, danger_signs, \
+     fetal_heart_bpm, haemoglobin_g_dl, td_given, iron_folic_acid, danger_signs, \
      urgent, notes, created_at, version";
 
 impl Store {
@@ -401,6 +410,26 @@ impl Store {
             Ok(sqlx::query_as::<_, HivScreening>(
                 "SELECT id, anc_contact_id, tested_on, result FROM hiv_screening
                  WHERE pregnancy_id = $1 ORDER BY tested_on, created_at",
+            )
+            .bind(pregnancy_id)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// The syphilis results of a pregnancy's contacts. Only for callers holding the
+    /// HIV and syphilis screening permission (`Kind::HivResult`): no other read of
+    /// `anc_contact` selects the column.
+    pub async fn syphilis_screenings_of_pregnancy(
+        &self,
+        pregnancy_id: Id,
+    ) -> Result<Vec<SyphilisScreening>> {
+        on_pool!(&self.pool, pool => {
+            Ok(sqlx::query_as::<_, SyphilisScreening>(
+                "SELECT id AS anc_contact_id, contact_on AS tested_on, syphilis_result AS result
+                 FROM anc_contact
+                 WHERE pregnancy_id = $1 AND entered_in_error_at IS NULL AND syphilis_result <> ''
+                 ORDER BY contact_on, created_at",
             )
             .bind(pregnancy_id)
             .fetch_all(pool)

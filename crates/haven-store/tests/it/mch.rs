@@ -75,6 +75,8 @@ fn contact(on: &str, hiv: &str, signs: &[String], td: bool) -> AncContactDetails
             contact_on: on,
             blood_pressure: "118/76",
             hiv,
+            // The same result for syphilis: both are the sensitive screening class.
+            syphilis: hiv,
             danger_signs: signs,
             td_given: td,
             iron_folic_acid: true,
@@ -174,6 +176,20 @@ async fn a_pregnancy_keeps_its_contacts_and_hiv_results_apart() {
         assert_eq!(hiv.len(), 1, "{}", t.label);
         assert_eq!(hiv[0].result, "negative", "{}", t.label);
         assert_eq!(hiv[0].anc_contact_id, Some(first.id), "{}", t.label);
+        // Syphilis results are read only through their own gated read.
+        let syphilis = store
+            .syphilis_screenings_of_pregnancy(pregnancy.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            syphilis
+                .iter()
+                .map(|s| (s.anc_contact_id, s.result.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(first.id, "negative")],
+            "{}",
+            t.label
+        );
         // The Td dose given at the contact is in the immunisation record.
         let doses = store.doses_of(woman).await.unwrap();
         assert_eq!(doses.len(), 1, "{}", t.label);

@@ -197,7 +197,8 @@ pub struct PregnancyWire {
     pub contacts: Option<Vec<ContactWire>>,
 }
 
-/// An antenatal contact. `hiv` is present only for callers allowed HIV results.
+/// An antenatal contact. `hiv` and `syphilis` are present only for callers allowed
+/// HIV and syphilis screening results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContactWire {
     pub id: String,
@@ -209,6 +210,8 @@ pub struct ContactWire {
     pub fundal_height_cm: Option<f64>,
     pub fetal_heart_bpm: Option<i64>,
     pub haemoglobin_g_dl: Option<f64>,
+    /// Present only for callers allowed HIV and syphilis screening results.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub syphilis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hiv: Option<String>,
@@ -339,14 +342,17 @@ async fn pregnancy_answer(
 ) -> Result<PregnancyWire, ApiError> {
     let store = state.store();
     let contacts = store.anc_contacts(p.id).await?;
-    let hiv = if caller
+    let (hiv, syphilis) = if caller
         .roles
         .iter()
         .any(|(r, _)| r.permits(Action::Read, Kind::HivResult))
     {
-        store.hiv_screenings_of_pregnancy(p.id).await?
+        (
+            store.hiv_screenings_of_pregnancy(p.id).await?,
+            store.syphilis_screenings_of_pregnancy(p.id).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
     let mut wire = pregnancy_wire(p, &days, today(state));
@@ -366,7 +372,10 @@ async fn pregnancy_answer(
                 fundal_height_cm: c.fundal_height_cm,
                 fetal_heart_bpm: c.fetal_heart_bpm,
                 haemoglobin_g_dl: c.haemoglobin_g_dl,
-                syphilis: (!c.syphilis_result.is_empty()).then(|| c.syphilis_result.clone()),
+                syphilis: syphilis
+                    .iter()
+                    .find(|s| s.anc_contact_id == c.id)
+                    .map(|s| s.result.clone()),
                 hiv: hiv
                     .iter()
                     .find(|h| h.anc_contact_id == Some(c.id))
@@ -428,6 +437,7 @@ pub struct ContactRequest {
     /// A `ScreeningResult` code; refused (403) without the HIV write permission.
     #[serde(default)]
     pub hiv: String,
+    /// A `ScreeningResult` code; refused (403) without the HIV write permission.
     #[serde(default)]
     pub syphilis: String,
     #[serde(default)]
@@ -455,7 +465,7 @@ pub async fn add_contact(
     ApiJson(request): ApiJson<ContactRequest>,
 ) -> Result<(StatusCode, Json<PregnancyWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
-    if !request.hiv.trim().is_empty() {
+    if !request.hiv.trim().is_empty() || !request.syphilis.trim().is_empty() {
         caller.require(Action::Write, Kind::HivResult)?;
     }
     let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;

@@ -147,6 +147,7 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
                     ("danger_signs", "severe_headache"),
                     ("danger_signs", "blurred_vision"),
                     ("hiv", "negative"),
+                    ("syphilis", "positive"),
                     ("iron_folic_acid", "1"),
                 ],
             )
@@ -170,6 +171,12 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
         assert!(
             page.text().contains(&message(Language::English, "mch-hiv")),
             "[{}] the midwife sees HIV",
+            app.label
+        );
+        assert!(
+            page.text()
+                .contains(&message(Language::English, "mch-syphilis")),
+            "[{}] the midwife sees syphilis",
             app.label
         );
         let worklist = midwife.get(&format!("/mch/anc?facility={clinic}")).await;
@@ -221,12 +228,20 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
             "[{}] HIV shown to a nurse",
             app.label
         );
+        assert!(
+            !seen
+                .text()
+                .contains(&message(Language::English, "mch-syphilis"))
+                && !seen.body.contains("name=\"syphilis\""),
+            "[{}] syphilis shown to a nurse",
+            app.label
+        );
         let id = pregnancy.trim_start_matches("/mch/pregnancies/");
         let mut api = app.api_client(&nurse_user).await;
         let json = api.get(&format!("/api/v1/mch/pregnancies/{id}")).await;
         assert_eq!(json.status, StatusCode::OK, "[{}] {}", app.label, json.body);
         assert!(
-            !json.body.contains("\"hiv\""),
+            !json.body.contains("\"hiv\"") && !json.body.contains("syphilis"),
             "[{}] {}",
             app.label,
             json.body
@@ -244,6 +259,18 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
             "[{}] a nurse may not write HIV",
             app.label
         );
+        let refused = api
+            .post_json(
+                &format!("/api/v1/mch/pregnancies/{id}/contacts"),
+                &format!(r#"{{"contact_on":"{}","syphilis":"negative"}}"#, today()),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "[{}] a nurse may not write syphilis",
+            app.label
+        );
         let midwife_user = app
             .store
             .user_by_username("midwife")
@@ -252,7 +279,8 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
         let mut api = app.api_client(&midwife_user).await;
         let json = api.get(&format!("/api/v1/mch/pregnancies/{id}")).await;
         assert!(
-            json.body.contains("\"hiv\":\"negative\""),
+            json.body.contains("\"hiv\":\"negative\"")
+                && json.body.contains("\"syphilis\":\"positive\""),
             "[{}] {}",
             app.label,
             json.body

@@ -317,11 +317,14 @@ async fn pregnancy_page(
     let store = state.store();
     let on = today(state);
     let contacts = store.anc_contacts(p.id).await?;
-    // HIV results are read only for those who hold the permission.
-    let hiv = if auth.me.can(Action::Read, Kind::HivResult) {
-        store.hiv_screenings_of_pregnancy(p.id).await?
+    // HIV and syphilis results are read only for those who hold the permission.
+    let (hiv, syphilis) = if auth.me.can(Action::Read, Kind::HivResult) {
+        (
+            store.hiv_screenings_of_pregnancy(p.id).await?,
+            store.syphilis_screenings_of_pregnancy(p.id).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let delivery = store.delivery_of_pregnancy(p.id).await?;
     let contact_days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
@@ -370,10 +373,12 @@ async fn pregnancy_page(
                 }
             }),
         );
-        fact(
-            "mch-syphilis",
-            ScreeningResult::parse(&c.syphilis_result).map(|r| tr.t(&r.label_key())),
-        );
+        if let Some(s) = syphilis.iter().find(|s| s.anc_contact_id == c.id) {
+            fact(
+                "mch-syphilis",
+                ScreeningResult::parse(&s.result).map(|r| tr.t(&r.label_key())),
+            );
+        }
         if let Some(h) = hiv.iter().find(|h| h.anc_contact_id == Some(c.id)) {
             fact(
                 "mch-hiv",
@@ -536,7 +541,7 @@ pub fn contact_input<'a>(
         fetal_heart_bpm: f.get("fetal_heart_bpm"),
         haemoglobin_g_dl: f.get("haemoglobin_g_dl"),
         hiv: if hiv_allowed { f.get("hiv") } else { "" },
-        syphilis: f.get("syphilis"),
+        syphilis: if hiv_allowed { f.get("syphilis") } else { "" },
         td_given: f.flag("td_given"),
         td_lot: f.get("td_lot"),
         iron_folic_acid: f.flag("iron_folic_acid"),
