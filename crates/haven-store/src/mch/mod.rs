@@ -7,6 +7,7 @@
 //! person, and a nullable `visit_id` for linking to an outpatient visit later.
 
 mod birth;
+mod corrections;
 mod family_planning;
 mod immunisation;
 mod pregnancy;
@@ -21,6 +22,7 @@ use haven_domain::mch::pregnancy::{
 use time::{Date, Duration};
 
 pub use birth::{Delivery, DeliveryBaby, PncContact};
+pub use corrections::Correctable;
 pub use family_planning::FpVisit;
 pub use immunisation::{CoverageCount, Dose, NewDose};
 pub use pregnancy::{

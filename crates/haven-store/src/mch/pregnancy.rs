@@ -35,6 +35,11 @@ pub struct Pregnancy {
     pub risk_factors: String,
     pub notes: String,
     pub delivered_on: Option<Date>,
+    /// Set when the pregnancy ended without a delivery.
+    pub ended_on: Option<Date>,
+    /// A [`haven_domain::mch::pregnancy::PregnancyEnd`] code, or empty.
+    pub end_reason: String,
+    pub end_notes: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: i64,
@@ -57,6 +62,15 @@ impl Pregnancy {
 
     pub fn dating_basis(&self) -> DatingBasis {
         DatingBasis::parse(&self.dating_basis).unwrap_or(DatingBasis::Lmp)
+    }
+
+    /// Neither delivered nor ended: on the worklists, open to contacts.
+    pub fn is_open(&self) -> bool {
+        self.delivered_on.is_none() && self.ended_on.is_none()
+    }
+
+    pub fn end_reason(&self) -> Option<haven_domain::mch::pregnancy::PregnancyEnd> {
+        haven_domain::mch::pregnancy::PregnancyEnd::parse(&self.end_reason)
     }
 
     pub fn risk_factors(&self) -> Vec<haven_domain::mch::pregnancy::RiskFactor> {
@@ -130,7 +144,7 @@ pub struct TdGiven<'a> {
 
 const PREGNANCY_SELECT: &str = "SELECT g.id, g.person_id, g.facility_id, g.registered_on, g.lmp, \
      g.ultrasound_on, g.ultrasound_ga_days, g.dating_lmp, g.dating_basis, g.edd, g.gravida, g.para, \
-     g.risk_factors, g.notes, g.delivered_on, g.created_at, g.updated_at, g.version, \
+     g.risk_factors, g.notes, g.delivered_on, g.ended_on, g.end_reason, g.end_notes, g.created_at, g.updated_at, g.version, \
      p.family_name_km, p.given_name_km, p.family_name_latin, p.given_name_latin, p.birth_date \
      FROM pregnancy g JOIN person p ON p.id = g.person_id";
 
@@ -168,7 +182,7 @@ impl Store {
             }
             let open: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM pregnancy WHERE person_id = $1 AND delivered_on IS NULL
-                     AND entered_in_error_at IS NULL",
+                     AND ended_on IS NULL AND entered_in_error_at IS NULL",
             )
             .bind(person_id)
             .fetch_one(&mut *tx)
@@ -240,7 +254,7 @@ impl Store {
     pub async fn open_pregnancies(&self, facility_id: Id) -> Result<Vec<OpenPregnancy>> {
         let sql = format!(
             "{PREGNANCY_SELECT} WHERE g.facility_id = $1 AND g.delivered_on IS NULL
-                 AND g.entered_in_error_at IS NULL AND p.merged_into IS NULL AND p.died_on IS NULL
+                 AND g.ended_on IS NULL AND g.entered_in_error_at IS NULL AND p.merged_into IS NULL AND p.died_on IS NULL
              ORDER BY g.dating_lmp, g.id"
         );
         let (pregnancies, contacts): (Vec<Pregnancy>, Vec<(Id, Date, bool)>) = on_pool!(&self.pool, pool => {
@@ -248,7 +262,8 @@ impl Store {
             let contacts = sqlx::query_as(
                 "SELECT c.pregnancy_id, c.contact_on, c.urgent FROM anc_contact c
                  JOIN pregnancy g ON g.id = c.pregnancy_id
-                 WHERE g.facility_id = $1 AND g.delivered_on IS NULL AND c.entered_in_error_at IS NULL
+                 WHERE g.facility_id = $1 AND g.delivered_on IS NULL AND g.ended_on IS NULL
+                     AND c.entered_in_error_at IS NULL
                  ORDER BY c.contact_on",
             )
             .bind(facility_id)
