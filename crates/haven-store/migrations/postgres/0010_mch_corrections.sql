@@ -4,7 +4,7 @@
 -- up to date as doses are written, so a session's due list reads only the children
 -- with a dose due by its date instead of running the engine over every child.
 
-ALTER TABLE pregnancy ADD COLUMN ended_on TEXT;
+ALTER TABLE pregnancy ADD COLUMN ended_on DATE;
 ALTER TABLE pregnancy ADD COLUMN end_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE pregnancy ADD COLUMN end_notes TEXT NOT NULL DEFAULT '';
 
@@ -12,8 +12,8 @@ ALTER TABLE pregnancy ADD COLUMN end_notes TEXT NOT NULL DEFAULT '';
 -- child schedule is due (NULL: nothing left to give), rewritten in the transaction
 -- of every dose written or marked in error.
 CREATE TABLE immunisation_next_due (
-    person_id TEXT PRIMARY KEY REFERENCES person (id),
-    next_due_on TEXT,
-    updated_at TEXT NOT NULL
+    person_id UUID PRIMARY KEY REFERENCES person (id),
+    next_due_on DATE,
+    updated_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX immunisation_next_due_on ON immunisation_next_due (next_due_on);

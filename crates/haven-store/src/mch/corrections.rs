@@ -34,6 +34,15 @@ impl Correctable {
         }
     }
 
+    /// The column naming the page the record is shown on.
+    fn parent_column(self) -> &'static str {
+        match self {
+            Correctable::AncContact => "pregnancy_id",
+            Correctable::PncContact => "delivery_id",
+            Correctable::FpVisit => "person_id",
+        }
+    }
+
     fn audit_action(self) -> &'static str {
         match self {
             Correctable::AncContact => "anc_contact_entered_in_error",
@@ -49,6 +58,17 @@ impl Correctable {
             Correctable::FpVisit => "family planning visit",
         }
     }
+}
+
+/// Whose a correctable record is and where: for the callers' reach checks.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct CorrectableRecord {
+    pub person_id: Id,
+    pub facility_id: Id,
+    pub version: i64,
+    /// The pregnancy (antenatal contact), delivery (postnatal contact) or client
+    /// (family planning visit) whose page shows it.
+    pub parent_id: Id,
 }
 
 impl Store {
@@ -168,16 +188,17 @@ impl Store {
         self.pregnancy(id).await
     }
 
-    /// The person and facility of a contact or visit not entered in error: for the
-    /// callers' reach checks before marking it.
-    pub async fn correctable_owner(&self, what: Correctable, id: Id) -> Result<(Id, Id, i64)> {
+    /// The person, facility and page of a contact or visit not entered in error:
+    /// for the callers' reach checks before marking it.
+    pub async fn correctable(&self, what: Correctable, id: Id) -> Result<CorrectableRecord> {
         let sql = format!(
-            "SELECT person_id, facility_id, version FROM {} WHERE id = $1
+            "SELECT person_id, facility_id, version, {} AS parent_id FROM {} WHERE id = $1
                  AND entered_in_error_at IS NULL",
+            what.parent_column(),
             what.table()
         );
         on_pool!(&self.pool, pool => {
-            sqlx::query_as::<_, (Id, Id, i64)>(&sql)
+            sqlx::query_as::<_, CorrectableRecord>(&sql)
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
@@ -199,7 +220,7 @@ impl Store {
         reason: &str,
         schedule: &Schedule,
     ) -> Result<()> {
-        let (person_id, _, _) = self.correctable_owner(what, id).await?;
+        let person_id = self.correctable(what, id).await?.person_id;
         let now = Timestamp::now();
         let table = what.table();
         let sql = format!(

@@ -22,7 +22,7 @@ use haven_domain::mch::pregnancy::{
 use time::{Date, Duration};
 
 pub use birth::{Delivery, DeliveryBaby, PncContact};
-pub use corrections::Correctable;
+pub use corrections::{Correctable, CorrectableRecord};
 pub use family_planning::FpVisit;
 pub use immunisation::{CoverageCount, Dose, NewDose};
 pub use pregnancy::{

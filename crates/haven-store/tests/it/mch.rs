@@ -8,8 +8,8 @@ use haven_domain::mch::family_planning::{FpVisitDetails, FpVisitInput};
 use haven_domain::mch::immunisation::Schedule;
 use haven_domain::mch::postnatal::{PncContactDetails, PncContactInput};
 use haven_domain::mch::pregnancy::{
-    AncContactDetails, AncContactInput, PregnancyDetails, PregnancyEndDetails,
-    PregnancyEndInput, PregnancyInput,
+    AncContactDetails, AncContactInput, PregnancyDetails, PregnancyEndDetails, PregnancyEndInput,
+    PregnancyInput,
 };
 use haven_store::mch::{Correctable, NewDose, TdGiven};
 use haven_store::testing::{all, TestStore};
@@ -682,11 +682,21 @@ async fn a_pregnancy_is_corrected_by_its_version_ended_and_its_contacts_marked_i
         )
         .unwrap();
         let corrected = store
-            .correct_pregnancy(&admin(), pregnancy.id, pregnancy.version, &corrected_details)
+            .correct_pregnancy(
+                &admin(),
+                pregnancy.id,
+                pregnancy.version,
+                &corrected_details,
+            )
             .await
             .unwrap();
         assert_eq!(
-            (corrected.edd, corrected.gravida, corrected.para, corrected.version),
+            (
+                corrected.edd,
+                corrected.gravida,
+                corrected.para,
+                corrected.version
+            ),
             (date!(2025 - 09 - 07), 3, 2, pregnancy.version + 1),
             "{}",
             t.label
@@ -700,10 +710,20 @@ async fn a_pregnancy_is_corrected_by_its_version_ended_and_its_contacts_marked_i
             t.label
         );
         let stale = store
-            .correct_pregnancy(&admin(), pregnancy.id, pregnancy.version, &corrected_details)
+            .correct_pregnancy(
+                &admin(),
+                pregnancy.id,
+                pregnancy.version,
+                &corrected_details,
+            )
             .await;
         assert!(
-            matches!(stale, Err(StoreError::Conflict { entity: "pregnancy" })),
+            matches!(
+                stale,
+                Err(StoreError::Conflict {
+                    entity: "pregnancy"
+                })
+            ),
             "{}: a stale version: {stale:?}",
             t.label
         );
@@ -783,11 +803,14 @@ async fn a_pregnancy_is_corrected_by_its_version_ended_and_its_contacts_marked_i
                 &admin(),
                 pregnancy.id,
                 ended.version,
-                &delivery("2025-10-01", vec![BabyInput {
-                    outcome: "live_birth",
-                    sex: "female",
-                    ..BabyInput::default()
-                }]),
+                &delivery(
+                    "2025-10-01",
+                    vec![BabyInput {
+                        outcome: "live_birth",
+                        sex: "female",
+                        ..BabyInput::default()
+                    }],
+                ),
             )
             .await;
         assert!(

@@ -62,6 +62,12 @@ const NAVIGATION: &[NavEntry] = &[
     ("/staff", "nav-staff", Some((Action::Read, Kind::Staff))),
     // Mother and child health (issue 5).
     ("/mch", "nav-mch", Some((Action::Read, Kind::Clinical))),
+    // Coverage is an aggregate without names: M&E reads it with Read Report.
+    (
+        "/mch/coverage",
+        "nav-mch-coverage",
+        Some((Action::Read, Kind::Report)),
+    ),
     (
         "/admin/users",
         "nav-users",

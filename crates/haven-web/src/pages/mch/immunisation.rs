@@ -678,6 +678,8 @@ pub struct CoverageRow {
 #[template(path = "mch_coverage.html")]
 struct CoveragePage {
     layout: Layout,
+    /// Read Clinical: the part's other lists are linked.
+    clinical: bool,
     facility: FacilityChoice,
     year: i32,
     cohort: i64,
@@ -690,7 +692,10 @@ pub async fn coverage(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
+    // An aggregate without names: clinicians and M&E (Read Report) read it.
+    if !auth.me.can(Action::Read, Kind::Clinical) {
+        auth.require(Action::Read, Kind::Report)?;
+    }
     let tr = auth.tr();
     let this_year = today(&state).year();
     let year = query
@@ -700,7 +705,13 @@ pub async fn coverage(
         .ok()
         .filter(|y| (1990..=this_year).contains(y))
         .unwrap_or(this_year - 1);
-    let facility = choose_facility(&state, &auth, &query.facility).await?;
+    let facility = super::choose_facility_for(
+        &state,
+        &auth,
+        &query.facility,
+        &[Kind::Clinical, Kind::Report],
+    )
+    .await?;
     let mut rows = Vec::new();
     let mut cohort = 0;
     if let Some(facility_id) = facility.id {
@@ -739,6 +750,7 @@ pub async fn coverage(
     }
     let page = CoveragePage {
         layout: Layout::new(&auth.visitor, "mch-coverage-title"),
+        clinical: auth.me.can(Action::Read, Kind::Clinical),
         facility,
         year,
         cohort,

@@ -52,6 +52,58 @@ struct WorklistPage {
     later: Vec<WorklistRow>,
 }
 
+/// Where a pregnancy stands on the antenatal worklist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorklistGroup {
+    Urgent,
+    Overdue,
+    DueThisWeek,
+    Later,
+}
+
+/// One open pregnancy of the worklist, its schedule on the day, and its group.
+pub struct WorklistEntry {
+    pub open: haven_store::mch::OpenPregnancy,
+    pub status: haven_domain::mch::pregnancy::AncStatus,
+    pub group: WorklistGroup,
+}
+
+/// The antenatal worklist of a facility on a day, shared by the page and the API:
+/// urgent when the latest contact had a danger sign within the last 7 days, then
+/// overdue (a contact's week passed, or past 41 weeks), due this week, later.
+pub async fn anc_worklist(
+    state: &AppState,
+    facility_id: Id,
+    on: time::Date,
+) -> Result<Vec<WorklistEntry>, StoreError> {
+    Ok(state
+        .store()
+        .open_pregnancies(facility_id)
+        .await?
+        .into_iter()
+        .map(|open| {
+            let status = anc_status(open.pregnancy.dating_lmp, &open.contacts, on);
+            let recent_urgent = open
+                .last_urgent_on
+                .is_some_and(|d| d <= on && (on - d).whole_days() <= 7);
+            let group = if recent_urgent {
+                WorklistGroup::Urgent
+            } else {
+                match status.state {
+                    AncState::Overdue | AncState::PastTerm => WorklistGroup::Overdue,
+                    AncState::DueThisWeek => WorklistGroup::DueThisWeek,
+                    AncState::Upcoming | AncState::Complete => WorklistGroup::Later,
+                }
+            };
+            WorklistEntry {
+                open,
+                status,
+                group,
+            }
+        })
+        .collect())
+}
+
 /// The antenatal worklist of a facility for the week from a day: urgent (latest
 /// contact had a danger sign, within the last week), overdue (a contact's week has
 /// passed, or past 41 weeks), due this week, and everyone else.
@@ -67,12 +119,9 @@ pub async fn worklist(
     let (mut urgent, mut overdue, mut due, mut later) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     if let Some(facility_id) = facility.id {
-        for open in state.store().open_pregnancies(facility_id).await? {
-            let p = &open.pregnancy;
-            let status = anc_status(p.dating_lmp, &open.contacts, on);
-            let recent_urgent = open
-                .last_urgent_on
-                .is_some_and(|d| d <= on && (on - d).whole_days() <= 7);
+        for entry in anc_worklist(&state, facility_id, on).await? {
+            let p = &entry.open.pregnancy;
+            let status = entry.status;
             let row = WorklistRow {
                 id: p.id.to_string(),
                 name: p.display_name(),
@@ -81,17 +130,14 @@ pub async fn worklist(
                 contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
                 due_on: status.due_on.map(|d| d.to_string()).unwrap_or_default(),
                 state: tr.t(&status.state.label_key()),
-                urgent: recent_urgent,
+                urgent: entry.group == WorklistGroup::Urgent,
                 risks: p.risk_factors().len(),
             };
-            if recent_urgent {
-                urgent.push(row);
-            } else {
-                match status.state {
-                    AncState::Overdue | AncState::PastTerm => overdue.push(row),
-                    AncState::DueThisWeek => due.push(row),
-                    AncState::Upcoming | AncState::Complete => later.push(row),
-                }
+            match entry.group {
+                WorklistGroup::Urgent => urgent.push(row),
+                WorklistGroup::Overdue => overdue.push(row),
+                WorklistGroup::DueThisWeek => due.push(row),
+                WorklistGroup::Later => later.push(row),
             }
         }
     }
@@ -174,7 +220,7 @@ pub async fn new_page(
     render(&page).map(no_store)
 }
 
-fn pregnancy_input<'a>(f: &'a Fields, risks: &'a [String]) -> PregnancyInput<'a> {
+pub(super) fn pregnancy_input<'a>(f: &'a Fields, risks: &'a [String]) -> PregnancyInput<'a> {
     PregnancyInput {
         registered_on: f.get("registered_on"),
         lmp: f.get("lmp"),
@@ -256,6 +302,8 @@ pub struct TimelineEntry {
     pub facts: Vec<(String, String)>,
     pub danger_signs: Vec<String>,
     pub urgent: bool,
+    /// An antenatal contact's id and version, for marking it entered in error.
+    pub contact: Option<(String, i64)>,
 }
 
 #[derive(Template)]
@@ -276,6 +324,7 @@ struct PregnancyPage {
     delivery_id: Option<String>,
     td_next: Option<String>,
     can_write: bool,
+    can_correct_contacts: bool,
     can_write_hiv: bool,
     show_urgent: bool,
     f: Fields,
@@ -285,7 +334,7 @@ struct PregnancyPage {
     error_reason_error: Option<String>,
 }
 
-async fn pregnancy_in_reach(
+pub(super) async fn pregnancy_in_reach(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
@@ -336,6 +385,7 @@ async fn pregnancy_page(
         facts: Vec::new(),
         danger_signs: Vec::new(),
         urgent: false,
+        contact: None,
     }];
     for c in &contacts {
         let mut facts: Vec<(String, String)> = Vec::new();
@@ -406,6 +456,7 @@ async fn pregnancy_page(
                 .map(|d| tr.t(&d.label_key()))
                 .collect(),
             urgent: c.urgent,
+            contact: Some((c.id.to_string(), c.version)),
         });
     }
     if let Some(d) = &delivery {
@@ -419,6 +470,22 @@ async fn pregnancy_page(
             facts: Vec::new(),
             danger_signs: Vec::new(),
             urgent: false,
+            contact: None,
+        });
+    }
+    if let (Some(ended_on), Some(reason)) = (p.ended_on, p.end_reason()) {
+        let mut facts = Vec::new();
+        if !p.end_notes.is_empty() {
+            facts.push((tr.t("mch-notes"), p.end_notes.clone()));
+        }
+        timeline.push(TimelineEntry {
+            date: ended_on.to_string(),
+            gestational_age: gestational_age(p.dating_lmp, ended_on).text(),
+            title: format!("{}: {}", tr.t("mch-ended"), tr.t(&reason.label_key())),
+            facts,
+            danger_signs: Vec::new(),
+            urgent: false,
+            contact: None,
         });
     }
     // Td doses by the woman's history.
@@ -445,24 +512,32 @@ async fn pregnancy_page(
         _ => None,
     });
     let delivered = p.delivered_on.is_some();
+    let ended = p.end_reason().map(|r| tr.t(&r.label_key()));
+    let closed = !p.is_open();
     Ok(PregnancyPage {
         layout: Layout::new(&auth.visitor, "mch-pregnancy-title"),
         name: p.display_name(),
         facility: facility_name(state, tr, p.facility_id).await,
         basis: tr.t(&p.dating_basis().label_key()),
-        ga_today: if delivered {
+        ga_today: if closed {
             String::new()
         } else {
             status.gestational_age.text()
         },
         status_state: if delivered {
             tr.t("mch-delivered")
+        } else if let Some(reason) = ended {
+            format!("{}: {reason}", tr.t("mch-ended"))
         } else {
             tr.t(&status.state.label_key())
         },
-        status_contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
+        status_contact: if closed {
+            String::new()
+        } else {
+            status.contact.map(|c| c.to_string()).unwrap_or_default()
+        },
         status_due: status.due_on.map(|d| d.to_string()).unwrap_or_default(),
-        overdue: !delivered && matches!(status.state, AncState::Overdue | AncState::PastTerm),
+        overdue: !closed && matches!(status.state, AncState::Overdue | AncState::PastTerm),
         risks: p
             .risk_factors()
             .iter()
@@ -471,7 +546,8 @@ async fn pregnancy_page(
         timeline,
         delivery_id: delivery.map(|d| d.id.to_string()),
         td_next,
-        can_write: auth.me.can(Action::Write, Kind::Clinical) && !delivered,
+        can_write: auth.me.can(Action::Write, Kind::Clinical) && !closed,
+        can_correct_contacts: auth.me.can(Action::Write, Kind::Clinical),
         can_write_hiv: auth.me.can(Action::Write, Kind::HivResult),
         show_urgent,
         f,
@@ -561,7 +637,7 @@ pub async fn add_contact(
     let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
     let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
     within(&write_reach, Some(pregnancy.facility_id))?;
-    if pregnancy.delivered_on.is_some() {
+    if !pregnancy.is_open() {
         return Err(WebError::Conflict);
     }
     let f = Fields::new(pairs);
