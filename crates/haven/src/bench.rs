@@ -172,7 +172,7 @@ pub async fn search(
     Ok(())
 }
 
-fn print_row(label: &str, times: &[Duration]) {
+pub(crate) fn print_row(label: &str, times: &[Duration]) {
     let mut sorted = times.to_vec();
     sorted.sort();
     let at = |quantile: f64| -> String {

@@ -4,6 +4,7 @@
 //! The command line is a stable contract: scripts and operators call it.
 
 mod bench;
+mod bench_mch;
 mod commands;
 mod settings;
 
@@ -116,6 +117,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         baseline_runs: usize,
         /// The seed that picks the identifiers and phones searched for
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Build a mother-and-child clinic (children with vaccination histories,
+    /// pregnancies with contacts) and time its due list, worklist and coverage
+    Mch {
+        /// Children born in the last five years, with their doses
+        #[arg(long, default_value_t = 5000)]
+        children: usize,
+        /// Open pregnancies, with their antenatal contacts
+        #[arg(long, default_value_t = 500)]
+        pregnancies: usize,
+        /// Timed runs of each list, after one warm-up run
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// The seed that builds the clinic
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },

@@ -8,12 +8,19 @@ ALTER TABLE pregnancy ADD COLUMN ended_on TEXT;
 ALTER TABLE pregnancy ADD COLUMN end_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE pregnancy ADD COLUMN end_notes TEXT NOT NULL DEFAULT '';
 
--- Derived, like immunisation_status: the earliest day a child's next dose of the
--- child schedule is due (NULL: nothing left to give), rewritten in the transaction
--- of every dose written or marked in error.
+-- Derived, like immunisation_status: the window of days in which a child may be on
+-- a session's due list (from the earliest due date of a dose still to give to the
+-- latest maximum age among them; NULL next_due_on: nothing left to give), worked out
+-- from the birth date, sex and schedule stored beside it, and rewritten in the
+-- transaction of every dose written or marked in error. A row whose birth date, sex
+-- or schedule no longer match is ignored (the child is evaluated in full).
 CREATE TABLE immunisation_next_due (
     person_id TEXT PRIMARY KEY REFERENCES person (id),
+    born TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    schedule_key TEXT NOT NULL,
     next_due_on TEXT,
+    due_until TEXT,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX immunisation_next_due_on ON immunisation_next_due (next_due_on);

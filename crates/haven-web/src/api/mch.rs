@@ -1107,7 +1107,7 @@ pub async fn immunisation_due(
     let mut answer = Vec::new();
     for (person, doses) in state
         .store()
-        .immunisation_children(facility, born_since)
+        .immunisation_children_due(facility, born_since, on, schedule)
         .await?
     {
         let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();

@@ -479,7 +479,7 @@ async fn due_rows(
     let mut rows = Vec::new();
     for (person, doses) in state
         .store()
-        .immunisation_children(facility, born_since)
+        .immunisation_children_due(facility, born_since, on, schedule)
         .await?
     {
         let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
