@@ -485,7 +485,7 @@ pub async fn add_contact(
         caller.require(Action::Write, Kind::HivResult)?;
     }
     let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
-    if pregnancy.delivered_on.is_some() {
+    if !pregnancy.is_open() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict.delivered",

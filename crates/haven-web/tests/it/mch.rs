@@ -114,6 +114,21 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
         let pregnancy = register(&mut midwife, woman, clinic, &lmp).await;
         let page = midwife.get(&pregnancy).await;
         assert_eq!(page.status, StatusCode::OK, "[{}]", app.label);
+        // On paper it is an antenatal card: a title of its own, the forms left off.
+        assert!(
+            page.body.contains(&format!(
+                "id=\"print-title\">{}",
+                message(Language::English, "mch-antenatal-card")
+            )) && page
+                .body
+                .contains("<section id=\"new-contact\" class=\"no-print\">")
+                && page
+                    .body
+                    .contains("<section id=\"in-error\" class=\"no-print\">"),
+            "[{}] {}",
+            app.label,
+            page.body
+        );
         assert!(
             page.body.contains("id=\"ga-today\">19+2"),
             "[{}] {}",
@@ -817,6 +832,13 @@ async fn a_pregnancy_is_corrected_by_its_version_and_ended_off_the_worklist() {
         );
         let worklist = midwife.get(&format!("/mch/anc?facility={clinic}")).await;
         assert!(!worklist.text().contains("Meas Sophea"), "[{}]", app.label);
+        let delivery = midwife.get(&format!("{pregnancy}/delivery")).await;
+        assert_eq!(
+            delivery.status,
+            StatusCode::CONFLICT,
+            "[{}] no birth of an ended pregnancy",
+            app.label
+        );
         let worklist = api
             .get(&format!("/api/v1/mch/anc-worklist?facility={clinic}"))
             .await;

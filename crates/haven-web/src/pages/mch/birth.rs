@@ -85,6 +85,10 @@ async fn open_pregnancy_to_write(
     let pregnancy = state.store().pregnancy(id).await?;
     let reach = clinical_reach(state.store(), auth, Action::Write).await?;
     within(&reach, Some(pregnancy.facility_id))?;
+    // A pregnancy that ended without a delivery takes no delivery record.
+    if pregnancy.ended_on.is_some() {
+        return Err(WebError::Conflict);
+    }
     Ok(pregnancy)
 }
 

@@ -96,6 +96,8 @@ pub struct PlanRow {
 #[template(path = "mch_child.html")]
 struct ChildPage {
     layout: Layout,
+    /// The day shown on a printed card.
+    printed_on: String,
     person: Person,
     name: String,
     born: String,
@@ -198,6 +200,7 @@ async fn child_page(
     let facility = choose_facility(state, auth, f.get("facility")).await?;
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "mch-child-title"),
+        printed_on: today(state).to_string(),
         name: person.display_name(),
         born: person.birth_date.to_string(),
         sex: tr.t(&person.sex().label_key()),
@@ -828,7 +831,7 @@ pub async fn person_summary(
             .pregnancies_of(person.id)
             .await?
             .iter()
-            .any(|p| p.delivered_on.is_none());
+            .any(|p| p.is_open());
         if !open {
             links.push((
                 format!("/mch/pregnancies/new?person={}", person.id),

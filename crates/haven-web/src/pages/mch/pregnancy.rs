@@ -310,6 +310,8 @@ pub struct TimelineEntry {
 #[template(path = "mch_pregnancy.html")]
 struct PregnancyPage {
     layout: Layout,
+    /// The day shown on a printed antenatal card.
+    printed_on: String,
     p: Pregnancy,
     name: String,
     facility: String,
@@ -516,6 +518,7 @@ async fn pregnancy_page(
     let closed = !p.is_open();
     Ok(PregnancyPage {
         layout: Layout::new(&auth.visitor, "mch-pregnancy-title"),
+        printed_on: on.to_string(),
         name: p.display_name(),
         facility: facility_name(state, tr, p.facility_id).await,
         basis: tr.t(&p.dating_basis().label_key()),
