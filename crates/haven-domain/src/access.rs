@@ -49,7 +49,7 @@ pub enum Kind {
     Laboratory,
     /// Medicines stock and dispensing.
     Medicines,
-    /// HIV status and results: a sensitive class.
+    /// HIV status and results, and syphilis screening results: a sensitive class.
     HivResult,
     /// Placements, development plans, education, family strengthening cases.
     Care,

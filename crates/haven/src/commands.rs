@@ -68,6 +68,17 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(BenchCommand::Mch {
+            children,
+            pregnancies,
+            runs,
+            seed,
+        }) => {
+            let store = open(&settings).await?;
+            crate::bench_mch::mch(&store, children, pregnancies, runs.max(1), seed).await?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User(command) => user(settings, command).await,
         Command::Token(TokenCommand::Create { username, label }) => {
             let store = open(&settings).await?;

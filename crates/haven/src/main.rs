@@ -7,6 +7,7 @@ mod anthro;
 mod bench;
 mod bench_care;
 mod bench_growth;
+mod bench_mch;
 mod commands;
 mod settings;
 
@@ -145,6 +146,22 @@ enum BenchCommand {
         /// How many timed renders, after three warm-up renders
         #[arg(long, default_value_t = 50)]
         runs: usize,
+    },
+    /// Build a mother-and-child clinic (children with vaccination histories,
+    /// pregnancies with contacts) and time its due list, worklist and coverage
+    Mch {
+        /// Children born in the last five years, with their doses
+        #[arg(long, default_value_t = 5000)]
+        children: usize,
+        /// Open pregnancies, with their antenatal contacts
+        #[arg(long, default_value_t = 500)]
+        pregnancies: usize,
+        /// Timed runs of each list, after one warm-up run
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// The seed that builds the clinic
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 

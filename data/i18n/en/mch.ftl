@@ -1,5 +1,6 @@
 # mch: en messages. Mother and child health: pregnancy, birth, postnatal care, family planning, immunisation.
 nav-mch = Mother and child
+nav-mch-coverage = Immunisation coverage
 mch-title = Mother and child health
 mch-intro = Antenatal care, births, postnatal care, immunisation and family planning at a facility.
 mch-register-hint = To register a pregnancy, open the woman's record in the registry.
@@ -292,3 +293,26 @@ childstate-complete = Complete
 childstate-up-to-date = Up to date
 childstate-due = Due
 childstate-overdue = Overdue
+
+## Corrections (after the first merge)
+mch-back = Back
+mch-correct-title = Correct or end the pregnancy
+mch-correct-registration = Correct the registration
+mch-correct-hint = Fix a wrong LMP, ultrasound, gravida, para or risk factor. The contacts keep their dates; their gestational ages follow the new dating. If someone else changed the pregnancy meanwhile, nothing is saved and you are asked to look again.
+mch-save-correction = Save the correction
+mch-end-title = End without a delivery
+mch-end-hint = For a miscarriage, an abortion, an ectopic pregnancy, or a woman who moved away or is lost to follow-up. She leaves the worklists; the record is kept.
+mch-ended-on = Ended on
+mch-end-reason = Why it ended
+mch-end-save = End the pregnancy
+mch-ended = Ended
+mch-error-form-title = Mark entered in error
+mch-error-form-hint = The record is kept, marked with who, when and why, and leaves every view and list. Say why.
+mch-print = Print
+mch-antenatal-card = Antenatal card
+mch-immunisation-card = Immunisation card
+pregnancyend-miscarriage = Miscarriage
+pregnancyend-abortion = Abortion
+pregnancyend-ectopic = Ectopic pregnancy
+pregnancyend-moved-away = Moved away
+pregnancyend-lost-to-follow-up = Lost to follow-up

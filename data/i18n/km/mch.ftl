@@ -1,5 +1,6 @@
 # mch: km messages. សុខភាពម្តាយ និងកុមារ។
 nav-mch = ម្តាយ និងកុមារ
+nav-mch-coverage = គម្របចាក់វ៉ាក់សាំង
 mch-title = សុខភាពម្តាយ និងកុមារ
 mch-intro = ការថែទាំមុនសម្រាល ការសម្រាល ការថែទាំក្រោយសម្រាល ការចាក់វ៉ាក់សាំង និងការពន្យារកំណើត នៅមូលដ្ឋានសុខាភិបាល។
 mch-register-hint = ដើម្បីចុះឈ្មោះផ្ទៃពោះ សូមបើកកំណត់ត្រារបស់ស្ត្រីនោះក្នុងបញ្ជី។
@@ -292,3 +293,26 @@ childstate-complete = គ្រប់
 childstate-up-to-date = ទាន់ពេល
 childstate-due = ដល់ពេល
 childstate-overdue = ហួសកាលកំណត់
+
+## Corrections (after the first merge)
+mch-back = ត្រឡប់ក្រោយ
+mch-correct-title = កែ ឬបញ្ចប់ការមានផ្ទៃពោះ
+mch-correct-registration = កែការចុះឈ្មោះ
+mch-correct-hint = កែថ្ងៃរដូវចុងក្រោយ អេកូ ចំនួនមានផ្ទៃពោះ ចំនួនសម្រាល ឬកត្តាហានិភ័យដែលខុស។ ការពិនិត្យរក្សាកាលបរិច្ឆេទដដែល អាយុគភ៌តាមការកំណត់ថ្មី។ បើមានអ្នកផ្សេងបានកែក្នុងពេលនេះ គ្មានអ្វីត្រូវបានរក្សាទុកទេ ហើយអ្នកត្រូវមើលម្តងទៀត។
+mch-save-correction = រក្សាទុកការកែ
+mch-end-title = បញ្ចប់ដោយគ្មានការសម្រាល
+mch-end-hint = សម្រាប់ការរលូតកូនដោយឯកឯង ការរំលូតកូន ការមានផ្ទៃពោះក្រៅស្បូន ឬស្ត្រីដែលបានផ្លាស់ទៅ ឬបាត់ការតាមដាន។ នាងចេញពីបញ្ជីការងារ កំណត់ត្រានៅរក្សាទុក។
+mch-ended-on = បានបញ្ចប់នៅ
+mch-end-reason = មូលហេតុនៃការបញ្ចប់
+mch-end-save = បញ្ចប់ការមានផ្ទៃពោះ
+mch-ended = បានបញ្ចប់
+mch-error-form-title = សម្គាល់ថាបញ្ចូលខុស
+mch-error-form-hint = កំណត់ត្រានៅរក្សាទុក ដោយសម្គាល់អ្នកណា ពេលណា និងហេតុអ្វី ហើយចេញពីគ្រប់ទិដ្ឋភាព និងបញ្ជី។ សូមប្រាប់មូលហេតុ។
+mch-print = បោះពុម្ព
+mch-antenatal-card = ប័ណ្ណពិនិត្យផ្ទៃពោះ
+mch-immunisation-card = ប័ណ្ណចាក់វ៉ាក់សាំង
+pregnancyend-miscarriage = រលូតកូនដោយឯកឯង
+pregnancyend-abortion = រំលូតកូន
+pregnancyend-ectopic = មានផ្ទៃពោះក្រៅស្បូន
+pregnancyend-moved-away = បានផ្លាស់ទៅកន្លែងផ្សេង
+pregnancyend-lost-to-follow-up = បាត់ការតាមដាន

@@ -272,6 +272,18 @@ impl Schedule {
     }
 
     /// A schedule shipped in the binary, parsed once.
+    /// A short fingerprint of the schedule's rules (FNV-1a over every dose), stored
+    /// with derived due dates so that a changed schedule setting never trusts dates
+    /// worked out under another schedule.
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in format!("{:?}", self.doses).bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
     pub fn builtin(code: &str) -> Result<&'static Schedule, ScheduleError> {
         static PARSED: OnceLock<Vec<(&'static str, Result<Schedule, ScheduleError>)>> =
             OnceLock::new();
@@ -643,6 +655,39 @@ fn next_dose(
         DoseState::Due
     };
     (Some(next), state)
+}
+
+/// The days on which a child may be on a session's due list, from an evaluation made
+/// on the day of birth (as the store does when a dose is written): from the earliest
+/// due date of any dose still to give, to the latest maximum age among them (`None`:
+/// no end). `None` when nothing is left to give. It is a superset: on a day inside
+/// the window the child may still have nothing due (the full evaluation decides),
+/// but on a day outside it nothing is ever due — the due list reads only the
+/// children whose window holds the session's day.
+pub fn due_window(evaluation: &Evaluation) -> Option<(Date, Option<Date>)> {
+    let mut window: Option<(Date, Option<Date>)> = None;
+    for status in &evaluation.antigens {
+        let Some(next) = &status.next else { continue };
+        // Too late on the day of birth means the earliest valid day is past the
+        // maximum age: never due again.
+        if matches!(
+            status.state,
+            DoseState::Complete | DoseState::NotApplicable | DoseState::TooLate
+        ) {
+            continue;
+        }
+        window = Some(match window {
+            None => (next.due, next.latest),
+            Some((from, until)) => (
+                from.min(next.due),
+                match (until, next.latest) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                },
+            ),
+        });
+    }
+    window
 }
 
 /// The valid doses per antigen of an evaluation, for the compact coverage table.
@@ -1044,6 +1089,23 @@ mod tests {
                 };
                 if let (Some(previous), Some(interval)) = (previous, rule.minimum_interval) {
                     prop_assert!(planned.on >= interval.after(previous).unwrap_or(previous));
+                }
+            }
+        }
+
+        /// A child with a dose due on a day has that day inside the due window worked
+        /// out on the day of birth: the due list's prefilter never leaves anyone out.
+        #[test]
+        fn the_due_window_holds_every_day_a_dose_is_due((born, doses, on) in arbitrary_doses()) {
+            let (subject, given) = build(born, &doses);
+            let on = subject.born + Duration::days(on);
+            for schedule in [who(), Schedule::builtin("kh").unwrap()] {
+                let today = evaluate(schedule, Group::Child, subject, &given, on);
+                let window = due_window(&evaluate(schedule, Group::Child, subject, &given, subject.born));
+                if today.due().next().is_some() {
+                    let (from, until) = window.expect("a window when a dose is due");
+                    prop_assert!(from <= on, "{from} after {on}");
+                    prop_assert!(until.is_none_or(|u| on <= u), "{until:?} before {on}");
                 }
             }
         }

@@ -393,6 +393,79 @@ impl PregnancyDetails {
     }
 }
 
+coded_enum! {
+    /// Why a pregnancy ended without a delivery record. An ended pregnancy leaves
+    /// the worklists; the woman may then register a new one.
+    PregnancyEnd {
+        Miscarriage => "miscarriage",
+        Abortion => "abortion",
+        Ectopic => "ectopic",
+        MovedAway => "moved_away",
+        LostToFollowUp => "lost_to_follow_up",
+    }
+}
+
+/// The end of a pregnancy without a delivery, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct PregnancyEndInput<'a> {
+    pub ended_on: &'a str,
+    pub reason: &'a str,
+    pub notes: &'a str,
+}
+
+/// The end of a pregnancy without a delivery, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PregnancyEndDetails {
+    ended_on: Date,
+    reason: PregnancyEnd,
+    notes: String,
+}
+
+impl PregnancyEndDetails {
+    /// Refuses a day in the future or before the registration, and a missing or
+    /// unknown reason.
+    pub fn parse(
+        input: &PregnancyEndInput<'_>,
+        today: Date,
+        registered_on: Date,
+    ) -> Result<PregnancyEndDetails, FieldErrors> {
+        let mut errors = Errors::default();
+        let ended_on = errors.past_date("ended_on", input.ended_on, today);
+        let ended_on = match ended_on {
+            Some(d) if d < registered_on => {
+                errors.push("ended_on", MchError::BeforeRegistration);
+                None
+            }
+            other => other,
+        };
+        let reason = if input.reason.trim().is_empty() {
+            errors.push("reason", MchError::ReasonRequired);
+            None
+        } else {
+            errors.choice("reason", input.reason, PregnancyEnd::parse)
+        };
+        let notes = errors.text("notes", input.notes, NOTE_MAX);
+        match (ended_on, reason) {
+            (Some(ended_on), Some(reason)) if errors.is_empty() => Ok(PregnancyEndDetails {
+                ended_on,
+                reason,
+                notes,
+            }),
+            _ => Err(errors.into_inner()),
+        }
+    }
+
+    pub fn ended_on(&self) -> Date {
+        self.ended_on
+    }
+    pub fn reason(&self) -> PregnancyEnd {
+        self.reason
+    }
+    pub fn notes(&self) -> &str {
+        &self.notes
+    }
+}
+
 /// An antenatal contact as typed.
 #[derive(Clone, Debug, Default)]
 pub struct AncContactInput<'a> {
@@ -612,6 +685,63 @@ impl AncContactDetails {
     pub fn without_hiv(mut self) -> AncContactDetails {
         self.hiv = None;
         self
+    }
+}
+
+#[cfg(test)]
+mod end_tests {
+    use super::*;
+    use time::macros::date;
+
+    fn check(ended_on: &str, reason: &str, expected: Result<(Date, PregnancyEnd), FieldErrors>) {
+        let parsed = PregnancyEndDetails::parse(
+            &PregnancyEndInput {
+                ended_on,
+                reason,
+                notes: "",
+            },
+            date!(2025 - 06 - 01),
+            date!(2025 - 03 - 01),
+        )
+        .map(|d| (d.ended_on(), d.reason()));
+        assert_eq!(parsed, expected, "{ended_on} {reason}");
+    }
+
+    #[test]
+    fn an_end_is_dated_between_registration_and_today_with_a_reason() {
+        check(
+            "2025-04-02",
+            "miscarriage",
+            Ok((date!(2025 - 04 - 02), PregnancyEnd::Miscarriage)),
+        );
+        check(
+            "2025-03-01",
+            "lost_to_follow_up",
+            Ok((date!(2025 - 03 - 01), PregnancyEnd::LostToFollowUp)),
+        );
+        check(
+            "2025-06-02",
+            "ectopic",
+            Err(vec![("ended_on", MchError::DateInFuture)]),
+        );
+        check(
+            "2025-02-28",
+            "abortion",
+            Err(vec![("ended_on", MchError::BeforeRegistration)]),
+        );
+        check(
+            "2025-04-02",
+            "",
+            Err(vec![("reason", MchError::ReasonRequired)]),
+        );
+        check(
+            "",
+            "twins",
+            Err(vec![
+                ("ended_on", MchError::DateRequired),
+                ("reason", MchError::BadChoice),
+            ]),
+        );
     }
 }
 

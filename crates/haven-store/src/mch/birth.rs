@@ -193,7 +193,7 @@ impl Store {
                 "UPDATE pregnancy SET delivered_on = $1, updated_at = $2, updated_by = $3,
                      version = version + 1
                  WHERE id = $4 AND version = $5 AND delivered_on IS NULL
-                     AND entered_in_error_at IS NULL",
+                     AND ended_on IS NULL AND entered_in_error_at IS NULL",
             )
             .bind(details.delivered_on())
             .bind(now)

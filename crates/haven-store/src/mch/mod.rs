@@ -7,6 +7,7 @@
 //! person, and a nullable `visit_id` for linking to an outpatient visit later.
 
 mod birth;
+mod corrections;
 mod family_planning;
 mod immunisation;
 mod pregnancy;
@@ -21,9 +22,12 @@ use haven_domain::mch::pregnancy::{
 use time::{Date, Duration};
 
 pub use birth::{Delivery, DeliveryBaby, PncContact};
+pub use corrections::{Correctable, CorrectableRecord};
 pub use family_planning::FpVisit;
 pub use immunisation::{CoverageCount, Dose, NewDose};
-pub use pregnancy::{AncContact, HivScreening, OpenPregnancy, Pregnancy, TdGiven};
+pub use pregnancy::{
+    AncContact, HivScreening, OpenPregnancy, Pregnancy, SyphilisScreening, TdGiven,
+};
 
 use crate::db::on_pool;
 use crate::ledger::Actor;

@@ -35,6 +35,11 @@ pub struct Pregnancy {
     pub risk_factors: String,
     pub notes: String,
     pub delivered_on: Option<Date>,
+    /// Set when the pregnancy ended without a delivery.
+    pub ended_on: Option<Date>,
+    /// A [`haven_domain::mch::pregnancy::PregnancyEnd`] code, or empty.
+    pub end_reason: String,
+    pub end_notes: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: i64,
@@ -59,6 +64,15 @@ impl Pregnancy {
         DatingBasis::parse(&self.dating_basis).unwrap_or(DatingBasis::Lmp)
     }
 
+    /// Neither delivered nor ended: on the worklists, open to contacts.
+    pub fn is_open(&self) -> bool {
+        self.delivered_on.is_none() && self.ended_on.is_none()
+    }
+
+    pub fn end_reason(&self) -> Option<haven_domain::mch::pregnancy::PregnancyEnd> {
+        haven_domain::mch::pregnancy::PregnancyEnd::parse(&self.end_reason)
+    }
+
     pub fn risk_factors(&self) -> Vec<haven_domain::mch::pregnancy::RiskFactor> {
         split_codes(
             &self.risk_factors,
@@ -67,7 +81,9 @@ impl Pregnancy {
     }
 }
 
-/// An antenatal contact as stored (without any HIV result).
+/// An antenatal contact as stored, without its HIV or syphilis result (read those
+/// with [`Store::hiv_screenings_of_pregnancy`] and
+/// [`Store::syphilis_screenings_of_pregnancy`], for holders of the permission).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AncContact {
     pub id: Id,
@@ -83,7 +99,6 @@ pub struct AncContact {
     pub fundal_height_cm: Option<f64>,
     pub fetal_heart_bpm: Option<i64>,
     pub haemoglobin_g_dl: Option<f64>,
-    pub syphilis_result: String,
     pub td_given: bool,
     pub iron_folic_acid: bool,
     pub danger_signs: String,
@@ -91,6 +106,14 @@ pub struct AncContact {
     pub notes: String,
     pub created_at: Timestamp,
     pub version: i64,
+}
+
+/// A syphilis screening result of a contact: a sensitive class, like HIV.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SyphilisScreening {
+    pub anc_contact_id: Id,
+    pub tested_on: Date,
+    pub result: String,
 }
 
 /// An HIV screening result: a sensitive class.
@@ -121,13 +144,13 @@ pub struct TdGiven<'a> {
 
 const PREGNANCY_SELECT: &str = "SELECT g.id, g.person_id, g.facility_id, g.registered_on, g.lmp, \
      g.ultrasound_on, g.ultrasound_ga_days, g.dating_lmp, g.dating_basis, g.edd, g.gravida, g.para, \
-     g.risk_factors, g.notes, g.delivered_on, g.created_at, g.updated_at, g.version, \
+     g.risk_factors, g.notes, g.delivered_on, g.ended_on, g.end_reason, g.end_notes, g.created_at, g.updated_at, g.version, \
      p.family_name_km, p.given_name_km, p.family_name_latin, p.given_name_latin, p.birth_date \
      FROM pregnancy g JOIN person p ON p.id = g.person_id";
 
 const CONTACT_COLUMNS: &str = "id, pregnancy_id, person_id, facility_id, contact_on, \
      contact_number, gestational_age_days, systolic, diastolic, weight_kg, fundal_height_cm, \
-     fetal_heart_bpm, haemoglobin_g_dl, syphilis_result, td_given, iron_folic_acid, danger_signs, \
+     fetal_heart_bpm, haemoglobin_g_dl, td_given, iron_folic_acid, danger_signs, \
      urgent, notes, created_at, version";
 
 impl Store {
@@ -159,7 +182,7 @@ impl Store {
             }
             let open: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM pregnancy WHERE person_id = $1 AND delivered_on IS NULL
-                     AND entered_in_error_at IS NULL",
+                     AND ended_on IS NULL AND entered_in_error_at IS NULL",
             )
             .bind(person_id)
             .fetch_one(&mut *tx)
@@ -231,7 +254,7 @@ impl Store {
     pub async fn open_pregnancies(&self, facility_id: Id) -> Result<Vec<OpenPregnancy>> {
         let sql = format!(
             "{PREGNANCY_SELECT} WHERE g.facility_id = $1 AND g.delivered_on IS NULL
-                 AND g.entered_in_error_at IS NULL AND p.merged_into IS NULL AND p.died_on IS NULL
+                 AND g.ended_on IS NULL AND g.entered_in_error_at IS NULL AND p.merged_into IS NULL AND p.died_on IS NULL
              ORDER BY g.dating_lmp, g.id"
         );
         let (pregnancies, contacts): (Vec<Pregnancy>, Vec<(Id, Date, bool)>) = on_pool!(&self.pool, pool => {
@@ -239,7 +262,8 @@ impl Store {
             let contacts = sqlx::query_as(
                 "SELECT c.pregnancy_id, c.contact_on, c.urgent FROM anc_contact c
                  JOIN pregnancy g ON g.id = c.pregnancy_id
-                 WHERE g.facility_id = $1 AND g.delivered_on IS NULL AND c.entered_in_error_at IS NULL
+                 WHERE g.facility_id = $1 AND g.delivered_on IS NULL AND g.ended_on IS NULL
+                     AND c.entered_in_error_at IS NULL
                  ORDER BY c.contact_on",
             )
             .bind(facility_id)
@@ -401,6 +425,26 @@ impl Store {
             Ok(sqlx::query_as::<_, HivScreening>(
                 "SELECT id, anc_contact_id, tested_on, result FROM hiv_screening
                  WHERE pregnancy_id = $1 ORDER BY tested_on, created_at",
+            )
+            .bind(pregnancy_id)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// The syphilis results of a pregnancy's contacts. Only for callers holding the
+    /// HIV and syphilis screening permission (`Kind::HivResult`): no other read of
+    /// `anc_contact` selects the column.
+    pub async fn syphilis_screenings_of_pregnancy(
+        &self,
+        pregnancy_id: Id,
+    ) -> Result<Vec<SyphilisScreening>> {
+        on_pool!(&self.pool, pool => {
+            Ok(sqlx::query_as::<_, SyphilisScreening>(
+                "SELECT id AS anc_contact_id, contact_on AS tested_on, syphilis_result AS result
+                 FROM anc_contact
+                 WHERE pregnancy_id = $1 AND entered_in_error_at IS NULL AND syphilis_result <> ''
+                 ORDER BY contact_on, created_at",
             )
             .bind(pregnancy_id)
             .fetch_all(pool)

@@ -8,9 +8,10 @@ use haven_domain::mch::family_planning::{FpVisitDetails, FpVisitInput};
 use haven_domain::mch::immunisation::Schedule;
 use haven_domain::mch::postnatal::{PncContactDetails, PncContactInput};
 use haven_domain::mch::pregnancy::{
-    AncContactDetails, AncContactInput, PregnancyDetails, PregnancyInput,
+    AncContactDetails, AncContactInput, PregnancyDetails, PregnancyEndDetails, PregnancyEndInput,
+    PregnancyInput,
 };
-use haven_store::mch::{NewDose, TdGiven};
+use haven_store::mch::{Correctable, NewDose, TdGiven};
 use haven_store::testing::{all, TestStore};
 use haven_store::{ChainReport, Facility, Id, StoreError};
 use time::macros::date;
@@ -75,6 +76,8 @@ fn contact(on: &str, hiv: &str, signs: &[String], td: bool) -> AncContactDetails
             contact_on: on,
             blood_pressure: "118/76",
             hiv,
+            // The same result for syphilis: both are the sensitive screening class.
+            syphilis: hiv,
             danger_signs: signs,
             td_given: td,
             iron_folic_acid: true,
@@ -174,6 +177,20 @@ async fn a_pregnancy_keeps_its_contacts_and_hiv_results_apart() {
         assert_eq!(hiv.len(), 1, "{}", t.label);
         assert_eq!(hiv[0].result, "negative", "{}", t.label);
         assert_eq!(hiv[0].anc_contact_id, Some(first.id), "{}", t.label);
+        // Syphilis results are read only through their own gated read.
+        let syphilis = store
+            .syphilis_screenings_of_pregnancy(pregnancy.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            syphilis
+                .iter()
+                .map(|s| (s.anc_contact_id, s.result.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(first.id, "negative")],
+            "{}",
+            t.label
+        );
         // The Td dose given at the contact is in the immunisation record.
         let doses = store.doses_of(woman).await.unwrap();
         assert_eq!(doses.len(), 1, "{}", t.label);
@@ -560,6 +577,274 @@ async fn family_planning_follow_ups_are_each_clients_latest_visit() {
         assert_eq!(
             store.fp_visits_of(vanna).await.unwrap().len(),
             2,
+            "{}",
+            t.label
+        );
+        // Vanna's second visit was typed for the wrong woman: marked in error, her
+        // first visit's follow-up is the one due again.
+        let second = store.fp_visits_of(vanna).await.unwrap();
+        let latest = second
+            .iter()
+            .find(|v| v.visit_on == date!(2025 - 08 - 20))
+            .unwrap();
+        let stale = store
+            .mark_entered_in_error(
+                &admin(),
+                Correctable::FpVisit,
+                latest.id,
+                latest.version + 1,
+                "wrong client",
+                schedule(),
+            )
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict { .. })),
+            "{}: {stale:?}",
+            t.label
+        );
+        store
+            .mark_entered_in_error(
+                &admin(),
+                Correctable::FpVisit,
+                latest.id,
+                latest.version,
+                "wrong client",
+                schedule(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.fp_visits_of(vanna).await.unwrap().len(),
+            1,
+            "{}",
+            t.label
+        );
+        let due = store
+            .fp_follow_ups_due(clinic.id, date!(2025 - 09 - 15))
+            .await
+            .unwrap();
+        assert_eq!(due.len(), 2, "{}: both follow-ups due again", t.label);
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM fp_visit WHERE entered_in_error_reason = 'wrong client'"
+            )
+            .await,
+            1,
+            "{}: kept, with why",
+            t.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_pregnancy_is_corrected_by_its_version_ended_and_its_contacts_marked_in_error() {
+    for t in all().await {
+        let store = &t.store;
+        let clinic = facility(&t).await;
+        let woman = insert_person(&t, "Keo", "Sreymom", Some(clinic.id)).await;
+        let pregnancy = store
+            .register_pregnancy(
+                &admin(),
+                woman,
+                clinic.id,
+                &pregnancy_details("2025-03-01", "2025-01-01"),
+            )
+            .await
+            .unwrap();
+        let td = TdGiven {
+            schedule: schedule(),
+            lot: "TD-1".to_owned(),
+            given_by: "Midwife".to_owned(),
+        };
+        let first = store
+            .record_anc_contact(
+                &admin(),
+                pregnancy.id,
+                clinic.id,
+                &contact("2025-03-01", "", &[], true),
+                Some(td),
+            )
+            .await
+            .unwrap();
+        assert_eq!(first.contact_number, 1, "{}", t.label);
+        // The LMP was a month earlier: the EDD and the contact's week follow.
+        let corrected_details = PregnancyDetails::parse(
+            &PregnancyInput {
+                registered_on: "2025-03-01",
+                lmp: "2024-12-01",
+                gravida: "3",
+                para: "2",
+                risk_factors: &["anaemia".to_owned()],
+                ..PregnancyInput::default()
+            },
+            TODAY,
+        )
+        .unwrap();
+        let corrected = store
+            .correct_pregnancy(
+                &admin(),
+                pregnancy.id,
+                pregnancy.version,
+                &corrected_details,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                corrected.edd,
+                corrected.gravida,
+                corrected.para,
+                corrected.version
+            ),
+            (date!(2025 - 09 - 07), 3, 2, pregnancy.version + 1),
+            "{}",
+            t.label
+        );
+        assert_eq!(corrected.risk_factors, "anaemia", "{}", t.label);
+        let contacts = store.anc_contacts(pregnancy.id).await.unwrap();
+        assert_eq!(
+            (contacts[0].gestational_age_days, contacts[0].contact_number),
+            (90, 1),
+            "{}: 12+6 is still contact 1",
+            t.label
+        );
+        let stale = store
+            .correct_pregnancy(
+                &admin(),
+                pregnancy.id,
+                pregnancy.version,
+                &corrected_details,
+            )
+            .await;
+        assert!(
+            matches!(
+                stale,
+                Err(StoreError::Conflict {
+                    entity: "pregnancy"
+                })
+            ),
+            "{}: a stale version: {stale:?}",
+            t.label
+        );
+        // The contact was typed on the wrong pregnancy: marked in error, with its Td dose.
+        store
+            .mark_entered_in_error(
+                &admin(),
+                Correctable::AncContact,
+                first.id,
+                first.version,
+                "wrong woman",
+                schedule(),
+            )
+            .await
+            .unwrap();
+        assert!(
+            store.anc_contacts(pregnancy.id).await.unwrap().is_empty(),
+            "{}",
+            t.label
+        );
+        assert!(
+            store.doses_of(woman).await.unwrap().is_empty(),
+            "{}: the Td dose of the contact goes with it",
+            t.label
+        );
+        let again = store
+            .mark_entered_in_error(
+                &admin(),
+                Correctable::AncContact,
+                first.id,
+                first.version,
+                "again",
+                schedule(),
+            )
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::NotFound { .. })),
+            "{}: {again:?}",
+            t.label
+        );
+        // A miscarriage ends the pregnancy: off the worklist, and a new one may start.
+        let end = PregnancyEndDetails::parse(
+            &PregnancyEndInput {
+                ended_on: "2025-04-10",
+                reason: "miscarriage",
+                notes: "",
+            },
+            TODAY,
+            corrected.registered_on,
+        )
+        .unwrap();
+        let stale = store
+            .end_pregnancy(&admin(), pregnancy.id, pregnancy.version, &end)
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict { .. })),
+            "{}: {stale:?}",
+            t.label
+        );
+        let ended = store
+            .end_pregnancy(&admin(), pregnancy.id, corrected.version, &end)
+            .await
+            .unwrap();
+        assert_eq!(
+            (ended.ended_on, ended.end_reason.as_str(), ended.is_open()),
+            (Some(date!(2025 - 04 - 10)), "miscarriage", false),
+            "{}",
+            t.label
+        );
+        assert!(
+            store.open_pregnancies(clinic.id).await.unwrap().is_empty(),
+            "{}",
+            t.label
+        );
+        let refused = store
+            .record_delivery(
+                &admin(),
+                pregnancy.id,
+                ended.version,
+                &delivery(
+                    "2025-10-01",
+                    vec![BabyInput {
+                        outcome: "live_birth",
+                        sex: "female",
+                        ..BabyInput::default()
+                    }],
+                ),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict { .. })),
+            "{}: no delivery of an ended pregnancy: {refused:?}",
+            t.label
+        );
+        store
+            .register_pregnancy(
+                &admin(),
+                woman,
+                clinic.id,
+                &pregnancy_details("2025-11-01", "2025-10-01"),
+            )
+            .await
+            .unwrap();
+        for action in [
+            "pregnancy_correct",
+            "pregnancy_end",
+            "anc_contact_entered_in_error",
+        ] {
+            assert_eq!(
+                count(
+                    &t,
+                    &format!("SELECT COUNT(*) FROM audit_event WHERE action = '{action}'")
+                )
+                .await,
+                1,
+                "{}: {action}",
+                t.label
+            );
+        }
+        assert!(
+            matches!(verify(&t).await, ChainReport::Intact { .. }),
             "{}",
             t.label
         );

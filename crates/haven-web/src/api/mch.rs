@@ -35,7 +35,13 @@ use crate::state::AppState;
 pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     router
         .routes(routes!(list_pregnancies, register_pregnancy))
-        .routes(routes!(get_pregnancy))
+        .routes(routes!(get_pregnancy, correct_pregnancy))
+        .routes(routes!(end_pregnancy))
+        .routes(routes!(anc_worklist))
+        .routes(routes!(pnc_due))
+        .routes(routes!(anc_contact_in_error))
+        .routes(routes!(pnc_contact_in_error))
+        .routes(routes!(fp_visit_in_error))
         .routes(routes!(add_contact))
         .routes(routes!(record_delivery))
         .routes(routes!(get_delivery))
@@ -192,12 +198,18 @@ pub struct PregnancyWire {
     pub next_contact: Option<u8>,
     pub next_contact_due_on: Option<String>,
     pub delivered_on: Option<String>,
+    /// Set when the pregnancy ended without a delivery.
+    pub ended_on: Option<String>,
+    /// A `PregnancyEnd` code: miscarriage, abortion, ectopic, moved_away,
+    /// lost_to_follow_up.
+    pub end_reason: Option<String>,
     pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactWire>>,
 }
 
-/// An antenatal contact. `hiv` is present only for callers allowed HIV results.
+/// An antenatal contact. `hiv` and `syphilis` are present only for callers allowed
+/// HIV and syphilis screening results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContactWire {
     pub id: String,
@@ -209,6 +221,8 @@ pub struct ContactWire {
     pub fundal_height_cm: Option<f64>,
     pub fetal_heart_bpm: Option<i64>,
     pub haemoglobin_g_dl: Option<f64>,
+    /// Present only for callers allowed HIV and syphilis screening results.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub syphilis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hiv: Option<String>,
@@ -218,10 +232,12 @@ pub struct ContactWire {
     /// A danger sign was present: refer now.
     pub urgent: bool,
     pub notes: String,
+    /// Named when marking it entered in error.
+    pub version: i64,
 }
 
 fn pregnancy_wire(p: &Pregnancy, contacts: &[time::Date], on: time::Date) -> PregnancyWire {
-    let status = (p.delivered_on.is_none()).then(|| anc_status(p.dating_lmp, contacts, on));
+    let status = p.is_open().then(|| anc_status(p.dating_lmp, contacts, on));
     PregnancyWire {
         id: p.id.to_string(),
         person_id: p.person_id.to_string(),
@@ -243,6 +259,8 @@ fn pregnancy_wire(p: &Pregnancy, contacts: &[time::Date], on: time::Date) -> Pre
         next_contact: status.and_then(|s| s.contact),
         next_contact_due_on: status.and_then(|s| s.due_on).map(|d| d.to_string()),
         delivered_on: p.delivered_on.map(|d| d.to_string()),
+        ended_on: p.ended_on.map(|d| d.to_string()),
+        end_reason: p.end_reason().map(|r| r.code().to_owned()),
         version: p.version,
         contacts: None,
     }
@@ -339,14 +357,17 @@ async fn pregnancy_answer(
 ) -> Result<PregnancyWire, ApiError> {
     let store = state.store();
     let contacts = store.anc_contacts(p.id).await?;
-    let hiv = if caller
+    let (hiv, syphilis) = if caller
         .roles
         .iter()
         .any(|(r, _)| r.permits(Action::Read, Kind::HivResult))
     {
-        store.hiv_screenings_of_pregnancy(p.id).await?
+        (
+            store.hiv_screenings_of_pregnancy(p.id).await?,
+            store.syphilis_screenings_of_pregnancy(p.id).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
     let mut wire = pregnancy_wire(p, &days, today(state));
@@ -366,7 +387,10 @@ async fn pregnancy_answer(
                 fundal_height_cm: c.fundal_height_cm,
                 fetal_heart_bpm: c.fetal_heart_bpm,
                 haemoglobin_g_dl: c.haemoglobin_g_dl,
-                syphilis: (!c.syphilis_result.is_empty()).then(|| c.syphilis_result.clone()),
+                syphilis: syphilis
+                    .iter()
+                    .find(|s| s.anc_contact_id == c.id)
+                    .map(|s| s.result.clone()),
                 hiv: hiv
                     .iter()
                     .find(|h| h.anc_contact_id == Some(c.id))
@@ -380,6 +404,7 @@ async fn pregnancy_answer(
                     .collect(),
                 urgent: c.urgent,
                 notes: c.notes.clone(),
+                version: c.version,
             })
             .collect(),
     );
@@ -428,6 +453,7 @@ pub struct ContactRequest {
     /// A `ScreeningResult` code; refused (403) without the HIV write permission.
     #[serde(default)]
     pub hiv: String,
+    /// A `ScreeningResult` code; refused (403) without the HIV write permission.
     #[serde(default)]
     pub syphilis: String,
     #[serde(default)]
@@ -455,11 +481,11 @@ pub async fn add_contact(
     ApiJson(request): ApiJson<ContactRequest>,
 ) -> Result<(StatusCode, Json<PregnancyWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
-    if !request.hiv.trim().is_empty() {
+    if !request.hiv.trim().is_empty() || !request.syphilis.trim().is_empty() {
         caller.require(Action::Write, Kind::HivResult)?;
     }
     let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
-    if pregnancy.delivered_on.is_some() {
+    if !pregnancy.is_open() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict.delivered",
@@ -566,6 +592,8 @@ pub struct PncContactWire {
     pub contact_number: i64,
     pub day_after_birth: i64,
     pub urgent: bool,
+    /// Named when marking it entered in error.
+    pub version: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -631,6 +659,7 @@ async fn delivery_answer(state: &AppState, id: Id) -> Result<DeliveryWire, ApiEr
                 contact_number: c.contact_number,
                 day_after_birth: c.day_after_birth,
                 urgent: c.urgent,
+                version: c.version,
             })
             .collect(),
     })
@@ -1078,7 +1107,7 @@ pub async fn immunisation_due(
     let mut answer = Vec::new();
     for (person, doses) in state
         .store()
-        .immunisation_children(facility, born_since)
+        .immunisation_children_due(facility, born_since, on, schedule)
         .await?
     {
         let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
@@ -1149,13 +1178,32 @@ pub async fn coverage(
     caller: ApiCaller,
     Query(query): Query<CoverageQuery>,
 ) -> Result<Json<CoverageWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let facility = FacilityQuery {
-        facility: query.facility.clone(),
-        date: None,
+    // An aggregate without names: Read Clinical or Read Report, each role as far
+    // as its scope reaches.
+    let readers: Vec<haven_domain::Scope> = caller
+        .roles
+        .iter()
+        .filter(|(role, _)| {
+            role.permits(Action::Read, Kind::Clinical) || role.permits(Action::Read, Kind::Report)
+        })
+        .map(|(_, scope)| scope.clone())
+        .collect();
+    if readers.is_empty() {
+        caller.require(Action::Read, Kind::Report)?;
     }
-    .facility(&state, &caller)
-    .await?;
+    let facility: Id = query
+        .facility
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::validation("facility: not an id"))?;
+    if !state
+        .store()
+        .reach_of(&readers)
+        .await?
+        .holds(Some(facility))
+    {
+        return Err(not_found("facility"));
+    }
     let year: i32 = query
         .year
         .trim()
@@ -1202,6 +1250,8 @@ pub struct FpVisitWire {
     pub method: String,
     pub quantity: Option<i64>,
     pub follow_up_on: Option<String>,
+    /// Named when marking it entered in error.
+    pub version: i64,
 }
 
 fn fp_wire(v: &haven_store::mch::FpVisit) -> FpVisitWire {
@@ -1215,6 +1265,7 @@ fn fp_wire(v: &haven_store::mch::FpVisit) -> FpVisitWire {
         method: v.method.clone(),
         quantity: v.quantity,
         follow_up_on: v.follow_up_on.map(|d| d.to_string()),
+        version: v.version,
     }
 }
 
@@ -1318,4 +1369,312 @@ pub async fn family_planning_due(
             .map(fp_wire)
             .collect(),
     ))
+}
+
+/// The antenatal worklist of a facility on a day, in the page's groups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorklistWire {
+    pub facility_id: String,
+    pub date: String,
+    /// The latest contact had a danger sign within the last 7 days: refer now.
+    pub urgent: Vec<PregnancyWire>,
+    /// A contact's week has passed, or past 41 weeks.
+    pub overdue: Vec<PregnancyWire>,
+    /// The next contact's week falls in the 7 days from the date.
+    pub due_this_week: Vec<PregnancyWire>,
+    pub later: Vec<PregnancyWire>,
+}
+
+/// The antenatal worklist of a facility: urgent, overdue, due this week, later.
+#[utoipa::path(get, path = "/api/v1/mch/anc-worklist", tag = "mother-and-child", security(("bearer" = [])),
+    params(FacilityQuery),
+    responses((status = 200, body = WorklistWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn anc_worklist(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<FacilityQuery>,
+) -> Result<Json<WorklistWire>, ApiError> {
+    use crate::pages::mch::pregnancy::WorklistGroup;
+    caller.require(Action::Read, Kind::Clinical)?;
+    let facility = query.facility(&state, &caller).await?;
+    let on = query.day(&state)?;
+    let mut answer = WorklistWire {
+        facility_id: facility.to_string(),
+        date: on.to_string(),
+        urgent: Vec::new(),
+        overdue: Vec::new(),
+        due_this_week: Vec::new(),
+        later: Vec::new(),
+    };
+    for entry in crate::pages::mch::pregnancy::anc_worklist(&state, facility, on).await? {
+        let wire = pregnancy_wire(&entry.open.pregnancy, &entry.open.contacts, on);
+        match entry.group {
+            WorklistGroup::Urgent => answer.urgent.push(wire),
+            WorklistGroup::Overdue => answer.overdue.push(wire),
+            WorklistGroup::DueThisWeek => answer.due_this_week.push(wire),
+            WorklistGroup::Later => answer.later.push(wire),
+        }
+    }
+    Ok(Json(answer))
+}
+
+/// A mother or baby due or overdue for a postnatal contact.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PncDueWire {
+    pub delivery_id: String,
+    pub person_id: String,
+    /// `mother` or `baby`.
+    pub role: String,
+    /// The baby's position in the delivery (1 for a singleton).
+    pub baby: Option<i64>,
+    pub name: String,
+    pub delivered_on: String,
+    pub day_after_birth: i64,
+    /// The contact (1 to 4) due or overdue.
+    pub contact: Option<u8>,
+    pub window_from: Option<String>,
+    pub window_to: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PncListWire {
+    pub facility_id: String,
+    pub date: String,
+    pub due: Vec<PncDueWire>,
+    pub overdue: Vec<PncDueWire>,
+}
+
+/// Who is due and overdue for a postnatal contact at a facility on a day.
+#[utoipa::path(get, path = "/api/v1/mch/pnc-due", tag = "mother-and-child", security(("bearer" = [])),
+    params(FacilityQuery),
+    responses((status = 200, body = PncListWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn pnc_due(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<FacilityQuery>,
+) -> Result<Json<PncListWire>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let facility = query.facility(&state, &caller).await?;
+    let on = query.day(&state)?;
+    let mut answer = PncListWire {
+        facility_id: facility.to_string(),
+        date: on.to_string(),
+        due: Vec::new(),
+        overdue: Vec::new(),
+    };
+    for entry in crate::pages::mch::birth::pnc_due(&state, facility, on).await? {
+        let wire = PncDueWire {
+            delivery_id: entry.delivery_id.to_string(),
+            person_id: entry.person_id.to_string(),
+            role: if entry.baby.is_some() {
+                "baby"
+            } else {
+                "mother"
+            }
+            .to_owned(),
+            baby: entry.baby,
+            name: entry.name,
+            delivered_on: entry.delivered_on.to_string(),
+            day_after_birth: entry.status.day,
+            contact: entry.status.contact,
+            window_from: entry.status.window.map(|(a, _)| a.to_string()),
+            window_to: entry.status.window.map(|(_, b)| b.to_string()),
+        };
+        if entry.status.state == haven_domain::mch::postnatal::PncState::Due {
+            answer.due.push(wire);
+        } else {
+            answer.overdue.push(wire);
+        }
+    }
+    Ok(Json(answer))
+}
+
+/// A corrected registration, naming the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectPregnancyRequest {
+    pub version: i64,
+    pub registered_on: String,
+    #[serde(default)]
+    pub lmp: String,
+    #[serde(default)]
+    pub ultrasound_on: String,
+    #[serde(default)]
+    pub ultrasound_weeks: String,
+    #[serde(default)]
+    pub ultrasound_days: String,
+    pub gravida: String,
+    #[serde(default)]
+    pub para: String,
+    #[serde(default)]
+    pub risk_factors: Vec<String>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Corrects an open pregnancy's registration (dating, gravida, para, risk
+/// factors); a stale version is 409. Contacts follow the new dating.
+#[utoipa::path(put, path = "/api/v1/mch/pregnancies/{pregnancy}", tag = "mother-and-child", security(("bearer" = [])),
+    params(("pregnancy" = String, Path, description = "the pregnancy's id")),
+    request_body = CorrectPregnancyRequest,
+    responses((status = 200, body = PregnancyWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn correct_pregnancy(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<CorrectPregnancyRequest>,
+) -> Result<Json<PregnancyWire>, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
+    let details = PregnancyDetails::parse(
+        &PregnancyInput {
+            registered_on: &request.registered_on,
+            lmp: &request.lmp,
+            ultrasound_on: &request.ultrasound_on,
+            ultrasound_weeks: &request.ultrasound_weeks,
+            ultrasound_days: &request.ultrasound_days,
+            gravida: &request.gravida,
+            para: &request.para,
+            risk_factors: &request.risk_factors,
+            notes: &request.notes,
+        },
+        today(&state),
+    )
+    .map_err(|e| mch_errors(&e))?;
+    let corrected = state
+        .store()
+        .correct_pregnancy(&caller.actor(), pregnancy.id, request.version, &details)
+        .await?;
+    Ok(Json(pregnancy_answer(&state, &caller, &corrected).await?))
+}
+
+/// The end of a pregnancy without a delivery, naming the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndPregnancyRequest {
+    pub version: i64,
+    /// `YYYY-MM-DD`, not in the future nor before the registration.
+    pub ended_on: String,
+    /// A `PregnancyEnd` code.
+    pub reason: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Ends an open pregnancy without a delivery: she leaves the worklists.
+#[utoipa::path(post, path = "/api/v1/mch/pregnancies/{pregnancy}/end", tag = "mother-and-child", security(("bearer" = [])),
+    params(("pregnancy" = String, Path, description = "the pregnancy's id")),
+    request_body = EndPregnancyRequest,
+    responses((status = 200, body = PregnancyWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn end_pregnancy(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<EndPregnancyRequest>,
+) -> Result<Json<PregnancyWire>, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
+    let details = haven_domain::mch::pregnancy::PregnancyEndDetails::parse(
+        &haven_domain::mch::pregnancy::PregnancyEndInput {
+            ended_on: &request.ended_on,
+            reason: &request.reason,
+            notes: &request.notes,
+        },
+        today(&state),
+        pregnancy.registered_on,
+    )
+    .map_err(|e| mch_errors(&e))?;
+    let ended = state
+        .store()
+        .end_pregnancy(&caller.actor(), pregnancy.id, request.version, &details)
+        .await?;
+    Ok(Json(pregnancy_answer(&state, &caller, &ended).await?))
+}
+
+/// Marking a record entered in error: the version read and why.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InErrorRequest {
+    pub version: i64,
+    /// Why, at most 200 characters.
+    pub reason: String,
+}
+
+async fn mark_in_error(
+    state: &AppState,
+    caller: &ApiCaller,
+    what: haven_store::mch::Correctable,
+    raw: &str,
+    request: &InErrorRequest,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let id = parse_id(raw, "record")?;
+    let record = state.store().correctable(what, id).await?;
+    if !reach(state, caller, Action::Write)
+        .await?
+        .holds(Some(record.facility_id))
+    {
+        return Err(not_found("record"));
+    }
+    let reason = haven_domain::text::normalise(request.reason.trim());
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(mch_errors(&[("reason", MchError::ReasonRequired)]));
+    }
+    state
+        .store()
+        .mark_entered_in_error(
+            &caller.actor(),
+            what,
+            id,
+            request.version,
+            &reason,
+            schedule(state)?,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Marks an antenatal contact entered in error (and a Td dose given at it).
+#[utoipa::path(post, path = "/api/v1/mch/anc-contacts/{anc_contact}/error", tag = "mother-and-child", security(("bearer" = [])),
+    params(("anc_contact" = String, Path, description = "the contact's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn anc_contact_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    use haven_store::mch::Correctable;
+    mark_in_error(&state, &caller, Correctable::AncContact, &raw, &request).await
+}
+
+/// Marks a postnatal contact entered in error.
+#[utoipa::path(post, path = "/api/v1/mch/pnc-contacts/{pnc_contact}/error", tag = "mother-and-child", security(("bearer" = [])),
+    params(("pnc_contact" = String, Path, description = "the contact's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn pnc_contact_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    use haven_store::mch::Correctable;
+    mark_in_error(&state, &caller, Correctable::PncContact, &raw, &request).await
+}
+
+/// Marks a family planning visit entered in error.
+#[utoipa::path(post, path = "/api/v1/mch/fp-visits/{fp_visit}/error", tag = "mother-and-child", security(("bearer" = [])),
+    params(("fp_visit" = String, Path, description = "the visit's id")),
+    request_body = InErrorRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn fp_visit_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<InErrorRequest>,
+) -> Result<StatusCode, ApiError> {
+    use haven_store::mch::Correctable;
+    mark_in_error(&state, &caller, Correctable::FpVisit, &raw, &request).await
 }

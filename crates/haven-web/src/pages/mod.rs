@@ -80,6 +80,12 @@ const NAVIGATION: &[NavEntry] = &[
         "nav-growth",
         Some((Action::Read, Kind::Clinical)),
     ),
+    // Coverage is an aggregate without names: M&E reads it with Read Report.
+    (
+        "/mch/coverage",
+        "nav-mch-coverage",
+        Some((Action::Read, Kind::Report)),
+    ),
     (
         "/admin/users",
         "nav-users",

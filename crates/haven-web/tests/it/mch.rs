@@ -114,6 +114,21 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
         let pregnancy = register(&mut midwife, woman, clinic, &lmp).await;
         let page = midwife.get(&pregnancy).await;
         assert_eq!(page.status, StatusCode::OK, "[{}]", app.label);
+        // On paper it is an antenatal card: a title of its own, the forms left off.
+        assert!(
+            page.body.contains(&format!(
+                "id=\"print-title\">{}",
+                message(Language::English, "mch-antenatal-card")
+            )) && page
+                .body
+                .contains("<section id=\"new-contact\" class=\"no-print\">")
+                && page
+                    .body
+                    .contains("<section id=\"in-error\" class=\"no-print\">"),
+            "[{}] {}",
+            app.label,
+            page.body
+        );
         assert!(
             page.body.contains("id=\"ga-today\">19+2"),
             "[{}] {}",
@@ -147,6 +162,7 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
                     ("danger_signs", "severe_headache"),
                     ("danger_signs", "blurred_vision"),
                     ("hiv", "negative"),
+                    ("syphilis", "positive"),
                     ("iron_folic_acid", "1"),
                 ],
             )
@@ -170,6 +186,12 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
         assert!(
             page.text().contains(&message(Language::English, "mch-hiv")),
             "[{}] the midwife sees HIV",
+            app.label
+        );
+        assert!(
+            page.text()
+                .contains(&message(Language::English, "mch-syphilis")),
+            "[{}] the midwife sees syphilis",
             app.label
         );
         let worklist = midwife.get(&format!("/mch/anc?facility={clinic}")).await;
@@ -221,12 +243,20 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
             "[{}] HIV shown to a nurse",
             app.label
         );
+        assert!(
+            !seen
+                .text()
+                .contains(&message(Language::English, "mch-syphilis"))
+                && !seen.body.contains("name=\"syphilis\""),
+            "[{}] syphilis shown to a nurse",
+            app.label
+        );
         let id = pregnancy.trim_start_matches("/mch/pregnancies/");
         let mut api = app.api_client(&nurse_user).await;
         let json = api.get(&format!("/api/v1/mch/pregnancies/{id}")).await;
         assert_eq!(json.status, StatusCode::OK, "[{}] {}", app.label, json.body);
         assert!(
-            !json.body.contains("\"hiv\""),
+            !json.body.contains("\"hiv\"") && !json.body.contains("syphilis"),
             "[{}] {}",
             app.label,
             json.body
@@ -244,6 +274,18 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
             "[{}] a nurse may not write HIV",
             app.label
         );
+        let refused = api
+            .post_json(
+                &format!("/api/v1/mch/pregnancies/{id}/contacts"),
+                &format!(r#"{{"contact_on":"{}","syphilis":"negative"}}"#, today()),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "[{}] a nurse may not write syphilis",
+            app.label
+        );
         let midwife_user = app
             .store
             .user_by_username("midwife")
@@ -252,7 +294,8 @@ async fn an_antenatal_day_registers_dates_and_makes_a_danger_sign_urgent() {
         let mut api = app.api_client(&midwife_user).await;
         let json = api.get(&format!("/api/v1/mch/pregnancies/{id}")).await;
         assert!(
-            json.body.contains("\"hiv\":\"negative\""),
+            json.body.contains("\"hiv\":\"negative\"")
+                && json.body.contains("\"syphilis\":\"positive\""),
             "[{}] {}",
             app.label,
             json.body
@@ -379,6 +422,533 @@ async fn a_birth_registers_the_baby_linked_to_the_mother() {
             "[{}] {}",
             app.label,
             list.body
+        );
+        // The API's postnatal list says the same.
+        let midwife_user = app
+            .store
+            .user_by_username("midwife")
+            .await
+            .expect("the midwife");
+        let mut api = app.api_client(&midwife_user).await;
+        let json = api
+            .get(&format!("/api/v1/mch/pnc-due?facility={clinic}"))
+            .await;
+        assert_eq!(json.status, StatusCode::OK, "[{}] {}", app.label, json.body);
+        let answer: serde_json::Value = serde_json::from_str(&json.body).expect("json");
+        let due: Vec<(&str, &str)> = answer["due"]
+            .as_array()
+            .expect("due")
+            .iter()
+            .map(|r| {
+                (
+                    r["role"].as_str().unwrap_or(""),
+                    r["name"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            due,
+            vec![("mother", "Chan Thida"), ("baby", "Chan Srey")],
+            "[{}] {}",
+            app.label,
+            json.body
+        );
+        // A postnatal contact marked in error (by the page) leaves the delivery page
+        // and the list shows the mother due again.
+        let delivery_path = recorded
+            .location()
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let contact = midwife
+            .post_form(
+                &format!("{delivery_path}/pnc"),
+                &[
+                    ("person", &woman.to_string()),
+                    ("contact_on", &today().to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(
+            contact.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            contact.body
+        );
+        let page = midwife.get(&delivery_path).await;
+        let contact_id = page
+            .body
+            .split("action=\"/mch/pnc-contacts/")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .expect("an in-error form for the contact")
+            .to_owned();
+        let no_reason = midwife
+            .post_form(
+                &format!("/mch/pnc-contacts/{contact_id}/error"),
+                &[("version", "1"), ("reason", " ")],
+            )
+            .await;
+        assert_eq!(
+            no_reason.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert!(
+            no_reason
+                .text()
+                .contains(&message(Language::English, "mch-error-reason-required")),
+            "[{}]",
+            app.label
+        );
+        let marked = midwife
+            .post_form(
+                &format!("/mch/pnc-contacts/{contact_id}/error"),
+                &[("version", "1"), ("reason", "wrong baby")],
+            )
+            .await;
+        assert_eq!(
+            marked.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            marked.body
+        );
+        let page = midwife.get(&delivery_path).await;
+        assert!(!page.body.contains(&contact_id), "[{}]", app.label);
+        let stale = api
+            .post_json(
+                &format!("/api/v1/mch/pnc-contacts/{contact_id}/error"),
+                r#"{"version":1,"reason":"again"}"#,
+            )
+            .await;
+        assert_eq!(
+            stale.status,
+            StatusCode::NOT_FOUND,
+            "[{}] already marked",
+            app.label
+        );
+        // Family planning: a visit marked in error through the API leaves the card.
+        let visit = midwife
+            .post_form(
+                &format!("/mch/family-planning/{woman}"),
+                &[
+                    ("facility", &clinic.to_string()),
+                    ("visit_on", &today().to_string()),
+                    ("method", "lam"),
+                    ("counselled", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            visit.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            visit.body
+        );
+        let visits = api
+            .get(&format!("/api/v1/mch/family-planning/{woman}"))
+            .await;
+        let visits: serde_json::Value = serde_json::from_str(&visits.body).expect("json");
+        let visit_id = visits[0]["id"].as_str().expect("a visit").to_owned();
+        let stale = api
+            .post_json(
+                &format!("/api/v1/mch/fp-visits/{visit_id}/error"),
+                r#"{"version":7,"reason":"wrong client"}"#,
+            )
+            .await;
+        assert_eq!(
+            stale.status,
+            StatusCode::CONFLICT,
+            "[{}] {}",
+            app.label,
+            stale.body
+        );
+        let no_reason = api
+            .post_json(
+                &format!("/api/v1/mch/fp-visits/{visit_id}/error"),
+                r#"{"version":1,"reason":""}"#,
+            )
+            .await;
+        assert_eq!(
+            no_reason.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert!(
+            no_reason.body.contains("reason: mch-error-reason-required"),
+            "[{}] {}",
+            app.label,
+            no_reason.body
+        );
+        let marked = api
+            .post_json(
+                &format!("/api/v1/mch/fp-visits/{visit_id}/error"),
+                r#"{"version":1,"reason":"wrong client"}"#,
+            )
+            .await;
+        assert_eq!(
+            marked.status,
+            StatusCode::NO_CONTENT,
+            "[{}] {}",
+            app.label,
+            marked.body
+        );
+        let visits = api
+            .get(&format!("/api/v1/mch/family-planning/{woman}"))
+            .await;
+        assert_eq!(visits.body.trim(), "[]", "[{}]", app.label);
+    }
+}
+
+#[tokio::test]
+async fn a_pregnancy_is_corrected_by_its_version_and_ended_off_the_worklist() {
+    for app in apps().await {
+        let clinic = facility(&app).await;
+        let woman = insert_person(&app, "Meas", "Sophea", Some(&clinic.to_string())).await;
+        let mut midwife = as_role(&app, "midwife", Role::Midwife, Language::English).await;
+        let lmp = today() - Duration::weeks(20);
+        let pregnancy = register(&mut midwife, woman, clinic, &lmp.to_string()).await;
+        let id = pregnancy.trim_start_matches("/mch/pregnancies/").to_owned();
+        let contact = midwife
+            .post_form(
+                &format!("{pregnancy}/contacts"),
+                &[("contact_on", &today().to_string())],
+            )
+            .await;
+        assert_eq!(
+            contact.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            contact.body
+        );
+        // The correction form starts from what is stored.
+        let form = midwife.get(&format!("{pregnancy}/correct")).await;
+        assert_eq!(form.status, StatusCode::OK, "[{}] {}", app.label, form.body);
+        assert_eq!(
+            form.form_field("correct-pregnancy", "lmp").as_deref(),
+            Some(lmp.to_string().as_str()),
+            "[{}]",
+            app.label
+        );
+        let version = form
+            .form_field("correct-pregnancy", "version")
+            .expect("the version");
+        // A bad gravida comes back with the message and what was typed.
+        let earlier = (lmp - Duration::weeks(2)).to_string();
+        let registered = (today() - Duration::days(30)).to_string();
+        let bad = midwife
+            .post_form(
+                &format!("{pregnancy}/correct"),
+                &[
+                    ("version", &version),
+                    ("registered_on", &registered),
+                    ("lmp", &earlier),
+                    ("gravida", "0"),
+                    ("para", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            bad.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert!(
+            bad.text()
+                .contains(&message(Language::English, "mch-error-bad-gravida")),
+            "[{}]",
+            app.label
+        );
+        assert_eq!(
+            bad.form_field("correct-pregnancy", "lmp").as_deref(),
+            Some(earlier.as_str()),
+            "[{}]",
+            app.label
+        );
+        let good = [
+            ("version", version.as_str()),
+            ("registered_on", registered.as_str()),
+            ("lmp", earlier.as_str()),
+            ("gravida", "3"),
+            ("para", "1"),
+            ("risk_factors", "anaemia"),
+        ];
+        let saved = midwife
+            .post_form(&format!("{pregnancy}/correct"), &good)
+            .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            saved.body
+        );
+        let page = midwife.get(&pregnancy).await;
+        let edd = (lmp - Duration::weeks(2) + Duration::days(280)).to_string();
+        assert!(
+            page.body.contains(&format!("id=\"edd\">{edd}")) && page.body.contains("G3 P1"),
+            "[{}] {}",
+            app.label,
+            page.body
+        );
+        // The same version again is stale: the conflict page, nothing changed.
+        let stale = midwife
+            .post_form(&format!("{pregnancy}/correct"), &good)
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "[{}]", app.label);
+        let midwife_user = app
+            .store
+            .user_by_username("midwife")
+            .await
+            .expect("the midwife");
+        let mut api = app.api_client(&midwife_user).await;
+        let stale = api
+            .put_json(
+                &format!("/api/v1/mch/pregnancies/{id}"),
+                &format!(
+                    r#"{{"version":{version},"registered_on":"{registered}","lmp":"{earlier}","gravida":"2"}}"#
+                ),
+            )
+            .await;
+        assert_eq!(
+            stale.status,
+            StatusCode::CONFLICT,
+            "[{}] {}",
+            app.label,
+            stale.body
+        );
+        // The contact was typed on the wrong pregnancy: marked in error, it leaves
+        // the timeline and the API.
+        let contact_id = page
+            .body
+            .split("action=\"/mch/anc-contacts/")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .expect("an in-error form for the contact")
+            .to_owned();
+        let marked = midwife
+            .post_form(
+                &format!("/mch/anc-contacts/{contact_id}/error"),
+                &[("version", "1"), ("reason", "wrong woman")],
+            )
+            .await;
+        assert_eq!(
+            marked.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            marked.body
+        );
+        let json = api.get(&format!("/api/v1/mch/pregnancies/{id}")).await;
+        assert!(
+            json.body.contains("\"contacts\":[]"),
+            "[{}] {}",
+            app.label,
+            json.body
+        );
+        // On the API worklist she is overdue (22 weeks, no contact left).
+        let worklist = api
+            .get(&format!("/api/v1/mch/anc-worklist?facility={clinic}"))
+            .await;
+        assert_eq!(
+            worklist.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.label,
+            worklist.body
+        );
+        let answer: serde_json::Value = serde_json::from_str(&worklist.body).expect("json");
+        assert!(
+            answer["overdue"]
+                .as_array()
+                .expect("overdue")
+                .iter()
+                .any(|p| p["id"] == id.as_str()),
+            "[{}] {}",
+            app.label,
+            worklist.body
+        );
+        // Ended without a delivery (a miscarriage): off the worklists.
+        let form = midwife.get(&format!("{pregnancy}/correct")).await;
+        let version = form
+            .form_field("end-pregnancy", "version")
+            .expect("the version");
+        let no_reason = midwife
+            .post_form(
+                &format!("{pregnancy}/end"),
+                &[
+                    ("version", &version),
+                    ("ended_on", &today().to_string()),
+                    ("notes", "came with bleeding"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            no_reason.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert!(
+            no_reason.body.contains("came with bleeding")
+                && no_reason
+                    .text()
+                    .contains(&message(Language::English, "mch-error-reason-required")),
+            "[{}]",
+            app.label
+        );
+        let ended = midwife
+            .post_form(
+                &format!("{pregnancy}/end"),
+                &[
+                    ("version", &version),
+                    ("ended_on", &today().to_string()),
+                    ("reason", "miscarriage"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            ended.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            ended.body
+        );
+        let page = midwife.get(&pregnancy).await;
+        assert!(
+            page.text()
+                .contains(&message(Language::English, "pregnancyend-miscarriage"))
+                && !page.body.contains("id=\"contact-form\""),
+            "[{}]",
+            app.label
+        );
+        let worklist = midwife.get(&format!("/mch/anc?facility={clinic}")).await;
+        assert!(!worklist.text().contains("Meas Sophea"), "[{}]", app.label);
+        let delivery = midwife.get(&format!("{pregnancy}/delivery")).await;
+        assert_eq!(
+            delivery.status,
+            StatusCode::CONFLICT,
+            "[{}] no birth of an ended pregnancy",
+            app.label
+        );
+        let worklist = api
+            .get(&format!("/api/v1/mch/anc-worklist?facility={clinic}"))
+            .await;
+        assert!(!worklist.body.contains(&id), "[{}]", app.label);
+        let again = api
+            .post_json(
+                &format!("/api/v1/mch/pregnancies/{id}/end"),
+                &format!(
+                    r#"{{"version":{version},"ended_on":"{}","reason":"ectopic"}}"#,
+                    today()
+                ),
+            )
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "[{}] {}",
+            app.label,
+            again.body
+        );
+        let json = api.get(&format!("/api/v1/mch/pregnancies/{id}")).await;
+        assert!(
+            json.body.contains("\"end_reason\":\"miscarriage\""),
+            "[{}] {}",
+            app.label,
+            json.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn coverage_is_read_by_m_and_e_without_names() {
+    for app in apps().await {
+        let clinic = facility(&app).await;
+        let me_user = app.user("meofficer", Role::MeOfficer).await;
+        let mut me = app.session_for(&me_user).await;
+        let page = me.get(&format!("/mch/coverage?facility={clinic}")).await;
+        assert_eq!(page.status, StatusCode::OK, "[{}] {}", app.label, page.body);
+        assert!(page.body.contains("id=\"coverage\""), "[{}]", app.label);
+        // Nothing with names: the worklists stay closed to M&E.
+        assert!(!page.body.contains("href=\"/mch/anc"), "[{}]", app.label);
+        for path in ["/mch/anc", "/mch/sessions", "/mch/pnc"] {
+            let refused = me.get(&format!("{path}?facility={clinic}")).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "[{}] {path}",
+                app.label
+            );
+        }
+        let mut api = app.api_client(&me_user).await;
+        let year = today().year() - 1;
+        let json = api
+            .get(&format!(
+                "/api/v1/mch/coverage?facility={clinic}&year={year}"
+            ))
+            .await;
+        assert_eq!(json.status, StatusCode::OK, "[{}] {}", app.label, json.body);
+        let refused = api
+            .get(&format!("/api/v1/mch/immunisation-due?facility={clinic}"))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "[{}]", app.label);
+        // An M&E officer of another facility does not reach this one.
+        let other = facility(&app).await;
+        let elsewhere = app.user("me-elsewhere", Role::MeOfficer).await;
+        for role in app
+            .store
+            .role_assignments(elsewhere.id)
+            .await
+            .expect("roles")
+        {
+            app.store
+                .revoke_role(&Actor::system(), role.id, role.version)
+                .await
+                .expect("revoke");
+        }
+        app.store
+            .assign_role(
+                &Actor::system(),
+                elsewhere.id,
+                Role::MeOfficer,
+                &Scope::Facility(other.to_string()),
+            )
+            .await
+            .expect("a facility role");
+        let mut api = app.api_client(&elsewhere).await;
+        let json = api
+            .get(&format!(
+                "/api/v1/mch/coverage?facility={clinic}&year={year}"
+            ))
+            .await;
+        assert_eq!(
+            json.status,
+            StatusCode::NOT_FOUND,
+            "[{}] {}",
+            app.label,
+            json.body
+        );
+        let json = api
+            .get(&format!(
+                "/api/v1/mch/coverage?facility={other}&year={year}"
+            ))
+            .await;
+        assert_eq!(json.status, StatusCode::OK, "[{}] {}", app.label, json.body);
+        let mut page = app.session_for(&elsewhere).await;
+        let answer = page.get(&format!("/mch/coverage?facility={clinic}")).await;
+        assert!(
+            answer.body.contains(&format!("value=\"{other}\" selected")),
+            "[{}] the page falls back to the facility in reach",
+            app.label
         );
     }
 }

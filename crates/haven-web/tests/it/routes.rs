@@ -19,6 +19,8 @@ pub(crate) enum Need {
     SignedIn,
     /// A role granting this permission.
     Permission(Action, Kind),
+    /// A role granting any one of these permissions.
+    AnyOf(&'static [(Action, Kind)]),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,6 +278,9 @@ fn allowed(need: Need, roles: Option<Role>) -> bool {
         (_, None) => false,
         (Need::SignedIn, Some(_)) => true,
         (Need::Permission(action, kind), Some(role)) => role.permits(action, kind),
+        (Need::AnyOf(needs), Some(role)) => needs
+            .iter()
+            .any(|(action, kind)| role.permits(*action, *kind)),
     }
 }
 

@@ -4,8 +4,12 @@
 //! so that each role meets the same records.
 
 use haven_domain::mch::birth::{BabyInput, DeliveryDetails, DeliveryInput, MotherNames};
+use haven_domain::mch::family_planning::{FpVisitDetails, FpVisitInput};
 use haven_domain::mch::immunisation::Schedule;
-use haven_domain::mch::pregnancy::{PregnancyDetails, PregnancyInput};
+use haven_domain::mch::postnatal::{PncContactDetails, PncContactInput};
+use haven_domain::mch::pregnancy::{
+    AncContactDetails, AncContactInput, PregnancyDetails, PregnancyInput,
+};
 use haven_domain::{Action, Kind};
 use haven_store::mch::NewDose;
 use haven_store::Actor;
@@ -15,6 +19,8 @@ use crate::support::App;
 
 const READ: Need = Need::Permission(Action::Read, Kind::Clinical);
 const WRITE: Need = Need::Permission(Action::Write, Kind::Clinical);
+/// Coverage is an aggregate without names: clinicians and M&E read it.
+const COVERAGE: Need = Need::AnyOf(&[(Action::Read, Kind::Clinical), (Action::Read, Kind::Report)]);
 
 pub(crate) const CASES: &[Case] = &[
     page("GET", "/mch", READ, ""),
@@ -59,7 +65,38 @@ pub(crate) const CASES: &[Case] = &[
     ),
     page("GET", "/mch/sessions", READ, ""),
     page("POST", "/mch/sessions", WRITE, "date="),
-    page("GET", "/mch/coverage", READ, ""),
+    page("GET", "/mch/coverage", COVERAGE, ""),
+    page("GET", "/mch/pregnancies/{pregnancy}/correct", WRITE, ""),
+    page(
+        "POST",
+        "/mch/pregnancies/{pregnancy}/correct",
+        WRITE,
+        "version=999&registered_on=",
+    ),
+    page(
+        "POST",
+        "/mch/pregnancies/{pregnancy}/end",
+        WRITE,
+        "version=999&ended_on=",
+    ),
+    page(
+        "POST",
+        "/mch/anc-contacts/{anc_contact}/error",
+        WRITE,
+        "version=999&reason=test",
+    ),
+    page(
+        "POST",
+        "/mch/pnc-contacts/{pnc_contact}/error",
+        WRITE,
+        "version=999&reason=test",
+    ),
+    page(
+        "POST",
+        "/mch/fp-visits/{fp_visit}/error",
+        WRITE,
+        "version=999&reason=test",
+    ),
     page("GET", "/mch/family-planning", READ, ""),
     page("GET", "/mch/family-planning/{mch_person}", READ, ""),
     page(
@@ -103,7 +140,39 @@ pub(crate) const CASES: &[Case] = &[
         r#"{"antigen":"","given_on":"","facility_id":""}"#,
     ),
     api("GET", "/api/v1/mch/immunisation-due", READ, ""),
-    api("GET", "/api/v1/mch/coverage", READ, ""),
+    api("GET", "/api/v1/mch/coverage", COVERAGE, ""),
+    api("GET", "/api/v1/mch/anc-worklist", READ, ""),
+    api("GET", "/api/v1/mch/pnc-due", READ, ""),
+    api(
+        "PUT",
+        "/api/v1/mch/pregnancies/{pregnancy}",
+        WRITE,
+        r#"{"version":999,"registered_on":"","gravida":""}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/mch/pregnancies/{pregnancy}/end",
+        WRITE,
+        r#"{"version":999,"ended_on":"","reason":""}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/mch/anc-contacts/{anc_contact}/error",
+        WRITE,
+        r#"{"version":999,"reason":"test"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/mch/pnc-contacts/{pnc_contact}/error",
+        WRITE,
+        r#"{"version":999,"reason":"test"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/mch/fp-visits/{fp_visit}/error",
+        WRITE,
+        r#"{"version":999,"reason":"test"}"#,
+    ),
     api("GET", "/api/v1/mch/family-planning/{mch_person}", READ, ""),
     api(
         "POST",
@@ -197,7 +266,68 @@ pub(crate) async fn targets(app: &App) -> Vec<(&'static str, String)> {
         )
         .await
         .expect("a dose");
+    let contact = app
+        .store
+        .record_anc_contact(
+            &actor,
+            open.id,
+            facility,
+            &AncContactDetails::parse(
+                &AncContactInput {
+                    contact_on: &registered.to_string(),
+                    ..AncContactInput::default()
+                },
+                today,
+                registered,
+                lmp,
+            )
+            .expect("a valid contact"),
+            None,
+        )
+        .await
+        .expect("a contact");
+    let pnc = app
+        .store
+        .record_pnc_contact(
+            &actor,
+            delivery.id,
+            delivered_woman,
+            facility,
+            &PncContactDetails::parse(
+                &PncContactInput {
+                    contact_on: &today.to_string(),
+                    ..PncContactInput::default()
+                },
+                today,
+                today,
+            )
+            .expect("a valid postnatal contact"),
+        )
+        .await
+        .expect("a postnatal contact");
+    let visit = app
+        .store
+        .record_fp_visit(
+            &actor,
+            open_woman,
+            facility,
+            &FpVisitDetails::parse(
+                &FpVisitInput {
+                    visit_on: &today.to_string(),
+                    counselled: true,
+                    ..FpVisitInput::default()
+                },
+                today,
+                None,
+            )
+            .expect("a valid visit"),
+        )
+        .await
+        .expect("a visit");
     vec![
+        ("{anc_contact}", contact.id.to_string()),
+        ("{pnc_contact}", pnc.id.to_string()),
+        ("{fp_visit}", visit.id.to_string()),
         ("{pregnancy}", open.id.to_string()),
         ("{delivery}", delivery.id.to_string()),
         ("{mch_person}", open_woman.to_string()),

@@ -85,6 +85,10 @@ async fn open_pregnancy_to_write(
     let pregnancy = state.store().pregnancy(id).await?;
     let reach = clinical_reach(state.store(), auth, Action::Write).await?;
     within(&reach, Some(pregnancy.facility_id))?;
+    // A pregnancy that ended without a delivery takes no delivery record.
+    if pregnancy.ended_on.is_some() {
+        return Err(WebError::Conflict);
+    }
     Ok(pregnancy)
 }
 
@@ -243,7 +247,8 @@ pub struct PncPerson {
     pub contact: String,
     pub window: String,
     pub overdue: bool,
-    pub contacts: Vec<String>,
+    /// Each contact as text, with its id and version for marking it in error.
+    pub contacts: Vec<(String, String, i64)>,
 }
 
 pub struct BabyRow {
@@ -347,7 +352,7 @@ async fn delivery_page(
                                 signs.join(", ")
                             ));
                         }
-                        text
+                        (text, c.id.to_string(), c.version)
                     })
                     .collect(),
             }
@@ -529,6 +534,68 @@ struct PncListPage {
     overdue: Vec<PncRow>,
 }
 
+/// A mother or live-born baby due or overdue for a postnatal contact.
+pub struct PncEntry {
+    pub delivery_id: Id,
+    pub person_id: Id,
+    /// `None` for the mother; the baby's position in the delivery otherwise.
+    pub baby: Option<i64>,
+    pub name: String,
+    pub delivered_on: time::Date,
+    pub status: haven_domain::mch::postnatal::PncStatus,
+}
+
+/// Who is due or overdue for a postnatal contact at a facility on a day (the
+/// mothers and live-born babies of its deliveries of the last 42 days), shared by
+/// the page and the API.
+pub async fn pnc_due(
+    state: &AppState,
+    facility_id: Id,
+    on: time::Date,
+) -> Result<Vec<PncEntry>, StoreError> {
+    let store = state.store();
+    let mut entries = Vec::new();
+    for d in store
+        .deliveries_since(facility_id, on - Duration::days(POSTNATAL_DAYS))
+        .await?
+    {
+        if d.delivered_on > on {
+            continue;
+        }
+        let contacts = store.pnc_contacts(d.id).await?;
+        let mut people = vec![(d.person_id, None, d.display_name())];
+        for baby in store.babies_of(d.id).await? {
+            if let Some(person_id) = baby.person_id {
+                let name = store
+                    .person(person_id)
+                    .await
+                    .map(|p| p.display_name())
+                    .unwrap_or_default();
+                people.push((person_id, Some(baby.position), name));
+            }
+        }
+        for (person_id, baby, name) in people {
+            let days: Vec<time::Date> = contacts
+                .iter()
+                .filter(|c| c.person_id == person_id)
+                .map(|c| c.contact_on)
+                .collect();
+            let status = pnc_status(d.delivered_on, &days, on);
+            if matches!(status.state, PncState::Due | PncState::Overdue) {
+                entries.push(PncEntry {
+                    delivery_id: d.id,
+                    person_id,
+                    baby,
+                    name,
+                    delivered_on: d.delivered_on,
+                    status,
+                });
+            }
+        }
+    }
+    Ok(entries)
+}
+
 /// Who is due and overdue for a postnatal contact at a facility on a day: the
 /// mothers and live-born babies of its deliveries of the last 42 days.
 pub async fn pnc_list(
@@ -542,54 +609,30 @@ pub async fn pnc_list(
     let facility = choose_facility(&state, &auth, &query.facility).await?;
     let (mut due, mut overdue) = (Vec::new(), Vec::new());
     if let Some(facility_id) = facility.id {
-        let store = state.store();
-        for d in store
-            .deliveries_since(facility_id, on - Duration::days(POSTNATAL_DAYS))
-            .await?
-        {
-            if d.delivered_on > on {
-                continue;
-            }
-            let contacts = store.pnc_contacts(d.id).await?;
-            let mut people = vec![(d.person_id, tr.t("mch-mother"), d.display_name())];
-            for baby in store.babies_of(d.id).await? {
-                if let Some(person_id) = baby.person_id {
-                    let name = store
-                        .person(person_id)
-                        .await
-                        .map(|p| p.display_name())
-                        .unwrap_or_default();
-                    people.push((
-                        person_id,
-                        tr.t1("mch-baby-number", "number", baby.position),
-                        name,
-                    ));
-                }
-            }
-            for (person_id, label, name) in people {
-                let days: Vec<time::Date> = contacts
-                    .iter()
-                    .filter(|c| c.person_id == person_id)
-                    .map(|c| c.contact_on)
-                    .collect();
-                let status = pnc_status(d.delivered_on, &days, on);
-                let row = PncRow {
-                    delivery_id: d.id.to_string(),
-                    label,
-                    name,
-                    delivered_on: d.delivered_on.to_string(),
-                    day: status.day,
-                    contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
-                    window: status
-                        .window
-                        .map(|(a, b)| format!("{a} – {b}"))
-                        .unwrap_or_default(),
-                };
-                match status.state {
-                    PncState::Due => due.push(row),
-                    PncState::Overdue => overdue.push(row),
-                    _ => {}
-                }
+        for entry in pnc_due(&state, facility_id, on).await? {
+            let row = PncRow {
+                delivery_id: entry.delivery_id.to_string(),
+                label: match entry.baby {
+                    None => tr.t("mch-mother"),
+                    Some(position) => tr.t1("mch-baby-number", "number", position),
+                },
+                name: entry.name,
+                delivered_on: entry.delivered_on.to_string(),
+                day: entry.status.day,
+                contact: entry
+                    .status
+                    .contact
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+                window: entry
+                    .status
+                    .window
+                    .map(|(a, b)| format!("{a} – {b}"))
+                    .unwrap_or_default(),
+            };
+            match entry.status.state {
+                PncState::Due => due.push(row),
+                _ => overdue.push(row),
             }
         }
     }

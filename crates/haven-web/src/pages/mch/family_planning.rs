@@ -77,6 +77,8 @@ pub async fn due_list(
 }
 
 pub struct VisitRow {
+    pub id: String,
+    pub version: i64,
     pub visit_on: String,
     pub counselled: bool,
     pub method: String,
@@ -111,6 +113,8 @@ async fn client_page(
     let mut visits = Vec::new();
     for v in state.store().fp_visits_of(person.id).await? {
         visits.push(VisitRow {
+            id: v.id.to_string(),
+            version: v.version,
             visit_on: v.visit_on.to_string(),
             counselled: v.counselled,
             method: if v.method.is_empty() {

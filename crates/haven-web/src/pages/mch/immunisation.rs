@@ -96,6 +96,8 @@ pub struct PlanRow {
 #[template(path = "mch_child.html")]
 struct ChildPage {
     layout: Layout,
+    /// The day shown on a printed card.
+    printed_on: String,
     person: Person,
     name: String,
     born: String,
@@ -198,6 +200,7 @@ async fn child_page(
     let facility = choose_facility(state, auth, f.get("facility")).await?;
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "mch-child-title"),
+        printed_on: today(state).to_string(),
         name: person.display_name(),
         born: person.birth_date.to_string(),
         sex: tr.t(&person.sex().label_key()),
@@ -479,7 +482,7 @@ async fn due_rows(
     let mut rows = Vec::new();
     for (person, doses) in state
         .store()
-        .immunisation_children(facility, born_since)
+        .immunisation_children_due(facility, born_since, on, schedule)
         .await?
     {
         let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
@@ -678,6 +681,8 @@ pub struct CoverageRow {
 #[template(path = "mch_coverage.html")]
 struct CoveragePage {
     layout: Layout,
+    /// Read Clinical: the part's other lists are linked.
+    clinical: bool,
     facility: FacilityChoice,
     year: i32,
     cohort: i64,
@@ -690,7 +695,10 @@ pub async fn coverage(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
+    // An aggregate without names: clinicians and M&E (Read Report) read it.
+    if !auth.me.can(Action::Read, Kind::Clinical) {
+        auth.require(Action::Read, Kind::Report)?;
+    }
     let tr = auth.tr();
     let this_year = today(&state).year();
     let year = query
@@ -700,7 +708,13 @@ pub async fn coverage(
         .ok()
         .filter(|y| (1990..=this_year).contains(y))
         .unwrap_or(this_year - 1);
-    let facility = choose_facility(&state, &auth, &query.facility).await?;
+    let facility = super::choose_facility_for(
+        &state,
+        &auth,
+        &query.facility,
+        &[Kind::Clinical, Kind::Report],
+    )
+    .await?;
     let mut rows = Vec::new();
     let mut cohort = 0;
     if let Some(facility_id) = facility.id {
@@ -739,6 +753,7 @@ pub async fn coverage(
     }
     let page = CoveragePage {
         layout: Layout::new(&auth.visitor, "mch-coverage-title"),
+        clinical: auth.me.can(Action::Read, Kind::Clinical),
         facility,
         year,
         cohort,
@@ -816,7 +831,7 @@ pub async fn person_summary(
             .pregnancies_of(person.id)
             .await?
             .iter()
-            .any(|p| p.delivered_on.is_none());
+            .any(|p| p.is_open());
         if !open {
             links.push((
                 format!("/mch/pregnancies/new?person={}", person.id),

@@ -5,10 +5,11 @@
 //! permissions. A record belongs to its facility: out of the reader's reach it
 //! answers 404 and is left out of lists.
 
-mod birth;
+pub(crate) mod birth;
+mod corrections;
 mod family_planning;
 mod immunisation;
-mod pregnancy;
+pub(crate) mod pregnancy;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -46,6 +47,23 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/mch/pregnancies/{pregnancy}/error",
             post(pregnancy::mark_in_error),
+        ),
+        (
+            "/mch/pregnancies/{pregnancy}/correct",
+            get(corrections::correct_form).post(corrections::correct),
+        ),
+        ("/mch/pregnancies/{pregnancy}/end", post(corrections::end)),
+        (
+            "/mch/anc-contacts/{anc_contact}/error",
+            post(corrections::anc_contact_in_error),
+        ),
+        (
+            "/mch/pnc-contacts/{pnc_contact}/error",
+            post(corrections::pnc_contact_in_error),
+        ),
+        (
+            "/mch/fp-visits/{fp_visit}/error",
+            post(corrections::fp_visit_in_error),
         ),
         (
             "/mch/pregnancies/{pregnancy}/delivery",
@@ -142,11 +160,22 @@ pub async fn clinical_reach(
     auth: &Authenticated,
     action: Action,
 ) -> Result<Reach, StoreError> {
+    reach_for(store, auth, action, &[Kind::Clinical]).await
+}
+
+/// How far the user's roles that grant `action` on any of `kinds` reach (coverage,
+/// an aggregate without names, is read with Read Clinical or Read Report).
+pub async fn reach_for(
+    store: &Store,
+    auth: &Authenticated,
+    action: Action,
+    kinds: &[Kind],
+) -> Result<Reach, StoreError> {
     let scopes: Vec<haven_domain::Scope> = auth
         .me
         .roles
         .iter()
-        .filter(|(role, _)| role.permits(action, Kind::Clinical))
+        .filter(|(role, _)| kinds.iter().any(|kind| role.permits(action, *kind)))
         .map(|(_, scope)| scope.clone())
         .collect();
     store.reach_of(&scopes).await
@@ -183,9 +212,10 @@ pub async fn person_in_reach(
 pub async fn mch_facilities(
     state: &AppState,
     auth: &Authenticated,
+    kinds: &[Kind],
 ) -> Result<Vec<Facility>, WebError> {
     use haven_domain::places::FacilityKind;
-    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
+    let reach = reach_for(state.store(), auth, Action::Read, kinds).await?;
     // Mother-and-child clinics first (the default of every list), then medical
     // centres, then emergency health centres.
     let rank = |f: &Facility| match f.kind() {
@@ -224,7 +254,18 @@ pub async fn choose_facility(
     auth: &Authenticated,
     asked: &str,
 ) -> Result<FacilityChoice, WebError> {
-    let facilities = mch_facilities(state, auth).await?;
+    choose_facility_for(state, auth, asked, &[Kind::Clinical]).await
+}
+
+/// The facility a list is for, among those the roles granting Read on any of
+/// `kinds` reach.
+pub async fn choose_facility_for(
+    state: &AppState,
+    auth: &Authenticated,
+    asked: &str,
+    kinds: &[Kind],
+) -> Result<FacilityChoice, WebError> {
+    let facilities = mch_facilities(state, auth, kinds).await?;
     let tr = auth.tr();
     let asked: Option<Id> = asked.parse().ok();
     let chosen = asked

@@ -52,6 +52,58 @@ struct WorklistPage {
     later: Vec<WorklistRow>,
 }
 
+/// Where a pregnancy stands on the antenatal worklist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorklistGroup {
+    Urgent,
+    Overdue,
+    DueThisWeek,
+    Later,
+}
+
+/// One open pregnancy of the worklist, its schedule on the day, and its group.
+pub struct WorklistEntry {
+    pub open: haven_store::mch::OpenPregnancy,
+    pub status: haven_domain::mch::pregnancy::AncStatus,
+    pub group: WorklistGroup,
+}
+
+/// The antenatal worklist of a facility on a day, shared by the page and the API:
+/// urgent when the latest contact had a danger sign within the last 7 days, then
+/// overdue (a contact's week passed, or past 41 weeks), due this week, later.
+pub async fn anc_worklist(
+    state: &AppState,
+    facility_id: Id,
+    on: time::Date,
+) -> Result<Vec<WorklistEntry>, StoreError> {
+    Ok(state
+        .store()
+        .open_pregnancies(facility_id)
+        .await?
+        .into_iter()
+        .map(|open| {
+            let status = anc_status(open.pregnancy.dating_lmp, &open.contacts, on);
+            let recent_urgent = open
+                .last_urgent_on
+                .is_some_and(|d| d <= on && (on - d).whole_days() <= 7);
+            let group = if recent_urgent {
+                WorklistGroup::Urgent
+            } else {
+                match status.state {
+                    AncState::Overdue | AncState::PastTerm => WorklistGroup::Overdue,
+                    AncState::DueThisWeek => WorklistGroup::DueThisWeek,
+                    AncState::Upcoming | AncState::Complete => WorklistGroup::Later,
+                }
+            };
+            WorklistEntry {
+                open,
+                status,
+                group,
+            }
+        })
+        .collect())
+}
+
 /// The antenatal worklist of a facility for the week from a day: urgent (latest
 /// contact had a danger sign, within the last week), overdue (a contact's week has
 /// passed, or past 41 weeks), due this week, and everyone else.
@@ -67,12 +119,9 @@ pub async fn worklist(
     let (mut urgent, mut overdue, mut due, mut later) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     if let Some(facility_id) = facility.id {
-        for open in state.store().open_pregnancies(facility_id).await? {
-            let p = &open.pregnancy;
-            let status = anc_status(p.dating_lmp, &open.contacts, on);
-            let recent_urgent = open
-                .last_urgent_on
-                .is_some_and(|d| d <= on && (on - d).whole_days() <= 7);
+        for entry in anc_worklist(&state, facility_id, on).await? {
+            let p = &entry.open.pregnancy;
+            let status = entry.status;
             let row = WorklistRow {
                 id: p.id.to_string(),
                 name: p.display_name(),
@@ -81,17 +130,14 @@ pub async fn worklist(
                 contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
                 due_on: status.due_on.map(|d| d.to_string()).unwrap_or_default(),
                 state: tr.t(&status.state.label_key()),
-                urgent: recent_urgent,
+                urgent: entry.group == WorklistGroup::Urgent,
                 risks: p.risk_factors().len(),
             };
-            if recent_urgent {
-                urgent.push(row);
-            } else {
-                match status.state {
-                    AncState::Overdue | AncState::PastTerm => overdue.push(row),
-                    AncState::DueThisWeek => due.push(row),
-                    AncState::Upcoming | AncState::Complete => later.push(row),
-                }
+            match entry.group {
+                WorklistGroup::Urgent => urgent.push(row),
+                WorklistGroup::Overdue => overdue.push(row),
+                WorklistGroup::DueThisWeek => due.push(row),
+                WorklistGroup::Later => later.push(row),
             }
         }
     }
@@ -174,7 +220,7 @@ pub async fn new_page(
     render(&page).map(no_store)
 }
 
-fn pregnancy_input<'a>(f: &'a Fields, risks: &'a [String]) -> PregnancyInput<'a> {
+pub(super) fn pregnancy_input<'a>(f: &'a Fields, risks: &'a [String]) -> PregnancyInput<'a> {
     PregnancyInput {
         registered_on: f.get("registered_on"),
         lmp: f.get("lmp"),
@@ -256,12 +302,16 @@ pub struct TimelineEntry {
     pub facts: Vec<(String, String)>,
     pub danger_signs: Vec<String>,
     pub urgent: bool,
+    /// An antenatal contact's id and version, for marking it entered in error.
+    pub contact: Option<(String, i64)>,
 }
 
 #[derive(Template)]
 #[template(path = "mch_pregnancy.html")]
 struct PregnancyPage {
     layout: Layout,
+    /// The day shown on a printed antenatal card.
+    printed_on: String,
     p: Pregnancy,
     name: String,
     facility: String,
@@ -276,6 +326,7 @@ struct PregnancyPage {
     delivery_id: Option<String>,
     td_next: Option<String>,
     can_write: bool,
+    can_correct_contacts: bool,
     can_write_hiv: bool,
     show_urgent: bool,
     f: Fields,
@@ -285,7 +336,7 @@ struct PregnancyPage {
     error_reason_error: Option<String>,
 }
 
-async fn pregnancy_in_reach(
+pub(super) async fn pregnancy_in_reach(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
@@ -317,11 +368,14 @@ async fn pregnancy_page(
     let store = state.store();
     let on = today(state);
     let contacts = store.anc_contacts(p.id).await?;
-    // HIV results are read only for those who hold the permission.
-    let hiv = if auth.me.can(Action::Read, Kind::HivResult) {
-        store.hiv_screenings_of_pregnancy(p.id).await?
+    // HIV and syphilis results are read only for those who hold the permission.
+    let (hiv, syphilis) = if auth.me.can(Action::Read, Kind::HivResult) {
+        (
+            store.hiv_screenings_of_pregnancy(p.id).await?,
+            store.syphilis_screenings_of_pregnancy(p.id).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let delivery = store.delivery_of_pregnancy(p.id).await?;
     let contact_days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
@@ -333,6 +387,7 @@ async fn pregnancy_page(
         facts: Vec::new(),
         danger_signs: Vec::new(),
         urgent: false,
+        contact: None,
     }];
     for c in &contacts {
         let mut facts: Vec<(String, String)> = Vec::new();
@@ -370,10 +425,12 @@ async fn pregnancy_page(
                 }
             }),
         );
-        fact(
-            "mch-syphilis",
-            ScreeningResult::parse(&c.syphilis_result).map(|r| tr.t(&r.label_key())),
-        );
+        if let Some(s) = syphilis.iter().find(|s| s.anc_contact_id == c.id) {
+            fact(
+                "mch-syphilis",
+                ScreeningResult::parse(&s.result).map(|r| tr.t(&r.label_key())),
+            );
+        }
         if let Some(h) = hiv.iter().find(|h| h.anc_contact_id == Some(c.id)) {
             fact(
                 "mch-hiv",
@@ -401,6 +458,7 @@ async fn pregnancy_page(
                 .map(|d| tr.t(&d.label_key()))
                 .collect(),
             urgent: c.urgent,
+            contact: Some((c.id.to_string(), c.version)),
         });
     }
     if let Some(d) = &delivery {
@@ -414,6 +472,22 @@ async fn pregnancy_page(
             facts: Vec::new(),
             danger_signs: Vec::new(),
             urgent: false,
+            contact: None,
+        });
+    }
+    if let (Some(ended_on), Some(reason)) = (p.ended_on, p.end_reason()) {
+        let mut facts = Vec::new();
+        if !p.end_notes.is_empty() {
+            facts.push((tr.t("mch-notes"), p.end_notes.clone()));
+        }
+        timeline.push(TimelineEntry {
+            date: ended_on.to_string(),
+            gestational_age: gestational_age(p.dating_lmp, ended_on).text(),
+            title: format!("{}: {}", tr.t("mch-ended"), tr.t(&reason.label_key())),
+            facts,
+            danger_signs: Vec::new(),
+            urgent: false,
+            contact: None,
         });
     }
     // Td doses by the woman's history.
@@ -440,24 +514,33 @@ async fn pregnancy_page(
         _ => None,
     });
     let delivered = p.delivered_on.is_some();
+    let ended = p.end_reason().map(|r| tr.t(&r.label_key()));
+    let closed = !p.is_open();
     Ok(PregnancyPage {
         layout: Layout::new(&auth.visitor, "mch-pregnancy-title"),
+        printed_on: on.to_string(),
         name: p.display_name(),
         facility: facility_name(state, tr, p.facility_id).await,
         basis: tr.t(&p.dating_basis().label_key()),
-        ga_today: if delivered {
+        ga_today: if closed {
             String::new()
         } else {
             status.gestational_age.text()
         },
         status_state: if delivered {
             tr.t("mch-delivered")
+        } else if let Some(reason) = ended {
+            format!("{}: {reason}", tr.t("mch-ended"))
         } else {
             tr.t(&status.state.label_key())
         },
-        status_contact: status.contact.map(|c| c.to_string()).unwrap_or_default(),
+        status_contact: if closed {
+            String::new()
+        } else {
+            status.contact.map(|c| c.to_string()).unwrap_or_default()
+        },
         status_due: status.due_on.map(|d| d.to_string()).unwrap_or_default(),
-        overdue: !delivered && matches!(status.state, AncState::Overdue | AncState::PastTerm),
+        overdue: !closed && matches!(status.state, AncState::Overdue | AncState::PastTerm),
         risks: p
             .risk_factors()
             .iter()
@@ -466,7 +549,8 @@ async fn pregnancy_page(
         timeline,
         delivery_id: delivery.map(|d| d.id.to_string()),
         td_next,
-        can_write: auth.me.can(Action::Write, Kind::Clinical) && !delivered,
+        can_write: auth.me.can(Action::Write, Kind::Clinical) && !closed,
+        can_correct_contacts: auth.me.can(Action::Write, Kind::Clinical),
         can_write_hiv: auth.me.can(Action::Write, Kind::HivResult),
         show_urgent,
         f,
@@ -536,7 +620,7 @@ pub fn contact_input<'a>(
         fetal_heart_bpm: f.get("fetal_heart_bpm"),
         haemoglobin_g_dl: f.get("haemoglobin_g_dl"),
         hiv: if hiv_allowed { f.get("hiv") } else { "" },
-        syphilis: f.get("syphilis"),
+        syphilis: if hiv_allowed { f.get("syphilis") } else { "" },
         td_given: f.flag("td_given"),
         td_lot: f.get("td_lot"),
         iron_folic_acid: f.flag("iron_folic_acid"),
@@ -556,7 +640,7 @@ pub async fn add_contact(
     let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
     let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
     within(&write_reach, Some(pregnancy.facility_id))?;
-    if pregnancy.delivered_on.is_some() {
+    if !pregnancy.is_open() {
         return Err(WebError::Conflict);
     }
     let f = Fields::new(pairs);
