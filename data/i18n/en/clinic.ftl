@@ -356,3 +356,45 @@ clinic-error-cause-of-death-required = Give the cause of death.
 clinic-error-batch-expired = This batch has already expired: it cannot be received.
 clinic-error-bad-count = A count is a whole number from 0.
 clinic-error-bad-adjustment = An adjustment is a whole number other than 0, such as 5 or -5.
+
+## The audit trail's names for this part's actions
+action-visit-check-in = Clinic: checked in for a visit
+action-visit-call-in = Clinic: called in from the queue
+action-visit-read = Clinic: visit read
+action-visit-notes = Clinic: visit notes written
+action-visit-entered-in-error = Clinic: visit marked entered in error
+action-vitals-record = Clinic: vital signs recorded
+action-diagnosis-add = Clinic: diagnosis added
+action-diagnosis-entered-in-error = Clinic: diagnosis marked entered in error
+action-referral-add = Clinic: referral written
+action-referral-print = Clinic: referral letter opened for printing
+action-chart-read = Clinic: patient chart read
+action-lab-order = Laboratory: test ordered
+action-lab-order-read = Laboratory: order read
+action-lab-order-state = Laboratory: order moved on
+action-lab-results-enter = Laboratory: results entered
+action-lab-result-seen = Laboratory: result seen by the clinician
+action-lab-result-print = Laboratory: result opened for printing
+action-prescribe = Medicines: prescribed
+action-dispense = Medicines: dispensed
+action-stock-receive = Medicines: stock received
+action-stock-change = Medicines: stock issued, adjusted or counted
+action-stay-admit = Inpatients: admitted
+action-stay-read = Inpatients: stay read
+action-stay-transfer = Inpatients: transferred
+action-progress-note-add = Inpatients: progress note written
+action-medication-administer = Inpatients: medication given
+action-stay-discharge = Inpatients: discharged
+action-discharge-summary-print = Inpatients: discharge summary opened for printing
+
+## A visit's links to mother-and-child records, and its growth measurement
+clinic-mch-records = Mother and child
+clinic-mch-pregnancy = Her pregnancy: antenatal contacts
+clinic-mch-register-pregnancy = Register a pregnancy
+clinic-mch-family-planning = Family planning
+clinic-mch-immunisation = Immunisation card
+clinic-mch-growth = Growth record
+clinic-growth-at-visit = Growth at this visit
+clinic-growth-none = Nothing measured for the growth record at this visit yet.
+clinic-growth-prefilled = Filled in from the vital signs taken at triage: check them, say how the child was measured, and add them to the growth record.
+clinic-growth-add = Add to the growth record

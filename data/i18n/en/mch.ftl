@@ -316,3 +316,22 @@ pregnancyend-abortion = Abortion
 pregnancyend-ectopic = Ectopic pregnancy
 pregnancyend-moved-away = Moved away
 pregnancyend-lost-to-follow-up = Lost to follow-up
+
+## The audit trail's names for this part's actions
+action-pregnancy-register = Mother and child: pregnancy registered
+action-pregnancy-read = Mother and child: pregnancy read
+action-pregnancy-correct = Mother and child: pregnancy corrected
+action-pregnancy-end = Mother and child: pregnancy ended without a delivery
+action-pregnancy-entered-in-error = Mother and child: pregnancy marked entered in error
+action-anc-contact-record = Mother and child: antenatal contact recorded
+action-anc-contact-entered-in-error = Mother and child: antenatal contact marked entered in error
+action-delivery-record = Mother and child: birth recorded
+action-delivery-read = Mother and child: delivery record read
+action-pnc-contact-record = Mother and child: postnatal contact recorded
+action-pnc-contact-entered-in-error = Mother and child: postnatal contact marked entered in error
+action-fp-visit-record = Mother and child: family planning visit recorded
+action-fp-visit-entered-in-error = Mother and child: family planning visit marked entered in error
+action-family-planning-read = Mother and child: family planning read
+action-immunisation-dose-record = Immunisation: dose recorded
+action-immunisation-dose-entered-in-error = Immunisation: dose marked entered in error
+action-immunisation-read = Immunisation: card read

@@ -356,3 +356,45 @@ clinic-error-cause-of-death-required = សូមផ្តល់មូលហេ�
 clinic-error-batch-expired = ឡូត៍នេះផុតកំណត់ហើយ៖ មិនអាចទទួលបានទេ។
 clinic-error-bad-count = ការរាប់ត្រូវជាចំនួនគត់ចាប់ពី 0។
 clinic-error-bad-adjustment = ការកែតម្រូវត្រូវជាចំនួនគត់ក្រៅពី 0 ឧទាហរណ៍ 5 ឬ -5។
+
+## The audit trail's names for this part's actions
+action-visit-check-in = គ្លីនិក៖ បានចុះឈ្មោះមកពិនិត្យ
+action-visit-call-in = គ្លីនិក៖ បានហៅចូលពីជួររង់ចាំ
+action-visit-read = គ្លីនិក៖ បានអានការពិនិត្យ
+action-visit-notes = គ្លីនិក៖ បានសរសេរកំណត់ចំណាំការពិនិត្យ
+action-visit-entered-in-error = គ្លីនិក៖ បានសម្គាល់ការពិនិត្យថាបញ្ចូលខុស
+action-vitals-record = គ្លីនិក៖ បានកត់ត្រាសញ្ញាជីវិត
+action-diagnosis-add = គ្លីនិក៖ បានបន្ថែមរោគវិនិច្ឆ័យ
+action-diagnosis-entered-in-error = គ្លីនិក៖ បានសម្គាល់រោគវិនិច្ឆ័យថាបញ្ចូលខុស
+action-referral-add = គ្លីនិក៖ បានសរសេរការបញ្ជូន
+action-referral-print = គ្លីនិក៖ បានបើកលិខិតបញ្ជូនដើម្បីបោះពុម្ព
+action-chart-read = គ្លីនិក៖ បានអានកំណត់ត្រាអ្នកជំងឺ
+action-lab-order = មន្ទីរពិសោធន៍៖ បានបញ្ជាធ្វើតេស្ត
+action-lab-order-read = មន្ទីរពិសោធន៍៖ បានអានការបញ្ជា
+action-lab-order-state = មន្ទីរពិសោធន៍៖ បានបន្តការបញ្ជា
+action-lab-results-enter = មន្ទីរពិសោធន៍៖ បានបញ្ចូលលទ្ធផល
+action-lab-result-seen = មន្ទីរពិសោធន៍៖ គ្រូពេទ្យបានឃើញលទ្ធផល
+action-lab-result-print = មន្ទីរពិសោធន៍៖ បានបើកលទ្ធផលដើម្បីបោះពុម្ព
+action-prescribe = ឱសថ៖ បានចេញវេជ្ជបញ្ជា
+action-dispense = ឱសថ៖ បានចែកឱសថ
+action-stock-receive = ឱសថ៖ បានទទួលស្តុក
+action-stock-change = ឱសថ៖ បានដក កែតម្រូវ ឬរាប់ស្តុក
+action-stay-admit = អ្នកជំងឺសម្រាកពេទ្យ៖ បានចូលសម្រាក
+action-stay-read = អ្នកជំងឺសម្រាកពេទ្យ៖ បានអានការសម្រាកពេទ្យ
+action-stay-transfer = អ្នកជំងឺសម្រាកពេទ្យ៖ បានផ្ទេរ
+action-progress-note-add = អ្នកជំងឺសម្រាកពេទ្យ៖ បានសរសេរកំណត់ចំណាំវឌ្ឍនភាព
+action-medication-administer = អ្នកជំងឺសម្រាកពេទ្យ៖ បានផ្តល់ឱសថ
+action-stay-discharge = អ្នកជំងឺសម្រាកពេទ្យ៖ បានចេញពីមន្ទីរពេទ្យ
+action-discharge-summary-print = អ្នកជំងឺសម្រាកពេទ្យ៖ បានបើកសេចក្តីសង្ខេបចេញពីពេទ្យដើម្បីបោះពុម្ព
+
+## A visit's links to mother-and-child records, and its growth measurement
+clinic-mch-records = មាតា និងកុមារ
+clinic-mch-pregnancy = ការមានផ្ទៃពោះរបស់គាត់៖ ការពិនិត្យផ្ទៃពោះ
+clinic-mch-register-pregnancy = ចុះឈ្មោះការមានផ្ទៃពោះ
+clinic-mch-family-planning = ការពន្យារកំណើត
+clinic-mch-immunisation = ប័ណ្ណចាក់វ៉ាក់សាំង
+clinic-mch-growth = កំណត់ត្រាការលូតលាស់
+clinic-growth-at-visit = ការលូតលាស់នៅការពិនិត្យនេះ
+clinic-growth-none = មិនទាន់មានការវាស់សម្រាប់កំណត់ត្រាការលូតលាស់នៅការពិនិត្យនេះទេ។
+clinic-growth-prefilled = បានបំពេញពីសញ្ញាជីវិតដែលបានវាស់នៅពេលចំណាត់ថ្នាក់៖ សូមពិនិត្យ ប្រាប់ពីរបៀបវាស់កុមារ ហើយបន្ថែមទៅកំណត់ត្រាការលូតលាស់។
+clinic-growth-add = បន្ថែមទៅកំណត់ត្រាការលូតលាស់

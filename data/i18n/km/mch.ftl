@@ -316,3 +316,22 @@ pregnancyend-abortion = រំលូតកូន
 pregnancyend-ectopic = មានផ្ទៃពោះក្រៅស្បូន
 pregnancyend-moved-away = បានផ្លាស់ទៅកន្លែងផ្សេង
 pregnancyend-lost-to-follow-up = បាត់ការតាមដាន
+
+## The audit trail's names for this part's actions
+action-pregnancy-register = មាតា និងកុមារ៖ បានចុះឈ្មោះការមានផ្ទៃពោះ
+action-pregnancy-read = មាតា និងកុមារ៖ បានអានការមានផ្ទៃពោះ
+action-pregnancy-correct = មាតា និងកុមារ៖ បានកែតម្រូវការមានផ្ទៃពោះ
+action-pregnancy-end = មាតា និងកុមារ៖ បានបញ្ចប់ការមានផ្ទៃពោះដោយគ្មានការសម្រាល
+action-pregnancy-entered-in-error = មាតា និងកុមារ៖ បានសម្គាល់ការមានផ្ទៃពោះថាបញ្ចូលខុស
+action-anc-contact-record = មាតា និងកុមារ៖ បានកត់ត្រាការពិនិត្យផ្ទៃពោះ
+action-anc-contact-entered-in-error = មាតា និងកុមារ៖ បានសម្គាល់ការពិនិត្យផ្ទៃពោះថាបញ្ចូលខុស
+action-delivery-record = មាតា និងកុមារ៖ បានកត់ត្រាការសម្រាល
+action-delivery-read = មាតា និងកុមារ៖ បានអានកំណត់ត្រាការសម្រាល
+action-pnc-contact-record = មាតា និងកុមារ៖ បានកត់ត្រាការពិនិត្យក្រោយសម្រាល
+action-pnc-contact-entered-in-error = មាតា និងកុមារ៖ បានសម្គាល់ការពិនិត្យក្រោយសម្រាលថាបញ្ចូលខុស
+action-fp-visit-record = មាតា និងកុមារ៖ បានកត់ត្រាការពិគ្រោះពន្យារកំណើត
+action-fp-visit-entered-in-error = មាតា និងកុមារ៖ បានសម្គាល់ការពិគ្រោះពន្យារកំណើតថាបញ្ចូលខុស
+action-family-planning-read = មាតា និងកុមារ៖ បានអានការពន្យារកំណើត
+action-immunisation-dose-record = ការចាក់ថ្នាំបង្ការ៖ បានកត់ត្រាដូស
+action-immunisation-dose-entered-in-error = ការចាក់ថ្នាំបង្ការ៖ បានសម្គាល់ដូសថាបញ្ចូលខុស
+action-immunisation-read = ការចាក់ថ្នាំបង្ការ៖ បានអានប័ណ្ណ

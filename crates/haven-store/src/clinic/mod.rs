@@ -28,6 +28,39 @@ pub use once::FormToken;
 pub use stays::{AdministrationRow, BedBoardRow, ProgressNote, Stay, WardStatistics};
 pub use visits::{Diagnosis, QueueRow, Referral, Visit, VitalSigns};
 
+/// The audit actions of this part (recorded here or by its pages), for the audit
+/// trail's filter and labels.
+pub const CLINIC_AUDIT_ACTIONS: &[&str] = &[
+    "visit_check_in",
+    "visit_call_in",
+    "visit_read",
+    "visit_notes",
+    "visit_entered_in_error",
+    "vitals_record",
+    "diagnosis_add",
+    "diagnosis_entered_in_error",
+    "referral_add",
+    "referral_print",
+    "chart_read",
+    "lab_order",
+    "lab_order_read",
+    "lab_order_state",
+    "lab_results_enter",
+    "lab_result_seen",
+    "lab_result_print",
+    "prescribe",
+    "dispense",
+    "stock_receive",
+    "stock_change",
+    "stay_admit",
+    "stay_read",
+    "stay_transfer",
+    "progress_note_add",
+    "medication_administer",
+    "stay_discharge",
+    "discharge_summary_print",
+];
+
 use crate::{Id, Reach};
 
 /// Who reads: how far their roles reach for the kind of record read, and whether

@@ -11,6 +11,19 @@ mod programme;
 
 pub use programme::{Admission, FollowUp, MonthlyOutcomes, NewAdmission, NewFollowUp};
 
+/// The audit actions of this part (recorded here or by its pages), for the audit
+/// trail's filter and labels.
+pub const GROWTH_AUDIT_ACTIONS: &[&str] = &[
+    "growth_measurement_record",
+    "growth_measurement_error",
+    "growth_read",
+    "growth_card",
+    "nutrition_admit",
+    "nutrition_follow_up",
+    "nutrition_discharge",
+    "nutrition_read",
+];
+
 use haven_domain::growth::{GrowthSex, Measurements, Position};
 use time::Date;
 
@@ -129,6 +142,18 @@ impl Store {
         );
         on_pool!(&self.pool, pool => {
             Ok(sqlx::query_as::<_, GrowthMeasurement>(&sql).bind(person_id).fetch_all(pool).await?)
+        })
+    }
+
+    /// The measurements recorded at an outpatient visit (not entered in error), oldest first.
+    pub async fn measurements_at_visit(&self, visit_id: Id) -> Result<Vec<GrowthMeasurement>> {
+        let sql = format!(
+            "SELECT {MEASUREMENT_COLUMNS} FROM growth_measurement \
+             WHERE visit_id = $1 AND entered_in_error_at IS NULL \
+             ORDER BY measured_on, created_at"
+        );
+        on_pool!(&self.pool, pool => {
+            Ok(sqlx::query_as::<_, GrowthMeasurement>(&sql).bind(visit_id).fetch_all(pool).await?)
         })
     }
 

@@ -29,6 +29,28 @@ pub use pregnancy::{
     AncContact, HivScreening, OpenPregnancy, Pregnancy, SyphilisScreening, TdGiven,
 };
 
+/// The audit actions of this part (recorded here or by its pages), for the audit
+/// trail's filter and labels.
+pub const MCH_AUDIT_ACTIONS: &[&str] = &[
+    "pregnancy_register",
+    "pregnancy_read",
+    "pregnancy_correct",
+    "pregnancy_end",
+    "pregnancy_entered_in_error",
+    "anc_contact_record",
+    "anc_contact_entered_in_error",
+    "delivery_record",
+    "delivery_read",
+    "pnc_contact_record",
+    "pnc_contact_entered_in_error",
+    "fp_visit_record",
+    "fp_visit_entered_in_error",
+    "family_planning_read",
+    "immunisation_dose_record",
+    "immunisation_dose_entered_in_error",
+    "immunisation_read",
+];
+
 use crate::db::on_pool;
 use crate::ledger::Actor;
 use crate::{Id, Result, Store, StoreError};

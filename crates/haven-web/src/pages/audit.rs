@@ -167,6 +167,19 @@ pub const ACTIONS: &[&str] = &[
     "demo_data",
 ];
 
+/// Every action the trail's filter offers: the foundation's, then each part's in
+/// the order of the menu. Safeguarding's are not offered: its events are sealed
+/// from the readers of this page.
+pub fn actions() -> impl Iterator<Item = &'static str> {
+    ACTIONS
+        .iter()
+        .chain(haven_store::clinic::CLINIC_AUDIT_ACTIONS)
+        .chain(haven_store::mch::MCH_AUDIT_ACTIONS)
+        .chain(haven_store::growth::GROWTH_AUDIT_ACTIONS)
+        .chain(haven_store::care::CARE_AUDIT_ACTIONS)
+        .copied()
+}
+
 fn parse_day(text: &str) -> Result<Option<Timestamp>, ()> {
     let text = text.trim();
     if text.is_empty() {
@@ -377,9 +390,8 @@ pub async fn audit_trail(
         events: rows,
         date_error,
         older,
-        actions: ACTIONS
-            .iter()
-            .map(|a| (*a, tr.t(&format!("action-{}", a.replace('_', "-")))))
+        actions: actions()
+            .map(|a| (a, tr.t(&format!("action-{}", a.replace('_', "-")))))
             .collect(),
     };
     render(&page).map(no_store)
