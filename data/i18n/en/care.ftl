@@ -382,3 +382,20 @@ action-care-partner-create = Care: partner added
 action-care-case-move = Care: case step
 action-care-note-add = Care: note written
 action-care-note-error = Care: note entered in error
+
+## Closing a house, and keeping the partner list
+care-house-closed = Closed
+care-close-house = Close this house
+care-close-house-hint = A closed house takes no more children and its places no longer count as free. Children living here move first, each placement ending with its reason.
+care-reopen-house = Open this house again
+care-error-house-has-children = Children live in this house: end their placements first.
+care-error-house-closed = This house is closed: choose an open house.
+care-partner-closed = Closed
+care-edit-partner = Change
+care-close-partner = Close
+care-reopen-partner = Open again
+action-care-house-close = Care: house closed
+action-care-house-reopen = Care: house opened again
+action-care-partner-update = Care: partner changed
+action-care-partner-close = Care: partner closed
+action-care-partner-reopen = Care: partner opened again

@@ -89,7 +89,6 @@ growth-card-open = Child health card (to print)
 growth-print-hint = Print this page to make the card.
 growth-printed-on = Printed on
 growth-card-immunisation = Immunisation record
-growth-card-immunisation-later = The immunisation record will be shown here.
 growth-summary-latest = Growth: last measured
 growth-summary-link = Growth page
 
@@ -188,3 +187,17 @@ adultbmi-not-thin = Not thin
 plwmuac-malnourished = acute malnutrition: supplementary feeding
 plwmuac-low-birth-weight-risk = risk of low birth weight
 plwmuac-normal = MUAC normal
+
+## The audit trail's names for this part's actions
+action-growth-measurement-record = Growth: measurement recorded
+action-growth-measurement-error = Growth: measurement marked entered in error
+action-growth-read = Growth: growth record read
+action-growth-card = Growth: child health card opened
+action-nutrition-admit = Nutrition: admitted to the programme
+action-nutrition-follow-up = Nutrition: follow-up recorded
+action-nutrition-discharge = Nutrition: discharged from the programme
+action-nutrition-read = Nutrition: admission read
+nav-nutrition-outcomes = Nutrition outcomes
+plwstatus-pregnant = Pregnant
+plwstatus-lactating = Lactating (baby under 6 months)
+growth-from-visit = Back to the visit this measurement is for

@@ -382,3 +382,20 @@ action-care-partner-create = ការថែទាំ៖ បានបន្ថ�
 action-care-case-move = ការថែទាំ៖ ជំហានករណី
 action-care-note-add = ការថែទាំ៖ បានសរសេរកំណត់ត្រា
 action-care-note-error = ការថែទាំ៖ កំណត់ត្រាបញ្ចូលខុស
+
+## Closing a house, and keeping the partner list
+care-house-closed = បានបិទ
+care-close-house = បិទផ្ទះនេះ
+care-close-house-hint = ផ្ទះដែលបានបិទមិនទទួលកុមារទៀតទេ ហើយកន្លែងរបស់វាលែងរាប់ជាកន្លែងទំនេរ។ កុមារដែលរស់នៅទីនេះត្រូវផ្លាស់ចេញជាមុនសិន ដោយការស្នាក់នៅនីមួយៗបញ្ចប់ជាមួយមូលហេតុរបស់វា។
+care-reopen-house = បើកផ្ទះនេះម្តងទៀត
+care-error-house-has-children = មានកុមាររស់នៅក្នុងផ្ទះនេះ៖ សូមបញ្ចប់ការស្នាក់នៅរបស់ពួកគេជាមុនសិន។
+care-error-house-closed = ផ្ទះនេះបានបិទ៖ សូមជ្រើសរើសផ្ទះដែលបើក។
+care-partner-closed = បានបិទ
+care-edit-partner = កែប្រែ
+care-close-partner = បិទ
+care-reopen-partner = បើកម្តងទៀត
+action-care-house-close = ការថែទាំ៖ បានបិទផ្ទះ
+action-care-house-reopen = ការថែទាំ៖ បានបើកផ្ទះម្តងទៀត
+action-care-partner-update = ការថែទាំ៖ បានកែប្រែដៃគូ
+action-care-partner-close = ការថែទាំ៖ បានបិទដៃគូ
+action-care-partner-reopen = ការថែទាំ៖ បានបើកដៃគូម្តងទៀត

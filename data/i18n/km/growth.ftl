@@ -88,7 +88,6 @@ growth-card-open = ប័ណ្ណសុខភាពកុមារ (សម្�
 growth-print-hint = បោះពុម្ពទំព័រនេះដើម្បីធ្វើប័ណ្ណ។
 growth-printed-on = បោះពុម្ពនៅថ្ងៃ
 growth-card-immunisation = កំណត់ត្រាចាក់វ៉ាក់សាំង
-growth-card-immunisation-later = កំណត់ត្រាចាក់វ៉ាក់សាំងនឹងបង្ហាញនៅទីនេះ។
 growth-summary-latest = ការលូតលាស់៖ វាស់ចុងក្រោយ
 growth-summary-link = ទំព័រការលូតលាស់
 
@@ -187,3 +186,17 @@ adultbmi-not-thin = មិនស្គម
 plwmuac-malnourished = កង្វះអាហារូបត្ថម្ភស្រួចស្រាវ៖ ការផ្តល់អាហារបន្ថែម
 plwmuac-low-birth-weight-risk = ហានិភ័យទារកកើតមកទម្ងន់ទាប
 plwmuac-normal = MUAC ធម្មតា
+
+## The audit trail's names for this part's actions
+action-growth-measurement-record = ការលូតលាស់៖ បានកត់ត្រាការវាស់
+action-growth-measurement-error = ការលូតលាស់៖ បានសម្គាល់ការវាស់ថាបញ្ចូលខុស
+action-growth-read = ការលូតលាស់៖ បានអានកំណត់ត្រាការលូតលាស់
+action-growth-card = ការលូតលាស់៖ បានបើកប័ណ្ណសុខភាពកុមារ
+action-nutrition-admit = អាហារូបត្ថម្ភ៖ បានទទួលចូលកម្មវិធី
+action-nutrition-follow-up = អាហារូបត្ថម្ភ៖ បានកត់ត្រាការតាមដាន
+action-nutrition-discharge = អាហារូបត្ថម្ភ៖ បានចេញពីកម្មវិធី
+action-nutrition-read = អាហារូបត្ថម្ភ៖ បានអានការទទួលចូល
+nav-nutrition-outcomes = លទ្ធផលអាហារូបត្ថម្ភ
+plwstatus-pregnant = មានផ្ទៃពោះ
+plwstatus-lactating = កំពុងបំបៅដោះ (ទារកអាយុក្រោម ៦ ខែ)
+growth-from-visit = ត្រឡប់ទៅការពិនិត្យដែលការវាស់នេះសម្រាប់

@@ -251,6 +251,10 @@ pub enum CareError {
     BeforeBirth,
     #[error("this term is already recorded")]
     TermRecorded,
+    #[error("children live in this house: end their placements first")]
+    HouseHasChildren,
+    #[error("this house is closed")]
+    HouseClosed,
 }
 
 impl CareError {
@@ -281,11 +285,13 @@ impl CareError {
             CareError::LeftCare => "care-error-left-care",
             CareError::BeforeBirth => "care-error-before-birth",
             CareError::TermRecorded => "care-error-term-recorded",
+            CareError::HouseHasChildren => "care-error-house-has-children",
+            CareError::HouseClosed => "care-error-house-closed",
         }
     }
 
     /// Every error, for the test that keeps the translation files complete.
-    pub const ALL: [CareError; 24] = [
+    pub const ALL: [CareError; 26] = [
         CareError::Required,
         CareError::TooLong,
         CareError::BadDate,
@@ -310,6 +316,8 @@ impl CareError {
         CareError::LeftCare,
         CareError::BeforeBirth,
         CareError::TermRecorded,
+        CareError::HouseHasChildren,
+        CareError::HouseClosed,
     ];
 }
 

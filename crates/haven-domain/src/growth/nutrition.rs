@@ -222,6 +222,50 @@ impl AdultCutOffs {
     }
 }
 
+coded_enum! {
+    /// Whether a woman was pregnant or lactating on a day, as her pregnancies recorded
+    /// in Haven tell: what decides which adult cut-offs read her measurement.
+    PlwStatus { Pregnant => "pregnant", Lactating => "lactating" }
+}
+
+/// A recorded pregnancy, as far as [`plw_status`] needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PregnancySpan {
+    /// The first day of the last menstrual period the pregnancy is dated from.
+    pub dated_from: Date,
+    pub edd: Date,
+    pub delivered_on: Option<Date>,
+    /// Ended without a delivery (miscarriage, abortion, lost to follow-up).
+    pub ended_on: Option<Date>,
+}
+
+/// Days after a delivery that a woman counts as lactating for the programme cut-offs:
+/// while her infant is under 6 months, as nutrition programmes count her.
+pub const LACTATING_DAYS: i64 = 183;
+
+/// Days past the expected date of delivery that an undelivered pregnancy still counts:
+/// 42 weeks of gestation at most, so a pregnancy never closed does not make a woman
+/// pregnant for ever.
+const PAST_EDD_DAYS: i64 = 14;
+
+/// Pregnant or lactating on `on`, from her recorded pregnancies; `None` when none says so.
+pub fn plw_status(on: Date, pregnancies: &[PregnancySpan]) -> Option<PlwStatus> {
+    let pregnant = pregnancies.iter().any(|p| {
+        let closed = p.delivered_on.or(p.ended_on);
+        p.dated_from <= on
+            && closed.is_none_or(|c| on < c)
+            && on <= p.edd + time::Duration::days(PAST_EDD_DAYS)
+    });
+    if pregnant {
+        return Some(PlwStatus::Pregnant);
+    }
+    let lactating = pregnancies.iter().any(|p| {
+        p.delivered_on
+            .is_some_and(|d| d <= on && on < d + time::Duration::days(LACTATING_DAYS))
+    });
+    lactating.then_some(PlwStatus::Lactating)
+}
+
 /// BMI < 16 severe, 16 to 18.4 moderate thinness (BMI to one decimal, as it is read).
 pub fn adult_bmi(bmi: f64) -> AdultBmi {
     let bmi = (bmi * 10.0).round() / 10.0;
@@ -303,6 +347,59 @@ impl OutcomeCounts {
 #[cfg(test)]
 mod tests {
     use time::macros::date;
+
+    fn span(from: Date, delivered: Option<Date>, ended: Option<Date>) -> PregnancySpan {
+        PregnancySpan {
+            dated_from: from,
+            edd: from + time::Duration::days(280),
+            delivered_on: delivered,
+            ended_on: ended,
+        }
+    }
+
+    #[test]
+    fn a_woman_is_pregnant_from_her_dating_until_the_birth_then_lactating_for_six_months() {
+        let lmp = date!(2025 - 01 - 01);
+        let born = date!(2025 - 10 - 01);
+        let both = [span(lmp, Some(born), None)];
+        assert_eq!(plw_status(date!(2024 - 12 - 31), &both), None);
+        assert_eq!(plw_status(lmp, &both), Some(PlwStatus::Pregnant));
+        assert_eq!(
+            plw_status(date!(2025 - 09 - 30), &both),
+            Some(PlwStatus::Pregnant)
+        );
+        assert_eq!(plw_status(born, &both), Some(PlwStatus::Lactating));
+        assert_eq!(
+            plw_status(born + time::Duration::days(LACTATING_DAYS - 1), &both),
+            Some(PlwStatus::Lactating)
+        );
+        assert_eq!(
+            plw_status(born + time::Duration::days(LACTATING_DAYS), &both),
+            None
+        );
+    }
+
+    #[test]
+    fn an_ended_or_long_overdue_pregnancy_does_not_count() {
+        let lmp = date!(2025 - 01 - 01);
+        let ended = [span(lmp, None, Some(date!(2025 - 03 - 01)))];
+        assert_eq!(
+            plw_status(date!(2025 - 02 - 01), &ended),
+            Some(PlwStatus::Pregnant)
+        );
+        assert_eq!(
+            plw_status(date!(2025 - 03 - 01), &ended),
+            None,
+            "no lactation either"
+        );
+        let open = [span(lmp, None, None)];
+        assert_eq!(
+            plw_status(date!(2025 - 10 - 20), &open),
+            Some(PlwStatus::Pregnant)
+        );
+        assert_eq!(plw_status(date!(2026 - 01 - 01), &open), None);
+        assert_eq!(plw_status(date!(2025 - 06 - 01), &[]), None);
+    }
 
     use super::*;
 

@@ -262,7 +262,10 @@ impl Store {
     ) -> Result<Service> {
         self.household(household_id).await?;
         if let Some(partner) = partner_id {
-            self.partner(partner).await?;
+            // A closed partner takes no new referrals.
+            if self.partner(partner).await?.closed_at.is_some() {
+                return Err(StoreError::NotFound { entity: "partner" });
+            }
         }
         let id = Id::new();
         let now = Timestamp::now();
@@ -375,6 +378,64 @@ impl Store {
             ])?;
             tx.append_change("care_partner", id, 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("care_partner_create", "care_partner", id), now).await?;
+            tx.commit().await?;
+        });
+        self.partner(id).await
+    }
+
+    /// Changes a partner's name, services and contact, naming the version read.
+    pub async fn update_partner(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        details: &PartnerDetails,
+    ) -> Result<Partner> {
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = update_row!(tx, "care_partner", id, version, actor, now, &[
+                ("name", text(details.name())),
+                ("services", text(details.services())),
+                ("contact", text(details.contact())),
+            ])?;
+            if changed == 0 {
+                tx.rollback().await?;
+                return Err(self.why_not_changed("care_partner", id).await);
+            }
+            tx.append_change("care_partner", id, version + 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new("care_partner_update", "care_partner", id), now).await?;
+            tx.commit().await?;
+        });
+        self.partner(id).await
+    }
+
+    /// Closes a partner (no new referrals go to it; past services keep its name), or
+    /// opens it again, naming the version read.
+    pub async fn set_partner_closed(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        closed: bool,
+    ) -> Result<Partner> {
+        let now = Timestamp::now();
+        let (closed_at, action) = if closed {
+            (Some(now), "care_partner_close")
+        } else {
+            (None, "care_partner_reopen")
+        };
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = update_row!(tx, "care_partner", id, version, actor, now, &[
+                ("closed_at", V::OptTs(closed_at)),
+            ])?;
+            if changed == 0 {
+                tx.rollback().await?;
+                return Err(self.why_not_changed("care_partner", id).await);
+            }
+            tx.append_change("care_partner", id, version + 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new(action, "care_partner", id), now).await?;
             tx.commit().await?;
         });
         self.partner(id).await

@@ -60,6 +60,8 @@ pub type CareResult<T> = std::result::Result<T, CareWriteError>;
 pub const CARE_AUDIT_ACTIONS: &[&str] = &[
     "care_house_create",
     "care_house_update",
+    "care_house_close",
+    "care_house_reopen",
     "care_child_read",
     "care_admission_record",
     "care_admission_decide",
@@ -84,6 +86,9 @@ pub const CARE_AUDIT_ACTIONS: &[&str] = &[
     "care_progress_add",
     "care_household_end",
     "care_partner_create",
+    "care_partner_update",
+    "care_partner_close",
+    "care_partner_reopen",
     "care_case_move",
     "care_note_add",
     "care_note_error",
@@ -502,6 +507,58 @@ impl Store {
         self.house(id).await
     }
 
+    /// Closes a house (an SOS family that no longer takes children), or opens it
+    /// again, naming the version read. A house where children live is not closed:
+    /// their placements end first, each with its reason.
+    pub async fn set_house_closed(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        closed: bool,
+    ) -> CareResult<House> {
+        let house = self.house(id).await?;
+        if closed && house.children > 0 {
+            return Err(CareWriteError::Refused(
+                "house",
+                CareError::HouseHasChildren,
+            ));
+        }
+        let now = Timestamp::now();
+        let (closed_at, action) = if closed {
+            (Some(now), "care_house_close")
+        } else {
+            (None, "care_house_reopen")
+        };
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = update_row!(tx, "care_house", id, version, actor, now, &[
+                ("closed_at", V::OptTs(closed_at)),
+            ])?;
+            if changed == 0 {
+                tx.rollback().await?;
+                return Err(self.why_not_changed("care_house", id).await.into());
+            }
+            // A child placed at the same moment would make a closed house hold a
+            // child: the placement's own check reads the house in its transaction.
+            let placed: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM care_placement
+                 WHERE house_id = $1 AND ended_on IS NULL AND entered_in_error_at IS NULL",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if closed && placed > 0 {
+                tx.rollback().await?;
+                return Err(CareWriteError::Refused("house", CareError::HouseHasChildren));
+            }
+            tx.append_change("care_house", id, version + 1, self.site_id, actor, now).await?;
+            tx.append_audit(actor, &NewAuditEvent::new(action, "care_house", id), now).await?;
+            tx.commit().await?;
+        });
+        Ok(self.house(id).await?)
+    }
+
     pub async fn house(&self, id: Id) -> Result<House> {
         let sql = format!("{HOUSE_SELECT} WHERE h.id = $1");
         on_pool!(&self.pool, pool => {
@@ -811,7 +868,7 @@ impl Store {
         let child = self.care_child(child_id).await?;
         let house = self.house(house_id).await?;
         if house.closed_at.is_some() {
-            return Err(CareWriteError::Refused("house", CareError::BadChoice));
+            return Err(CareWriteError::Refused("house", CareError::HouseClosed));
         }
         if child.left_on.is_some() {
             return Err(CareWriteError::Refused("house", CareError::LeftCare));

@@ -960,3 +960,174 @@ async fn the_demo_places_children_in_houses_with_their_caregivers() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_house_closes_only_when_empty_and_a_closed_partner_takes_no_referrals() {
+    for t in all().await {
+        let store = &t.store;
+        let v = village(&t).await;
+        let lotus = store
+            .create_house(
+                &admin(),
+                v.facility,
+                &house("Lotus", "sos_family", "4"),
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+        let person = child(&t, "Dara", "male", date!(2016 - 05 - 01), v.facility).await;
+        let care = admitted(&t, person, v.facility).await;
+        let placed = store
+            .place_child(
+                &admin(),
+                care,
+                lotus.id,
+                &placement(today() - Duration::days(20), ""),
+                PlacementChecks::default(),
+            )
+            .await
+            .unwrap();
+        let lotus = store.house(lotus.id).await.unwrap();
+        refused(
+            &t,
+            store
+                .set_house_closed(&admin(), lotus.id, lotus.version, true)
+                .await,
+            "house",
+            CareError::HouseHasChildren,
+        );
+        store
+            .end_placement(
+                &admin(),
+                placed.id,
+                placed.version,
+                &haven_domain::care::PlacementEnd::parse(
+                    &(today() - Duration::days(1)).to_string(),
+                    "moved to Mango",
+                    placed.started_on,
+                    today(),
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        let closed = store
+            .set_house_closed(&admin(), lotus.id, lotus.version, true)
+            .await
+            .unwrap();
+        assert!(closed.closed_at.is_some(), "{}", t.label);
+        // The version read is named: a stale one is a conflict.
+        assert!(matches!(
+            store
+                .set_house_closed(&admin(), lotus.id, lotus.version, false)
+                .await,
+            Err(CareWriteError::Store(StoreError::Conflict { .. }))
+        ));
+        refused(
+            &t,
+            store
+                .place_child(
+                    &admin(),
+                    care,
+                    lotus.id,
+                    &placement(today(), ""),
+                    PlacementChecks::default(),
+                )
+                .await,
+            "house",
+            CareError::HouseClosed,
+        );
+        let open = store
+            .set_house_closed(&admin(), lotus.id, closed.version, false)
+            .await
+            .unwrap();
+        assert!(open.closed_at.is_none(), "{}", t.label);
+
+        let partner = store
+            .create_partner(
+                &admin(),
+                &haven_domain::care::PartnerDetails::parse("Legal aid", "", "").unwrap(),
+            )
+            .await
+            .unwrap();
+        let changed = store
+            .update_partner(
+                &admin(),
+                partner.id,
+                partner.version,
+                &haven_domain::care::PartnerDetails::parse(
+                    "Legal Aid Cambodia",
+                    "legal advice",
+                    "012 345 678",
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.name, "Legal Aid Cambodia", "{}", t.label);
+        assert!(matches!(
+            store
+                .update_partner(
+                    &admin(),
+                    partner.id,
+                    partner.version,
+                    &haven_domain::care::PartnerDetails::parse("Stale", "", "").unwrap(),
+                )
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        let closed = store
+            .set_partner_closed(&admin(), partner.id, changed.version, true)
+            .await
+            .unwrap();
+        assert!(closed.closed_at.is_some());
+        let household = store
+            .create_household(
+                &admin(),
+                v.office,
+                &HouseholdDetails::parse("Chan family", &["poverty", "single_caregiver"]).unwrap(),
+            )
+            .await
+            .unwrap();
+        let referral =
+            ServiceDetails::parse("referral", &today().to_string(), "", true, today()).unwrap();
+        assert!(
+            matches!(
+                store
+                    .add_service(&admin(), household.id, None, Some(partner.id), &referral)
+                    .await,
+                Err(StoreError::NotFound { entity: "partner" })
+            ),
+            "{}",
+            t.label
+        );
+        let reopened = store
+            .set_partner_closed(&admin(), partner.id, closed.version, false)
+            .await
+            .unwrap();
+        assert!(reopened.closed_at.is_none());
+        store
+            .add_service(&admin(), household.id, None, Some(partner.id), &referral)
+            .await
+            .unwrap();
+        for action in [
+            "care_house_close",
+            "care_house_reopen",
+            "care_partner_update",
+            "care_partner_close",
+            "care_partner_reopen",
+        ] {
+            assert_eq!(
+                count(
+                    &t,
+                    &format!("SELECT COUNT(*) FROM audit_event WHERE action = '{action}'")
+                )
+                .await,
+                1,
+                "{}: {action}",
+                t.label
+            );
+        }
+    }
+}

@@ -40,6 +40,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(get_programme))
         .routes(routes!(list_houses, create_house))
         .routes(routes!(get_house, update_house))
+        .routes(routes!(close_house))
         .routes(routes!(list_children))
         .routes(routes!(get_child))
         .routes(routes!(create_admission))
@@ -72,6 +73,8 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(end_household))
         .routes(routes!(create_household_plan))
         .routes(routes!(list_partners, create_partner))
+        .routes(routes!(update_partner))
+        .routes(routes!(close_partner))
 }
 
 fn problems(errors: Problems) -> ApiError {
@@ -200,12 +203,15 @@ pub struct HouseWire {
     pub free_places: i64,
     pub sos_parent_id: Option<String>,
     pub family_assistant_id: Option<String>,
+    /// A closed house takes no more children.
+    pub closed: bool,
     pub version: i64,
 }
 
 fn house_wire(h: House) -> HouseWire {
     HouseWire {
         free_places: h.free_places(),
+        closed: h.closed_at.is_some(),
         id: h.id.to_string(),
         facility_id: h.facility_id.to_string(),
         name: h.name,
@@ -600,6 +606,20 @@ pub struct PartnerWire {
     pub name: String,
     pub services: String,
     pub contact: String,
+    /// A closed partner takes no new referrals.
+    pub closed: bool,
+    pub version: i64,
+}
+
+fn partner_wire(p: haven_store::care::Partner) -> PartnerWire {
+    PartnerWire {
+        id: p.id.to_string(),
+        name: p.name,
+        services: p.services,
+        contact: p.contact,
+        closed: p.closed_at.is_some(),
+        version: p.version,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -2404,12 +2424,7 @@ pub async fn list_partners(
             .partners()
             .await?
             .into_iter()
-            .map(|p| PartnerWire {
-                id: p.id.to_string(),
-                name: p.name,
-                services: p.services,
-                contact: p.contact,
-            })
+            .map(partner_wire)
             .collect(),
     ))
 }
@@ -2440,13 +2455,97 @@ pub async fn create_partner(
         .store()
         .create_partner(&caller.actor(), &details)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PartnerWire {
-            id: p.id.to_string(),
-            name: p.name,
-            services: p.services,
-            contact: p.contact,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(partner_wire(p))))
+}
+
+/// A partner's new name, services and contact, with the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerUpdate {
+    pub name: String,
+    #[serde(default)]
+    pub services: String,
+    #[serde(default)]
+    pub contact: String,
+    pub version: Option<i64>,
+}
+
+/// Changes a partner organisation; `version` is the one read.
+#[utoipa::path(put, path = "/api/v1/care/partners/{care_partner}", tag = "care", security(("bearer" = [])),
+    params(("care_partner" = String, Path, description = "the partner's id")),
+    request_body = PartnerUpdate,
+    responses((status = 200, body = PartnerWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_partner(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<PartnerUpdate>,
+) -> Result<Json<PartnerWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let id = id_of(&raw, "partner")?;
+    state.store().partner(id).await?;
+    let details = PartnerDetails::parse(&r.name, &r.services, &r.contact).map_err(problems)?;
+    let version = version_of(r.version)?;
+    Ok(Json(partner_wire(
+        state
+            .store()
+            .update_partner(&caller.actor(), id, version, &details)
+            .await?,
+    )))
+}
+
+/// Closing (or opening again) a house or a partner, with the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    pub version: Option<i64>,
+    /// `true` opens a closed one again.
+    #[serde(default)]
+    pub reopen: bool,
+}
+
+/// Closes a partner organisation (no new referrals go to it), or opens it again.
+#[utoipa::path(post, path = "/api/v1/care/partners/{care_partner}/close", tag = "care", security(("bearer" = [])),
+    params(("care_partner" = String, Path, description = "the partner's id")),
+    request_body = CloseRequest,
+    responses((status = 200, body = PartnerWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_partner(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<CloseRequest>,
+) -> Result<Json<PartnerWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let id = id_of(&raw, "partner")?;
+    state.store().partner(id).await?;
+    let version = version_of(r.version)?;
+    Ok(Json(partner_wire(
+        state
+            .store()
+            .set_partner_closed(&caller.actor(), id, version, !r.reopen)
+            .await?,
+    )))
+}
+
+/// Closes a house (no children live in it any more), or opens it again.
+#[utoipa::path(post, path = "/api/v1/care/houses/{care_house}/close", tag = "care", security(("bearer" = [])),
+    params(("care_house" = String, Path, description = "the house's id")),
+    request_body = CloseRequest,
+    responses((status = 200, body = HouseWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_house(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(r): ApiJson<CloseRequest>,
+) -> Result<Json<HouseWire>, ApiError> {
+    caller.require(Action::Write, Kind::Care)?;
+    let house = house_in_reach(&state, &caller, &raw, true).await?;
+    let version = version_of(r.version)?;
+    Ok(Json(house_wire(
+        state
+            .store()
+            .set_house_closed(&caller.actor(), house.id, version, !r.reopen)
+            .await
+            .map_err(refusal)?,
+    )))
 }

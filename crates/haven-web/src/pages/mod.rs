@@ -86,6 +86,12 @@ const NAVIGATION: &[NavEntry] = &[
         "nav-mch-coverage",
         Some((Action::Read, Kind::Report)),
     ),
+    // So are the malnutrition programme's outcome indicators.
+    (
+        "/growth/programme",
+        "nav-nutrition-outcomes",
+        Some((Action::Read, Kind::Report)),
+    ),
     (
         "/admin/users",
         "nav-users",

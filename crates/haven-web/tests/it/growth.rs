@@ -454,7 +454,36 @@ async fn the_child_page_shows_z_scores_charts_and_a_printable_card_and_is_audite
         let card = doctor.get(&format!("/growth/people/{child}/card")).await;
         assert_eq!(card.status, StatusCode::OK);
         assert!(card.body.contains(r#"id="immunisation-record""#));
+        assert!(
+            !card.body.contains(r#"id="card-doses""#),
+            "[{}] no dose yet",
+            app.label
+        );
         assert_eq!(card.body.matches("<svg").count(), 4);
+        // A dose given at the clinic shows on the card with its lot.
+        let dose = doctor
+            .post_form(
+                &format!("/mch/immunisation/{child}"),
+                &[
+                    ("antigen", "bcg"),
+                    ("given_on", "2024-01-02"),
+                    ("facility", &facility.to_string()),
+                    ("lot", "LOT-BCG-77"),
+                    ("given_by", "Dr Chan"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            dose.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            dose.body
+        );
+        let card = doctor.get(&format!("/growth/people/{child}/card")).await;
+        assert!(card.body.contains(r#"id="card-doses""#), "[{}]", app.label);
+        assert!(card.text().contains("LOT-BCG-77"), "[{}]", app.label);
+        assert!(card.body.contains(r#"id="card-immunisation-state""#));
         let events = app
             .store
             .list_audit_events(&haven_store::AuditFilter {
@@ -794,6 +823,31 @@ async fn the_programme_admits_follows_up_discharges_and_counts_outcomes() {
         let rows = outcomes.json();
         assert_eq!(rows[0]["cured"], 1, "[{}] {rows}", app.label);
         assert_eq!(rows[0]["meets_sphere"], true);
+        // M&E reads the figures, never the children's names.
+        let mut me = as_role(&app, "me-officer", Role::MeOfficer, Language::English).await;
+        let figures = me
+            .get(&format!("/growth/programme?facility={facility}"))
+            .await;
+        assert_eq!(figures.status, StatusCode::OK, "[{}]", app.label);
+        assert!(
+            figures.body.contains(r#"id="outcome-table""#),
+            "[{}]",
+            app.label
+        );
+        assert!(figures.body.contains("100.0 %"), "[{}]", app.label);
+        assert!(!figures.text().contains("Sam Bopha"), "[{}]", app.label);
+        assert!(
+            !figures.body.contains(r#"id="in-programme""#),
+            "[{}]",
+            app.label
+        );
+        let me_user = app.store.user_by_username("me-officer").await.unwrap();
+        let mut me_client = app.api_client(&me_user).await;
+        let rows = me_client
+            .get(&format!("/api/v1/growth/outcomes?facility={facility}"))
+            .await;
+        assert_eq!(rows.status, StatusCode::OK, "[{}] {}", app.label, rows.body);
+        assert_eq!(rows.json()[0]["cured"], 1, "[{}]", app.label);
     }
 }
 
@@ -1028,5 +1082,194 @@ async fn an_adults_measurement_is_read_with_the_cut_offs_of_the_settings() {
             "[{}] BMI 16.8",
             app.label
         );
+        assert!(text.contains(&message(Language::English, "growth-adult-if-plw")));
+        // Once her pregnancy is recorded, she is read as pregnant: MUAC, not BMI.
+        use haven_domain::mch::pregnancy::{PregnancyDetails, PregnancyInput};
+        let today = time::OffsetDateTime::now_utc().date();
+        let lmp = (today - time::Duration::days(90)).to_string();
+        let registered = today.to_string();
+        let details = PregnancyDetails::parse(
+            &PregnancyInput {
+                registered_on: &registered,
+                lmp: &lmp,
+                gravida: "1",
+                para: "0",
+                ..PregnancyInput::default()
+            },
+            today,
+        )
+        .expect("a valid pregnancy");
+        app.store
+            .register_pregnancy(&Actor::system(), woman, facility, &details)
+            .await
+            .expect("a pregnancy");
+        let page = midwife.get(&format!("/growth/people/{woman}")).await;
+        let text = page.text();
+        assert!(
+            text.contains(&message(Language::English, "plwstatus-pregnant")),
+            "[{}]",
+            app.label
+        );
+        assert!(text.contains(&message(Language::English, expected)));
+        assert!(
+            !text.contains(&message(Language::English, "adultbmi-moderate-thinness")),
+            "[{}] no BMI class for a pregnant woman",
+            app.label
+        );
+        assert!(!text.contains(&message(Language::English, "growth-adult-if-plw")));
+    }
+}
+
+#[tokio::test]
+async fn a_child_measured_at_a_visit_is_added_to_the_growth_record_from_the_visit_page() {
+    use haven_domain::clinic::vitals::{Vitals, VitalsInput};
+    use haven_domain::clinic::VisitType;
+    use haven_store::clinic::Encounter;
+    for app in apps().await {
+        let facility = clinic(&app, "SOS Kampong Cham").await;
+        let child = insert_child(
+            &app,
+            "Keo",
+            "Nita",
+            "female",
+            &born_days_ago(400),
+            Some(facility),
+        )
+        .await;
+        let today = time::OffsetDateTime::now_utc().date();
+        let visit = app
+            .store
+            .check_in(
+                &Actor::system(),
+                child,
+                facility,
+                VisitType::MotherAndChild,
+                today,
+                None,
+            )
+            .await
+            .expect("a visit");
+        let vitals = Vitals::parse(&VitalsInput {
+            temperature: "36.8",
+            pulse: "",
+            respiratory_rate: "",
+            systolic: "",
+            diastolic: "",
+            spo2: "",
+            weight: "8.1",
+            height: "72.5",
+            muac: "128",
+        })
+        .expect("valid vital signs");
+        app.store
+            .record_vitals(&Actor::system(), Encounter::Visit(visit), &vitals, None)
+            .await
+            .expect("vital signs");
+        let mut nurse = as_role(&app, "nurse", Role::RegisteredNurse, Language::English).await;
+        let page = nurse.get(&format!("/clinic/visits/{visit}")).await;
+        assert_eq!(page.status, StatusCode::OK, "[{}] {}", app.label, page.body);
+        assert!(page.body.contains(r#"id="growth""#), "[{}]", app.label);
+        assert!(page.body.contains(r#"id="mother-and-child""#));
+        assert!(page.body.contains(&format!("/mch/immunisation/{child}")));
+        assert_eq!(
+            page.form_field("visit-growth-form", "weight_kg").as_deref(),
+            Some("8.1"),
+            "[{}] prefilled from triage",
+            app.label
+        );
+        let fields = [
+            ("visit", visit.to_string()),
+            ("facility", facility.to_string()),
+            ("weight_kg", "8.1".to_owned()),
+            ("length_cm", "72.5".to_owned()),
+            ("measured", "lying".to_owned()),
+            ("muac_mm", "128".to_owned()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let path = format!("/growth/people/{child}/measurements");
+        let saved = nurse.post_form(&path, &fields).await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.label,
+            saved.body
+        );
+        assert_eq!(saved.location(), format!("/clinic/visits/{visit}#growth"));
+        // A double click records once.
+        let again = nurse.post_form(&path, &fields).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER, "[{}]", app.label);
+        let at_visit = app.store.measurements_at_visit(visit).await.unwrap();
+        assert_eq!(at_visit.len(), 1, "[{}] one measurement", app.label);
+        assert_eq!(at_visit[0].facility_id, Some(facility));
+        let page = nurse.get(&format!("/clinic/visits/{visit}")).await;
+        assert!(
+            page.body.contains(r#"id="visit-growth""#),
+            "[{}]",
+            app.label
+        );
+        assert!(!page.body.contains(r#"id="visit-growth-form""#));
+        // The growth record has it too.
+        let record = nurse.get(&format!("/growth/people/{child}")).await;
+        assert!(record.body.contains(&at_visit[0].id.to_string()));
+        // Another child's visit is not a way in: 404, nothing recorded.
+        let other = insert_child(
+            &app,
+            "Keo",
+            "Vanna",
+            "male",
+            &born_days_ago(500),
+            Some(facility),
+        )
+        .await;
+        let wrong = nurse
+            .post_form(&format!("/growth/people/{other}/measurements"), &fields)
+            .await;
+        assert_eq!(wrong.status, StatusCode::NOT_FOUND, "[{}]", app.label);
+        // Bad input comes back on the growth page with the visit kept.
+        let bad = nurse
+            .post_form(
+                &path,
+                &[
+                    ("visit", &visit.to_string()),
+                    ("weight_kg", "heavy"),
+                    ("measured", "lying"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            bad.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.label
+        );
+        assert_eq!(
+            bad.form_field("add-measurement", "visit").as_deref(),
+            Some(visit.to_string().as_str())
+        );
+        // An adult's general visit has no growth section.
+        let adult = insert_child(
+            &app,
+            "Keo",
+            "Sokha",
+            "male",
+            &born_days_ago(40 * 365),
+            Some(facility),
+        )
+        .await;
+        let adult_visit = app
+            .store
+            .check_in(
+                &Actor::system(),
+                adult,
+                facility,
+                VisitType::General,
+                today,
+                None,
+            )
+            .await
+            .expect("a visit");
+        let page = nurse.get(&format!("/clinic/visits/{adult_visit}")).await;
+        assert!(!page.body.contains(r#"id="growth""#), "[{}]", app.label);
     }
 }

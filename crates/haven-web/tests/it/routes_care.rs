@@ -57,6 +57,12 @@ pub(crate) const CASES: &[Case] = &[
         WRITE,
         "name=&version=999",
     ),
+    page(
+        "POST",
+        "/care/houses/{care_house}/close",
+        WRITE,
+        "version=999",
+    ),
     page("GET", "/care/admit", WRITE, ""),
     page("POST", "/care/admit", WRITE, "person=&facility="),
     page("GET", "/care/admissions/{care_admission}", READ, ""),
@@ -201,6 +207,18 @@ pub(crate) const CASES: &[Case] = &[
     ),
     page("GET", "/care/partners", READ, ""),
     page("POST", "/care/partners", WRITE, "name="),
+    page(
+        "POST",
+        "/care/partners/{care_partner}",
+        WRITE,
+        "name=&version=999",
+    ),
+    page(
+        "POST",
+        "/care/partners/{care_partner}/close",
+        WRITE,
+        "version=999",
+    ),
     api("GET", "/api/v1/care/programmes/{care_programme}", READ, ""),
     api(
         "GET",
@@ -373,6 +391,24 @@ pub(crate) const CASES: &[Case] = &[
     ),
     api("GET", "/api/v1/care/partners", READ, ""),
     api("POST", "/api/v1/care/partners", WRITE, r#"{"name":""}"#),
+    api(
+        "PUT",
+        "/api/v1/care/partners/{care_partner}",
+        WRITE,
+        r#"{"name":"","version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/care/partners/{care_partner}/close",
+        WRITE,
+        r#"{"version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/care/houses/{care_house}/close",
+        WRITE,
+        r#"{"version":999}"#,
+    ),
 ];
 
 /// Puts a child's person row straight into the table, registered at a facility.
@@ -591,6 +627,14 @@ pub(crate) async fn targets(app: &App) -> Vec<(&'static str, String)> {
         .await
         .expect("members")[0]
         .id;
+    let partner = store
+        .create_partner(
+            &actor,
+            &haven_domain::care::PartnerDetails::parse("Target Partner", "legal aid", "")
+                .expect("a partner"),
+        )
+        .await
+        .expect("a partner");
     vec![
         ("{care_programme}", programme.to_string()),
         ("{care_village}", village.to_string()),
@@ -604,5 +648,6 @@ pub(crate) async fn targets(app: &App) -> Vec<(&'static str, String)> {
         ("{care_goal}", goal.id.to_string()),
         ("{care_household}", household.id.to_string()),
         ("{care_member}", member.to_string()),
+        ("{care_partner}", partner.id.to_string()),
     ]
 }

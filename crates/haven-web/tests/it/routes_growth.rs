@@ -44,7 +44,13 @@ pub(crate) const CASES: &[Case] = &[
         WRITE_CLINICAL,
         "programme=",
     ),
-    page("GET", "/growth/programme", READ_CLINICAL, ""),
+    // The outcome indicators are figures without names: Read Report reads them too.
+    page(
+        "GET",
+        "/growth/programme",
+        Need::AnyOf(&[(Action::Read, Kind::Clinical), (Action::Read, Kind::Report)]),
+        "",
+    ),
     page("GET", "/growth/admissions/{admission}", READ_CLINICAL, ""),
     page(
         "POST",
@@ -76,7 +82,12 @@ pub(crate) const CASES: &[Case] = &[
         WRITE_CLINICAL,
         r#"{"measured_on":""}"#,
     ),
-    api("GET", "/api/v1/growth/outcomes", READ_CLINICAL, ""),
+    api(
+        "GET",
+        "/api/v1/growth/outcomes",
+        Need::AnyOf(&[(Action::Read, Kind::Clinical), (Action::Read, Kind::Report)]),
+        "",
+    ),
 ];
 
 /// The records this part's paths name: a child with a measurement, in a programme.

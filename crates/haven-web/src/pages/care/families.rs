@@ -640,9 +640,21 @@ pub async fn end(
 #[template(path = "care_partners.html")]
 struct PartnersPage {
     layout: Layout,
-    partners: Vec<(String, String, String)>,
+    partners: Vec<PartnerRow>,
     can_write: bool,
     f: FormState,
+}
+
+/// A partner organisation as its row shows it.
+struct PartnerRow {
+    id: String,
+    name: String,
+    services: String,
+    contact: String,
+    closed: bool,
+    version: i64,
+    /// The name of its edit form, for the typed values coming back.
+    form: String,
 }
 
 async fn partners_page(
@@ -657,7 +669,15 @@ async fn partners_page(
             .partners()
             .await?
             .into_iter()
-            .map(|p| (p.name, p.services, p.contact))
+            .map(|p| PartnerRow {
+                id: p.id.to_string(),
+                name: p.name,
+                services: p.services,
+                contact: p.contact,
+                closed: p.closed_at.is_some(),
+                version: p.version,
+                form: format!("partner-{}", p.id),
+            })
             .collect(),
         can_write: auth.me.can(Action::Write, Kind::Care),
         f,
@@ -703,5 +723,73 @@ pub async fn create_partner(
             *response.status_mut() = FORM_ERROR;
             Ok(no_store(response))
         }
+    }
+}
+
+/// Changes a partner's name, services and contact; bad input comes back kept.
+pub async fn update_partner(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let partner = state.store().partner(parse_id(&raw)?).await?;
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let form = format!("partner-{}", partner.id);
+    let (problem, status) = match PartnerDetails::parse(
+        fields.get("name"),
+        fields.get("services"),
+        fields.get("contact"),
+    ) {
+        Ok(details) => match state
+            .store()
+            .update_partner(&auth.actor(), partner.id, fields.version(), &details)
+            .await
+        {
+            Ok(_) => return Ok(see_other("/care/partners")),
+            Err(StoreError::Conflict { .. }) => {
+                let mut f = FormState::failed(&form, fields, tr, Vec::new());
+                f.notice = Some(tr.t("error-conflict"));
+                (f, axum::http::StatusCode::CONFLICT)
+            }
+            Err(other) => return Err(other.into()),
+        },
+        Err(problems) => (FormState::failed(&form, fields, tr, problems), FORM_ERROR),
+    };
+    let page = partners_page(&state, &auth, problem).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
+/// Closes a partner (no new referrals go to it) or opens it again.
+pub async fn close_partner(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let partner = state.store().partner(parse_id(&raw)?).await?;
+    let fields = Fields(fields);
+    let closed = fields.get("reopen").is_empty();
+    match state
+        .store()
+        .set_partner_closed(&auth.actor(), partner.id, fields.version(), closed)
+        .await
+    {
+        Ok(_) => Ok(see_other("/care/partners")),
+        Err(StoreError::Conflict { .. }) => {
+            let tr = auth.tr();
+            let mut f = FormState::failed("close-partner", fields, tr, Vec::new());
+            f.notice = Some(tr.t("error-conflict"));
+            let page = partners_page(&state, &auth, f).await?;
+            let mut response = render(&page)?;
+            *response.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(no_store(response))
+        }
+        Err(other) => Err(other.into()),
     }
 }

@@ -46,6 +46,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(villages::house).post(villages::update_house),
         ),
         (
+            "/care/houses/{care_house}/close",
+            post(villages::close_house),
+        ),
+        (
             "/care/admit",
             get(children::admit_page).post(children::admit),
         ),
@@ -147,6 +151,14 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/care/partners",
             get(families::partners).post(families::create_partner),
+        ),
+        (
+            "/care/partners/{care_partner}",
+            post(families::update_partner),
+        ),
+        (
+            "/care/partners/{care_partner}/close",
+            post(families::close_partner),
         ),
     ]
 }

@@ -843,6 +843,45 @@ pub async fn update_house(
     Ok(no_store(response))
 }
 
+/// Closes a house (no children live in it any more) or opens it again.
+pub async fn close_house(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Care)?;
+    let (house, access) = visible_house(&state, &auth, &raw).await?;
+    if !access.sees_facility(house.facility_id) {
+        return Err(WebError::NotFound);
+    }
+    let fields = Fields(fields);
+    let tr = auth.tr();
+    let closed = fields.get("reopen").is_empty();
+    let (problem, status) = match state
+        .store()
+        .set_house_closed(&auth.actor(), house.id, fields.version(), closed)
+        .await
+    {
+        Ok(_) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
+        Err(haven_store::care::CareWriteError::Refused(field, error)) => (
+            FormState::refused("close", fields, tr, field, error),
+            FORM_ERROR,
+        ),
+        Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => {
+            let mut f = FormState::failed("close", fields, tr, Vec::new());
+            f.notice = Some(tr.t("error-conflict"));
+            (f, axum::http::StatusCode::CONFLICT)
+        }
+        Err(haven_store::care::CareWriteError::Store(other)) => return Err(other.into()),
+    };
+    let house = state.store().house(house.id).await?;
+    let page = house_page(&state, &auth, house, &access, problem).await?;
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
 /// The name of a case state, for templates.
 pub fn state_label(tr: &Tr, code: &str) -> String {
     label(tr, code, CareCaseState::parse, CareCaseState::label_key)

@@ -598,6 +598,19 @@ struct VisitPage {
     can_admit: bool,
     can_chart: bool,
     waiting: bool,
+    growth: Option<crate::pages::growth::VisitGrowth>,
+    mch: Option<MchLinks>,
+}
+
+/// The mother-and-child records a visit's patient has, for links from the visit:
+/// her open pregnancy (or registering one), her family planning, a child's
+/// immunisation card and growth record.
+pub struct MchLinks {
+    pub person_id: String,
+    pub pregnancy: Option<String>,
+    pub may_register_pregnancy: bool,
+    pub family_planning: bool,
+    pub child: bool,
 }
 
 /// A visit the reader may see (clinical reach), or 404.
@@ -671,7 +684,44 @@ async fn visit_page(
         .filter(|f| f.closed_at.is_none() && f.id != visit.facility_id)
         .map(|f| (f.id.to_string(), facility_name(tr, f)))
         .collect();
+    let mother_and_child = VisitType::parse(&visit.visit_type) == Some(VisitType::MotherAndChild);
+    let growth =
+        crate::pages::growth::visit_growth(state, auth, &person, &visit, mother_and_child).await?;
+    let mch = if mother_and_child || growth.is_some() {
+        let years = haven_domain::person::age_in_years(
+            person.birth_date,
+            crate::pages::people::today(state),
+        );
+        let woman = person.sex() == haven_domain::person::Sex::Female && (10..=55).contains(&years);
+        let pregnancy = if woman {
+            store
+                .pregnancies_of(person.id)
+                .await?
+                .into_iter()
+                .find(|p| {
+                    p.delivered_on.is_none()
+                        && p.ended_on.is_none()
+                        && viewer.reaches(p.facility_id)
+                })
+                .map(|p| p.id.to_string())
+        } else {
+            None
+        };
+        Some(MchLinks {
+            person_id: person.id.to_string(),
+            may_register_pregnancy: woman
+                && pregnancy.is_none()
+                && auth.me.can(Action::Write, Kind::Clinical),
+            pregnancy,
+            family_planning: woman,
+            child: years < 19,
+        })
+    } else {
+        None
+    };
     Ok(VisitPage {
+        growth,
+        mch,
         layout: Layout::new(&auth.visitor, "clinic-visit-title"),
         patient: patient_header(state, tr, &person).await?,
         action: format!("/clinic/visits/{}", visit.id),

@@ -249,6 +249,20 @@ pub(super) async fn child_page(
     }
     measurements.sort_by_key(|m| (m.measured_on, m.created_at));
     let admissions = store.nutrition_admissions_of(person.id).await?;
+    // Her pregnancies in reach decide which cut-offs read an adult woman's MUAC.
+    let reach = super::clinical_reach(state, &auth.me.roles, Action::Read).await?;
+    let pregnancies: Vec<_> = store
+        .pregnancies_of(person.id)
+        .await?
+        .into_iter()
+        .filter(|p| reach.holds(Some(p.facility_id)))
+        .map(|p| haven_domain::growth::nutrition::PregnancySpan {
+            dated_from: p.dating_lmp,
+            edd: p.edd,
+            delivered_on: p.delivered_on,
+            ended_on: p.ended_on,
+        })
+        .collect();
     let failed = !messages.is_empty() || admit_error.is_some();
     let now = today(state);
     let page = ChildPage {
@@ -258,7 +272,13 @@ pub(super) async fn child_page(
             .iter()
             .rev()
             .map(|m| MeasurementRow {
-                adult: super::adult_text(tr, &state.config().growth_adult_cut_offs, person, m),
+                adult: super::adult_text(
+                    tr,
+                    &state.config().growth_adult_cut_offs,
+                    person,
+                    m,
+                    &pregnancies,
+                ),
                 ..measurement_row(tr, person, m)
             })
             .collect(),
@@ -330,19 +350,51 @@ pub async fn record(
         Ok(parsed) => parsed,
         Err(messages) => return child_page(&state, &auth, &person, form, messages, None).await,
     };
-    let facility = parse_facility(&state, &auth, &form.facility).await?;
+    // From a visit's page: the visit must be this child's, at a facility the writer
+    // reaches; the measurement is that visit's, at its facility.
+    let visit = match form.visit.trim() {
+        "" => None,
+        raw => {
+            let id: haven_store::Id = raw.parse().map_err(|_| WebError::NotFound)?;
+            let visit = match state.store().visit(id).await {
+                Ok(visit) => visit,
+                Err(haven_store::StoreError::NotFound { .. }) => return Err(WebError::NotFound),
+                Err(other) => return Err(other.into()),
+            };
+            let reach = super::clinical_reach(&state, &auth.me.roles, Action::Write).await?;
+            if visit.person_id != person.id || !reach.holds(Some(visit.facility_id)) {
+                return Err(WebError::NotFound);
+            }
+            Some(visit)
+        }
+    };
+    let facility = match &visit {
+        Some(visit) => Some(visit.facility_id),
+        None => parse_facility(&state, &auth, &form.facility).await?,
+    };
     let new = NewMeasurement {
         person_id: person.id,
         facility_id: facility,
-        visit_id: None,
+        visit_id: visit.as_ref().map(|v| v.id),
         measured_on,
         values,
         note: form.note.clone(),
     };
-    state
-        .store()
-        .record_measurement(&auth.actor(), &new)
-        .await?;
+    let store = state.store();
+    if let Some(visit) = &visit {
+        // A form sent twice (a double click) records once: one measurement per visit
+        // and day, until it is marked entered in error.
+        let already = store
+            .measurements_at_visit(visit.id)
+            .await?
+            .iter()
+            .any(|m| m.measured_on == measured_on);
+        if !already {
+            store.record_measurement(&auth.actor(), &new).await?;
+        }
+        return Ok(see_other(&format!("/clinic/visits/{}#growth", visit.id)));
+    }
+    store.record_measurement(&auth.actor(), &new).await?;
     Ok(see_other(&format!(
         "/growth/people/{}#measurements",
         person.id
@@ -432,10 +484,11 @@ struct CardPage {
     rows: Vec<MeasurementRow>,
     charts: Vec<ChartView>,
     printed_on: String,
+    immunisation: crate::pages::mch::immunisation::ImmunisationRecord,
 }
 
 /// The printable child health card: the child's facts, growth charts and measurements,
-/// and a place for the immunisation record.
+/// and the immunisation record (each antigen's series, the doses given, due and overdue).
 pub async fn card(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -463,6 +516,8 @@ pub async fn card(
             .collect(),
         charts: charts(tr, &person, &measurements, now),
         printed_on: now.to_string(),
+        immunisation: crate::pages::mch::immunisation::immunisation_record(&state, tr, &person)
+            .await?,
     };
     render(&page).map(no_store)
 }

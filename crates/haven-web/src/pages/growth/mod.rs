@@ -257,30 +257,44 @@ pub struct MeasurementRow {
 /// The first day of age counted as an adult's: past the 2007 reference (228 months).
 const ADULT_FROM_DAY: u32 = 6940;
 
-/// An adult's measurement read with the adults' cut-offs; empty for a child.
+/// An adult's measurement read with the adults' cut-offs; empty for a child. A woman
+/// pregnant or lactating on the day (as her recorded pregnancies say) is read with the
+/// programme's MUAC cut-offs and not with BMI; any other woman's MUAC is read with them
+/// conditionally, since a pregnancy may be recorded elsewhere; a man's only by BMI.
 pub fn adult_text(
     tr: &Tr,
     cut_offs: &haven_domain::growth::nutrition::AdultCutOffs,
     person: &Person,
     m: &GrowthMeasurement,
+    pregnancies: &[haven_domain::growth::nutrition::PregnancySpan],
 ) -> String {
+    use haven_domain::growth::nutrition::{adult_bmi, plw_status};
     if age_on(person, m.measured_on).is_none_or(|d| d < ADULT_FROM_DAY) {
         return String::new();
     }
+    let woman = growth_sex(person) == Some(GrowthSex::Female);
+    let status = if woman {
+        plw_status(m.measured_on, pregnancies)
+    } else {
+        None
+    };
     let mut parts = Vec::new();
-    if let (Some(kg), Some(cm)) = (m.weight_kg, m.length_cm) {
+    if let Some(status) = status {
+        parts.push(tr.t(&status.label_key()));
+    } else if let (Some(kg), Some(cm)) = (m.weight_kg, m.length_cm) {
         let bmi = kg / (cm / 100.0).powi(2);
         parts.push(format!(
             "BMI {bmi:.1}: {}",
-            tr.t(&haven_domain::growth::nutrition::adult_bmi(bmi).label_key())
+            tr.t(&adult_bmi(bmi).label_key())
         ));
     }
-    if let Some(mm) = m.muac_mm {
-        parts.push(format!(
-            "{}: {}",
-            tr.t("growth-adult-if-plw"),
-            tr.t(&cut_offs.plw_muac(mm).label_key())
-        ));
+    if let (true, Some(mm)) = (woman, m.muac_mm) {
+        let class = tr.t(&cut_offs.plw_muac(mm).label_key());
+        if status.is_some() {
+            parts.push(format!("MUAC: {class}"));
+        } else {
+            parts.push(format!("{}: {class}", tr.t("growth-adult-if-plw")));
+        }
     }
     parts.join(" · ")
 }
@@ -382,6 +396,9 @@ pub struct MeasurementForm {
     pub oedema: Option<String>,
     #[serde(default)]
     pub note: String,
+    /// The outpatient visit the measurement was taken at, when recorded from its page.
+    #[serde(default)]
+    pub visit: String,
 }
 
 impl MeasurementForm {
@@ -452,4 +469,82 @@ pub fn position_options(tr: &Tr) -> Vec<(&'static str, String)> {
         .iter()
         .map(|p| (p.code(), tr.t(&format!("position-{}", p.code()))))
         .collect()
+}
+
+/// The growth section of an outpatient visit's page: what was measured at this visit,
+/// with its z-scores and class, and (until something is) a form prefilled from the
+/// visit's vital signs that adds the measurement to the child's growth record.
+pub struct VisitGrowth {
+    pub child_id: String,
+    pub visit_id: String,
+    pub facility_id: String,
+    pub rows: Vec<MeasurementRow>,
+    pub form: MeasurementForm,
+    pub positions: Vec<(&'static str, String)>,
+    pub can_write: bool,
+}
+
+/// The growth section for a visit of a person under 19 (or any mother-and-child visit),
+/// for a reader of clinical records; `None` for anyone else.
+pub async fn visit_growth(
+    state: &AppState,
+    auth: &Authenticated,
+    person: &Person,
+    visit: &haven_store::clinic::Visit,
+    mother_and_child: bool,
+) -> Result<Option<VisitGrowth>, WebError> {
+    if !auth.me.can(Action::Read, Kind::Clinical) || growth_sex(person).is_none() {
+        return Ok(None);
+    }
+    let on = crate::pages::places::today(state);
+    let age = age_on(person, on);
+    if !mother_and_child && age.is_none_or(|d| d >= ADULT_FROM_DAY) {
+        return Ok(None);
+    }
+    let tr = auth.tr();
+    let store = state.store();
+    let measured = store.measurements_at_visit(visit.id).await?;
+    let rows = measured
+        .iter()
+        .map(|m| measurement_row(tr, person, m))
+        .collect();
+    let vitals = store
+        .vitals_of(haven_store::clinic::Encounter::Visit(visit.id))
+        .await?;
+    let latest = vitals.last();
+    let form = MeasurementForm {
+        facility: visit.facility_id.to_string(),
+        weight_kg: latest
+            .and_then(|v| v.weight_kg)
+            .map(|w| w.to_string())
+            .unwrap_or_default(),
+        length_cm: latest
+            .and_then(|v| v.height_cm)
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
+        muac_mm: latest
+            .and_then(|v| v.muac_mm)
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        // WHO measures lying under 2 years, standing from 2.
+        measured: if age.is_some_and(|d| d < 731) {
+            "lying"
+        } else {
+            "standing"
+        }
+        .to_owned(),
+        visit: visit.id.to_string(),
+        ..MeasurementForm::default()
+    };
+    let write = clinical_reach(state, &auth.me.roles, Action::Write).await?;
+    Ok(Some(VisitGrowth {
+        child_id: person.id.to_string(),
+        visit_id: visit.id.to_string(),
+        facility_id: visit.facility_id.to_string(),
+        rows,
+        form,
+        positions: position_options(tr),
+        can_write: auth.me.can(Action::Write, Kind::Clinical)
+            && write.holds(Some(visit.facility_id)),
+    }))
 }

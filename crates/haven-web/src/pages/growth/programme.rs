@@ -159,6 +159,8 @@ struct ProgrammePage {
     layout: Layout,
     facilities: Vec<(String, String)>,
     facility: String,
+    /// Whether the reader reads clinical records (sees the children by name).
+    clinical: bool,
     open: Vec<OpenRow>,
     outcomes: Vec<OutcomeRow>,
 }
@@ -211,10 +213,33 @@ pub async fn list(
     auth: Authenticated,
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
+    // The outcome indicators are figures without names: M&E reads them with Read
+    // Report. The children in the programme are for those who read clinical records,
+    // and only at the facilities their clinical reach holds.
+    let clinical = auth.me.can(Action::Read, Kind::Clinical);
+    if !clinical {
+        auth.require(Action::Read, Kind::Report)?;
+    }
     let tr = auth.tr();
     let store = state.store();
-    let facilities = facility_choices(&state, &auth, Action::Read).await?;
+    let facilities = if clinical && !auth.me.can(Action::Read, Kind::Report) {
+        facility_choices(&state, &auth, Action::Read).await?
+    } else {
+        let reach = crate::pages::mch::reach_for(
+            store,
+            &auth,
+            Action::Read,
+            &[Kind::Clinical, Kind::Report],
+        )
+        .await?;
+        store
+            .facilities()
+            .await?
+            .into_iter()
+            .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)))
+            .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
+            .collect()
+    };
     let chosen: Vec<Id> = match query.facility.parse::<Id>() {
         Ok(id) if facilities.iter().any(|(f, _)| *f == id.to_string()) => vec![id],
         _ => facilities
@@ -222,9 +247,19 @@ pub async fn list(
             .filter_map(|(f, _)| f.parse().ok())
             .collect(),
     };
+    let named: Vec<Id> = if clinical {
+        let reach = clinical_reach(&state, &auth.me.roles, Action::Read).await?;
+        chosen
+            .iter()
+            .copied()
+            .filter(|id| reach.holds(Some(*id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let now = today(&state);
     let mut open = Vec::new();
-    for admission in store.open_admissions(&chosen).await? {
+    for admission in store.open_admissions(&named).await? {
         let person = store.person(admission.person_id).await?;
         let (values, _) = follow_up_values(&state, &person, &admission).await?;
         let latest = values.iter().max_by_key(|v| v.date);
@@ -288,6 +323,7 @@ pub async fn list(
         layout: Layout::new(&auth.visitor, "growth-programme-title"),
         facilities,
         facility: query.facility,
+        clinical,
         open,
         outcomes,
     };

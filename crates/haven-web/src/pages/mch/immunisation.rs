@@ -116,22 +116,30 @@ struct ChildPage {
     notice: Option<String>,
 }
 
-async fn child_page(
+/// A child's immunisation record as the card shows it: the child's state, each
+/// antigen's series, the doses given with their verdicts, and the catch-up plan.
+pub struct ImmunisationRecord {
+    pub state: String,
+    pub state_code: &'static str,
+    pub series: Vec<SeriesRow>,
+    pub doses: Vec<DoseRow>,
+    pub plan: Vec<PlanRow>,
+}
+
+/// The immunisation record of a person whose clinical records the reader reaches
+/// (the caller checks that): the mch card and the growth part's child health card.
+pub async fn immunisation_record(
     state: &AppState,
-    auth: &Authenticated,
-    person: Person,
-    f: Fields,
-    errors: FieldMessages,
-    warning: Option<String>,
-) -> Result<ChildPage, WebError> {
-    let tr = auth.tr();
+    tr: &Tr,
+    person: &Person,
+) -> Result<ImmunisationRecord, WebError> {
     let store = state.store();
     let on = today(state);
     let schedule = schedule(state)?;
     let doses = store.doses_of(person.id).await?;
     let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
-    let children = evaluate(schedule, Group::Child, subject(&person), &given, on);
-    let women = evaluate(schedule, Group::Pregnancy, subject(&person), &given, on);
+    let children = evaluate(schedule, Group::Child, subject(person), &given, on);
+    let women = evaluate(schedule, Group::Pregnancy, subject(person), &given, on);
     let mut rows = Vec::new();
     for (i, dose) in doses.iter().enumerate() {
         let verdict = match schedule.group_of(&dose.antigen) {
@@ -174,7 +182,7 @@ async fn child_page(
                 .unwrap_or_default(),
         })
         .collect();
-    let plan = catch_up_plan(schedule, Group::Child, subject(&person), &given, on)
+    let plan = catch_up_plan(schedule, Group::Child, subject(person), &given, on)
         .into_iter()
         .map(|p| PlanRow {
             on: p.on.to_string(),
@@ -183,6 +191,27 @@ async fn child_page(
         })
         .collect();
     let child_state = children.child_state();
+    Ok(ImmunisationRecord {
+        state: tr.t(&child_state.label_key()),
+        state_code: child_state.code(),
+        series,
+        doses: rows,
+        plan,
+    })
+}
+
+async fn child_page(
+    state: &AppState,
+    auth: &Authenticated,
+    person: Person,
+    f: Fields,
+    errors: FieldMessages,
+    warning: Option<String>,
+) -> Result<ChildPage, WebError> {
+    let tr = auth.tr();
+    let store = state.store();
+    let schedule = schedule(state)?;
+    let record = immunisation_record(state, tr, &person).await?;
     let mut antigens: Vec<(String, String)> = schedule
         .antigens(Group::Child)
         .into_iter()
@@ -204,11 +233,11 @@ async fn child_page(
         name: person.display_name(),
         born: person.birth_date.to_string(),
         sex: tr.t(&person.sex().label_key()),
-        state: tr.t(&child_state.label_key()),
-        state_code: child_state.code(),
-        series,
-        doses: rows,
-        plan,
+        state: record.state,
+        state_code: record.state_code,
+        series: record.series,
+        doses: record.doses,
+        plan: record.plan,
         can_write: auth.me.can(Action::Write, Kind::Clinical),
         antigens,
         facilities: facility

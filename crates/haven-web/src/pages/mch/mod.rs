@@ -8,7 +8,7 @@
 pub(crate) mod birth;
 mod corrections;
 mod family_planning;
-mod immunisation;
+pub(crate) mod immunisation;
 pub(crate) mod pregnancy;
 
 use askama::Template;
