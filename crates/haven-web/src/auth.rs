@@ -422,6 +422,22 @@ impl ApiCaller {
         actor_for(&self.user, &self.address)
     }
 
+    /// The scopes of the caller's roles that permit `action` on any of `kinds` (an
+    /// aggregate without names is read with Read Clinical or Read Report, each role as
+    /// far as its scope reaches); forbidden when none does.
+    pub fn scopes_for(&self, action: Action, kinds: &[Kind]) -> Result<Vec<Scope>, ApiError> {
+        let scopes: Vec<Scope> = self
+            .roles
+            .iter()
+            .filter(|(role, _)| kinds.iter().any(|kind| role.permits(action, *kind)))
+            .map(|(_, scope)| scope.clone())
+            .collect();
+        if scopes.is_empty() {
+            return Err(ApiError::forbidden());
+        }
+        Ok(scopes)
+    }
+
     /// See [`SignedIn::may_grant`].
     pub fn may_grant(&self, scope: &Scope) -> bool {
         may_grant(&self.roles, scope)

@@ -433,17 +433,7 @@ pub async fn outcomes(
     Query(query): Query<OutcomesQuery>,
 ) -> Result<Json<Vec<OutcomeWire>>, ApiError> {
     // Figures without names: clinicians and M&E (Read Report) read them.
-    let readers: Vec<haven_domain::Scope> = caller
-        .roles
-        .iter()
-        .filter(|(role, _)| {
-            role.permits(Action::Read, Kind::Clinical) || role.permits(Action::Read, Kind::Report)
-        })
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    if readers.is_empty() {
-        caller.require(Action::Read, Kind::Report)?;
-    }
+    let readers = caller.scopes_for(Action::Read, &[Kind::Clinical, Kind::Report])?;
     let today = crate::person_input::today(state.config().time_offset);
     let date = |raw: &Option<String>, field: &str, default: time::Date| match raw
         .as_deref()

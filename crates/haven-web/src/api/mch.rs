@@ -1180,17 +1180,7 @@ pub async fn coverage(
 ) -> Result<Json<CoverageWire>, ApiError> {
     // An aggregate without names: Read Clinical or Read Report, each role as far
     // as its scope reaches.
-    let readers: Vec<haven_domain::Scope> = caller
-        .roles
-        .iter()
-        .filter(|(role, _)| {
-            role.permits(Action::Read, Kind::Clinical) || role.permits(Action::Read, Kind::Report)
-        })
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    if readers.is_empty() {
-        caller.require(Action::Read, Kind::Report)?;
-    }
+    let readers = caller.scopes_for(Action::Read, &[Kind::Clinical, Kind::Report])?;
     let facility: Id = query
         .facility
         .trim()

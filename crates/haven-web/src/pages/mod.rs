@@ -159,6 +159,17 @@ impl Layout {
 }
 
 /// Renders a template, or answers 500 (logged) if it cannot be rendered.
+/// A page answered with a status other than 200 (a form sent back with its problems,
+/// a conflict), never stored by the browser's cache.
+pub fn render_status(
+    template: &impl Template,
+    status: axum::http::StatusCode,
+) -> Result<Response, WebError> {
+    let mut response = render(template)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
 pub fn render(template: &impl Template) -> Result<Response, WebError> {
     match template.render() {
         Ok(html) => Ok(Html(html).into_response()),

@@ -21,7 +21,7 @@ use super::{label, options, refusal, CareAccess, Fields, FormState};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::pages::places::{parse_id, place_name, today};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// A household the reader sees (its office is in reach), or 404.
@@ -759,9 +759,7 @@ pub async fn update_partner(
         Err(problems) => (FormState::failed(&form, fields, tr, problems), FORM_ERROR),
     };
     let page = partners_page(&state, &auth, problem).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(no_store(response))
+    render_status(&page, status)
 }
 
 /// Closes a partner (no new referrals go to it) or opens it again.
@@ -786,9 +784,7 @@ pub async fn close_partner(
             let mut f = FormState::failed("close-partner", fields, tr, Vec::new());
             f.notice = Some(tr.t("error-conflict"));
             let page = partners_page(&state, &auth, f).await?;
-            let mut response = render(&page)?;
-            *response.status_mut() = axum::http::StatusCode::CONFLICT;
-            Ok(no_store(response))
+            render_status(&page, axum::http::StatusCode::CONFLICT)
         }
         Err(other) => Err(other.into()),
     }

@@ -25,7 +25,7 @@ use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::i18n::Tr;
 use crate::pages::places::{parse_id, place_name};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// A programme's figures by sex, ready to show (also on the home page).
@@ -877,9 +877,7 @@ pub async fn close_house(
     };
     let house = state.store().house(house.id).await?;
     let page = house_page(&state, &auth, house, &access, problem).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(no_store(response))
+    render_status(&page, status)
 }
 
 /// The name of a case state, for templates.
