@@ -1305,10 +1305,10 @@ pub async fn discharge(
 
 // ---- Visits: the queue, the clinician's notes and outcome, referrals ----
 
-/// A change that names the version read.
+/// A call-in, naming the visit's version read.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VersionRequest {
+pub struct CallInRequest {
     pub version: i64,
 }
 
@@ -1334,13 +1334,13 @@ fn visit_state_wire(visit: &haven_store::clinic::Visit) -> VisitStateWire {
 /// A clinician calls a waiting patient in: `waiting` → `with_clinician`. A visit
 /// that is not waiting, or a stale version, is 409.
 #[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/call-in", tag = "clinic", security(("bearer" = [])),
-    params(("visit" = String, Path, description = "the visit's id")), request_body = VersionRequest,
+    params(("visit" = String, Path, description = "the visit's id")), request_body = CallInRequest,
     responses((status = 200, body = VisitStateWire), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn call_in(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(visit): Path<String>,
-    ApiJson(request): ApiJson<VersionRequest>,
+    ApiJson(request): ApiJson<CallInRequest>,
 ) -> Result<Json<VisitStateWire>, ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
@@ -2031,10 +2031,7 @@ pub async fn bed_board(
     caller.require(Action::Read, Kind::Clinical)?;
     let viewer = viewer(&state, &caller, Kind::Clinical).await?;
     let store = state.store();
-    let ward = store
-        .ward(id_of(&ward, "ward")?)
-        .await
-        .map_err(|_| not_found("ward"))?;
+    let ward = store.ward(id_of(&ward, "ward")?).await?;
     if !viewer.reaches(ward.facility_id) {
         return Err(not_found("ward"));
     }
