@@ -10,8 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use haven_domain::clinic::icd10;
-use haven_domain::clinic::lab::{catalogue, ResultValue};
 use haven_domain::clinic::lab::LabState;
+use haven_domain::clinic::lab::{catalogue, ResultValue};
 use haven_domain::clinic::medicines::{
     days_to_expiry, parse_quantity, Prescription, PrescriptionInput, Receipt, StockChange,
 };
@@ -617,9 +617,7 @@ async fn vitals_for(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .record_vitals(&caller.actor(), encounter, &vitals,
-            token.as_ref(),
-        )
+        .record_vitals(&caller.actor(), encounter, &vitals, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -670,9 +668,7 @@ async fn diagnosis_for(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .add_diagnosis(&caller.actor(), encounter, &diagnosis,
-            token.as_ref(),
-        )
+        .add_diagnosis(&caller.actor(), encounter, &diagnosis, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -706,7 +702,14 @@ pub async fn order_test(
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
-    order_for(&state, &caller, &viewer, Encounter::Visit(visit.id), request).await
+    order_for(
+        &state,
+        &caller,
+        &viewer,
+        Encounter::Visit(visit.id),
+        request,
+    )
+    .await
 }
 
 async fn order_for(
@@ -725,13 +728,7 @@ async fn order_for(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .order_lab_test(
-            &caller.actor(),
-            encounter,
-            test,
-            &note,
-            token.as_ref(),
-        )
+        .order_lab_test(&caller.actor(), encounter, test, &note, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -798,9 +795,7 @@ async fn prescription_for(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .prescribe(&caller.actor(), encounter, &prescription,
-            token.as_ref(),
-        )
+        .prescribe(&caller.actor(), encounter, &prescription, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -1961,7 +1956,9 @@ pub async fn ward_figures(
     let today = today(&state);
     let (year, month) = match query.month.as_deref().map(str::trim) {
         None | Some("") => (today.year(), today.month()),
-        Some(raw) => parse_month(raw).ok_or_else(|| field_problem(&[("month", ClinicError::BadDate)]))?,
+        Some(raw) => {
+            parse_month(raw).ok_or_else(|| field_problem(&[("month", ClinicError::BadDate)]))?
+        }
     };
     let store = state.store();
     let mut out = Vec::new();

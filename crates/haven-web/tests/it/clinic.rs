@@ -1199,7 +1199,8 @@ async fn the_api_issues_adjusts_and_counts_stock_and_warns() {
         // More than the batch holds: refused with what it holds; nothing changes.
         expect(
             label,
-            &api.post_json(&batch, &change(version, "issue", 150, "")).await,
+            &api.post_json(&batch, &change(version, "issue", 150, ""))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "stock.insufficient",
         );
@@ -1212,7 +1213,8 @@ async fn the_api_issues_adjusts_and_counts_stock_and_warns() {
         );
         expect(
             label,
-            &api.post_json(&batch, &change(version, "issue", 0, "")).await,
+            &api.post_json(&batch, &change(version, "issue", 0, ""))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "quantity: bad_quantity",
         );
@@ -1232,22 +1234,27 @@ async fn the_api_issues_adjusts_and_counts_stock_and_warns() {
         );
         expect(
             label,
-            &api.post_json(&batch, &change(version, "count", -1, "")).await,
+            &api.post_json(&batch, &change(version, "count", -1, ""))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "quantity: bad_count",
         );
         expect(
             label,
-            &api.post_json(&batch, &change(version, "theft", 1, "")).await,
+            &api.post_json(&batch, &change(version, "theft", 1, ""))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "kind: choose_option",
         );
-        let issued = api.post_json(&batch, &change(version, "issue", 10, "")).await;
+        let issued = api
+            .post_json(&batch, &change(version, "issue", 10, ""))
+            .await;
         expect(label, &issued, StatusCode::OK, "");
         assert_eq!(issued.json()["on_hand"], 90, "[{label}]");
         expect(
             label,
-            &api.post_json(&batch, &change(version, "issue", 10, "")).await,
+            &api.post_json(&batch, &change(version, "issue", 10, ""))
+                .await,
             StatusCode::CONFLICT,
             "conflict.stale_version",
         );
@@ -1258,7 +1265,9 @@ async fn the_api_issues_adjusts_and_counts_stock_and_warns() {
         expect(label, &adjusted, StatusCode::OK, "");
         assert_eq!(adjusted.json()["on_hand"], 85, "[{label}]");
         let version = adjusted.json()["version"].as_i64().unwrap();
-        let counted = api.post_json(&batch, &change(version, "count", 80, "")).await;
+        let counted = api
+            .post_json(&batch, &change(version, "count", 80, ""))
+            .await;
         expect(label, &counted, StatusCode::OK, "");
         assert_eq!(counted.json()["on_hand"], 80, "[{label}]");
         let movements = api
@@ -1320,10 +1329,7 @@ async fn the_api_issues_adjusts_and_counts_stock_and_warns() {
             warned["near_expiry"][0]["batch"]["batch_number"], "SOON-1",
             "[{label}] {warned}"
         );
-        assert_eq!(
-            warned["near_expiry"][0]["days_to_expiry"], 10,
-            "[{label}]"
-        );
+        assert_eq!(warned["near_expiry"][0]["days_to_expiry"], 10, "[{label}]");
         assert!(
             warned["low_stock"]
                 .as_array()
@@ -1381,7 +1387,9 @@ async fn the_api_moves_a_visit_through_the_queue_and_refers() {
             label,
             &api.post_json(
                 &notes,
-                &format!(r#"{{"version":{version},"follow_up_on":"2001-01-01","outcome":"cured"}}"#),
+                &format!(
+                    r#"{{"version":{version},"follow_up_on":"2001-01-01","outcome":"cured"}}"#
+                ),
             )
             .await,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1468,7 +1476,11 @@ async fn the_api_moves_a_visit_through_the_queue_and_refers() {
             .iter()
             .map(|r| r["id"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(referral_ids.iter().filter(|r| **r == id).count(), 1, "[{label}] once");
+        assert_eq!(
+            referral_ids.iter().filter(|r| **r == id).count(),
+            1,
+            "[{label}] once"
+        );
         let events = app
             .store
             .list_audit_events(&AuditFilter {
@@ -1478,8 +1490,9 @@ async fn the_api_moves_a_visit_through_the_queue_and_refers() {
             .await
             .unwrap();
         assert!(
-            events.iter().any(|e| e.action == "referral_read"
-                && e.entity_id == records.person.to_string()),
+            events
+                .iter()
+                .any(|e| e.action == "referral_read" && e.entity_id == records.person.to_string()),
             "[{label}]"
         );
         expect(
@@ -1518,7 +1531,15 @@ async fn the_api_transfers_a_stay_and_keeps_its_notes_vitals_and_mar() {
         .await;
         let today = time::OffsetDateTime::now_utc().date();
         app.store
-            .admit(&actor, neighbour, taken.id, None, "observation", today, None)
+            .admit(
+                &actor,
+                neighbour,
+                taken.id,
+                None,
+                "observation",
+                today,
+                None,
+            )
             .await
             .unwrap();
         let nurse = app.user("api-ward-nurse", Role::RegisteredNurse).await;
@@ -1700,9 +1721,7 @@ async fn the_api_transfers_a_stay_and_keeps_its_notes_vitals_and_mar() {
             &doctor
                 .post_json(
                     &format!("{stay}/discharge"),
-                    &format!(
-                        r#"{{"version":{version},"outcome":"recovered","summary":"well"}}"#
-                    ),
+                    &format!(r#"{{"version":{version},"outcome":"recovered","summary":"well"}}"#),
                 )
                 .await,
             StatusCode::NO_CONTENT,
@@ -1724,8 +1743,9 @@ async fn the_api_transfers_a_stay_and_keeps_its_notes_vitals_and_mar() {
             .await
             .unwrap();
         assert!(
-            events.iter().any(|e| e.action == "bed_board_read"
-                && e.entity_id == records.ward.to_string()),
+            events
+                .iter()
+                .any(|e| e.action == "bed_board_read" && e.entity_id == records.ward.to_string()),
             "[{label}]"
         );
     }
