@@ -10,14 +10,20 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use haven_domain::clinic::icd10;
+use haven_domain::clinic::lab::LabState;
 use haven_domain::clinic::lab::{catalogue, ResultValue};
-use haven_domain::clinic::medicines::{parse_quantity, Prescription, PrescriptionInput, Receipt};
+use haven_domain::clinic::medicines::{
+    days_to_expiry, parse_quantity, Prescription, PrescriptionInput, Receipt, StockChange,
+};
 use haven_domain::clinic::vitals::{Vitals, VitalsInput};
-use haven_domain::clinic::{ClinicError, DiagnosisDetails, Discharge, FieldError, VisitType};
+use haven_domain::clinic::{
+    AdministrationStatus, ClinicError, DiagnosisDetails, Discharge, FieldError, ReferralDetails,
+    VisitNotes, VisitNotesInput, VisitType,
+};
 use haven_domain::{Action, Kind};
 use haven_store::clinic::{
-    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, NewResult, PrescriptionRow, Viewer,
-    VitalSigns,
+    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, MovementRow, NewResult,
+    PrescriptionRow, Referral, StockBatch, Viewer, VitalSigns,
 };
 use haven_store::Id;
 use serde::{Deserialize, Serialize};
@@ -50,6 +56,25 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(admit))
         .routes(routes!(get_stay))
         .routes(routes!(discharge))
+        .routes(routes!(call_in))
+        .routes(routes!(save_visit_notes))
+        .routes(routes!(refer))
+        .routes(routes!(get_referral))
+        .routes(routes!(advance_lab_order))
+        .routes(routes!(results_to_see))
+        .routes(routes!(mark_result_seen))
+        .routes(routes!(get_batch, change_stock))
+        .routes(routes!(stock_movements))
+        .routes(routes!(stock_warnings))
+        .routes(routes!(ward_figures))
+        .routes(routes!(bed_board))
+        .routes(routes!(transfer))
+        .routes(routes!(add_progress_note))
+        .routes(routes!(add_stay_vitals))
+        .routes(routes!(add_stay_diagnosis))
+        .routes(routes!(order_stay_test))
+        .routes(routes!(prescribe_at_stay))
+        .routes(routes!(administer))
 }
 
 fn field_problem(errors: &[FieldError]) -> ApiError {
@@ -391,12 +416,28 @@ pub struct EncounterWire {
     /// Visit: the queue state; stay: `admitted` or `discharged`.
     pub state: String,
     pub complaint: String,
+    /// Visit: the clinician's history (empty for a stay).
+    pub history: String,
+    /// Visit: the examination (empty for a stay).
+    pub examination: String,
+    /// Visit: the plan; stay: the discharge summary.
+    pub plan: String,
+    /// Visit: the follow-up date, `YYYY-MM-DD`.
+    pub follow_up_on: Option<String>,
     pub outcome: String,
+    /// Stay: the bed and ward it is in now.
+    pub bed_id: Option<String>,
+    pub ward_id: Option<String>,
     pub version: i64,
     pub vitals: Vec<VitalsWire>,
     pub diagnoses: Vec<DiagnosisWire>,
     pub lab_orders: Vec<LabOrderWire>,
     pub prescriptions: Vec<PrescriptionWire>,
+    pub referrals: Vec<ReferralWire>,
+    /// Stay: progress notes, newest first.
+    pub progress_notes: Vec<ProgressNoteWire>,
+    /// Stay: the medication administration record, newest first.
+    pub administrations: Vec<AdministrationWire>,
 }
 
 async fn encounter_parts(
@@ -473,6 +514,7 @@ pub async fn get_visit(
     let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
     let (vitals, diagnoses, lab_orders, prescriptions) =
         encounter_parts(&state, &viewer, Encounter::Visit(visit.id)).await?;
+    let referrals = referrals_of(&state, Encounter::Visit(visit.id)).await?;
     state
         .store()
         .audit_clinical_read(
@@ -490,12 +532,21 @@ pub async fn get_visit(
         kind: visit.visit_type,
         state: visit.queue_state,
         complaint: visit.complaint,
+        history: visit.history,
+        examination: visit.examination,
+        plan: visit.plan,
+        follow_up_on: visit.follow_up_on.map(|d| d.to_string()),
         outcome: visit.outcome,
+        bed_id: None,
+        ward_id: None,
         version: visit.version,
         vitals,
         diagnoses,
         lab_orders,
         prescriptions,
+        referrals,
+        progress_notes: Vec::new(),
+        administrations: Vec::new(),
     }))
 }
 
@@ -529,6 +580,15 @@ pub async fn add_vitals(
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    vitals_for(&state, &caller, Encounter::Visit(visit.id), request).await
+}
+
+async fn vitals_for(
+    state: &AppState,
+    caller: &ApiCaller,
+    encounter: Encounter,
+    request: VitalsRequest,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     let text = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let whole = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let (t, p, r, s, d, o, w, h, m) = (
@@ -557,12 +617,7 @@ pub async fn add_vitals(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .record_vitals(
-            &caller.actor(),
-            Encounter::Visit(visit.id),
-            &vitals,
-            token.as_ref(),
-        )
+        .record_vitals(&caller.actor(), encounter, &vitals, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -599,17 +654,21 @@ pub async fn add_diagnosis(
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    diagnosis_for(&state, &caller, Encounter::Visit(visit.id), request).await
+}
+
+async fn diagnosis_for(
+    state: &AppState,
+    caller: &ApiCaller,
+    encounter: Encounter,
+    request: DiagnosisRequest,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     let diagnosis = DiagnosisDetails::parse(&request.icd10, &request.certainty, &request.note)
         .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .add_diagnosis(
-            &caller.actor(),
-            Encounter::Visit(visit.id),
-            &diagnosis,
-            token.as_ref(),
-        )
+        .add_diagnosis(&caller.actor(), encounter, &diagnosis, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -643,6 +702,23 @@ pub async fn order_test(
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
+    order_for(
+        &state,
+        &caller,
+        &viewer,
+        Encounter::Visit(visit.id),
+        request,
+    )
+    .await
+}
+
+async fn order_for(
+    state: &AppState,
+    caller: &ApiCaller,
+    viewer: &Viewer,
+    encounter: Encounter,
+    request: LabOrderRequest,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     let test = catalogue()
         .test(&request.test)
         .filter(|t| viewer.hiv || !t.is_hiv())
@@ -652,13 +728,7 @@ pub async fn order_test(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .order_lab_test(
-            &caller.actor(),
-            Encounter::Visit(visit.id),
-            test,
-            &note,
-            token.as_ref(),
-        )
+        .order_lab_test(&caller.actor(), encounter, test, &note, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -698,6 +768,15 @@ pub async fn prescribe(
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     caller.require(Action::Write, Kind::Clinical)?;
     let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    prescription_for(&state, &caller, Encounter::Visit(visit.id), request).await
+}
+
+async fn prescription_for(
+    state: &AppState,
+    caller: &ApiCaller,
+    encounter: Encounter,
+    request: PrescriptionRequest,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     let duration = request
         .duration_days
         .map(|d| d.to_string())
@@ -716,12 +795,7 @@ pub async fn prescribe(
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
         .store()
-        .prescribe(
-            &caller.actor(),
-            Encounter::Visit(visit.id),
-            &prescription,
-            token.as_ref(),
-        )
+        .prescribe(&caller.actor(), encounter, &prescription, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -1124,6 +1198,33 @@ pub async fn get_stay(
     let (stay, viewer) = stay_in_reach(&state, &caller, &stay).await?;
     let (vitals, diagnoses, lab_orders, prescriptions) =
         encounter_parts(&state, &viewer, Encounter::Stay(stay.id)).await?;
+    let referrals = referrals_of(&state, Encounter::Stay(stay.id)).await?;
+    let progress_notes = state
+        .store()
+        .progress_notes(&[stay.id])
+        .await?
+        .into_iter()
+        .map(|n| ProgressNoteWire {
+            id: n.id.to_string(),
+            written_at: n.written_at.to_text(),
+            note: n.note,
+            written_by: n.created_by.to_string(),
+        })
+        .collect();
+    let administrations = state
+        .store()
+        .administrations(&[stay.id])
+        .await?
+        .into_iter()
+        .map(|a| AdministrationWire {
+            id: a.id.to_string(),
+            prescription_id: a.prescription_id.to_string(),
+            status: a.status,
+            given_at: a.given_at.to_text(),
+            note: a.note,
+            recorded_by: a.created_by.to_string(),
+        })
+        .collect();
     state
         .store()
         .audit_clinical_read(
@@ -1146,12 +1247,21 @@ pub async fn get_stay(
         }
         .to_owned(),
         complaint: stay.reason,
+        history: String::new(),
+        examination: String::new(),
+        plan: stay.summary,
+        follow_up_on: None,
         outcome: stay.outcome,
+        bed_id: Some(stay.bed_id.to_string()),
+        ward_id: Some(stay.ward_id.to_string()),
         version: stay.version,
         vitals,
         diagnoses,
         lab_orders,
         prescriptions,
+        referrals,
+        progress_notes,
+        administrations,
     }))
 }
 
@@ -1186,4 +1296,1021 @@ pub async fn discharge(
         .discharge(&caller.actor(), stay.id, request.version, &discharge)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- Visits: the queue, the clinician's notes and outcome, referrals ----
+
+/// A call-in, naming the visit's version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallInRequest {
+    pub version: i64,
+}
+
+/// A visit's place in the queue after a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitStateWire {
+    pub id: String,
+    /// `waiting`, `with_clinician` or `done`.
+    pub queue_state: String,
+    pub outcome: String,
+    pub version: i64,
+}
+
+fn visit_state_wire(visit: &haven_store::clinic::Visit) -> VisitStateWire {
+    VisitStateWire {
+        id: visit.id.to_string(),
+        queue_state: visit.queue_state.clone(),
+        outcome: visit.outcome.clone(),
+        version: visit.version,
+    }
+}
+
+/// A clinician calls a waiting patient in: `waiting` → `with_clinician`. A visit
+/// that is not waiting, or a stale version, is 409.
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/call-in", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = CallInRequest,
+    responses((status = 200, body = VisitStateWire), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn call_in(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<CallInRequest>,
+) -> Result<Json<VisitStateWire>, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    state
+        .store()
+        .call_in(&caller.actor(), visit.id, request.version)
+        .await?;
+    let visit = state.store().visit(visit.id).await?;
+    Ok(Json(visit_state_wire(&visit)))
+}
+
+/// The clinician's notes of a visit. A field left out keeps what the visit holds;
+/// a field sent replaces it (send `""` to empty it).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitNotesRequest {
+    /// The visit's version read.
+    pub version: i64,
+    #[serde(default)]
+    pub complaint: Option<String>,
+    #[serde(default)]
+    pub history: Option<String>,
+    #[serde(default)]
+    pub examination: Option<String>,
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// `YYYY-MM-DD`, not before today; `""` for none.
+    #[serde(default)]
+    pub follow_up_on: Option<String>,
+    /// `sent_home`, `follow_up`, `admitted`, `referred`, `left_before_seen` or
+    /// `died`: an outcome closes the visit (`done` in the queue).
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+/// Saves the complaint, history, examination, plan, follow-up and outcome of a
+/// visit, naming the version read (409 when stale). Saving moves a waiting visit
+/// to `with_clinician`; an outcome closes it (`done`).
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/notes", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = VisitNotesRequest,
+    responses((status = 200, body = VisitStateWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_visit_notes(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<VisitNotesRequest>,
+) -> Result<Json<VisitStateWire>, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let follow_up = visit
+        .follow_up_on
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let kept = |sent: &Option<String>, held: &str| sent.clone().unwrap_or_else(|| held.to_owned());
+    let (complaint, history, examination, plan, follow_up_on, outcome) = (
+        kept(&request.complaint, &visit.complaint),
+        kept(&request.history, &visit.history),
+        kept(&request.examination, &visit.examination),
+        kept(&request.plan, &visit.plan),
+        kept(&request.follow_up_on, &follow_up),
+        kept(&request.outcome, &visit.outcome),
+    );
+    let notes = VisitNotes::parse(
+        &VisitNotesInput {
+            complaint: &complaint,
+            history: &history,
+            examination: &examination,
+            plan: &plan,
+            follow_up_on: &follow_up_on,
+            outcome: &outcome,
+        },
+        today(&state),
+    )
+    .map_err(|e| field_problem(&e))?;
+    state
+        .store()
+        .save_visit_notes(&caller.actor(), visit.id, request.version, &notes)
+        .await?;
+    let visit = state.store().visit(visit.id).await?;
+    Ok(Json(visit_state_wire(&visit)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequest {
+    /// A facility of Haven to refer to; or name a partner in `to_partner`.
+    #[serde(default)]
+    pub to_facility_id: Option<String>,
+    #[serde(default)]
+    pub to_partner: String,
+    pub reason: String,
+    /// `routine`, `urgent` or `emergency`.
+    pub urgency: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// A referral.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralWire {
+    pub id: String,
+    pub person_id: String,
+    pub facility_id: String,
+    pub visit_id: Option<String>,
+    pub stay_id: Option<String>,
+    pub to_facility_id: Option<String>,
+    pub to_partner: String,
+    pub reason: String,
+    /// `routine`, `urgent` or `emergency`.
+    pub urgency: String,
+    pub referred_at: String,
+    pub referred_by: String,
+}
+
+fn referral_wire(r: Referral) -> ReferralWire {
+    ReferralWire {
+        id: r.id.to_string(),
+        person_id: r.person_id.to_string(),
+        facility_id: r.facility_id.to_string(),
+        visit_id: r.visit_id.map(|v| v.to_string()),
+        stay_id: r.stay_id.map(|s| s.to_string()),
+        to_facility_id: r.to_facility_id.map(|f| f.to_string()),
+        to_partner: r.to_partner,
+        reason: r.reason,
+        urgency: r.urgency,
+        referred_at: r.referred_at.to_text(),
+        referred_by: r.created_by.to_string(),
+    }
+}
+
+async fn referrals_of(
+    state: &AppState,
+    encounter: Encounter,
+) -> Result<Vec<ReferralWire>, ApiError> {
+    Ok(state
+        .store()
+        .referrals_of(encounter)
+        .await?
+        .into_iter()
+        .map(referral_wire)
+        .collect())
+}
+
+/// Refers the patient of a visit to a facility of Haven or to a partner by name.
+#[utoipa::path(post, path = "/api/v1/clinic/visits/{visit}/referrals", tag = "clinic", security(("bearer" = [])),
+    params(("visit" = String, Path, description = "the visit's id")), request_body = ReferralRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn refer(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(visit): Path<String>,
+    ApiJson(request): ApiJson<ReferralRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let raw_facility = request.to_facility_id.as_deref().unwrap_or("").trim();
+    let mut errors = Vec::new();
+    let to_facility = if raw_facility.is_empty() {
+        None
+    } else {
+        match raw_facility.parse::<Id>().ok() {
+            Some(id) if state.store().facility(id).await.is_ok() => Some(id),
+            _ => {
+                errors.push(("to_facility_id", ClinicError::ChooseOption));
+                None
+            }
+        }
+    };
+    let parsed = ReferralDetails::parse(
+        raw_facility,
+        &request.to_partner,
+        &request.reason,
+        &request.urgency,
+    );
+    let referral = match parsed {
+        Ok(referral) if errors.is_empty() => referral,
+        parsed => {
+            errors.extend(parsed.err().unwrap_or_default());
+            return Err(field_problem(&errors));
+        }
+    };
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .add_referral(
+            &caller.actor(),
+            Encounter::Visit(visit.id),
+            &referral,
+            to_facility,
+            token.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+/// One referral. Audited.
+#[utoipa::path(get, path = "/api/v1/clinic/referrals/{referral}", tag = "clinic", security(("bearer" = [])),
+    params(("referral" = String, Path, description = "the referral's id")),
+    responses((status = 200, body = ReferralWire), (status = 404, body = Problem)))]
+pub async fn get_referral(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(referral): Path<String>,
+) -> Result<Json<ReferralWire>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let referral = state
+        .store()
+        .referral(id_of(&referral, "referral")?)
+        .await?;
+    if !viewer.reaches(referral.facility_id) {
+        return Err(not_found("referral"));
+    }
+    state
+        .store()
+        .audit_clinical_read(
+            &caller.actor(),
+            "referral_read",
+            "person",
+            referral.person_id,
+            format!("referral={}", referral.id),
+        )
+        .await?;
+    Ok(Json(referral_wire(referral)))
+}
+
+// ---- The laboratory: the order's states, results to see ----
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabStateRequest {
+    /// The order's version read.
+    pub version: i64,
+    /// The next state: `sample_taken` (from `ordered`), `in_progress` (from
+    /// `sample_taken`) or `verified` (from `resulted`). Results are entered with
+    /// `POST /api/v1/clinic/lab-orders/{order}/results`.
+    pub to: String,
+}
+
+/// Moves a lab order to its next state, naming the version read. A state that is
+/// not the next one is 409 `lab_order.out_of_order` naming the current state.
+#[utoipa::path(post, path = "/api/v1/clinic/lab-orders/{order}/state", tag = "clinic", security(("bearer" = [])),
+    params(("order" = String, Path, description = "the order's id")), request_body = LabStateRequest,
+    responses((status = 200, body = LabOrderWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn advance_lab_order(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+    ApiJson(request): ApiJson<LabStateRequest>,
+) -> Result<Json<LabOrderWire>, ApiError> {
+    caller.require(Action::Write, Kind::Laboratory)?;
+    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
+    let store = state.store();
+    let order = store
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
+    let to = LabState::parse(&request.to)
+        .filter(|s| *s != LabState::Resulted && *s != LabState::Ordered)
+        .ok_or_else(|| field_problem(&[("to", ClinicError::ChooseOption)]))?;
+    if order.state().next() != Some(to) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "lab_order.out_of_order",
+            format!(
+                "to: the order is {}; it cannot move to {}",
+                order.state().code(),
+                to.code()
+            ),
+        ));
+    }
+    store
+        .advance_lab_order(&caller.actor(), &viewer, order.id, request.version, to)
+        .await?;
+    let order = store.lab_order(&viewer, order.id).await?;
+    let results = store.lab_results(&[order.id]).await?;
+    Ok(Json(order_wire(&order, &results)))
+}
+
+/// The caller's results not yet seen (orders they made that have results),
+/// critical and abnormal first; HIV orders only with the HIV result permission.
+/// Audited.
+#[utoipa::path(get, path = "/api/v1/clinic/results", tag = "clinic", security(("bearer" = [])),
+    responses((status = 200, body = [LabOrderWire]), (status = 403, body = Problem)))]
+pub async fn results_to_see(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let store = state.store();
+    let orders = store.results_to_see(&viewer, caller.user.id).await?;
+    let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
+    let results = store.lab_results(&ids).await?;
+    for order in &orders {
+        store
+            .audit_clinical_read(
+                &caller.actor(),
+                "lab_order_read",
+                "person",
+                order.person_id,
+                format!("order={} list=results_to_see", order.id),
+            )
+            .await?;
+    }
+    Ok(Json(
+        orders.iter().map(|o| order_wire(o, &results)).collect(),
+    ))
+}
+
+/// The ordering clinician has seen a result: it leaves their results to see. Only
+/// the clinician who ordered it (anyone else: 404); an order without results is 409.
+#[utoipa::path(post, path = "/api/v1/clinic/lab-orders/{order}/seen", tag = "clinic", security(("bearer" = [])),
+    params(("order" = String, Path, description = "the order's id")),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn mark_result_seen(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let order = state
+        .store()
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
+    if order.ordered_by != caller.user.id {
+        return Err(not_found("lab order"));
+    }
+    state
+        .store()
+        .mark_result_seen(&caller.actor(), &viewer, order.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- Stock: one batch, issue/adjust/count, movements, warnings ----
+
+fn batch_wire(b: StockBatch) -> BatchWire {
+    BatchWire {
+        id: b.id.to_string(),
+        medicine: b.medicine_code,
+        batch_number: b.batch_number,
+        expires_on: b.expires_on.to_string(),
+        on_hand: b.on_hand,
+        version: b.version,
+    }
+}
+
+async fn batch_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<StockBatch, ApiError> {
+    let viewer = viewer(state, caller, Kind::Medicines).await?;
+    let batch = state
+        .store()
+        .stock_batch(id_of(raw, "stock batch")?)
+        .await?;
+    if !viewer.reaches(batch.facility_id) {
+        return Err(not_found("stock batch"));
+    }
+    Ok(batch)
+}
+
+/// One batch of a facility's stock.
+#[utoipa::path(get, path = "/api/v1/clinic/stock/{batch}", tag = "clinic", security(("bearer" = [])),
+    params(("batch" = String, Path, description = "the batch's id")),
+    responses((status = 200, body = BatchWire), (status = 404, body = Problem)))]
+pub async fn get_batch(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(batch): Path<String>,
+) -> Result<Json<BatchWire>, ApiError> {
+    caller.require(Action::Read, Kind::Medicines)?;
+    Ok(Json(batch_wire(
+        batch_in_reach(&state, &caller, &batch).await?,
+    )))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockChangeRequest {
+    /// The batch's version read.
+    pub version: i64,
+    /// `issue` (sent out of the pharmacy), `adjustment` (with a reason) or `count`
+    /// (a physical count).
+    pub kind: String,
+    /// Issue: the units sent out (from 1). Adjustment: the units added (positive)
+    /// or removed (negative), never 0. Count: the units counted (from 0).
+    pub quantity: i64,
+    /// Adjustment only: `damaged`, `expired`, `lost`, `found`, `returned` or
+    /// `correction`.
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Issues, adjusts or counts one batch, naming the version read (409 when stale).
+/// Taking the batch below zero is 422 `stock.insufficient` with the quantity
+/// available.
+#[utoipa::path(post, path = "/api/v1/clinic/stock/{batch}", tag = "clinic", security(("bearer" = [])),
+    params(("batch" = String, Path, description = "the batch's id")), request_body = StockChangeRequest,
+    responses((status = 200, body = BatchWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_stock(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(batch): Path<String>,
+    ApiJson(request): ApiJson<StockChangeRequest>,
+) -> Result<Json<BatchWire>, ApiError> {
+    caller.require(Action::Write, Kind::Medicines)?;
+    let batch = batch_in_reach(&state, &caller, &batch).await?;
+    let change = StockChange::parse(
+        &request.kind,
+        &request.quantity.to_string(),
+        &request.reason,
+        &request.note,
+    )
+    .map_err(|e| field_problem(&e))?;
+    let store = state.store();
+    match store
+        .change_stock(&caller.actor(), batch.id, request.version, &change)
+        .await?
+    {
+        Ok(()) => Ok(Json(batch_wire(store.stock_batch(batch.id).await?))),
+        Err(shortfall) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "stock.insufficient",
+            format!(
+                "quantity: not enough stock; {} available",
+                shortfall.available
+            ),
+        )),
+    }
+}
+
+/// A movement of stock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MovementWire {
+    pub id: String,
+    pub batch_id: String,
+    pub medicine: String,
+    pub batch_number: String,
+    /// `receipt`, `dispense`, `issue`, `adjustment` or `count`.
+    pub kind: String,
+    /// The change of the batch's units (negative when taken out).
+    pub quantity: i64,
+    /// The batch's units after the movement.
+    pub balance: i64,
+    pub reason: String,
+    pub note: String,
+    pub prescription_id: Option<String>,
+    pub moved_at: String,
+    pub moved_by: String,
+}
+
+fn movement_wire(m: MovementRow) -> MovementWire {
+    MovementWire {
+        id: m.id.to_string(),
+        batch_id: m.batch_id.to_string(),
+        medicine: m.medicine_code,
+        batch_number: m.batch_number,
+        kind: m.kind,
+        quantity: m.quantity,
+        balance: m.balance,
+        reason: m.reason,
+        note: m.note,
+        prescription_id: m.prescription_id.map(|p| p.to_string()),
+        moved_at: m.moved_at.to_text(),
+        moved_by: m.created_by.to_string(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementsQuery {
+    /// How many, newest first: 1 to 1000 (50 when left out).
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// A facility's latest stock movements, newest first.
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/stock/movements", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id"), MovementsQuery),
+    responses((status = 200, body = [MovementWire]), (status = 404, body = Problem)))]
+pub async fn stock_movements(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+    Query(query): Query<MovementsQuery>,
+) -> Result<Json<Vec<MovementWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Medicines)?;
+    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    Ok(Json(
+        state
+            .store()
+            .stock_movements(facility, query.limit.unwrap_or(50))
+            .await?
+            .into_iter()
+            .map(movement_wire)
+            .collect(),
+    ))
+}
+
+/// A batch that expires soon (or has expired) with stock in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearExpiryWire {
+    pub batch: BatchWire,
+    /// Days from today to the expiry date (negative once expired).
+    pub days_to_expiry: i64,
+}
+
+/// A medicine whose usable (not expired) stock is at or below its low-stock level.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LowStockWire {
+    pub medicine: String,
+    pub usable: i64,
+    pub low_stock_level: i64,
+}
+
+/// What a facility's pharmacy should act on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockWarningsWire {
+    /// Batches expiring within 90 days, soonest first.
+    pub near_expiry: Vec<NearExpiryWire>,
+    pub low_stock: Vec<LowStockWire>,
+}
+
+/// Near-expiry batches and medicines low in stock at a facility today.
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/stock/warnings", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id")),
+    responses((status = 200, body = StockWarningsWire), (status = 404, body = Problem)))]
+pub async fn stock_warnings(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+) -> Result<Json<StockWarningsWire>, ApiError> {
+    caller.require(Action::Read, Kind::Medicines)?;
+    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let today = today(&state);
+    let warnings = state.store().stock_warnings(facility, today).await?;
+    let mut near_expiry: Vec<NearExpiryWire> = warnings
+        .near_expiry
+        .into_iter()
+        .map(|b| NearExpiryWire {
+            days_to_expiry: days_to_expiry(b.expires_on, today),
+            batch: batch_wire(b),
+        })
+        .collect();
+    near_expiry.sort_by_key(|n| n.days_to_expiry);
+    Ok(Json(StockWarningsWire {
+        near_expiry,
+        low_stock: warnings
+            .low_stock
+            .into_iter()
+            .map(|(medicine, usable)| LowStockWire {
+                low_stock_level: haven_domain::clinic::medicines::find(&medicine)
+                    .map(|m| m.low_stock())
+                    .unwrap_or(0),
+                medicine,
+                usable,
+            })
+            .collect(),
+    }))
+}
+
+// ---- Stays: wards, the bed board, transfers, notes, vitals, the MAR ----
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; this month when left out.
+    #[serde(default)]
+    pub month: Option<String>,
+}
+
+/// A ward's beds now, and its month's occupancy and length of stay.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WardWire {
+    pub id: String,
+    pub name: String,
+    pub beds: i64,
+    /// Beds with a patient in them now.
+    pub occupied: i64,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    pub bed_days_used: i64,
+    /// Bed-days used over beds × days of the month, in percent.
+    pub occupancy_percent: f64,
+    /// Stays discharged in the month.
+    pub discharges: i64,
+    /// Their average length in days (a same-day stay is one day).
+    pub average_length_days: Option<f64>,
+}
+
+/// A facility's open wards with bed occupancy and average length of stay for a
+/// month (UTC month bounds).
+#[utoipa::path(get, path = "/api/v1/clinic/facilities/{facility}/wards", tag = "clinic", security(("bearer" = [])),
+    params(("facility" = String, Path, description = "the facility's id"), MonthQuery),
+    responses((status = 200, body = [WardWire]), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn ward_figures(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(facility): Path<String>,
+    Query(query): Query<MonthQuery>,
+) -> Result<Json<Vec<WardWire>>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let today = today(&state);
+    let (year, month) = match query.month.as_deref().map(str::trim) {
+        None | Some("") => (today.year(), today.month()),
+        Some(raw) => {
+            parse_month(raw).ok_or_else(|| field_problem(&[("month", ClinicError::BadDate)]))?
+        }
+    };
+    let store = state.store();
+    let mut out = Vec::new();
+    for figures in store.ward_statistics(facility, year, month).await? {
+        let occupied = store
+            .bed_board(figures.ward_id)
+            .await?
+            .iter()
+            .filter(|b| b.stay_id.is_some())
+            .count() as i64;
+        out.push(WardWire {
+            id: figures.ward_id.to_string(),
+            name: figures.ward_name,
+            beds: figures.beds,
+            occupied,
+            month: format!("{year:04}-{:02}", u8::from(month)),
+            bed_days_used: figures.bed_days_used,
+            occupancy_percent: figures.occupancy_percent,
+            discharges: figures.discharges,
+            average_length_days: figures.average_length_days,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// A `YYYY-MM` month.
+fn parse_month(raw: &str) -> Option<(i32, time::Month)> {
+    let (y, m) = raw.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let year: i32 = y.parse().ok()?;
+    let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    (1900..=9998).contains(&year).then_some((year, month))
+}
+
+/// A bed of a ward's board: free, or the stay in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BedWire {
+    pub bed_id: String,
+    pub label: String,
+    pub stay_id: Option<String>,
+    pub person_id: Option<String>,
+    pub name: Option<String>,
+    pub admitted_at: Option<String>,
+}
+
+/// A ward's bed board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BedBoardWire {
+    pub ward_id: String,
+    pub facility_id: String,
+    pub name: String,
+    pub free: i64,
+    pub beds: Vec<BedWire>,
+}
+
+/// A ward's open beds, each free or with its patient. Audited (it names patients).
+#[utoipa::path(get, path = "/api/v1/clinic/wards/{ward}", tag = "clinic", security(("bearer" = [])),
+    params(("ward" = String, Path, description = "the ward's id")),
+    responses((status = 200, body = BedBoardWire), (status = 404, body = Problem)))]
+pub async fn bed_board(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(ward): Path<String>,
+) -> Result<Json<BedBoardWire>, ApiError> {
+    caller.require(Action::Read, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let store = state.store();
+    let ward = store.ward(id_of(&ward, "ward")?).await?;
+    if !viewer.reaches(ward.facility_id) {
+        return Err(not_found("ward"));
+    }
+    let beds: Vec<BedWire> = store
+        .bed_board(ward.id)
+        .await?
+        .into_iter()
+        .map(|b| BedWire {
+            name: b.occupant(),
+            bed_id: b.bed_id.to_string(),
+            label: b.label,
+            stay_id: b.stay_id.map(|s| s.to_string()),
+            person_id: b.person_id.map(|p| p.to_string()),
+            admitted_at: b.admitted_at.map(|t| t.to_text()),
+        })
+        .collect();
+    store
+        .audit_clinical_read(
+            &caller.actor(),
+            "bed_board_read",
+            "ward",
+            ward.id,
+            format!(
+                "occupied={}",
+                beds.iter().filter(|b| b.stay_id.is_some()).count()
+            ),
+        )
+        .await?;
+    Ok(Json(BedBoardWire {
+        ward_id: ward.id.to_string(),
+        facility_id: ward.facility_id.to_string(),
+        name: ward.name,
+        free: beds.iter().filter(|b| b.stay_id.is_none()).count() as i64,
+        beds,
+    }))
+}
+
+/// A stay in reach that is not discharged (a discharged one is 409
+/// `stay.discharged`), as the pages' forms require.
+async fn open_stay_in_reach(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
+    let (stay, viewer) = stay_in_reach(state, caller, raw).await?;
+    if stay.discharged_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stay.discharged",
+            "the stay is discharged; nothing more can be recorded on it",
+        ));
+    }
+    Ok((stay, viewer))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// The stay's version read.
+    pub version: i64,
+    /// A free bed of an open ward of the same facility.
+    pub bed_id: String,
+}
+
+/// Moves a stay to another bed or ward of its facility, naming the version read. A
+/// bed taken is 409 `conflict.duplicate`; a bed that is not of the facility is 422.
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/transfer", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = TransferRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<TransferRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let bed = request
+        .bed_id
+        .trim()
+        .parse::<Id>()
+        .map_err(|_| field_problem(&[("bed_id", ClinicError::ChooseOption)]))?;
+    match state
+        .store()
+        .transfer(&caller.actor(), stay.id, request.version, bed)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(haven_store::StoreError::NotFound { .. }) => {
+            Err(field_problem(&[("bed_id", ClinicError::ChooseOption)]))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressNoteRequest {
+    pub note: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// A progress note of a stay.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressNoteWire {
+    pub id: String,
+    pub written_at: String,
+    pub note: String,
+    pub written_by: String,
+}
+
+/// Adds a progress note to a stay that is not discharged.
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/notes", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = ProgressNoteRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_progress_note(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<ProgressNoteRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let note = haven_domain::clinic::required_note(&request.note, haven_domain::clinic::NOTE_MAX)
+        .map_err(|e| field_problem(&[("note", e)]))?;
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    let id = state
+        .store()
+        .add_progress_note(&caller.actor(), stay.id, &note, token.as_ref())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
+}
+
+/// Records vital signs on a stay that is not discharged (the same limits and
+/// warnings as at a visit).
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/vitals", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = VitalsRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_stay_vitals(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<VitalsRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    vitals_for(&state, &caller, Encounter::Stay(stay.id), request).await
+}
+
+/// Adds a diagnosis to a stay that is not discharged.
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/diagnoses", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = DiagnosisRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_stay_diagnosis(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<DiagnosisRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    diagnosis_for(&state, &caller, Encounter::Stay(stay.id), request).await
+}
+
+/// Orders a test from a stay that is not discharged. HIV tests only with the HIV
+/// result permission.
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/lab-orders", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = LabOrderRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn order_stay_test(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<LabOrderRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, viewer) = open_stay_in_reach(&state, &caller, &stay).await?;
+    order_for(&state, &caller, &viewer, Encounter::Stay(stay.id), request).await
+}
+
+/// Prescribes a medicine on a stay that is not discharged (its doses go on the
+/// medication administration record).
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/prescriptions", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = PrescriptionRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn prescribe_at_stay(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<PrescriptionRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    prescription_for(&state, &caller, Encounter::Stay(stay.id), request).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdministrationRequest {
+    /// One of the stay's prescriptions.
+    pub prescription_id: String,
+    /// `given`, `refused`, `held` or `missed`.
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub once: Option<String>,
+}
+
+/// A dose on a stay's medication administration record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdministrationWire {
+    pub id: String,
+    pub prescription_id: String,
+    /// `given`, `refused`, `held` or `missed`.
+    pub status: String,
+    pub given_at: String,
+    pub note: String,
+    pub recorded_by: String,
+}
+
+/// Records a dose on the medication administration record of a stay that is not
+/// discharged, against one of the stay's prescriptions.
+#[utoipa::path(post, path = "/api/v1/clinic/stays/{stay}/administrations", tag = "clinic", security(("bearer" = [])),
+    params(("stay" = String, Path, description = "the stay's id")), request_body = AdministrationRequest,
+    responses((status = 201, body = CreatedWire), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn administer(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(stay): Path<String>,
+    ApiJson(request): ApiJson<AdministrationRequest>,
+) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let mut errors = Vec::new();
+    let status = AdministrationStatus::parse(&request.status);
+    if status.is_none() {
+        errors.push(("status", ClinicError::ChooseOption));
+    }
+    let prescription = request.prescription_id.trim().parse::<Id>().ok();
+    if prescription.is_none() {
+        errors.push(("prescription_id", ClinicError::ChooseOption));
+    }
+    let note = haven_domain::clinic::note(&request.note, haven_domain::clinic::SHORT_MAX)
+        .unwrap_or_else(|e| {
+            errors.push(("note", e));
+            String::new()
+        });
+    let (Some(status), Some(prescription), true) = (status, prescription, errors.is_empty()) else {
+        return Err(field_problem(&errors));
+    };
+    let token = request.once.as_deref().and_then(FormToken::parse);
+    match state
+        .store()
+        .record_administration(
+            &caller.actor(),
+            stay.id,
+            prescription,
+            status,
+            &note,
+            token.as_ref(),
+        )
+        .await
+    {
+        Ok(id) => Ok((
+            StatusCode::CREATED,
+            Json(CreatedWire {
+                id: id.to_string(),
+                warnings: Vec::new(),
+            }),
+        )),
+        Err(haven_store::StoreError::NotFound { .. }) => Err(field_problem(&[(
+            "prescription_id",
+            ClinicError::ChooseOption,
+        )])),
+        Err(other) => Err(other.into()),
+    }
 }

@@ -1026,3 +1026,802 @@ fn visible_text(html: &str) -> String {
     }
     text
 }
+
+/// Asserts an API answer's status and, when `code` is not empty, that it is a
+/// problem naming `code` (a stable code, or a field and its code).
+fn expect(label: &str, answer: &crate::support::Answer, status: StatusCode, code: &str) {
+    assert_eq!(answer.status, status, "[{label}] {}", answer.body);
+    if !code.is_empty() {
+        assert_eq!(
+            answer.content_type(),
+            "application/problem+json",
+            "[{label}]"
+        );
+        assert!(
+            answer.body.contains(code),
+            "[{label}] {code}: {}",
+            answer.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_moves_a_lab_order_through_its_states_in_order() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let doctor = app.user("api-orderer", Role::Doctor).await;
+        let mut clinician = app.api_client(&doctor).await;
+        let made = clinician
+            .post_json(
+                &format!("/api/v1/clinic/visits/{}/lab-orders", records.visit),
+                r#"{"test":"malaria_rdt"}"#,
+            )
+            .await;
+        expect(label, &made, StatusCode::CREATED, "");
+        let order = made.json()["id"].as_str().unwrap().to_owned();
+        let labtech = app.user("api-bench", Role::LaboratoryTechnician).await;
+        let mut lab = app.api_client(&labtech).await;
+        let state = |to: &str, version: i64| format!(r#"{{"version":{version},"to":"{to}"}}"#);
+        let path = format!("/api/v1/clinic/lab-orders/{order}/state");
+        // Out of order: in progress before the sample, verified before results.
+        expect(
+            label,
+            &lab.post_json(&path, &state("in_progress", 1)).await,
+            StatusCode::CONFLICT,
+            "lab_order.out_of_order",
+        );
+        expect(
+            label,
+            &lab.post_json(&path, &state("verified", 1)).await,
+            StatusCode::CONFLICT,
+            "the order is ordered",
+        );
+        // Results have their own route; an unknown state is a field problem.
+        expect(
+            label,
+            &lab.post_json(&path, &state("resulted", 1)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to: choose_option",
+        );
+        expect(
+            label,
+            &lab.post_json(&path, &state("cooked", 1)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to: choose_option",
+        );
+        expect(
+            label,
+            &lab.post_json(&path, r#"{"version":1,"to":"sample_taken","x":1}"#)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown field",
+        );
+        let taken = lab.post_json(&path, &state("sample_taken", 1)).await;
+        expect(label, &taken, StatusCode::OK, "");
+        assert_eq!(taken.json()["state"], "sample_taken", "[{label}]");
+        assert_eq!(taken.json()["version"], 2, "[{label}]");
+        // A stale version is refused once the order has moved on.
+        expect(
+            label,
+            &lab.post_json(&path, &state("in_progress", 1)).await,
+            StatusCode::CONFLICT,
+            "conflict.stale_version",
+        );
+        let running = lab.post_json(&path, &state("in_progress", 2)).await;
+        expect(label, &running, StatusCode::OK, "");
+        assert_eq!(running.json()["state"], "in_progress", "[{label}]");
+        expect(
+            label,
+            &lab.post_json(
+                &format!("/api/v1/clinic/lab-orders/{order}/results"),
+                r#"{"version":3,"results":{"malaria_rdt":"p_falciparum"}}"#,
+            )
+            .await,
+            StatusCode::OK,
+            "",
+        );
+        let verified = lab.post_json(&path, &state("verified", 4)).await;
+        expect(label, &verified, StatusCode::OK, "");
+        assert_eq!(verified.json()["state"], "verified", "[{label}]");
+        assert_eq!(
+            verified.json()["results"][0]["value_code"],
+            "p_falciparum",
+            "[{label}]"
+        );
+        expect(
+            label,
+            &lab.post_json(&path, &state("verified", 5)).await,
+            StatusCode::CONFLICT,
+            "lab_order.out_of_order",
+        );
+        expect(
+            label,
+            &lab.post_json(
+                &format!("/api/v1/clinic/lab-orders/{}/state", Id::new()),
+                &state("sample_taken", 1),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+        // The orderer's results to see hold it until they mark it seen; no one
+        // else can mark it.
+        let to_see = clinician.get("/api/v1/clinic/results").await;
+        expect(label, &to_see, StatusCode::OK, "");
+        assert_eq!(to_see.json()[0]["id"], order.as_str(), "[{label}]");
+        assert_eq!(to_see.json()[0]["flag"], "abnormal", "[{label}]");
+        let other = app.user("api-other-doctor", Role::Doctor).await;
+        let mut other = app.api_client(&other).await;
+        assert_eq!(
+            other.get("/api/v1/clinic/results").await.json(),
+            serde_json::json!([]),
+            "[{label}]"
+        );
+        let seen = format!("/api/v1/clinic/lab-orders/{order}/seen");
+        expect(
+            label,
+            &other.post_json(&seen, "").await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+        expect(
+            label,
+            &clinician.post_json(&seen, "").await,
+            StatusCode::NO_CONTENT,
+            "",
+        );
+        assert_eq!(
+            clinician.get("/api/v1/clinic/results").await.json(),
+            serde_json::json!([]),
+            "[{label}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_issues_adjusts_and_counts_stock_and_warns() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let pharmacist = app.user("api-stock", Role::Pharmacist).await;
+        let mut api = app.api_client(&pharmacist).await;
+        let batch = format!("/api/v1/clinic/stock/{}", records.batch);
+        let got = api.get(&batch).await;
+        expect(label, &got, StatusCode::OK, "");
+        assert_eq!(got.json()["on_hand"], 100, "[{label}]");
+        let version = got.json()["version"].as_i64().unwrap();
+        let change = |version: i64, kind: &str, quantity: i64, reason: &str| {
+            format!(
+                r#"{{"version":{version},"kind":"{kind}","quantity":{quantity},"reason":"{reason}","note":"ward 2"}}"#
+            )
+        };
+        // More than the batch holds: refused with what it holds; nothing changes.
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "issue", 150, ""))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "stock.insufficient",
+        );
+        assert!(
+            api.post_json(&batch, &change(version, "adjustment", -101, "lost"))
+                .await
+                .body
+                .contains("100 available"),
+            "[{label}]"
+        );
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "issue", 0, ""))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity: bad_quantity",
+        );
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "adjustment", -5, ""))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason: choose_option",
+        );
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "adjustment", 0, "found"))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity: bad_adjustment",
+        );
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "count", -1, ""))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity: bad_count",
+        );
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "theft", 1, ""))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "kind: choose_option",
+        );
+        let issued = api
+            .post_json(&batch, &change(version, "issue", 10, ""))
+            .await;
+        expect(label, &issued, StatusCode::OK, "");
+        assert_eq!(issued.json()["on_hand"], 90, "[{label}]");
+        expect(
+            label,
+            &api.post_json(&batch, &change(version, "issue", 10, ""))
+                .await,
+            StatusCode::CONFLICT,
+            "conflict.stale_version",
+        );
+        let version = issued.json()["version"].as_i64().unwrap();
+        let adjusted = api
+            .post_json(&batch, &change(version, "adjustment", -5, "damaged"))
+            .await;
+        expect(label, &adjusted, StatusCode::OK, "");
+        assert_eq!(adjusted.json()["on_hand"], 85, "[{label}]");
+        let version = adjusted.json()["version"].as_i64().unwrap();
+        let counted = api
+            .post_json(&batch, &change(version, "count", 80, ""))
+            .await;
+        expect(label, &counted, StatusCode::OK, "");
+        assert_eq!(counted.json()["on_hand"], 80, "[{label}]");
+        let movements = api
+            .get(&format!(
+                "/api/v1/clinic/facilities/{}/stock/movements?limit=10",
+                records.facility
+            ))
+            .await;
+        expect(label, &movements, StatusCode::OK, "");
+        let kinds: Vec<(String, i64, i64)> = movements
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["kind"].as_str().unwrap().to_owned(),
+                    m["quantity"].as_i64().unwrap(),
+                    m["balance"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("count".to_owned(), -5, 80),
+                ("adjustment".to_owned(), -5, 85),
+                ("issue".to_owned(), -10, 90),
+                ("receipt".to_owned(), 100, 100),
+            ],
+            "[{label}]"
+        );
+        assert_eq!(movements.json()[1]["reason"], "damaged", "[{label}]");
+        // A batch that expires in ten days warns.
+        let today = time::OffsetDateTime::now_utc().date();
+        let receipt = format!(
+            r#"{{"medicine":"amoxicillin_250_dt","batch_number":"SOON-1","expires_on":"{}","quantity":3}}"#,
+            today + time::Duration::days(10)
+        );
+        expect(
+            label,
+            &api.post_json(
+                &format!("/api/v1/clinic/facilities/{}/stock", records.facility),
+                &receipt,
+            )
+            .await,
+            StatusCode::CREATED,
+            "",
+        );
+        let warnings = api
+            .get(&format!(
+                "/api/v1/clinic/facilities/{}/stock/warnings",
+                records.facility
+            ))
+            .await;
+        expect(label, &warnings, StatusCode::OK, "");
+        let warned = warnings.json();
+        assert_eq!(
+            warned["near_expiry"][0]["batch"]["batch_number"], "SOON-1",
+            "[{label}] {warned}"
+        );
+        assert_eq!(warned["near_expiry"][0]["days_to_expiry"], 10, "[{label}]");
+        assert!(
+            warned["low_stock"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["medicine"] == "amoxicillin_250_dt" && l["usable"] == 3),
+            "[{label}] {warned}"
+        );
+        for path in [
+            format!("/api/v1/clinic/stock/{}", Id::new()),
+            "/api/v1/clinic/stock/not-an-id".to_owned(),
+            format!("/api/v1/clinic/facilities/{}/stock/warnings", Id::new()),
+        ] {
+            expect(
+                label,
+                &api.get(&path).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_moves_a_visit_through_the_queue_and_refers() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let doctor = app.user("api-clinician", Role::Doctor).await;
+        let mut api = app.api_client(&doctor).await;
+        let visit = format!("/api/v1/clinic/visits/{}", records.visit);
+        let version = api.get(&visit).await.json()["version"].as_i64().unwrap();
+        let called = api
+            .post_json(
+                &format!("{visit}/call-in"),
+                &format!(r#"{{"version":{version}}}"#),
+            )
+            .await;
+        expect(label, &called, StatusCode::OK, "");
+        assert_eq!(called.json()["queue_state"], "with_clinician", "[{label}]");
+        let version = called.json()["version"].as_i64().unwrap();
+        // Called in already: not waiting any more.
+        expect(
+            label,
+            &api.post_json(
+                &format!("{visit}/call-in"),
+                &format!(r#"{{"version":{version}}}"#),
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "conflict",
+        );
+        let notes = format!("{visit}/notes");
+        expect(
+            label,
+            &api.post_json(
+                &notes,
+                &format!(
+                    r#"{{"version":{version},"follow_up_on":"2001-01-01","outcome":"cured"}}"#
+                ),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "follow_up_on: date_in_past; outcome: choose_option",
+        );
+        let saved = api
+            .post_json(
+                &notes,
+                &format!(
+                    r#"{{"version":{version},"complaint":"fever 3 days","history":"no travel","examination":"T 38.5","plan":"RDT"}}"#
+                ),
+            )
+            .await;
+        expect(label, &saved, StatusCode::OK, "");
+        assert_eq!(saved.json()["queue_state"], "with_clinician", "[{label}]");
+        expect(
+            label,
+            &api.post_json(&notes, &format!(r#"{{"version":{version},"plan":"x"}}"#))
+                .await,
+            StatusCode::CONFLICT,
+            "conflict.stale_version",
+        );
+        let version = saved.json()["version"].as_i64().unwrap();
+        let follow_up = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
+        let closed = api
+            .post_json(
+                &notes,
+                &format!(
+                    r#"{{"version":{version},"follow_up_on":"{follow_up}","outcome":"follow_up"}}"#
+                ),
+            )
+            .await;
+        expect(label, &closed, StatusCode::OK, "");
+        assert_eq!(closed.json()["queue_state"], "done", "[{label}]");
+        let got = api.get(&visit).await.json();
+        assert_eq!(got["complaint"], "fever 3 days", "[{label}] kept");
+        assert_eq!(got["examination"], "T 38.5", "[{label}]");
+        assert_eq!(got["outcome"], "follow_up", "[{label}]");
+        assert_eq!(got["follow_up_on"], follow_up.to_string(), "[{label}]");
+        // Referrals: a destination is needed, an unknown facility is refused, and
+        // the same token records once.
+        let referrals = format!("{visit}/referrals");
+        expect(
+            label,
+            &api.post_json(&referrals, r#"{"reason":"","urgency":"soon"}"#)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to_partner: referral_destination; reason: required; urgency: choose_option",
+        );
+        expect(
+            label,
+            &api.post_json(
+                &referrals,
+                &format!(
+                    r#"{{"to_facility_id":"{}","reason":"surgery","urgency":"urgent"}}"#,
+                    Id::new()
+                ),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to_facility_id: choose_option",
+        );
+        let body = format!(
+            r#"{{"to_facility_id":"{}","reason":"surgical review","urgency":"urgent","once":"{}"}}"#,
+            records.facility,
+            Id::new()
+        );
+        let referred = api.post_json(&referrals, &body).await;
+        expect(label, &referred, StatusCode::CREATED, "");
+        let again = api.post_json(&referrals, &body).await;
+        assert_eq!(again.json()["id"], referred.json()["id"], "[{label}]");
+        let id = referred.json()["id"].as_str().unwrap().to_owned();
+        let letter = api.get(&format!("/api/v1/clinic/referrals/{id}")).await;
+        expect(label, &letter, StatusCode::OK, "");
+        assert_eq!(letter.json()["urgency"], "urgent", "[{label}]");
+        assert_eq!(
+            letter.json()["to_facility_id"],
+            records.facility.to_string(),
+            "[{label}]"
+        );
+        let referral_ids: Vec<String> = api.get(&visit).await.json()["referrals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            referral_ids.iter().filter(|r| **r == id).count(),
+            1,
+            "[{label}] once"
+        );
+        let events = app
+            .store
+            .list_audit_events(&AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == "referral_read" && e.entity_id == records.person.to_string()),
+            "[{label}]"
+        );
+        expect(
+            label,
+            &api.get(&format!("/api/v1/clinic/referrals/{}", Id::new()))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_transfers_a_stay_and_keeps_its_notes_vitals_and_mar() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let actor = Actor::system();
+        let name = |n: &str| haven_domain::places::PlaceName::parse(n).unwrap();
+        let taken = app
+            .store
+            .create_bed(&actor, records.ward, &name("C2"))
+            .await
+            .unwrap();
+        let free = app
+            .store
+            .create_bed(&actor, records.ward, &name("C3"))
+            .await
+            .unwrap();
+        let neighbour = crate::routes_staff::insert_person(
+            &app,
+            "Other",
+            "Inpatient",
+            Some(&records.facility.to_string()),
+        )
+        .await;
+        let today = time::OffsetDateTime::now_utc().date();
+        app.store
+            .admit(
+                &actor,
+                neighbour,
+                taken.id,
+                None,
+                "observation",
+                today,
+                None,
+            )
+            .await
+            .unwrap();
+        let nurse = app.user("api-ward-nurse", Role::RegisteredNurse).await;
+        let mut api = app.api_client(&nurse).await;
+        let stay = format!("/api/v1/clinic/stays/{}", records.stay);
+        let version = api.get(&stay).await.json()["version"].as_i64().unwrap();
+        let board = api
+            .get(&format!("/api/v1/clinic/wards/{}", records.ward))
+            .await;
+        expect(label, &board, StatusCode::OK, "");
+        assert_eq!(board.json()["free"], 1, "[{label}] {}", board.body);
+        assert_eq!(board.json()["beds"][0]["label"], "C1", "[{label}]");
+        assert_eq!(
+            board.json()["beds"][0]["stay_id"],
+            records.stay.to_string(),
+            "[{label}]"
+        );
+        let transfer = format!("{stay}/transfer");
+        let to = |bed: &str, version: i64| format!(r#"{{"version":{version},"bed_id":"{bed}"}}"#);
+        expect(
+            label,
+            &api.post_json(&transfer, &to(&taken.id.to_string(), version))
+                .await,
+            StatusCode::CONFLICT,
+            "conflict.duplicate",
+        );
+        for bed in ["C3".to_owned(), Id::new().to_string()] {
+            expect(
+                label,
+                &api.post_json(&transfer, &to(&bed, version)).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bed_id: choose_option",
+            );
+        }
+        expect(
+            label,
+            &api.post_json(&transfer, &to(&free.id.to_string(), version))
+                .await,
+            StatusCode::NO_CONTENT,
+            "",
+        );
+        expect(
+            label,
+            &api.post_json(&transfer, &to(&free.id.to_string(), version))
+                .await,
+            StatusCode::CONFLICT,
+            "conflict.stale_version",
+        );
+        let moved = api.get(&stay).await.json();
+        assert_eq!(moved["bed_id"], free.id.to_string(), "[{label}]");
+        // Progress notes, once per token.
+        expect(
+            label,
+            &api.post_json(&format!("{stay}/notes"), r#"{"note":"  "}"#)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "note: required",
+        );
+        let body = format!(r#"{{"note":"comfortable, eating","once":"{}"}}"#, Id::new());
+        let first = api.post_json(&format!("{stay}/notes"), &body).await;
+        expect(label, &first, StatusCode::CREATED, "");
+        let second = api.post_json(&format!("{stay}/notes"), &body).await;
+        assert_eq!(first.json()["id"], second.json()["id"], "[{label}]");
+        // Vital signs with the same limits as at a visit.
+        expect(
+            label,
+            &api.post_json(&format!("{stay}/vitals"), r#"{"temperature_c":60}"#)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "temperature: outside_limits",
+        );
+        expect(
+            label,
+            &api.post_json(&format!("{stay}/vitals"), r#"{"pulse":88}"#)
+                .await,
+            StatusCode::CREATED,
+            "",
+        );
+        // A prescription on the stay, and its doses on the MAR.
+        let doctor = app.user("api-ward-doctor", Role::Doctor).await;
+        let mut doctor = app.api_client(&doctor).await;
+        let rx = doctor
+            .post_json(&format!("{stay}/prescriptions"), r#"{"medicine":"paracetamol_500_tab","dose":"1 tablet","route":"oral","frequency":"qds","quantity":12}"#)
+            .await;
+        expect(label, &rx, StatusCode::CREATED, "");
+        let rx = rx.json()["id"].as_str().unwrap().to_owned();
+        let mar = format!("{stay}/administrations");
+        expect(
+            label,
+            &api.post_json(&mar, r#"{"prescription_id":"x","status":"flying"}"#)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "status: choose_option; prescription_id: choose_option",
+        );
+        // The visit's prescription is not one of the stay's.
+        expect(
+            label,
+            &api.post_json(
+                &mar,
+                &format!(
+                    r#"{{"prescription_id":"{}","status":"given"}}"#,
+                    records.prescription
+                ),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "prescription_id: choose_option",
+        );
+        let body = format!(
+            r#"{{"prescription_id":"{rx}","status":"given","note":"with food","once":"{}"}}"#,
+            Id::new()
+        );
+        let given = api.post_json(&mar, &body).await;
+        expect(label, &given, StatusCode::CREATED, "");
+        api.post_json(&mar, &body).await;
+        expect(
+            label,
+            &doctor
+                .post_json(&format!("{stay}/diagnoses"), r#"{"icd10":"B50.9"}"#)
+                .await,
+            StatusCode::CREATED,
+            "",
+        );
+        expect(
+            label,
+            &doctor
+                .post_json(&format!("{stay}/lab-orders"), r#"{"test":"hb"}"#)
+                .await,
+            StatusCode::CREATED,
+            "",
+        );
+        let full = api.get(&stay).await.json();
+        assert_eq!(
+            full["progress_notes"].as_array().unwrap().len(),
+            1,
+            "[{label}]"
+        );
+        assert_eq!(
+            full["administrations"].as_array().unwrap().len(),
+            1,
+            "[{label}] once"
+        );
+        assert_eq!(full["administrations"][0]["status"], "given", "[{label}]");
+        assert_eq!(full["vitals"][0]["pulse"], 88, "[{label}]");
+        assert_eq!(full["diagnoses"][0]["icd10"], "B50.9", "[{label}]");
+        assert_eq!(full["lab_orders"][0]["test"], "hb", "[{label}]");
+        // The ward's figures this month: three beds, two occupied.
+        let wards = api
+            .get(&format!(
+                "/api/v1/clinic/facilities/{}/wards",
+                records.facility
+            ))
+            .await;
+        expect(label, &wards, StatusCode::OK, "");
+        let ward = wards
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["id"] == records.ward.to_string())
+            .cloned()
+            .unwrap_or_else(|| panic!("[{label}] {}", wards.body));
+        assert_eq!(ward["beds"], 3, "[{label}]");
+        assert_eq!(ward["occupied"], 2, "[{label}]");
+        expect(
+            label,
+            &api.get(&format!(
+                "/api/v1/clinic/facilities/{}/wards?month=2026-13",
+                records.facility
+            ))
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "month: bad_date",
+        );
+        // Discharged: nothing more is recorded on the stay.
+        let version = full["version"].as_i64().unwrap();
+        expect(
+            label,
+            &doctor
+                .post_json(
+                    &format!("{stay}/discharge"),
+                    &format!(r#"{{"version":{version},"outcome":"recovered","summary":"well"}}"#),
+                )
+                .await,
+            StatusCode::NO_CONTENT,
+            "",
+        );
+        expect(
+            label,
+            &api.post_json(&format!("{stay}/notes"), r#"{"note":"late"}"#)
+                .await,
+            StatusCode::CONFLICT,
+            "stay.discharged",
+        );
+        let events = app
+            .store
+            .list_audit_events(&AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == "bed_board_read" && e.entity_id == records.ward.to_string()),
+            "[{label}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_new_api_routes_answer_404_out_of_reach() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let user = app.user("api-elsewhere", Role::MeOfficer).await;
+        for role in [Role::Doctor, Role::Pharmacist, Role::LaboratoryTechnician] {
+            app.store
+                .assign_role(
+                    &Actor::system(),
+                    user.id,
+                    role,
+                    &haven_domain::Scope::Facility(Id::new().to_string()),
+                )
+                .await
+                .unwrap();
+        }
+        let mut api = app.api_client(&user).await;
+        for path in [
+            format!("/api/v1/clinic/referrals/{}", records.referral),
+            format!("/api/v1/clinic/stock/{}", records.batch),
+            format!(
+                "/api/v1/clinic/facilities/{}/stock/movements",
+                records.facility
+            ),
+            format!(
+                "/api/v1/clinic/facilities/{}/stock/warnings",
+                records.facility
+            ),
+            format!("/api/v1/clinic/facilities/{}/wards", records.facility),
+            format!("/api/v1/clinic/wards/{}", records.ward),
+        ] {
+            expect(
+                label,
+                &api.get(&path).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            );
+        }
+        for (path, body) in [
+            (
+                format!("/api/v1/clinic/visits/{}/call-in", records.visit),
+                r#"{"version":1}"#,
+            ),
+            (
+                format!("/api/v1/clinic/visits/{}/notes", records.visit),
+                r#"{"version":1,"plan":"x"}"#,
+            ),
+            (
+                format!("/api/v1/clinic/lab-orders/{}/state", records.order),
+                r#"{"version":3,"to":"verified"}"#,
+            ),
+            (
+                format!("/api/v1/clinic/stock/{}", records.batch),
+                r#"{"version":1,"kind":"issue","quantity":1}"#,
+            ),
+            (
+                format!("/api/v1/clinic/stays/{}/notes", records.stay),
+                r#"{"note":"x"}"#,
+            ),
+            (
+                format!("/api/v1/clinic/stays/{}/transfer", records.stay),
+                r#"{"version":1,"bed_id":"x"}"#,
+            ),
+        ] {
+            expect(
+                label,
+                &api.post_json(&path, body).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            );
+        }
+    }
+}

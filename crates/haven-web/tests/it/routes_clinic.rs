@@ -272,6 +272,112 @@ pub(crate) const CASES: &[Case] = &[
         WRITE_CLINICAL,
         r#"{"version":999,"outcome":"","summary":""}"#,
     ),
+    api(
+        "POST",
+        "/api/v1/clinic/visits/{visit}/call-in",
+        WRITE_CLINICAL,
+        r#"{"version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/visits/{visit}/notes",
+        WRITE_CLINICAL,
+        r#"{"version":999,"outcome":"cured"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/visits/{visit}/referrals",
+        WRITE_CLINICAL,
+        r#"{"reason":"","urgency":""}"#,
+    ),
+    api(
+        "GET",
+        "/api/v1/clinic/referrals/{referral}",
+        READ_CLINICAL,
+        "",
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/lab-orders/{order}/state",
+        WRITE_LAB,
+        r#"{"version":999,"to":"nonsense"}"#,
+    ),
+    api("GET", "/api/v1/clinic/results", READ_CLINICAL, ""),
+    // The order was made by someone else: no role's user may mark it seen (404).
+    api(
+        "POST",
+        "/api/v1/clinic/lab-orders/{order}/seen",
+        READ_CLINICAL,
+        "",
+    ),
+    api("GET", "/api/v1/clinic/stock/{batch}", READ_MEDICINES, ""),
+    api(
+        "POST",
+        "/api/v1/clinic/stock/{batch}",
+        WRITE_MEDICINES,
+        r#"{"version":999,"kind":"theft","quantity":1}"#,
+    ),
+    api(
+        "GET",
+        "/api/v1/clinic/facilities/{facility}/stock/movements",
+        READ_MEDICINES,
+        "",
+    ),
+    api(
+        "GET",
+        "/api/v1/clinic/facilities/{facility}/stock/warnings",
+        READ_MEDICINES,
+        "",
+    ),
+    api(
+        "GET",
+        "/api/v1/clinic/facilities/{facility}/wards",
+        READ_CLINICAL,
+        "",
+    ),
+    api("GET", "/api/v1/clinic/wards/{ward}", READ_CLINICAL, ""),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/transfer",
+        WRITE_CLINICAL,
+        r#"{"version":999,"bed_id":""}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/notes",
+        WRITE_CLINICAL,
+        r#"{"note":""}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/vitals",
+        WRITE_CLINICAL,
+        r#"{"temperature_c":60}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/diagnoses",
+        WRITE_CLINICAL,
+        r#"{"icd10":"ZZZ"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/lab-orders",
+        WRITE_CLINICAL,
+        r#"{"test":"nonsense"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/prescriptions",
+        WRITE_CLINICAL,
+        r#"{"medicine":"","dose":"","route":"","frequency":"","quantity":0}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/stays/{stay}/administrations",
+        WRITE_CLINICAL,
+        r#"{"prescription_id":"","status":"flying"}"#,
+    ),
 ];
 
 /// A visit, stay, resulted order, prescription, batch, referral and ward for the
