@@ -313,28 +313,45 @@ async fn load_demo_registry(store: &Store, people: usize, seed: u64) -> anyhow::
 }
 
 /// Loads each part's demo records on top of the demo registry: the clinic's, the
-/// mother-and-child clinic's, the villages' and safeguarding's.
+/// mother-and-child clinic's, growth's, the villages' and safeguarding's; says how long
+/// each took (docs/benchmarks.md reads these lines).
 async fn load_demo_parts(store: &Store) -> anyhow::Result<()> {
+    let timed = |part: &'static str, started: std::time::Instant| {
+        println!(
+            "demo {part} records loaded in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    };
+    let started = std::time::Instant::now();
     store
         .load_demo_clinic()
         .await
         .context("loading the clinic's demo records")?;
+    timed("clinic", started);
+    let started = std::time::Instant::now();
     store
         .load_demo_mch()
         .await
         .context("loading the mother-and-child clinic's demo records")?;
+    timed("mother-and-child", started);
+    let started = std::time::Instant::now();
     store
         .load_demo_growth()
         .await
         .context("loading the growth monitoring demo records")?;
+    timed("growth", started);
+    let started = std::time::Instant::now();
     store
         .load_demo_care()
         .await
         .context("loading the villages' demo records")?;
+    timed("care", started);
+    let started = std::time::Instant::now();
     store
         .load_demo_safeguarding()
         .await
         .context("loading safeguarding's demo records")?;
+    timed("safeguarding", started);
     Ok(())
 }
 
