@@ -51,6 +51,11 @@ pub enum Kind {
     Medicines,
     /// HIV status and results, and syphilis screening results: a sensitive class.
     HivResult,
+    /// A child's health at a glance, for those who care for the child: vaccination
+    /// status (due, overdue, complete, the next vaccine), the latest growth
+    /// measurement's classification, and the dates and facilities of recent visits
+    /// and stays. Never diagnoses, notes, results or anything of [`Kind::HivResult`].
+    HealthSummary,
     /// Placements, development plans, education, family strengthening cases.
     Care,
     /// Daily care notes by SOS parents.
@@ -114,6 +119,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::Person),
             read(Kind::Clinical),
             write(Kind::Clinical),
+            read(Kind::HealthSummary),
             read(Kind::CheckIn),
             write(Kind::CheckIn),
             read(Kind::Laboratory),
@@ -135,6 +141,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::Person),
             read(Kind::Clinical),
             write(Kind::Clinical),
+            read(Kind::HealthSummary),
             read(Kind::CheckIn),
             write(Kind::CheckIn),
             read(Kind::Laboratory),
@@ -150,6 +157,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             write(Kind::Person),
             read(Kind::Clinical),
             write(Kind::Clinical),
+            read(Kind::HealthSummary),
             read(Kind::CheckIn),
             write(Kind::CheckIn),
             read(Kind::Laboratory),
@@ -199,6 +207,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
         &[
             read(Kind::Person),
             read(Kind::Care),
+            read(Kind::HealthSummary),
             read(Kind::CareNote),
             write(Kind::CareNote),
             read(Kind::Place),
@@ -235,6 +244,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::Person),
             write(Kind::Person),
             read(Kind::Care),
+            read(Kind::HealthSummary),
             write(Kind::Care),
             read(Kind::CareNote),
             write(Kind::CareNote),
@@ -251,6 +261,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
         &[
             read(Kind::Person),
             read(Kind::Care),
+            read(Kind::HealthSummary),
             write(Kind::Care),
             read(Kind::CareNote),
             write(Kind::CareApproval),
@@ -560,6 +571,35 @@ mod tests {
             holders(Action::Write, Kind::Laboratory),
             vec![Role::Doctor, Role::LaboratoryTechnician]
         );
+    }
+
+    #[test]
+    fn the_health_summary_is_read_by_those_who_care_for_the_child_and_by_clinicians() {
+        let holders: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.permits(Action::Read, Kind::HealthSummary))
+            .collect();
+        assert_eq!(
+            holders,
+            vec![
+                Role::Doctor,
+                Role::RegisteredNurse,
+                Role::Midwife,
+                Role::SosParent,
+                Role::SocialWorker,
+                Role::ProgrammeDirector,
+            ]
+        );
+        // Every clinical reader reads the summary too; no care role reads the chart.
+        for role in Role::ALL {
+            if role.permits(Action::Read, Kind::Clinical) {
+                assert!(role.permits(Action::Read, Kind::HealthSummary), "{role}");
+            }
+        }
+        for role in [Role::SosParent, Role::SocialWorker, Role::ProgrammeDirector] {
+            assert!(!role.permits(Action::Read, Kind::Clinical), "{role}");
+            assert!(!role.permits(Action::Read, Kind::HivResult), "{role}");
+        }
     }
 
     #[test]

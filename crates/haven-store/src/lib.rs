@@ -20,6 +20,7 @@ pub mod demo;
 mod demo_registry;
 mod error;
 pub mod growth;
+pub mod health;
 mod import;
 mod ledger;
 pub mod mch;

@@ -1,6 +1,8 @@
 //! The patient chart's timeline: entries of every kind in one common shape (when,
-//! kind, title, detail, link), newest first. Later parts (pregnancies, vaccines,
-//! growth) add kinds here and their entries to the same list.
+//! kind, title, detail, link), newest first. The clinic's records are instants; those
+//! of mother and child health and of growth (pregnancies and their contacts,
+//! deliveries, family planning, vaccines, measurements, programme admissions) are
+//! days, which [`EntryKind::is_dated`] tells apart.
 
 use time::{Date, OffsetDateTime};
 
@@ -17,6 +19,32 @@ coded_enum! {
         Referral => "referral",
         ProgressNote => "progress_note",
         Medication => "medication",
+        Pregnancy => "pregnancy",
+        AntenatalContact => "anc_contact",
+        Delivery => "delivery",
+        PostnatalContact => "pnc_contact",
+        FamilyPlanning => "family_planning",
+        Immunisation => "immunisation",
+        Growth => "growth",
+        NutritionAdmission => "nutrition_admission",
+    }
+}
+
+impl EntryKind {
+    /// Recorded as a day, not an instant: shown without a time of day, and placed at
+    /// the start of that day (after the same day's visits, newest first).
+    pub fn is_dated(self) -> bool {
+        matches!(
+            self,
+            EntryKind::Pregnancy
+                | EntryKind::AntenatalContact
+                | EntryKind::Delivery
+                | EntryKind::PostnatalContact
+                | EntryKind::FamilyPlanning
+                | EntryKind::Immunisation
+                | EntryKind::Growth
+                | EntryKind::NutritionAdmission
+        )
     }
 }
 

@@ -443,6 +443,98 @@ impl Store {
                 self.discharge(&actor, stay, 1, &discharge).await?;
             }
         }
+        self.bench_mother_and_child(&actor, person, facility.id, today, encounters / 10)
+            .await?;
         Ok((facility.id, person))
+    }
+
+    /// The bench patient's records of issue 5, so the chart reads every kind: a
+    /// pregnancy with five antenatal contacts, two Td doses, and `measurements` growth
+    /// measurements.
+    async fn bench_mother_and_child(
+        &self,
+        actor: &Actor,
+        person: Id,
+        facility: Id,
+        today: time::Date,
+        measurements: usize,
+    ) -> Result<()> {
+        use haven_domain::mch::pregnancy::{
+            AncContactDetails, AncContactInput, PregnancyDetails, PregnancyInput,
+        };
+        let lmp = today - time::Duration::weeks(20);
+        let registered = lmp + time::Duration::weeks(10);
+        let details = PregnancyDetails::parse(
+            &PregnancyInput {
+                registered_on: &registered.to_string(),
+                lmp: &lmp.to_string(),
+                gravida: "2",
+                para: "1",
+                ..PregnancyInput::default()
+            },
+            today,
+        )
+        .map_err(|_| StoreError::Unsupported("the bench pregnancy does not parse"))?;
+        let pregnancy = self
+            .register_pregnancy(actor, person, facility, &details)
+            .await?;
+        for week in [10, 14, 16, 18, 20] {
+            let on = lmp + time::Duration::weeks(week);
+            let contact = AncContactDetails::parse(
+                &AncContactInput {
+                    contact_on: &on.to_string(),
+                    blood_pressure: "110/70",
+                    weight_kg: "55",
+                    syphilis: if week == 10 { "negative" } else { "" },
+                    ..AncContactInput::default()
+                },
+                today,
+                registered,
+                lmp,
+            )
+            .map_err(|_| StoreError::Unsupported("a bench contact does not parse"))?;
+            self.record_anc_contact(actor, pregnancy.id, facility, &contact, None)
+                .await?;
+        }
+        let schedule = haven_domain::mch::immunisation::Schedule::builtin("kh")
+            .map_err(|_| StoreError::Unsupported("the bench schedule does not parse"))?;
+        let doses: Vec<crate::mch::NewDose> = [registered, registered + time::Duration::weeks(4)]
+            .into_iter()
+            .enumerate()
+            .map(|(n, on)| crate::mch::NewDose {
+                person_id: person,
+                facility_id: facility,
+                antigen: "td".to_owned(),
+                dose_number: n as i64 + 1,
+                cvx: schedule.cvx_of("td").unwrap_or("").to_owned(),
+                given_on: on,
+                lot: "TD-BENCH".to_owned(),
+                given_by: "Bench midwife".to_owned(),
+                anc_contact_id: None,
+            })
+            .collect();
+        self.record_doses(actor, &doses, schedule).await?;
+        for n in 0..measurements {
+            let values = haven_domain::growth::Measurements::from_stored(
+                Some(54.0 + (n % 5) as f64 / 10.0),
+                Some(158.0),
+                Some(haven_domain::growth::Position::Standing),
+                None,
+                Some(250.0),
+                None,
+                None,
+                false,
+            );
+            let new = crate::growth::NewMeasurement {
+                person_id: person,
+                facility_id: Some(facility),
+                visit_id: None,
+                measured_on: today - time::Duration::days(n as i64),
+                values,
+                note: String::new(),
+            };
+            self.record_measurement(actor, &new).await?;
+        }
+        Ok(())
     }
 }

@@ -19,7 +19,8 @@ mod stays;
 mod visits;
 
 pub use chart::{
-    ChartData, ChartDiagnosis, ChartDispense, ChartLabOrder, ChartPrescription, ChartWindow,
+    ChartAntenatalContact, ChartData, ChartDiagnosis, ChartDispense, ChartLabOrder,
+    ChartPrescription, ChartWindow,
 };
 pub use counts::TreatmentCount;
 pub use lab::{LabOrder, LabResult, NewResult, WorklistRow};

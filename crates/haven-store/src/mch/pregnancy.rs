@@ -433,8 +433,9 @@ impl Store {
     }
 
     /// The syphilis results of a pregnancy's contacts. Only for callers holding the
-    /// HIV and syphilis screening permission (`Kind::HivResult`): no other read of
-    /// `anc_contact` selects the column.
+    /// HIV and syphilis screening permission (`Kind::HivResult`): the only other read
+    /// of `anc_contact` that selects the column is the chart's, for a viewer holding
+    /// the permission (`clinic::chart`).
     pub async fn syphilis_screenings_of_pregnancy(
         &self,
         pregnancy_id: Id,

@@ -12,6 +12,7 @@ mod care;
 mod clinic;
 mod demo;
 mod growth;
+mod health;
 mod mch;
 mod people;
 mod places;

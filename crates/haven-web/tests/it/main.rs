@@ -13,6 +13,7 @@ mod clinic;
 mod forms;
 mod growth;
 mod hardening;
+mod health;
 mod mch;
 mod pages;
 mod people;

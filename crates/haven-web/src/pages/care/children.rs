@@ -492,6 +492,7 @@ struct ChildPage {
     followups: Vec<(String, String, String, String)>,
     situations: Vec<(&'static str, String)>,
     daily_notes: Option<Vec<NoteRow>>,
+    health: Option<super::health::HealthView>,
     psychosocial_notes: Option<Vec<NoteRow>>,
     can_write: bool,
     can_write_notes: bool,
@@ -723,6 +724,7 @@ async fn child_page(
         )
     });
     let facility = place_name(tr, &child.facility_name, &child.facility_name_km);
+    let health = super::health::health_view(state, auth, &child).await?;
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "care-child-title"),
         name: child.display_name(),
@@ -778,6 +780,7 @@ async fn child_page(
         daily_notes: kinds
             .contains(&CareNoteKind::Daily)
             .then(|| note_rows(CareNoteKind::Daily)),
+        health,
         psychosocial_notes: kinds
             .contains(&CareNoteKind::Psychosocial)
             .then(|| note_rows(CareNoteKind::Psychosocial)),

@@ -9,6 +9,7 @@
 
 mod children;
 mod families;
+mod health;
 mod plans;
 mod villages;
 
@@ -180,9 +181,20 @@ impl CareAccess {
         roles: &[(Role, Scope)],
         user_id: Id,
     ) -> Result<CareAccess, StoreError> {
+        CareAccess::of_readers(store, roles, user_id, &[Kind::Care]).await
+    }
+
+    /// The access of the reader's roles that read every one of `kinds` (the health
+    /// section: roles that read both care and the health summary).
+    pub async fn of_readers(
+        store: &Store,
+        roles: &[(Role, Scope)],
+        user_id: Id,
+        kinds: &[Kind],
+    ) -> Result<CareAccess, StoreError> {
         let readers = roles
             .iter()
-            .filter(|(role, _)| role.permits(Action::Read, Kind::Care));
+            .filter(|(role, _)| kinds.iter().all(|kind| role.permits(Action::Read, *kind)));
         let (bound, whole): (Vec<_>, Vec<_>) =
             readers.partition(|(role, _)| sees_own_house_only(*role));
         let scopes =

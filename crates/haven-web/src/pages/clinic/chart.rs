@@ -1,7 +1,9 @@
 //! The patient chart: one timeline of everything about a person that the reader may
 //! see (visits, stays, vital signs, diagnoses, results, prescriptions, dispenses,
-//! referrals, progress notes), newest first, filtered by kind and date, a page of
-//! entries at a time. Every view is audited.
+//! referrals, progress notes; pregnancies, antenatal and postnatal contacts, births,
+//! family planning, vaccines, growth measurements with their z-scores and class, and
+//! malnutrition programme admissions), newest first, filtered by kind and date, a
+//! page of entries at a time. Every view is audited.
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -10,10 +12,14 @@ use haven_domain::clinic::chart::{timeline, ChartFilter, Entry, EntryKind};
 use haven_domain::clinic::icd10::Icd10Code;
 use haven_domain::clinic::lab::Flag;
 use haven_domain::clinic::{StayOutcome, VisitOutcome, VisitType};
+use haven_domain::mch::birth::{DeliveryMode, MotherOutcome};
+use haven_domain::mch::family_planning::FpMethod;
+use haven_domain::mch::pregnancy::ScreeningResult;
 use haven_domain::places::parse_date;
 use haven_domain::{Action, Kind};
 use haven_store::clinic::{ChartData, ChartWindow, Viewer};
 use haven_store::{Id, Person};
+use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::visits::result_value;
 use super::{found, medicine_label, parse_id, patient_header, test_name_of, viewer, PatientHeader};
@@ -103,8 +109,10 @@ fn flagged(code: &str) -> bool {
     Flag::parse(code).is_some_and(|f| f.severity() > 0)
 }
 
-/// The chart's records as timeline entries in the reader's words.
-pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
+/// The chart's records as timeline entries in the reader's words. Records dated by
+/// day are placed at the start of that day in the site's time (`offset`); `person`
+/// is whose chart it is (their birth date and sex give the growth z-scores).
+pub fn entries(tr: &Tr, data: &ChartData, person: &Person, offset: UtcOffset) -> Vec<Entry> {
     let mut out = Vec::with_capacity(data.len());
     for v in &data.visits {
         let outcome = VisitOutcome::parse(&v.outcome)
@@ -262,7 +270,218 @@ pub fn entries(tr: &Tr, data: &ChartData) -> Vec<Entry> {
             flagged: false,
         });
     }
+    mother_and_child_entries(tr, data, offset, &mut out);
+    growth_entries(tr, data, person, offset, &mut out);
     out
+}
+
+/// The start of a day in the site's time, where a record dated by day is placed.
+fn start_of(day: Date, offset: UtcOffset) -> OffsetDateTime {
+    day.midnight().assume_offset(offset)
+}
+
+/// The non-empty parts joined as the chart joins them.
+fn joined(parts: &[String]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn mother_and_child_entries(tr: &Tr, data: &ChartData, offset: UtcOffset, out: &mut Vec<Entry>) {
+    for p in &data.pregnancies {
+        let ending = match (p.delivered_on, p.ended_on) {
+            (Some(d), _) => tr.t1("clinic-chart-delivered-on", "date", d),
+            (None, Some(d)) => tr.t1("clinic-chart-ended-on", "date", d),
+            (None, None) => String::new(),
+        };
+        out.push(Entry {
+            at: start_of(p.registered_on, offset),
+            kind: EntryKind::Pregnancy,
+            title: tr.t("clinic-chart-pregnancy-registered"),
+            detail: joined(&[
+                format!("{} {}", tr.t("mch-edd"), p.edd),
+                format!("G{} P{}", p.gravida, p.para),
+                ending,
+            ]),
+            link: format!("/mch/pregnancies/{}", p.id),
+            flagged: !p.risk_factors.is_empty(),
+        });
+    }
+    for a in &data.antenatal_contacts {
+        let c = &a.contact;
+        let mut parts = vec![tr.t1("clinic-chart-weeks", "weeks", c.gestational_age_days / 7)];
+        if let (Some(s), Some(d)) = (c.systolic, c.diastolic) {
+            parts.push(format!("{} {s}/{d}", tr.t("clinic-blood-pressure")));
+        }
+        if let Some(w) = c.weight_kg {
+            parts.push(format!("{} {w:.1}", tr.t("clinic-weight")));
+        }
+        // Only filled in for a reader holding the HIV permission (the store's rule).
+        if let Some(r) = ScreeningResult::parse(&a.syphilis) {
+            parts.push(format!(
+                "{}: {}",
+                tr.t("mch-syphilis"),
+                tr.t(&r.label_key())
+            ));
+        }
+        for result in &a.hiv {
+            if let Some(r) = ScreeningResult::parse(result) {
+                parts.push(format!("{}: {}", tr.t("mch-hiv"), tr.t(&r.label_key())));
+            }
+        }
+        out.push(Entry {
+            at: start_of(c.contact_on, offset),
+            kind: EntryKind::AntenatalContact,
+            title: tr.t1("clinic-chart-anc-contact", "number", c.contact_number),
+            detail: joined(&parts),
+            link: format!("/mch/pregnancies/{}", c.pregnancy_id),
+            flagged: c.urgent,
+        });
+    }
+    for d in &data.deliveries {
+        out.push(Entry {
+            at: start_of(d.delivered_on, offset),
+            kind: EntryKind::Delivery,
+            title: tr.t("mch-delivery-title"),
+            detail: joined(&[
+                DeliveryMode::parse(&d.mode)
+                    .map(|m| tr.t(&m.label_key()))
+                    .unwrap_or_default(),
+                tr.t1("clinic-chart-weeks", "weeks", d.gestational_age_days / 7),
+                MotherOutcome::parse(&d.mother_outcome)
+                    .map(|m| tr.t(&m.label_key()))
+                    .unwrap_or_default(),
+            ]),
+            link: format!("/mch/deliveries/{}", d.id),
+            flagged: !d.complications.is_empty(),
+        });
+    }
+    for c in &data.postnatal_contacts {
+        let mut parts = vec![tr.t1("clinic-chart-day-after-birth", "day", c.day_after_birth)];
+        if let Some(t) = c.temperature_c {
+            parts.push(format!("{} {t:.1}", tr.t("clinic-temperature")));
+        }
+        if let Some(w) = c.weight_g {
+            parts.push(format!("{} {w} g", tr.t("clinic-weight")));
+        }
+        out.push(Entry {
+            at: start_of(c.contact_on, offset),
+            kind: EntryKind::PostnatalContact,
+            title: tr.t1("clinic-chart-pnc-contact", "number", c.contact_number),
+            detail: joined(&parts),
+            link: format!("/mch/deliveries/{}", c.delivery_id),
+            flagged: c.urgent,
+        });
+    }
+    for v in &data.family_planning {
+        let method = FpMethod::parse(&v.method)
+            .map(|m| tr.t(&m.label_key()))
+            .unwrap_or_else(|| tr.t("mch-fp-counselling-only"));
+        out.push(Entry {
+            at: start_of(v.visit_on, offset),
+            kind: EntryKind::FamilyPlanning,
+            title: tr.t("mch-fp-client-title"),
+            detail: joined(&[
+                method,
+                v.follow_up_on
+                    .map(|d| format!("{} {d}", tr.t("mch-fp-follow-up")))
+                    .unwrap_or_default(),
+            ]),
+            link: format!("/mch/family-planning/{}", v.person_id),
+            flagged: false,
+        });
+    }
+    for d in &data.doses {
+        out.push(Entry {
+            at: start_of(d.given_on, offset),
+            kind: EntryKind::Immunisation,
+            title: crate::pages::mch::antigen_name(tr, &d.antigen),
+            detail: joined(&[
+                format!("{} {}", tr.t("mch-dose"), d.dose_number),
+                d.lot.clone(),
+            ]),
+            link: format!("/mch/immunisation/{}", d.person_id),
+            flagged: false,
+        });
+    }
+}
+
+fn growth_entries(
+    tr: &Tr,
+    data: &ChartData,
+    person: &Person,
+    offset: UtcOffset,
+    out: &mut Vec<Entry>,
+) {
+    use haven_domain::growth::{Classification, Indicator};
+    for m in &data.measurements {
+        let mut parts = Vec::new();
+        if let Some(w) = m.weight_kg {
+            parts.push(format!("{} {w:.1}", tr.t("clinic-weight")));
+        }
+        if let Some(l) = m.length_cm {
+            parts.push(format!("{} {l:.1}", tr.t("growth-length-cm")));
+        }
+        if let Some(mm) = m.muac_mm {
+            parts.push(format!("{} {mm:.0}", tr.t("clinic-muac")));
+        }
+        if m.oedema {
+            parts.push(tr.t("wasting-oedema"));
+        }
+        let mut flagged = false;
+        // The z-scores are worked out as they are read, from the person's birth date
+        // and sex (a corrected birth date corrects them); cheap: a table look-up each.
+        if let Some((_, _, assessment)) = crate::pages::growth::assess(person, m) {
+            for (indicator, short) in [
+                (Indicator::WeightForAge, "WAZ"),
+                (Indicator::LengthHeightForAge, "HAZ"),
+                (Indicator::WeightForLengthHeight, "WHZ"),
+            ] {
+                if let Some(z) = assessment.get(indicator).z() {
+                    parts.push(format!("{short} {z:.2}"));
+                    flagged |= indicator == Indicator::LengthHeightForAge && z < -2.0;
+                }
+            }
+            if let Some(class) = assessment.classification() {
+                parts.push(tr.t(&class.label_key()));
+                flagged |= class != Classification::Normal;
+            }
+        }
+        out.push(Entry {
+            at: start_of(m.measured_on, offset),
+            kind: EntryKind::Growth,
+            title: tr.t("clinic-chart-growth-measurement"),
+            detail: joined(&parts),
+            link: format!("/growth/people/{}", m.person_id),
+            flagged,
+        });
+    }
+    for a in &data.nutrition_admissions {
+        let outcome = a
+            .outcome()
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    tr.t(&o.label_key()),
+                    a.discharged_on.map(|d| d.to_string()).unwrap_or_default()
+                )
+            })
+            .unwrap_or_default();
+        out.push(Entry {
+            at: start_of(a.admitted_on, offset),
+            kind: EntryKind::NutritionAdmission,
+            title: a
+                .programme()
+                .map(|p| tr.t(&p.label_key()))
+                .unwrap_or_default(),
+            detail: joined(&[tr.t(&a.admitted_by().label_key()), outcome]),
+            link: format!("/growth/admissions/{}", a.id),
+            flagged: a.is_open(),
+        });
+    }
 }
 
 fn encounter_link(visit: Option<Id>, stay: Option<Id>) -> String {
@@ -292,6 +511,8 @@ pub async fn chart_page(
         kinds: query.filter.kinds.clone(),
         from: query.filter.from.map(at_midnight),
         until: query.filter.to.and_then(|d| d.next_day()).map(at_midnight),
+        from_day: query.filter.from,
+        until_day: query.filter.to.and_then(|d| d.next_day()),
         limit: ((query.page + 1) * PAGE_SIZE) as i64,
     };
     let data = state.store().chart(viewer, &records, &window).await?;
@@ -301,7 +522,7 @@ pub async fn chart_page(
         from: None,
         to: None,
     };
-    let all = timeline(entries(tr, &data), &kinds_only);
+    let all = timeline(entries(tr, &data, person, offset), &kinds_only);
     let total = count;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.min(pages - 1);
@@ -310,10 +531,14 @@ pub async fn chart_page(
         .skip(page * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(|e| EntryView {
-            when: crate::pages::audit::format_instant(
-                &haven_store::Timestamp::from_datetime(e.at),
-                offset,
-            ),
+            when: if e.kind.is_dated() {
+                e.at.date().to_string()
+            } else {
+                crate::pages::audit::format_instant(
+                    &haven_store::Timestamp::from_datetime(e.at),
+                    offset,
+                )
+            },
             kind: tr.t(&e.kind.label_key()),
             kind_code: e.kind.code(),
             title: e.title,

@@ -28,7 +28,7 @@ use crate::pages::places::{place_name, today, FieldMessages};
 use crate::pages::{no_store, render, Layout};
 use crate::state::AppState;
 
-pub use immunisation::person_summary;
+pub use immunisation::{antigen_name, person_summary};
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
