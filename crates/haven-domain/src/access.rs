@@ -219,6 +219,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
         &[
             read(Kind::Person),
             read(Kind::Care),
+            read(Kind::HealthSummary),
             read(Kind::CareNote),
             write(Kind::CareNote),
             read(Kind::Place),
@@ -231,6 +232,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::Person),
             write(Kind::Person),
             read(Kind::Care),
+            read(Kind::HealthSummary),
             write(Kind::Care),
             read(Kind::CareNote),
             write(Kind::CareNote),
@@ -586,6 +588,8 @@ mod tests {
                 Role::RegisteredNurse,
                 Role::Midwife,
                 Role::SosParent,
+                Role::FamilyAssistant,
+                Role::CareWorker,
                 Role::SocialWorker,
                 Role::ProgrammeDirector,
             ]
@@ -596,7 +600,13 @@ mod tests {
                 assert!(role.permits(Action::Read, Kind::HealthSummary), "{role}");
             }
         }
-        for role in [Role::SosParent, Role::SocialWorker, Role::ProgrammeDirector] {
+        for role in [
+            Role::SosParent,
+            Role::FamilyAssistant,
+            Role::CareWorker,
+            Role::SocialWorker,
+            Role::ProgrammeDirector,
+        ] {
             assert!(!role.permits(Action::Read, Kind::Clinical), "{role}");
             assert!(!role.permits(Action::Read, Kind::HivResult), "{role}");
         }

@@ -370,6 +370,7 @@ carecasestate-reopened = reopened
 # Audit trail actions of this part.
 action-care-house-create = Care: house added
 action-care-house-update = Care: house changed
+action-health-summary-read = Care: the child's health summary read
 action-care-child-read = Care: child's record read
 action-care-admission-record = Care: gatekeeping recorded
 action-care-admission-decide = Care: admission decided

@@ -370,6 +370,7 @@ carecasestate-reopened = បើកឡើងវិញ
 # Audit trail actions of this part.
 action-care-house-create = ការថែទាំ៖ បានបន្ថែមផ្ទះ
 action-care-house-update = ការថែទាំ៖ បានកែប្រែផ្ទះ
+action-health-summary-read = ការថែទាំ៖ បានអានសេចក្តីសង្ខេបសុខភាពកុមារ
 action-care-child-read = ការថែទាំ៖ បានអានកំណត់ត្រាកុមារ
 action-care-admission-record = ការថែទាំ៖ បានកត់ត្រាការត្រួតពិនិត្យ
 action-care-admission-decide = ការថែទាំ៖ បានសម្រេចការទទួលចូល

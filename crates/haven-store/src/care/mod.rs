@@ -63,6 +63,7 @@ pub const CARE_AUDIT_ACTIONS: &[&str] = &[
     "care_house_close",
     "care_house_reopen",
     "care_child_read",
+    "health_summary_read",
     "care_admission_record",
     "care_admission_decide",
     "care_placement_create",

@@ -265,16 +265,26 @@ async fn carers_see_vaccines_growth_and_visits_but_no_diagnosis_and_only_with_th
             "[{label}] the read is audited"
         );
 
-        // A care co-worker reads care but not the health summary: no section at all.
+        // A care co-worker is on the child's care team: the summary, never the diagnosis.
         let co = app.user("coworker", Role::CareWorker).await;
         let mut co = app.session_for(&co).await;
         let page = co.get(&page_of).await;
         assert_eq!(page.status, StatusCode::OK, "[{label}]");
         assert!(
-            !page.body.contains("id=\"health\""),
+            page.body.contains("id=\"health-growth\""),
             "[{label}] {}",
             page.body
         );
+        assert!(!page.body.contains("Confidential"), "[{label}]");
+        assert!(
+            !page.body.contains("health-chart-link"),
+            "[{label}] no chart link without Read Clinical"
+        );
+        // A role that reads neither care nor the summary gets no child page at all.
+        let me = app.user("me-officer", Role::MeOfficer).await;
+        let mut me = app.session_for(&me).await;
+        let page = me.get(&page_of).await;
+        assert_ne!(page.status, StatusCode::OK, "[{label}]");
         assert!(
             !page.text().contains("SOS Medical Centre Test"),
             "[{label}]"
