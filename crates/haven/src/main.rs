@@ -18,12 +18,6 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::settings::{Overrides, Settings};
 
-/// mimalloc gives freed memory back to the system. With glibc's allocator, the 19 MiB
-/// an argon2id hash works in (every sign-in) stayed in the heap after the first hash
-/// raised its dynamic mmap threshold, and idle memory passed the 50 MB budget.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "haven",
@@ -222,8 +216,43 @@ enum ConfigCommand {
     Show,
 }
 
+/// glibc raises its mmap threshold when the first large block (argon2id's 19 MiB working
+/// memory, at start-up) is freed, so that every later one stays in the heap: idle memory
+/// passed the 50 MB budget (57 MB after one sign-in; 38 MB with the threshold fixed, see
+/// docs/benchmarks.md). glibc reads a fixed threshold only when a process starts, from
+/// `GLIBC_TUNABLES`, so `haven serve` starts itself again once with it set (the same
+/// process id; `exec` returns only if it failed, and Haven then goes on as it is).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn with_fixed_mmap_threshold() {
+    use std::os::unix::process::CommandExt;
+    const TUNABLE: &str = "glibc.malloc.mmap_threshold=1048576";
+    let current = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+    if current.contains("glibc.malloc.mmap_threshold") {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let value = if current.is_empty() {
+        TUNABLE.to_owned()
+    } else {
+        format!("{current}:{TUNABLE}")
+    };
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("GLIBC_TUNABLES", value)
+        .exec();
+    eprintln!("note: going on without a fixed malloc threshold: {error}");
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn with_fixed_mmap_threshold() {}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve { .. }) {
+        with_fixed_mmap_threshold();
+    }
     // The calculator needs no settings, database or runtime.
     if let Command::Anthro(args) = &cli.command {
         return anthro::run(args);
