@@ -12,8 +12,11 @@ use haven_store::demo::DEMO_USERS;
 
 use crate::Db;
 
-/// How long a test waits for the server to say something before giving up.
-const PATIENCE: Duration = Duration::from_secs(30);
+/// How long a test waits for the server's next line before giving up: long, because
+/// this only catches a server that hangs. A first start with demo data on PostgreSQL
+/// is quiet for as long as one part's records take to write (20 s for the care part
+/// on a loaded CI machine).
+const PATIENCE: Duration = Duration::from_secs(180);
 
 /// A running `haven serve`, killed if the test ends before it stops.
 struct Server {
@@ -57,13 +60,14 @@ impl Server {
     }
 
     /// Reads lines from stdout until one satisfies `wanted` (returned), stdout closes,
-    /// or [`PATIENCE`] runs out (both `None`).
+    /// or no line comes for [`PATIENCE`] (both `None`).
     fn read_until(&mut self, wanted: impl Fn(&str) -> bool) -> Option<String> {
-        let deadline = Instant::now() + PATIENCE;
+        let mut deadline = Instant::now() + PATIENCE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) => {
+                    deadline = Instant::now() + PATIENCE;
                     self.stdout.push(line.clone());
                     if wanted(&line) {
                         return Some(line);
