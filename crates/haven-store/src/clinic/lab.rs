@@ -434,6 +434,54 @@ impl Store {
         Ok(orders)
     }
 
+    /// Cancels an order that has no results yet (ordered by mistake, no longer
+    /// needed), naming the version read: it is marked entered in error with the
+    /// reason, and every read leaves it out from then on. An order with results is a
+    /// conflict: its results stand.
+    pub async fn cancel_lab_order(
+        &self,
+        actor: &Actor,
+        viewer: &Viewer,
+        id: Id,
+        version: i64,
+        reason: &str,
+    ) -> Result<()> {
+        let order = self.lab_order(viewer, id).await?;
+        if order.state().has_results() {
+            return Err(StoreError::Conflict {
+                entity: "lab order",
+            });
+        }
+        let now = Timestamp::now();
+        on_pool!(&self.pool, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE lab_order SET entered_in_error_at = $1, entered_in_error_by = $2,
+                     entered_in_error_reason = $3, updated_at = $1, updated_by = $2,
+                     version = version + 1
+                 WHERE id = $4 AND version = $5 AND entered_in_error_at IS NULL
+                   AND state IN ('ordered', 'sample_taken', 'in_progress')",
+            )
+            .bind(now)
+            .bind(actor.id)
+            .bind(reason)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict { entity: "lab order" });
+            }
+            tx.append_change("lab_order", id, version + 1, self.site_id, actor, now).await?;
+            let event = NewAuditEvent::new("lab_order_cancel", "lab_order", id)
+                .with_detail(order.state().code());
+            tx.append_audit(actor, &event, now).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// The ordering clinician has seen a result.
     pub async fn mark_result_seen(&self, actor: &Actor, viewer: &Viewer, id: Id) -> Result<()> {
         let order = self.lab_order(viewer, id).await?;

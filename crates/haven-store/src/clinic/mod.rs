@@ -47,6 +47,7 @@ pub const CLINIC_AUDIT_ACTIONS: &[&str] = &[
     "lab_order",
     "lab_order_read",
     "lab_order_state",
+    "lab_order_cancel",
     "lab_results_enter",
     "lab_result_seen",
     "lab_result_print",

@@ -63,6 +63,8 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(advance_lab_order))
         .routes(routes!(results_to_see))
         .routes(routes!(mark_result_seen))
+        .routes(routes!(cancel_lab_order))
+        .routes(routes!(diagnosis_in_error))
         .routes(routes!(get_batch, change_stock))
         .routes(routes!(stock_movements))
         .routes(routes!(stock_warnings))
@@ -1673,6 +1675,82 @@ pub async fn mark_result_seen(
     state
         .store()
         .mark_result_seen(&caller.actor(), &viewer, order.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabCancelRequest {
+    /// The order's version read.
+    pub version: i64,
+    /// Why the order is cancelled (required, at most 200 characters).
+    pub reason: String,
+}
+
+/// Cancels an order that has no results yet (ordered by mistake, no longer needed):
+/// it is marked entered in error with the reason and leaves the worklist, the
+/// encounter and the chart. An order with results is 409 `lab_order.has_results`; a
+/// stale version 409 `conflict`. Audited.
+#[utoipa::path(post, path = "/api/v1/clinic/lab-orders/{order}/cancel", tag = "clinic", security(("bearer" = [])),
+    params(("order" = String, Path, description = "the order's id")), request_body = LabCancelRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel_lab_order(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(order): Path<String>,
+    ApiJson(request): ApiJson<LabCancelRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let store = state.store();
+    let order = store
+        .lab_order(&viewer, id_of(&order, "lab order")?)
+        .await?;
+    let reason =
+        haven_domain::clinic::required_note(&request.reason, haven_domain::clinic::SHORT_MAX)
+            .map_err(|e| field_problem(&[("reason", e)]))?;
+    if order.state().has_results() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "lab_order.has_results",
+            format!("the order is {}: its results stand", order.state().code()),
+        ));
+    }
+    store
+        .cancel_lab_order(&caller.actor(), &viewer, order.id, request.version, &reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRequest {
+    /// The record's version read.
+    pub version: i64,
+}
+
+/// Marks a diagnosis entered in error (a wrong code picked): it leaves the visit or
+/// stay, the discharge summary and the chart. Marked already, or a stale version: 409
+/// `conflict`. Audited.
+#[utoipa::path(post, path = "/api/v1/clinic/diagnoses/{diagnosis}/entered-in-error", tag = "clinic", security(("bearer" = [])),
+    params(("diagnosis" = String, Path, description = "the diagnosis's id")), request_body = VersionRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn diagnosis_in_error(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(diagnosis): Path<String>,
+    ApiJson(request): ApiJson<VersionRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Action::Write, Kind::Clinical)?;
+    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let store = state.store();
+    let diagnosis = store.diagnosis(id_of(&diagnosis, "diagnosis")?).await?;
+    if !viewer.reaches(diagnosis.facility_id) {
+        return Err(not_found("diagnosis"));
+    }
+    store
+        .mark_diagnosis_in_error(&caller.actor(), diagnosis.id, request.version)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1825,3 +1825,270 @@ async fn the_new_api_routes_answer_404_out_of_reach() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_clinician_cancels_a_lab_order_until_it_has_results() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let glucose = catalogue().test("glucose").unwrap();
+        let order = app
+            .store
+            .order_lab_test(
+                &Actor::system(),
+                Encounter::Visit(records.visit),
+                glucose,
+                "",
+                None,
+            )
+            .await
+            .unwrap();
+        let order_path = format!("/clinic/lab/{order}");
+        let mut doctor = as_role(&app, "doctor", Role::Doctor, Language::Khmer).await;
+        let page = doctor.get(&order_path).await;
+        assert!(
+            page.body.contains("id=\"cancel-form\""),
+            "[{label}] {}",
+            page.body
+        );
+        let version = page.form_field("cancel-form", "version").unwrap();
+        // No reason: refused at the field, in Khmer, and the order stays.
+        let refused = doctor
+            .post_form(
+                &format!("{order_path}/cancel"),
+                &[("version", &version), ("reason", "   ")],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{label}]"
+        );
+        assert!(
+            refused
+                .text()
+                .contains(&message(Language::Khmer, "clinic-error-required")),
+            "[{label}] {}",
+            refused.body
+        );
+        assert_eq!(doctor.get(&order_path).await.status, StatusCode::OK);
+        // With a reason: back to the visit, where it no longer shows, nor on the
+        // worklist; its page is gone; the audit trail keeps the cancellation.
+        let cancelled = doctor
+            .post_form(
+                &format!("{order_path}/cancel"),
+                &[("version", &version), ("reason", "ordered twice")],
+            )
+            .await;
+        assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "[{label}]");
+        assert_eq!(
+            cancelled.location(),
+            format!("/clinic/visits/{}#lab", records.visit),
+            "[{label}]"
+        );
+        let visit = doctor
+            .get(&format!("/clinic/visits/{}", records.visit))
+            .await;
+        assert!(!visit.body.contains(&order.to_string()), "[{label}]");
+        assert_eq!(doctor.get(&order_path).await.status, StatusCode::NOT_FOUND);
+        let mut labtech = as_role(
+            &app,
+            "labtech",
+            Role::LaboratoryTechnician,
+            Language::English,
+        )
+        .await;
+        let worklist = labtech
+            .get(&format!("/clinic/facilities/{}/lab", records.facility))
+            .await;
+        assert!(
+            !worklist.body.contains(&order.to_string()),
+            "[{label}] {}",
+            worklist.body
+        );
+        let events = app
+            .store
+            .list_audit_events(&AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == "lab_order_cancel" && e.entity_id == order.to_string()),
+            "[{label}]"
+        );
+        // A lab technician holds no clinical write: no cancel on her page.
+        let other = app
+            .store
+            .order_lab_test(
+                &Actor::system(),
+                Encounter::Visit(records.visit),
+                glucose,
+                "",
+                None,
+            )
+            .await
+            .unwrap();
+        let bench = labtech.get(&format!("/clinic/lab/{other}")).await;
+        assert_eq!(bench.status, StatusCode::OK, "[{label}]");
+        assert!(!bench.body.contains("id=\"cancel-form\""), "[{label}]");
+
+        // The API: a reason is required, a stale version is refused, and an order
+        // with results cannot be cancelled.
+        let user = app.user("api-canceller", Role::Doctor).await;
+        let mut api = app.api_client(&user).await;
+        let path = format!("/api/v1/clinic/lab-orders/{other}/cancel");
+        expect(
+            label,
+            &api.post_json(&path, r#"{"version":1,"reason":""}"#).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason: required",
+        );
+        expect(
+            label,
+            &api.post_json(&path, r#"{"version":7,"reason":"not needed"}"#)
+                .await,
+            StatusCode::CONFLICT,
+            "conflict",
+        );
+        expect(
+            label,
+            &api.post_json(&path, r#"{"version":1,"reason":"not needed"}"#)
+                .await,
+            StatusCode::NO_CONTENT,
+            "",
+        );
+        expect(
+            label,
+            &api.get(&format!("/api/v1/clinic/lab-orders/{other}")).await,
+            StatusCode::NOT_FOUND,
+            "",
+        );
+        // The fixture's haemoglobin has results: they stand.
+        let resulted = app
+            .store
+            .lab_orders_of(
+                &haven_store::clinic::Viewer::everything(),
+                Encounter::Visit(records.visit),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.state().has_results())
+            .expect("the fixture's resulted order");
+        {
+            expect(
+                label,
+                &api.post_json(
+                    &format!("/api/v1/clinic/lab-orders/{}/cancel", resulted.id),
+                    &format!(r#"{{"version":{},"reason":"x"}}"#, resulted.version),
+                )
+                .await,
+                StatusCode::CONFLICT,
+                "lab_order.has_results",
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_diagnosis_picked_wrongly_is_marked_entered_in_error() {
+    for app in apps().await {
+        let label = app.label;
+        let records = clinic_records(&app).await;
+        let diagnosis = app
+            .store
+            .add_diagnosis(
+                &Actor::system(),
+                Encounter::Visit(records.visit),
+                &haven_domain::clinic::DiagnosisDetails::parse("A09", "", "wrong code")
+                    .expect("a diagnosis"),
+                None,
+            )
+            .await
+            .expect("diagnosed");
+        let visit_path = format!("/clinic/visits/{}", records.visit);
+        let error_path = format!("/clinic/diagnoses/{diagnosis}/error");
+        let mut doctor = as_role(&app, "doctor", Role::Doctor, Language::English).await;
+        let visit = doctor.get(&visit_path).await;
+        assert!(
+            visit.body.contains(&error_path) && visit.text().contains("wrong code"),
+            "[{label}] {}",
+            visit.body
+        );
+        let marked = doctor.post_form(&error_path, &[("version", "1")]).await;
+        assert_eq!(marked.status, StatusCode::SEE_OTHER, "[{label}]");
+        assert_eq!(marked.location(), format!("{visit_path}#diagnoses"));
+        // A double click goes back too, and the diagnosis is gone from the visit and
+        // the chart.
+        let again = doctor.post_form(&error_path, &[("version", "1")]).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER, "[{label}]");
+        assert!(!doctor.get(&visit_path).await.text().contains("wrong code"));
+        let chart = doctor
+            .get(&format!("/people/{}/chart", records.person))
+            .await;
+        assert!(!chart.text().contains("wrong code"), "[{label}]");
+        // A reader without clinical write gets no button and is refused.
+        let mut labtech = as_role(
+            &app,
+            "labtech",
+            Role::LaboratoryTechnician,
+            Language::English,
+        )
+        .await;
+        assert_eq!(
+            labtech
+                .post_form(&error_path, &[("version", "2")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "[{label}]"
+        );
+        // The API does the same, with 409 once it is marked.
+        let other = app
+            .store
+            .add_diagnosis(
+                &Actor::system(),
+                Encounter::Visit(records.visit),
+                &haven_domain::clinic::DiagnosisDetails::parse("A09", "", "").expect("a diagnosis"),
+                None,
+            )
+            .await
+            .expect("diagnosed");
+        let user = app.user("api-diagnostician", Role::Doctor).await;
+        let mut api = app.api_client(&user).await;
+        let path = format!("/api/v1/clinic/diagnoses/{other}/entered-in-error");
+        expect(
+            label,
+            &api.post_json(&path, r#"{"version":1}"#).await,
+            StatusCode::NO_CONTENT,
+            "",
+        );
+        expect(
+            label,
+            &api.post_json(&path, r#"{"version":1}"#).await,
+            StatusCode::CONFLICT,
+            "conflict",
+        );
+        let events = app
+            .store
+            .list_audit_events(&AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        for id in [diagnosis, other] {
+            assert!(
+                events
+                    .iter()
+                    .any(|e| e.action == "diagnosis_entered_in_error"
+                        && e.entity_id == id.to_string()),
+                "[{label}]"
+            );
+        }
+    }
+}

@@ -93,6 +93,19 @@ pub(crate) const CASES: &[Case] = &[
     ),
     page("GET", "/clinic/lab/{order}/print", READ_LAB, ""),
     page("POST", "/clinic/lab/{order}/seen", READ_CLINICAL, ""),
+    // An empty reason: refused at the field, the order stays for the other cases.
+    page(
+        "POST",
+        "/clinic/diagnoses/{diagnosis}/error",
+        WRITE_CLINICAL,
+        "version=999",
+    ),
+    page(
+        "POST",
+        "/clinic/lab/{order}/cancel",
+        WRITE_CLINICAL,
+        "reason=&version=999",
+    ),
     page("GET", "/clinic/pharmacy", READ_MEDICINES, ""),
     page(
         "GET",
@@ -310,6 +323,19 @@ pub(crate) const CASES: &[Case] = &[
         READ_CLINICAL,
         "",
     ),
+    // A stale version: 409 for the permitted, the diagnosis stays.
+    api(
+        "POST",
+        "/api/v1/clinic/diagnoses/{diagnosis}/entered-in-error",
+        WRITE_CLINICAL,
+        r#"{"version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/clinic/lab-orders/{order}/cancel",
+        WRITE_CLINICAL,
+        r#"{"version":999,"reason":""}"#,
+    ),
     api("GET", "/api/v1/clinic/stock/{batch}", READ_MEDICINES, ""),
     api(
         "POST",
@@ -380,7 +406,7 @@ pub(crate) const CASES: &[Case] = &[
     ),
 ];
 
-/// A visit, stay, resulted order, prescription, batch, referral and ward for the
+/// A visit, stay, resulted order, prescription, batch, referral, diagnosis and ward for the
 /// paths, at a medical centre of their own.
 pub(crate) struct ClinicRecords {
     pub facility: Id,
@@ -392,6 +418,7 @@ pub(crate) struct ClinicRecords {
     pub prescription: Id,
     pub batch: Id,
     pub referral: Id,
+    pub diagnosis: Id,
 }
 
 pub(crate) async fn clinic_records(app: &App) -> ClinicRecords {
@@ -481,6 +508,15 @@ pub(crate) async fn clinic_records(app: &App) -> ClinicRecords {
         .add_referral(&actor, Encounter::Visit(visit), &referral, None, None)
         .await
         .expect("referred");
+    let diagnosis = store
+        .add_diagnosis(
+            &actor,
+            Encounter::Visit(visit),
+            &haven_domain::clinic::DiagnosisDetails::parse("J06.9", "", "").expect("a diagnosis"),
+            None,
+        )
+        .await
+        .expect("diagnosed");
     ClinicRecords {
         facility,
         person,
@@ -491,6 +527,7 @@ pub(crate) async fn clinic_records(app: &App) -> ClinicRecords {
         prescription,
         batch,
         referral,
+        diagnosis,
     }
 }
 
@@ -505,5 +542,6 @@ pub(crate) async fn targets(app: &App) -> Vec<(&'static str, String)> {
         ("{prescription}", records.prescription.to_string()),
         ("{batch}", records.batch.to_string()),
         ("{referral}", records.referral.to_string()),
+        ("{diagnosis}", records.diagnosis.to_string()),
     ]
 }

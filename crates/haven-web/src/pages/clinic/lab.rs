@@ -161,6 +161,8 @@ struct OrderPage {
     takes_results: bool,
     has_results: bool,
     can_mark_seen: bool,
+    /// A clinician may cancel an order until it has results.
+    can_cancel: bool,
     back: String,
 }
 
@@ -246,6 +248,7 @@ async fn order_page(
         can_mark_seen: state_now.has_results()
             && order.seen_at.is_none()
             && order.ordered_by == auth.me.user.id,
+        can_cancel: !state_now.has_results() && auth.me.can(Action::Write, Kind::Clinical),
         back: match (order.visit_id, order.stay_id) {
             (Some(v), _) if auth.me.can(Action::Read, Kind::Clinical) => {
                 format!("/clinic/visits/{v}")
@@ -378,6 +381,55 @@ pub async fn enter_results(
     let form = FormState::sent(&pairs).refuse(auth.tr(), &errors);
     let page = order_page(&state, &auth, order, form).await?;
     with_status(&page, FORM_ERROR)
+}
+
+/// Cancels an order that has no results yet, with the clinician's reason; back to
+/// the visit or stay it was ordered from (where it no longer shows).
+pub async fn cancel(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(order): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let (order, viewer) = order_in_reach(&state, &auth, &order).await?;
+    let reason = match haven_domain::clinic::required_note(
+        field(&pairs, "reason"),
+        haven_domain::clinic::SHORT_MAX,
+    ) {
+        Ok(reason) => reason,
+        Err(error) => {
+            let form = FormState::sent(&pairs).refuse(auth.tr(), &[("reason", error)]);
+            let page = order_page(&state, &auth, order, form).await?;
+            return with_status(&page, FORM_ERROR);
+        }
+    };
+    let back = match (order.visit_id, order.stay_id) {
+        (Some(v), _) => format!("/clinic/visits/{v}#lab"),
+        (_, Some(s)) => format!("/clinic/stays/{s}#lab"),
+        _ => format!("/clinic/facilities/{}/lab", order.facility_id),
+    };
+    match state
+        .store()
+        .cancel_lab_order(
+            &auth.actor(),
+            &viewer,
+            order.id,
+            version_of(&pairs),
+            &reason,
+        )
+        .await
+    {
+        Ok(()) => Ok(see_other(&back)),
+        Err(haven_store::StoreError::Conflict { .. }) => {
+            let mut form = FormState::sent(&pairs);
+            form.notice = Some(auth.tr().t("error-conflict"));
+            let order = state.store().lab_order(&viewer, order.id).await?;
+            let page = order_page(&state, &auth, order, form).await?;
+            with_status(&page, axum::http::StatusCode::CONFLICT)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Template)]

@@ -60,6 +60,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/clinic/visits/{visit}/referrals", post(visits::refer)),
         ("/clinic/referrals/{referral}", get(visits::referral_letter)),
+        (
+            "/clinic/diagnoses/{diagnosis}/error",
+            post(visits::diagnosis_in_error),
+        ),
         ("/clinic/results", get(lab::results_to_see)),
         ("/clinic/lab", get(lab::home)),
         ("/clinic/facilities/{facility}/lab", get(lab::worklist)),
@@ -68,6 +72,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/clinic/lab/{order}/results", post(lab::enter_results)),
         ("/clinic/lab/{order}/print", get(lab::print)),
         ("/clinic/lab/{order}/seen", post(lab::seen)),
+        ("/clinic/lab/{order}/cancel", post(lab::cancel)),
         ("/clinic/pharmacy", get(pharmacy::home)),
         (
             "/clinic/facilities/{facility}/pharmacy",

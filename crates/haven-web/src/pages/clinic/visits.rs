@@ -1064,6 +1064,36 @@ pub async fn add_diagnosis(
     visit_outcome(&state, &auth, visit, &viewer, outcome, "diagnoses").await
 }
 
+/// Marks a diagnosis entered in error (a wrong code picked), from the visit or stay
+/// it was made at; back there, where it no longer shows. A second click finds it
+/// marked already and goes back too.
+pub async fn diagnosis_in_error(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(diagnosis): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, WebError> {
+    auth.require(Action::Write, Kind::Clinical)?;
+    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
+    let diagnosis = found(state.store().diagnosis(parse_id(&diagnosis)?).await)?;
+    if !viewer.reaches(diagnosis.facility_id) {
+        return Err(WebError::NotFound);
+    }
+    let back = match (diagnosis.visit_id, diagnosis.stay_id) {
+        (Some(v), _) => format!("/clinic/visits/{v}#diagnoses"),
+        (_, Some(s)) => format!("/clinic/stays/{s}#diagnoses"),
+        _ => format!("/people/{}/chart", diagnosis.person_id),
+    };
+    match state
+        .store()
+        .mark_diagnosis_in_error(&auth.actor(), diagnosis.id, version_of(&pairs))
+        .await
+    {
+        Ok(()) | Err(haven_store::StoreError::Conflict { .. }) => Ok(see_other(&back)),
+        Err(other) => Err(other.into()),
+    }
+}
+
 pub async fn order_test(
     State(state): State<AppState>,
     auth: Authenticated,
