@@ -369,11 +369,7 @@ pub async fn enter_results(
         {
             Ok(()) => return Ok(see_other(&format!("/clinic/lab/{}", order.id))),
             Err(haven_store::StoreError::Conflict { .. }) => {
-                let mut form = FormState::sent(&pairs);
-                form.notice = Some(auth.tr().t("error-conflict"));
-                let order = state.store().lab_order(&viewer, order.id).await?;
-                let page = order_page(&state, &auth, order, form).await?;
-                return with_status(&page, axum::http::StatusCode::CONFLICT);
+                return conflict(&state, &auth, &viewer, order.id, &pairs).await;
             }
             Err(other) => return Err(other.into()),
         }
@@ -381,6 +377,22 @@ pub async fn enter_results(
     let form = FormState::sent(&pairs).refuse(auth.tr(), &errors);
     let page = order_page(&state, &auth, order, form).await?;
     with_status(&page, FORM_ERROR)
+}
+
+/// The order page again, as it is now, with what was sent and a notice that the
+/// order changed meanwhile (409).
+async fn conflict(
+    state: &AppState,
+    auth: &Authenticated,
+    viewer: &Viewer,
+    order: haven_store::Id,
+    pairs: &Pairs,
+) -> Result<Response, WebError> {
+    let mut form = FormState::sent(pairs);
+    form.notice = Some(auth.tr().t("error-conflict"));
+    let order = state.store().lab_order(viewer, order).await?;
+    let page = order_page(state, auth, order, form).await?;
+    with_status(&page, axum::http::StatusCode::CONFLICT)
 }
 
 /// Cancels an order that has no results yet, with the clinician's reason; back to
@@ -422,11 +434,7 @@ pub async fn cancel(
     {
         Ok(()) => Ok(see_other(&back)),
         Err(haven_store::StoreError::Conflict { .. }) => {
-            let mut form = FormState::sent(&pairs);
-            form.notice = Some(auth.tr().t("error-conflict"));
-            let order = state.store().lab_order(&viewer, order.id).await?;
-            let page = order_page(&state, &auth, order, form).await?;
-            with_status(&page, axum::http::StatusCode::CONFLICT)
+            conflict(&state, &auth, &viewer, order.id, &pairs).await
         }
         Err(other) => Err(other.into()),
     }
