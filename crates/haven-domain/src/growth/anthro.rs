@@ -15,11 +15,18 @@ use super::nutrition::{classify, Classification, Wasting};
 use super::tables::{GrowthTables, Lms, Table};
 use super::GrowthSex;
 
-/// The last day of age the 0-5 standards are used for: 60 completed months start at
-/// 60 x 30.4375 = 1826.25 days, so z-scores stop after day 1826.
-pub const LAST_DAY_OF_STANDARDS: u32 = 1826;
-/// The first day of the 2007 reference: 61 months (1856.7 days), its first row.
+/// The last day of age the 0-5 standards are used for: their tables' last row. WHO's
+/// igrowup scores every indicator by age (and weight-for-length/height) to day 1856,
+/// through the 60th month (data/growth/reference: survey rows 4, 44, 95 and 343 at 1832 to
+/// 1852 days, SPOON rows at 1827 to 1856 days).
+pub const LAST_DAY_OF_STANDARDS: u32 = 1856;
+/// The first day of the 2007 reference: 61 months (1856.7 days) is its first row, so
+/// day 1857 is the first whole day it covers.
 pub const FIRST_DAY_OF_REFERENCE: u32 = 1857;
+/// The two meet: no whole day of age lies between the standards and the reference.
+const _: () = assert!(FIRST_DAY_OF_REFERENCE == LAST_DAY_OF_STANDARDS + 1);
+const _: () = assert!(LAST_DAY_OF_STANDARDS as f64 / DAYS_PER_MONTH < 61.0);
+const _: () = assert!(FIRST_DAY_OF_REFERENCE as f64 / DAYS_PER_MONTH >= 61.0);
 /// The days in an average month, WHO's conversion.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
 
@@ -33,9 +40,11 @@ coded_enum! {
         AgeUnknown => "age_unknown",
         /// Bilateral pitting oedema: weight is not a measure of nutrition then.
         Oedema => "oedema",
-        /// The 0-5 standards give z-scores only under 60 completed months.
+        /// Past the 0-5 standards (after day 1856), and the indicator has no 2007 reference.
         Age60MonthsOrOver => "age_60_months_or_over",
-        /// In the 60th month: past the standards, before the 2007 reference's first row (61 months).
+        /// Past the standards, before the 2007 reference's first row (61 months). No
+        /// whole day of age falls there now that the standards run to day 1856; the code is
+        /// kept because the API and the translations name it.
         AgeBetweenStandards => "age_between_standards",
         /// MUAC and skinfolds-for-age start at 3 months (day 91).
         AgeUnder3Months => "age_under_3_months",
@@ -604,8 +613,8 @@ fn assess(values: &Measurements, sex: GrowthSex, age_days: Option<u32>) -> Asses
     }
 }
 
-/// An indicator by age: the 2006 standards up to day 1826, then (where there is one) the
-/// 2007 reference from 61 months, interpolated between its monthly rows.
+/// An indicator by age: the 2006 standards up to day 1856, then (where there is one) the
+/// 2007 reference from 61 months (day 1857), interpolated between its monthly rows.
 fn by_age(
     tables: &GrowthTables,
     sex: GrowthSex,
@@ -630,9 +639,7 @@ fn by_age(
     let Some((table, too_old)) = reference else {
         return IndicatorResult::none(NoZReason::Age60MonthsOrOver);
     };
-    if days < FIRST_DAY_OF_REFERENCE {
-        return IndicatorResult::none(NoZReason::AgeBetweenStandards);
-    }
+    // Past day 1856 is past 61 months (the constants' assertions), the reference's first row.
     let months = f64::from(days) / DAYS_PER_MONTH;
     match tables.rows(table, sex).between(months) {
         Some(lms) => scored(table, Reference::Reference2007, lms, value),
@@ -640,7 +647,7 @@ fn by_age(
     }
 }
 
-/// MUAC and the skinfolds: by day, from day 91 to day 1826.
+/// MUAC and the skinfolds: by day, from day 91 to day 1856.
 fn from_day_91(
     tables: &GrowthTables,
     sex: GrowthSex,
@@ -666,8 +673,8 @@ fn from_day_91(
     }
 }
 
-/// Weight-for-length (under 731 days, 45-110 cm) or weight-for-height (731 days and
-/// over, 65-120 cm); with no age, under 87 cm is a length, else a height.
+/// Weight-for-length (under 731 days, 45-110 cm) or weight-for-height (731 to 1856 days,
+/// 65-120 cm); with no age, under 87 cm is a length, else a height.
 fn weight_for_length_height(
     tables: &GrowthTables,
     sex: GrowthSex,

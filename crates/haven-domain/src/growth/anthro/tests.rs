@@ -123,8 +123,8 @@ const SURVEY_COLUMNS: &[(&str, &str, Indicator)] = &[
 ];
 
 /// Every row of WHO's igrowup survey output, every indicator, within 0.01, and the same
-/// flags; rows WHO scored in the 60th month (1827-1856 days) have no z here, by the spec's
-/// rule (z-scores only under 60 completed months).
+/// flags; the rows in the 60th month (1827-1856 days) too, which WHO scores from the 2006
+/// standards like every other row.
 #[test]
 fn every_row_of_whos_igrowup_survey_matches_within_a_hundredth() {
     let mut lines = SURVEY.lines();
@@ -167,6 +167,7 @@ fn every_row_of_whos_igrowup_survey_matches_within_a_hundredth() {
             continue;
         };
         let a = values.assess(sex, days);
+        let in_60th_month = days.is_some_and(|d| (1827..=1856).contains(&d));
         for &(z_col, flag_col, indicator) in SURVEY_COLUMNS {
             let expected: Option<f64> = cell(z_col).parse().ok();
             let result = a.get(indicator);
@@ -181,21 +182,10 @@ fn every_row_of_whos_igrowup_survey_matches_within_a_hundredth() {
                     assert_eq!(result.flag(), who_flag, "row {id} {indicator:?} flag");
                     flagged += usize::from(who_flag);
                     beyond_3 += usize::from(e.abs() > 3.0);
+                    sixtieth_month += usize::from(in_60th_month);
                     compared += 1;
                 }
                 (None, None) => both_none += 1,
-                (Some(_), None) if days.is_some_and(|d| (1827..=1856).contains(&d)) => {
-                    // Past the standards; the 2007 reference starts at 61 months.
-                    let reason = result.reason();
-                    assert!(
-                        matches!(
-                            reason,
-                            Some(NoZReason::Age60MonthsOrOver | NoZReason::AgeBetweenStandards)
-                        ),
-                        "row {id} {indicator:?} {reason:?}"
-                    );
-                    sixtieth_month += 1;
-                }
                 (e, g) => panic!(
                     "row {id} {indicator:?}: WHO {e:?}, Haven {g:?} ({:?})",
                     result.reason()
@@ -206,10 +196,8 @@ fn every_row_of_whos_igrowup_survey_matches_within_a_hundredth() {
     // 498 children, 7 indicators: thousands of WHO's values.
     assert!(compared > 3_100, "{compared}");
     assert!(both_none > 200, "{both_none}");
-    assert!(
-        sixtieth_month > 0 && sixtieth_month < 40,
-        "{sixtieth_month}"
-    );
+    // Rows 4, 44, 95 and 343 (1832 to 1852 days), all seven indicators.
+    assert_eq!(sixtieth_month, 28, "the 60th month's values compared");
     // WHO flagged none of the survey's values; Haven must agree (the flag rules have
     // their own test below).
     assert_eq!(flagged, 0);
@@ -242,25 +230,22 @@ fn head_circumference_matches_whos_igrowup_for_stata() {
         let a = values.assess(GrowthSex::parse(sex).unwrap(), Some(days));
         let expected: f64 = z.parse().unwrap();
         let result = a.get(Indicator::HeadCircumferenceForAge);
-        if days > LAST_DAY_OF_STANDARDS {
-            // WHO scores to day 1856; the spec stops under 60 completed months.
-            assert_eq!(
-                result.reason(),
-                Some(NoZReason::Age60MonthsOrOver),
-                "SPOON {id}"
-            );
-            sixtieth_month += 1;
-            continue;
-        }
-        let got = result.z().unwrap();
+        let Some(got) = result.z() else {
+            panic!(
+                "SPOON {id} at {days} days: WHO {expected}, Haven {:?}",
+                result.reason()
+            )
+        };
         assert!(
             (got - expected).abs() <= 0.0100001,
             "SPOON {id}: WHO {expected}, Haven {got}"
         );
         compared += 1;
+        sixtieth_month += usize::from((1827..=1856).contains(&days));
     }
-    assert_eq!(compared + sixtieth_month, 4181);
-    assert!(compared > 4_000, "{compared}");
+    assert_eq!(compared, 4181);
+    // 12 of WHO's rows lie in the 60th month, from day 1827 to day 1856.
+    assert_eq!(sixtieth_month, 12, "the 60th month's rows compared");
 }
 
 /// WHO's restricted tails: beyond ±3, distances in units of the 2-to-3 SD interval; for
@@ -345,15 +330,20 @@ fn each_tables_edge_rows_and_the_reasons_beyond_them() {
     // At the median, z is 0 on every edge row.
     let m = |table, sex, key| format!("{}", at(table, sex, key).m);
     for sex in [GrowthSex::Female, GrowthSex::Male] {
-        for (days, expected) in [(0, Some(0.0)), (1826, Some(0.0)), (1827, None)] {
-            let w = m(Table::WeightForAge, sex, days.min(1826));
-            let a = assess(sex, Some(days), input(&w, "", ""));
-            assert_eq!(
-                a.get(Indicator::WeightForAge).z(),
-                expected,
-                "{sex:?} {days}"
-            );
+        // The standards' weight-for-age from day 0 to day 1856; the 2007 reference's next.
+        for days in [0, 1856] {
+            let w = m(Table::WeightForAge, sex, days);
+            let r = assess(sex, Some(days), input(&w, "", "")).get(Indicator::WeightForAge);
+            let expected = (Some(0.0), Some(Reference::Standards2006));
+            assert_eq!((r.z(), r.reference()), expected, "{sex:?} {days}");
         }
+        let w = m(Table::WeightForAge, sex, 1856);
+        let r = assess(sex, Some(1857), input(&w, "", "")).get(Indicator::WeightForAge);
+        assert_eq!(
+            r.reference(),
+            Some(Reference::Reference2007),
+            "{sex:?} 1857"
+        );
         let muac_91 = format!("{}", at(Table::MuacForAge, sex, 91).m * 10.0);
         let a = Measurements::parse(&MeasurementsInput {
             muac_mm: &muac_91,
@@ -369,7 +359,7 @@ fn each_tables_edge_rows_and_the_reasons_beyond_them() {
             Some(NoZReason::AgeUnder3Months)
         );
         assert_eq!(
-            a.assess(sex, Some(1827))
+            a.assess(sex, Some(1857))
                 .get(Indicator::MuacForAge)
                 .reason(),
             Some(NoZReason::Age60MonthsOrOver)
@@ -417,11 +407,103 @@ fn each_tables_edge_rows_and_the_reasons_beyond_them() {
             Some(NoZReason::HeightOutsideTable),
             "120.8 - 0.7"
         );
+        assert_eq!(reason(1856, "100", "standing"), None);
         assert_eq!(
-            reason(1827, "100", "standing"),
+            reason(1857, "100", "standing"),
             Some(NoZReason::Age60MonthsOrOver)
         );
     }
+}
+
+/// The 60th month (days 1827 to 1856) is scored from the 2006 standards, whose tables run
+/// to day 1856, as WHO's igrowup scores it; day 1857 (61.01 months) is the 2007 reference's.
+#[test]
+fn the_60th_month_is_scored_from_the_2006_standards() {
+    // WHO's own z-scores on the month's first and last days (SPOON, igrowup for Stata).
+    for (spoon, days, head_cm, who) in [("864", 1827, "47.4", -2.23), ("681", 1856, "46", -3.19)] {
+        let values = Measurements::parse(&MeasurementsInput {
+            head_cm,
+            ..MeasurementsInput::default()
+        })
+        .unwrap();
+        let r = values
+            .assess(GrowthSex::Male, Some(days))
+            .get(Indicator::HeadCircumferenceForAge);
+        assert_eq!(r.z(), Some(who), "SPOON {spoon} at {days} days");
+    }
+    // A child at the median of that day's row scores 0 from the standards, for every
+    // indicator, on the last day under 60 months, the first of the 60th month and its last.
+    for sex in [GrowthSex::Female, GrowthSex::Male] {
+        for days in [1826, 1827, 1856] {
+            for &indicator in Indicator::ALL {
+                let r = at_the_median(sex, days, indicator)
+                    .assess(sex, Some(days))
+                    .get(indicator);
+                assert_eq!(
+                    (r.z(), r.reference()),
+                    (Some(0.0), Some(Reference::Standards2006)),
+                    "{sex:?} {days} {indicator:?}: {:?}",
+                    r.reason()
+                );
+            }
+        }
+        // Day 1857: weight, height and BMI from the 2007 reference; nothing else has a table.
+        for &indicator in Indicator::ALL {
+            let r = at_the_median(sex, LAST_DAY_OF_STANDARDS, indicator)
+                .assess(sex, Some(1857))
+                .get(indicator);
+            let expected = match indicator {
+                Indicator::WeightForAge | Indicator::LengthHeightForAge | Indicator::BmiForAge => {
+                    (Some(Reference::Reference2007), None)
+                }
+                _ => (None, Some(NoZReason::Age60MonthsOrOver)),
+            };
+            assert_eq!(
+                (r.reference(), r.reason()),
+                expected,
+                "{sex:?} {indicator:?}"
+            );
+            assert_eq!(r.z().is_some(), r.reason().is_none());
+        }
+    }
+}
+
+/// One measurement, the one `indicator` needs, at the median of WHO's row for `days`
+/// (weight-for-height: a child of 110 cm at that row's median weight).
+fn at_the_median(sex: GrowthSex, days: u32, indicator: Indicator) -> Measurements {
+    let tables = GrowthTables::get();
+    let median = |table: Table, key: u32| tables.rows(table, sex).get(key).unwrap().m;
+    let height = median(Table::LengthHeightForAge, days);
+    let (mut weight, mut length, mut head, mut muac, mut triceps, mut subscapular) =
+        (None, None, None, None, None, None);
+    match indicator {
+        Indicator::WeightForAge => weight = Some(median(Table::WeightForAge, days)),
+        Indicator::LengthHeightForAge => length = Some(height),
+        Indicator::WeightForLengthHeight => {
+            weight = Some(median(Table::WeightForHeight, 1100));
+            length = Some(110.0);
+        }
+        Indicator::BmiForAge => {
+            weight = Some(median(Table::BmiForAge, days) * (height / 100.0).powi(2));
+            length = Some(height);
+        }
+        Indicator::HeadCircumferenceForAge => {
+            head = Some(median(Table::HeadCircumferenceForAge, days))
+        }
+        Indicator::MuacForAge => muac = Some(median(Table::MuacForAge, days) * 10.0),
+        Indicator::TricepsForAge => triceps = Some(median(Table::TricepsForAge, days)),
+        Indicator::SubscapularForAge => subscapular = Some(median(Table::SubscapularForAge, days)),
+    }
+    Measurements::from_stored(
+        weight,
+        length,
+        Some(Position::Standing),
+        head,
+        muac,
+        triceps,
+        subscapular,
+        false,
+    )
 }
 
 /// Without an age: weight-for-length below 87 cm, weight-for-height from 87 cm, and no
@@ -697,16 +779,16 @@ fn the_2007_reference_for_5_to_19_years() {
         a.get(Indicator::LengthHeightForAge).z(),
         Some(round2(z_score(lms, 115.0, false)))
     );
-    // The edges: the 60th month between the two; 61 months is the first row; past 19 years.
+    // The edges: the 60th month from the standards; 61 months is the first row; past 19 years.
     let reason = |days| assess(GrowthSex::Male, Some(days), input("20", "115", "standing"));
     assert_eq!(
-        reason(1856).get(Indicator::LengthHeightForAge).reason(),
-        Some(NoZReason::AgeBetweenStandards)
+        reason(1856).get(Indicator::LengthHeightForAge).reference(),
+        Some(Reference::Standards2006)
     );
-    assert!(reason(1857)
-        .get(Indicator::LengthHeightForAge)
-        .z()
-        .is_some());
+    assert_eq!(
+        reason(1857).get(Indicator::LengthHeightForAge).reference(),
+        Some(Reference::Reference2007)
+    );
     assert!(
         reason(3652).get(Indicator::WeightForAge).z().is_some(),
         "120 months"
@@ -838,7 +920,7 @@ mod properties {
     proptest! {
         /// value_at and z_score are inverses on every table row, tails restricted or not.
         #[test]
-        fn the_value_at_k_sd_scores_k(sex in sex(), day in 0u32..=1826, k in -4.5f64..4.5) {
+        fn the_value_at_k_sd_scores_k(sex in sex(), day in 0u32..=LAST_DAY_OF_STANDARDS, k in -4.5f64..4.5) {
             let tables = GrowthTables::get();
             for table in [Table::WeightForAge, Table::LengthHeightForAge, Table::BmiForAge, Table::HeadCircumferenceForAge] {
                 let lms = tables.rows(table, sex).get(day).unwrap();

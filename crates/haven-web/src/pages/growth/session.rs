@@ -139,7 +139,8 @@ async fn session_page(
         .filter(|id: &Id| facilities.iter().any(|(f, _)| *f == id.to_string()));
     let now = today(state);
     let all_ages = query.ages == "all";
-    let cutoff = now - time::Duration::days(if all_ages { 19 * 365 + 5 } else { 1826 });
+    let under_fives = i64::from(haven_domain::growth::anthro::LAST_DAY_OF_STANDARDS);
+    let cutoff = now - time::Duration::days(if all_ages { 19 * 365 + 5 } else { under_fives });
     let mut children = match facility {
         Some(f) => {
             state
