@@ -7,7 +7,7 @@
 
 use time::{Date, Month};
 
-use crate::text::normalise;
+use crate::text::{is_control_or_line_separator, is_direction_control, is_letter, normalise};
 
 /// What is wrong with a person's details. Each code is a translation key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +16,12 @@ pub enum PersonError {
     NameRequired,
     #[error("a name is at most 100 characters")]
     NameTooLong,
+    #[error("a name cannot hold the hidden characters that change the direction of text")]
+    NameHasDirectionControl,
+    #[error("a name is one line, without line breaks, tabs or other control characters")]
+    NameHasControlCharacter,
+    #[error("a name needs at least one letter")]
+    NameWithoutLetter,
     #[error("this field takes Khmer script")]
     NotKhmerScript,
     #[error("this field takes Latin letters; Khmer script goes in the Khmer fields")]
@@ -52,6 +58,9 @@ impl PersonError {
         match self {
             PersonError::NameRequired => "person-error-name-required",
             PersonError::NameTooLong => "person-error-name-too-long",
+            PersonError::NameHasDirectionControl => "person-error-name-direction-control",
+            PersonError::NameHasControlCharacter => "person-error-name-control-character",
+            PersonError::NameWithoutLetter => "person-error-name-no-letter",
             PersonError::NotKhmerScript => "person-error-not-khmer",
             PersonError::NotLatinScript => "person-error-not-latin",
             PersonError::SexRequired => "person-error-sex-required",
@@ -70,9 +79,12 @@ impl PersonError {
     }
 
     /// Every error, for the test that keeps the translation files complete.
-    pub const ALL: [PersonError; 16] = [
+    pub const ALL: [PersonError; 19] = [
         PersonError::NameRequired,
         PersonError::NameTooLong,
+        PersonError::NameHasDirectionControl,
+        PersonError::NameHasControlCharacter,
+        PersonError::NameWithoutLetter,
         PersonError::NotKhmerScript,
         PersonError::NotLatinScript,
         PersonError::SexRequired,
@@ -262,12 +274,22 @@ pub enum NameField {
 
 impl PersonNames {
     /// Parses the name fields: each is normalised (NFC, spaces collapsed, zero-width
-    /// spaces removed); Khmer fields must hold Khmer script and Latin fields no
-    /// Khmer; at least one given or family name is required.
+    /// spaces removed); a name holds at least one letter and none of the hidden
+    /// characters that change the direction of text or break a line; Khmer fields
+    /// must hold Khmer script and Latin fields no Khmer; at least one given or family
+    /// name is required.
     pub fn parse(input: &NameInput<'_>) -> Result<PersonNames, Vec<(NameField, PersonError)>> {
         let mut errors = Vec::new();
-        let mut field = |value: &str, which: NameField, script: Script| -> String {
-            let value = clean_name(value);
+        let mut field = |raw: &str, which: NameField, script: Script| -> String {
+            let value = match clean_name(raw) {
+                Ok(value) => value,
+                Err(error) => {
+                    errors.push((which, error));
+                    // A refused name was still typed: keeping it here stops the
+                    // person from also being told that a name is missing.
+                    return raw.trim().to_owned();
+                }
+            };
             if value.chars().count() > 100 {
                 errors.push((which, PersonError::NameTooLong));
             } else if !value.is_empty() {
@@ -366,15 +388,31 @@ pub fn is_khmer(c: char) -> bool {
     matches!(c, '\u{1780}'..='\u{17FF}' | '\u{19E0}'..='\u{19FF}')
 }
 
-fn clean_name(raw: &str) -> String {
-    let without_zero_width: String = raw
+/// A name as stored, or why it cannot be one. White space around the name goes, as
+/// it always has; hidden characters inside it are refused rather than dropped, so
+/// that the person typing learns that what they pasted was not what they saw.
+fn clean_name(raw: &str) -> Result<String, PersonError> {
+    let typed = raw.trim();
+    if typed.chars().any(is_direction_control) {
+        return Err(PersonError::NameHasDirectionControl);
+    }
+    if typed.chars().any(is_control_or_line_separator) {
+        return Err(PersonError::NameHasControlCharacter);
+    }
+    // Zero-width spaces and non-joiners are how some keyboards break Khmer words;
+    // they go, as before. A zero-width joiner is kept as typed.
+    let without_zero_width: String = typed
         .chars()
         .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{FEFF}'))
         .collect();
-    normalise(&without_zero_width)
+    let name = normalise(&without_zero_width)
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    if !typed.is_empty() && !name.chars().any(is_letter) {
+        return Err(PersonError::NameWithoutLetter);
+    }
+    Ok(name)
 }
 
 /// A date of birth and how much of it is known.
@@ -858,6 +896,157 @@ mod tests {
         assert_eq!(display_name("", "", "Sok", ""), "Sok");
     }
 
+    /// Parses `typed` in one name field (another field holds a good name, so that
+    /// the name is never missing) and compares the field as stored, or its error.
+    fn check_name(field: NameField, typed: &str, expected: Result<&str, PersonError>) {
+        let mut input = NameInput::default();
+        if field == NameField::GivenLatin {
+            input.given_km = "ដារា";
+        } else {
+            input.given_latin = "Dara";
+        }
+        let slot = match field {
+            NameField::FamilyKm => &mut input.family_km,
+            NameField::GivenKm => &mut input.given_km,
+            NameField::FamilyLatin => &mut input.family_latin,
+            NameField::GivenLatin => &mut input.given_latin,
+            NameField::OtherNames => &mut input.other_names,
+            NameField::Nicknames => &mut input.nicknames,
+        };
+        *slot = typed;
+        let stored = PersonNames::parse(&input).map(|names| match field {
+            NameField::FamilyKm => names.family_km,
+            NameField::GivenKm => names.given_km,
+            NameField::FamilyLatin => names.family_latin,
+            NameField::GivenLatin => names.given_latin,
+            NameField::OtherNames => names.other_names,
+            NameField::Nicknames => names.nicknames,
+        });
+        let expected = expected
+            .map(str::to_owned)
+            .map_err(|error| vec![(field, error)]);
+        assert_eq!(stored, expected, "{field:?} {typed:?}");
+    }
+
+    #[test]
+    fn names_refuse_hidden_characters_and_names_without_a_letter() {
+        use NameField::*;
+        use PersonError::*;
+        const DIRECTION_CONTROLS: [char; 12] = [
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+            '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ];
+        for c in DIRECTION_CONTROLS {
+            check_name(
+                FamilyLatin,
+                &format!("Sok{c}"),
+                Err(NameHasDirectionControl),
+            );
+            check_name(
+                FamilyLatin,
+                &format!("{c}Sok"),
+                Err(NameHasDirectionControl),
+            );
+            check_name(GivenKm, &format!("សុ{c}ខ"), Err(NameHasDirectionControl));
+            check_name(FamilyKm, &c.to_string(), Err(NameHasDirectionControl));
+            check_name(
+                OtherNames,
+                &format!("Pov {c}"),
+                Err(NameHasDirectionControl),
+            );
+        }
+        // A family name made only of a right-to-left override, and one that would
+        // show "Sok" while holding "koS".
+        check_name(FamilyLatin, "\u{202E}", Err(NameHasDirectionControl));
+        check_name(FamilyKm, "\u{202E}", Err(NameHasDirectionControl));
+        check_name(FamilyLatin, " \u{202E} ", Err(NameHasDirectionControl));
+        check_name(
+            FamilyLatin,
+            "\u{202E}koS\u{202C}",
+            Err(NameHasDirectionControl),
+        );
+        check_name(Nicknames, "\u{202B}\u{200F}", Err(NameHasDirectionControl));
+
+        // NUL, line breaks and other control characters inside a name are refused,
+        // not silently dropped; around it they are white space, trimmed as before.
+        check_name(FamilyLatin, "So\0k", Err(NameHasControlCharacter));
+        check_name(FamilyLatin, "\0", Err(NameHasControlCharacter));
+        check_name(FamilyLatin, "Sok\0", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\r\nDara", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\nDara", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\rDara", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\tDara", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\u{7}Dara", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\u{85}Dara", Err(NameHasControlCharacter));
+        check_name(GivenLatin, "Sok\u{2028}Dara", Err(NameHasControlCharacter));
+        check_name(GivenKm, "ចាន់\nសុភា", Err(NameHasControlCharacter));
+        check_name(Nicknames, "Pov\r\nPov", Err(NameHasControlCharacter));
+        check_name(FamilyLatin, "Sok\r\n", Ok("Sok"));
+        check_name(FamilyLatin, "\t Sok \n", Ok("Sok"));
+
+        // Zero-width characters, marks, punctuation or digits alone are no name.
+        for typed in [
+            "\u{200B}",
+            "\u{200C}",
+            "\u{200D}",
+            "\u{FEFF}",
+            "\u{200B}\u{200C}\u{200D}\u{FEFF}",
+            " \u{200D} ",
+        ] {
+            check_name(FamilyLatin, typed, Err(NameWithoutLetter));
+            check_name(FamilyKm, typed, Err(NameWithoutLetter));
+            check_name(OtherNames, typed, Err(NameWithoutLetter));
+        }
+        for typed in ["'", "-", ".", "'-.", "( )", "?", "123", "\u{301}"] {
+            check_name(GivenLatin, typed, Err(NameWithoutLetter));
+            check_name(Nicknames, typed, Err(NameWithoutLetter));
+        }
+        // Khmer vowel signs, the coeng and Khmer digits are Khmer, but no name.
+        for typed in [
+            "\u{17B6}",
+            "\u{17D2}",
+            "\u{17D2}\u{200D}",
+            "\u{17B7}\u{17C6}",
+            "១២",
+            "។",
+        ] {
+            check_name(FamilyKm, typed, Err(NameWithoutLetter));
+        }
+
+        // Names as they are written.
+        check_name(FamilyKm, "សុខ", Ok("សុខ"));
+        check_name(GivenKm, "ចាន់ សុភា", Ok("ចាន់ សុភា"));
+        check_name(GivenKm, "ស្រីពៅ", Ok("ស្រីពៅ"));
+        check_name(GivenKm, " ចាន់   សុភា ", Ok("ចាន់ សុភា"));
+        check_name(FamilyLatin, "Sok Dara", Ok("Sok Dara"));
+        check_name(FamilyLatin, "O'Neil", Ok("O'Neil"));
+        check_name(GivenLatin, "Re\u{301}my", Ok("R\u{e9}my"));
+        check_name(GivenLatin, "Dara 2", Ok("Dara 2"));
+        check_name(OtherNames, "ម៉ៅ, Mao", Ok("ម៉ៅ, Mao"));
+        check_name(Nicknames, "អាពៅ", Ok("អាពៅ"));
+        check_name(FamilyKm, "", Ok(""));
+        check_name(FamilyKm, "   ", Ok(""));
+        // Joiners inside Khmer text: the non-joiner goes as before, the joiner stays.
+        check_name(GivenKm, "ស្រី\u{200C}ពៅ", Ok("ស្រីពៅ"));
+        check_name(GivenKm, "ស្រី\u{200D}ពៅ", Ok("ស្រី\u{200D}ពៅ"));
+        check_name(GivenKm, "ស្រី\u{200B}ពៅ", Ok("ស្រីពៅ"));
+    }
+
+    #[test]
+    fn a_refused_name_is_not_also_missing() {
+        let names = PersonNames::parse(&NameInput {
+            family_latin: "\u{202E}",
+            ..NameInput::default()
+        });
+        assert_eq!(
+            names,
+            Err(vec![(
+                NameField::FamilyLatin,
+                PersonError::NameHasDirectionControl
+            )])
+        );
+    }
+
     #[test]
     fn haven_numbers_carry_a_check_digit() {
         let number = HavenNumber::from_random(123_456_789_012);
@@ -948,6 +1137,24 @@ mod tests {
         #[test]
         fn parsing_dates_of_birth_never_panics(p in ".{0,10}", y in ".{0,12}", m in ".{0,4}", d in ".{0,4}") {
             let _ = birth(&p, &y, &m, &d);
+        }
+
+        #[test]
+        fn a_stored_name_has_a_letter_and_no_hidden_characters(
+            chars in proptest::collection::vec(proptest::char::any(), 0..12)
+        ) {
+            let typed: String = chars.into_iter().collect();
+            let parsed = PersonNames::parse(&NameInput {
+                given_latin: "Dara",
+                other_names: &typed,
+                ..NameInput::default()
+            });
+            if let Ok(names) = parsed {
+                let stored = names.other_names();
+                proptest::prop_assert!(stored.is_empty() || stored.chars().any(is_letter));
+                proptest::prop_assert!(!stored.chars().any(|c| is_direction_control(c)
+                    || is_control_or_line_separator(c)));
+            }
         }
 
         #[test]

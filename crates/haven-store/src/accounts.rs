@@ -174,6 +174,20 @@ impl Store {
             .await
     }
 
+    /// Sets a new password hash chosen by someone else (an administrator's reset): ends
+    /// the account's sessions and revokes its API tokens in the same transaction, so
+    /// that whoever held the account's old password or tokens holds nothing now.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        password_hash: &str,
+    ) -> Result<User> {
+        self.update_user(actor, id, version, UserChange::Reset(password_hash))
+            .await
+    }
+
     /// Sets the language a user reads Haven in.
     pub async fn set_user_language(
         &self,
@@ -219,6 +233,22 @@ impl Store {
             }
             if change.ends_sessions() {
                 sqlx::query("DELETE FROM session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            if change.revokes_tokens() {
+                let revoked: Vec<(Id, i64)> = sqlx::query_as(
+                    "UPDATE api_token SET revoked_at = $1, revoked_by = $2, updated_at = $1, updated_by = $2,
+                         version = version + 1
+                     WHERE user_id = $3 AND revoked_at IS NULL RETURNING id, version",
+                )
+                .bind(now)
+                .bind(actor.id)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (token, token_version) in revoked {
+                    tx.append_change("api_token", token, token_version, self.site_id, actor, now).await?;
+                    tx.append_audit(actor, &NewAuditEvent::new("api_token_revoke", "user", id), now).await?;
+                }
             }
             tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &change.audit_event(id), now).await?;
@@ -325,6 +355,8 @@ enum UserChange<'a> {
     Disable,
     Enable,
     Password(&'a str),
+    /// A password set by someone else: [`Store::reset_password`].
+    Reset(&'a str),
     Language(Language),
 }
 
@@ -334,7 +366,7 @@ impl UserChange<'_> {
         match self {
             UserChange::Disable => "disabled_at = $1, disabled_by = $2",
             UserChange::Enable => "disabled_at = NULL, disabled_by = NULL",
-            UserChange::Password(_) => "password_hash = $5",
+            UserChange::Password(_) | UserChange::Reset(_) => "password_hash = $5",
             UserChange::Language(_) => "language = $5",
         }
     }
@@ -344,21 +376,29 @@ impl UserChange<'_> {
         match self {
             UserChange::Disable => " AND disabled_at IS NULL",
             UserChange::Enable => " AND disabled_at IS NOT NULL",
-            UserChange::Password(_) | UserChange::Language(_) => "",
+            UserChange::Password(_) | UserChange::Reset(_) | UserChange::Language(_) => "",
         }
     }
 
     fn value(&self) -> Option<String> {
         match self {
             UserChange::Disable | UserChange::Enable => None,
-            UserChange::Password(hash) => Some((*hash).to_owned()),
+            UserChange::Password(hash) | UserChange::Reset(hash) => Some((*hash).to_owned()),
             UserChange::Language(language) => Some(language.code().to_owned()),
         }
     }
 
     /// Disabling and a new password sign the account out everywhere.
     fn ends_sessions(&self) -> bool {
-        matches!(self, UserChange::Disable | UserChange::Password(_))
+        matches!(
+            self,
+            UserChange::Disable | UserChange::Password(_) | UserChange::Reset(_)
+        )
+    }
+
+    /// A password reset by someone else revokes the account's API tokens too.
+    fn revokes_tokens(&self) -> bool {
+        matches!(self, UserChange::Reset(_))
     }
 
     fn audit_event(&self, id: Id) -> NewAuditEvent {
@@ -366,6 +406,8 @@ impl UserChange<'_> {
             UserChange::Disable => NewAuditEvent::new("user_disable", "user", id),
             UserChange::Enable => NewAuditEvent::new("user_enable", "user", id),
             UserChange::Password(_) => NewAuditEvent::new("user_password_reset", "user", id),
+            UserChange::Reset(_) => NewAuditEvent::new("user_password_reset", "user", id)
+                .with_detail("api tokens revoked"),
             UserChange::Language(language) => {
                 NewAuditEvent::new("user_language", "user", id).with_detail(language.code())
             }

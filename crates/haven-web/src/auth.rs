@@ -107,6 +107,15 @@ impl Authenticated {
         self.me.actor(&self.visitor.address)
     }
 
+    /// The caller, for an action of haven-app.
+    pub fn caller(&self) -> haven_app::Caller {
+        haven_app::Caller::new(
+            self.me.user.clone(),
+            self.me.roles.clone(),
+            self.visitor.address.clone(),
+        )
+    }
+
     pub fn tr(&self) -> &Tr {
         &self.visitor.tr
     }
@@ -420,6 +429,11 @@ impl ApiCaller {
 
     pub fn actor(&self) -> Actor {
         actor_for(&self.user, &self.address)
+    }
+
+    /// The caller, for an action of haven-app.
+    pub fn caller(&self) -> haven_app::Caller {
+        haven_app::Caller::new(self.user.clone(), self.roles.clone(), self.address.clone())
     }
 
     /// The scopes of the caller's roles that permit `action` on any of `kinds` (an

@@ -4,6 +4,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use haven_app::AppError;
 use haven_store::StoreError;
 use serde::Serialize;
 
@@ -33,6 +34,8 @@ pub enum WebError {
     /// The form's security token was missing or wrong (an old or forged form).
     Csrf,
     PayloadTooLarge,
+    /// A rule of haven-app refused the action: its status and page code.
+    Refused(StatusCode, &'static str),
     Internal,
 }
 
@@ -46,6 +49,7 @@ impl WebError {
             WebError::Conflict => (StatusCode::CONFLICT, "conflict"),
             WebError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             WebError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+            WebError::Refused(status, code) => (*status, *code),
             WebError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         ErrorPage { status, code }
@@ -78,6 +82,28 @@ impl From<StoreError> for WebError {
     }
 }
 
+/// An action's error as a page: the same statuses as the API answers
+/// ([`From<AppError> for ApiError`]), with the page's translation keys.
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::NotFound { .. } => WebError::NotFound,
+            AppError::ScopeBeyondYours => {
+                WebError::Refused(StatusCode::FORBIDDEN, "scope-beyond-yours")
+            }
+            AppError::SealedAccount => WebError::Refused(StatusCode::FORBIDDEN, "sealed-account"),
+            // A page that knows its fields shows them there; one that does not says
+            // the form was refused.
+            AppError::Invalid(_) => WebError::Refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::Refused(code) => WebError::BadRequest(code),
+            AppError::Conflict { .. } => WebError::Conflict,
+            AppError::Duplicate { .. } => WebError::Refused(StatusCode::CONFLICT, "duplicate"),
+            AppError::Store(store) => WebError::from(store),
+        }
+    }
+}
+
 /// A 303 redirect, the answer to a form that worked.
 pub fn see_other(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
@@ -97,6 +123,17 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub detail: String,
+    /// The wrong fields, when the error is about some.
+    pub errors: Vec<FieldErrorWire>,
+}
+
+/// One wrong field of a request.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorWire {
+    /// The field, such as `names.family_km`, `birth_date` or `identifiers[0]`.
+    pub field: String,
+    /// A stable code, such as `person-error-birth-date-future` or `duplicate`.
+    pub code: String,
 }
 
 /// The body of an API error.
@@ -110,6 +147,9 @@ pub struct Problem {
     pub detail: String,
     /// A stable code clients can act on, such as `validation.failed`.
     pub code: String,
+    /// The wrong fields, each with its own code; empty when the error is not about
+    /// fields. Every problem has it, so that clients read one shape.
+    pub errors: Vec<FieldErrorWire>,
 }
 
 impl ApiError {
@@ -118,6 +158,15 @@ impl ApiError {
             status,
             code,
             detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// 422 with the wrong fields listed.
+    pub fn fields(errors: Vec<FieldErrorWire>) -> ApiError {
+        ApiError {
+            errors,
+            ..ApiError::validation("some fields are wrong: see errors")
         }
     }
 
@@ -170,7 +219,17 @@ pub fn api_code(page_code: &str) -> &'static str {
 }
 
 pub fn problem_response(status: StatusCode, code: &str, detail: &str) -> Response {
+    problem_response_with(status, code, detail, Vec::new())
+}
+
+fn problem_response_with(
+    status: StatusCode,
+    code: &str,
+    detail: &str,
+    errors: Vec<FieldErrorWire>,
+) -> Response {
     let problem = Problem {
+        errors,
         kind: format!("urn:haven:problem:{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
@@ -188,7 +247,47 @@ pub fn problem_response(status: StatusCode, code: &str, detail: &str) -> Respons
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        problem_response(self.status, self.code, &self.detail)
+        problem_response_with(self.status, self.code, &self.detail, self.errors)
+    }
+}
+
+/// An action's error as problem+json; field errors carry `errors[]`.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        let code = error.code();
+        match error {
+            AppError::Forbidden => ApiError::forbidden(),
+            AppError::NotFound { entity } => {
+                ApiError::new(StatusCode::NOT_FOUND, code, format!("no such {entity}"))
+            }
+            AppError::ScopeBeyondYours => ApiError::new(
+                StatusCode::FORBIDDEN,
+                code,
+                "this is beyond the places where your roles let you act",
+            ),
+            AppError::SealedAccount => ApiError::new(
+                StatusCode::FORBIDDEN,
+                code,
+                "only a national safeguarding focal point may give this role or change this account",
+            ),
+            AppError::Invalid(fields) => ApiError::fields(
+                fields
+                    .iter()
+                    .map(|f| FieldErrorWire {
+                        field: f.field.to_owned(),
+                        code: f.code.to_owned(),
+                    })
+                    .collect(),
+            ),
+            AppError::Refused(rule) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                format!("refused: {rule}"),
+            ),
+            AppError::Conflict { entity } => StoreError::Conflict { entity }.into(),
+            AppError::Duplicate { field } => StoreError::Duplicate { field }.into(),
+            AppError::Store(store) => store.into(),
+        }
     }
 }
 

@@ -57,7 +57,8 @@ pub enum InputField {
 /// What is wrong with a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputProblem {
-    /// A problem the domain's parsers found.
+    /// A problem the domain's parsers found, such as a name with hidden characters
+    /// or without a letter; its code is the domain's, which is also its message key.
     Person(PersonError),
     UnknownSex,
     UnknownPrecision,
@@ -576,6 +577,67 @@ mod tests {
                 ),
                 (InputField::BirthDate, InputProblem::UnknownPrecision),
             ]
+        );
+    }
+
+    #[test]
+    fn hidden_characters_and_names_without_a_letter_are_refused_at_their_field() {
+        let check = |names: NameInput<'static>, expected: &[(NameField, PersonError, &str)]| {
+            let input = PersonInput { names, ..base() };
+            let found: Vec<(InputField, InputProblem, &str, &str)> = problems(&input)
+                .into_iter()
+                .map(|(field, problem)| (field, problem, problem.code(), problem.message_key()))
+                .collect();
+            let expected: Vec<(InputField, InputProblem, &str, &str)> = expected
+                .iter()
+                .map(|&(field, error, code)| {
+                    (
+                        InputField::Name(field),
+                        InputProblem::Person(error),
+                        code,
+                        code,
+                    )
+                })
+                .collect();
+            assert_eq!(found, expected);
+        };
+        check(
+            NameInput {
+                family_latin: "\u{202E}",
+                given_latin: "Dara",
+                ..NameInput::default()
+            },
+            &[(
+                NameField::FamilyLatin,
+                PersonError::NameHasDirectionControl,
+                "person-error-name-direction-control",
+            )],
+        );
+        check(
+            NameInput {
+                family_km: "សុខ",
+                given_km: "ដា\0រា",
+                other_names: "\u{200B}\u{200D}",
+                nicknames: "Pov\r\nPov",
+                ..NameInput::default()
+            },
+            &[
+                (
+                    NameField::GivenKm,
+                    PersonError::NameHasControlCharacter,
+                    "person-error-name-control-character",
+                ),
+                (
+                    NameField::OtherNames,
+                    PersonError::NameWithoutLetter,
+                    "person-error-name-no-letter",
+                ),
+                (
+                    NameField::Nicknames,
+                    PersonError::NameHasControlCharacter,
+                    "person-error-name-control-character",
+                ),
+            ],
         );
     }
 

@@ -66,6 +66,7 @@ pub struct AppState {
 }
 
 pub(crate) struct Inner {
+    pub app: haven_app::App,
     pub store: Store,
     pub config: WebConfig,
     pub translations: Arc<Translations>,
@@ -74,14 +75,7 @@ pub(crate) struct Inner {
     /// A password hash no password matches, checked for unknown usernames so that
     /// they cost the same time as a wrong password.
     pub decoy_hash: String,
-    /// Each password check holds 19 MiB for tens of milliseconds: at most
-    /// [`PASSWORD_CHECKS_AT_ONCE`] run at a time, so a burst of sign-ins queues
-    /// instead of exhausting a small site machine's memory.
-    pub password_checks: tokio::sync::Semaphore,
 }
-
-/// How many password hashes or checks may run at the same time.
-pub const PASSWORD_CHECKS_AT_ONCE: usize = 2;
 
 /// Start-up failed before serving.
 #[derive(Debug, thiserror::Error)]
@@ -99,15 +93,20 @@ impl AppState {
         let throttle = Throttle::new(config.throttle);
         Ok(AppState {
             inner: Arc::new(Inner {
+                app: haven_app::App::new(store.clone()),
                 store,
                 config,
                 translations,
                 throttle,
                 metrics: Metrics::new(),
                 decoy_hash,
-                password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS_AT_ONCE),
             }),
         })
+    }
+
+    /// The actions: every rule about who may do what lives behind this.
+    pub fn app(&self) -> &haven_app::App {
+        &self.inner.app
     }
 
     pub fn store(&self) -> &Store {
@@ -118,18 +117,17 @@ impl AppState {
         &self.inner.config
     }
 
-    /// Hashes a password off the async runtime, waiting for a free slot.
+    /// Hashes a password off the async runtime, waiting for a free slot (shared with
+    /// the actions' own hashing).
     pub(crate) async fn hash_password(
         &self,
-        password: String,
-    ) -> Result<String, haven_store::StoreError> {
-        let _slot = self.inner.password_checks.acquire().await;
-        haven_store::password::hash_password_off_runtime(password).await
+        password: &haven_domain::NewPassword,
+    ) -> Result<String, haven_app::AppError> {
+        self.app().hash_password(password).await
     }
 
     /// Checks a password off the async runtime, waiting for a free slot.
     pub(crate) async fn verify_password(&self, password: String, hash: String) -> bool {
-        let _slot = self.inner.password_checks.acquire().await;
-        haven_store::password::verify_password_off_runtime(password, hash).await
+        self.app().verify_password(password, hash).await
     }
 }

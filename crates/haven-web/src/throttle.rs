@@ -1,33 +1,57 @@
-//! Throttling of failed sign-ins, per account and per network address, so that
-//! passwords cannot be guessed at speed. Kept in memory: a restart forgets it, which
-//! only gives a guesser one more window.
+//! Throttling of failed sign-ins so that passwords cannot be guessed at speed, and
+//! so that nobody can use the throttle to lock someone else out. Kept in memory: a
+//! restart forgets it, which only gives a guesser one more window.
+//!
+//! Two counts, each with its own purpose:
+//! - per account AND address: after a few free failures, each further attempt of
+//!   that account from that address waits longer (doubling, up to the window). A
+//!   stranger typing wrong passwords for the focal point's account slows down only
+//!   their own attempts; the focal point signs in from her own machine at once.
+//! - per address, across accounts: a limit of failures per window, against one
+//!   machine trying many accounts. It is high enough that a site behind one NAT
+//!   address is not locked out by one person: that person's own attempts slow down
+//!   long before they could use it up.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How many failures are allowed in a window before sign-in is refused.
+/// How many failures are allowed before sign-ins wait or are refused.
 #[derive(Clone, Copy, Debug)]
 pub struct ThrottleLimits {
+    /// Failures of one account from one address before each further attempt waits.
     pub per_account: u32,
+    /// Failures from one address, across accounts, within the window.
     pub per_address: u32,
+    /// The longest wait, and the window of the per-address count.
     pub window: Duration,
+    /// The first wait after the free failures; each further failure doubles it.
+    pub first_delay: Duration,
 }
 
 impl Default for ThrottleLimits {
     fn default() -> Self {
         ThrottleLimits {
             per_account: 5,
-            per_address: 20,
+            per_address: 50,
             window: Duration::from_secs(15 * 60),
+            first_delay: Duration::from_secs(30),
         }
     }
 }
 
-/// Failure counts by key, each with the start of its window.
+/// Failure counts by key, each with the time of the first failure of its window
+/// and of the last failure.
 pub struct Throttle {
     limits: ThrottleLimits,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    failures: Mutex<HashMap<String, Count>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Count {
+    failures: u32,
+    since: Instant,
+    last: Instant,
 }
 
 /// Keeps the table small under a flood of made-up usernames.
@@ -41,10 +65,10 @@ impl Throttle {
         }
     }
 
-    /// Starts a sign-in attempt: refuses it with the time left to wait when the
-    /// account or the address has used up its attempts, and otherwise counts it at
-    /// once, before the password is checked, so that a burst of simultaneous
-    /// attempts cannot all slip through.
+    /// Starts a sign-in attempt: refuses it with the time left to wait when this
+    /// account from this address must wait, or the address has used up its
+    /// attempts; otherwise counts it at once, before the password is checked, so
+    /// that a burst of simultaneous attempts cannot all slip through.
     pub fn begin_attempt(&self, username: &str, address: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let window = self.limits.window;
@@ -53,46 +77,72 @@ impl Throttle {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if failures.len() >= MAX_KEYS {
-            failures.retain(|_, (_, since)| now.duration_since(*since) < window);
+            failures.retain(|_, count| now.duration_since(count.last) < window);
         }
-        let keys = [
-            (account_key(username), self.limits.per_account),
-            (address_key(address), self.limits.per_address),
-        ];
-        for (key, limit) in &keys {
-            if let Some((count, since)) = failures.get(key) {
-                let elapsed = now.duration_since(*since);
-                if *count >= *limit && elapsed < window {
-                    return Err(window - elapsed);
-                }
+        let pair = pair_key(username, address);
+        let address = address_key(address);
+        if let Some(count) = failures.get(&pair) {
+            let wait = self.delay_after(count.failures);
+            let elapsed = now.duration_since(count.last);
+            if elapsed < wait {
+                return Err(wait - elapsed);
             }
         }
-        for (key, _) in keys {
-            let entry = failures.entry(key).or_insert((0, now));
-            if now.duration_since(entry.1) >= window {
-                *entry = (0, now);
+        if let Some(count) = failures.get(&address) {
+            let elapsed = now.duration_since(count.since);
+            if count.failures >= self.limits.per_address && elapsed < window {
+                return Err(window - elapsed);
             }
-            entry.0 += 1;
+        }
+        for key in [pair, address] {
+            let count = failures.entry(key).or_insert(Count {
+                failures: 0,
+                since: now,
+                last: now,
+            });
+            if now.duration_since(count.last) >= window {
+                *count = Count {
+                    failures: 0,
+                    since: now,
+                    last: now,
+                };
+            }
+            count.failures += 1;
+            count.last = now;
         }
         Ok(())
     }
 
-    /// A successful sign-in clears the account's count and takes its attempt back
-    /// from the address's.
+    /// A successful sign-in clears this account's count from this address and takes
+    /// its attempt back from the address's.
     pub fn record_success(&self, username: &str, address: &str) {
         let mut failures = self
             .failures
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        failures.remove(&account_key(username));
-        if let Some(entry) = failures.get_mut(&address_key(address)) {
-            entry.0 = entry.0.saturating_sub(1);
+        failures.remove(&pair_key(username, address));
+        if let Some(count) = failures.get_mut(&address_key(address)) {
+            count.failures = count.failures.saturating_sub(1);
         }
+    }
+
+    /// How long the next attempt waits after `failures` failures of one account from
+    /// one address: nothing for the free ones, then the first delay, doubling, at most
+    /// the window.
+    fn delay_after(&self, failures: u32) -> Duration {
+        let Some(extra) = failures.checked_sub(self.limits.per_account) else {
+            return Duration::ZERO;
+        };
+        let factor = 2u32.saturating_pow(extra.min(20));
+        self.limits
+            .first_delay
+            .saturating_mul(factor)
+            .min(self.limits.window)
     }
 }
 
-fn account_key(username: &str) -> String {
-    format!("u:{}", username.to_lowercase())
+fn pair_key(username: &str, address: &str) -> String {
+    format!("u:{}\u{0}{address}", username.to_lowercase())
 }
 
 fn address_key(address: &str) -> String {
@@ -108,21 +158,31 @@ mod tests {
             per_account: 3,
             per_address: 5,
             window: Duration::from_secs(600),
+            first_delay: Duration::from_secs(30),
         })
     }
 
     #[test]
-    fn an_account_is_blocked_after_its_limit_and_freed_by_success() {
+    fn an_account_waits_from_that_address_only_and_success_frees_it() {
         let t = throttle();
         for _ in 0..3 {
             assert!(t.begin_attempt("sokha", "10.0.0.1").is_ok());
         }
-        // The fourth attempt is refused, whatever the address, even with the right
+        // The fourth attempt from the same address waits, even with the right
         // password: it is counted before the password is checked.
-        assert!(t.begin_attempt("Sokha", "10.0.0.2").is_err());
-        assert!(t.begin_attempt("dara", "10.0.0.2").is_ok());
-        t.record_success("sokha", "10.0.0.1");
+        let wait = t.begin_attempt("Sokha", "10.0.0.1").unwrap_err();
+        assert!(wait <= Duration::from_secs(30) && wait > Duration::from_secs(25));
+        // The account's owner, elsewhere, is not locked out by the stranger.
         assert!(t.begin_attempt("sokha", "10.0.0.2").is_ok());
+        t.record_success("sokha", "10.0.0.1");
+        assert!(t.begin_attempt("sokha", "10.0.0.1").is_ok());
+    }
+
+    #[test]
+    fn the_waits_double_up_to_the_window() {
+        let t = throttle();
+        let waits: Vec<u64> = (0..10).map(|n| t.delay_after(n).as_secs()).collect();
+        assert_eq!(waits, vec![0, 0, 0, 30, 60, 120, 240, 480, 600, 600]);
     }
 
     #[test]

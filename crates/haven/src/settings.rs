@@ -101,7 +101,10 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     /// The largest request body accepted, in KiB.
     pub max_body_kib: usize,
+    /// Failed sign-ins of one account from one address before each further attempt
+    /// from there waits (30 seconds, doubling, at most `sign_in_throttle_minutes`).
     pub sign_in_failures_per_account: u32,
+    /// Failed sign-ins from one address, across accounts, per window.
     pub sign_in_failures_per_address: u32,
     pub sign_in_throttle_minutes: u64,
     /// `text` or `json`.
@@ -168,7 +171,7 @@ impl Default for Settings {
             session_absolute_hours: 12,
             max_body_kib: 1024,
             sign_in_failures_per_account: 5,
-            sign_in_failures_per_address: 20,
+            sign_in_failures_per_address: 50,
             sign_in_throttle_minutes: 15,
             log_format: "text".to_owned(),
             log_level: "info,sqlx=warn,tower_http=info".to_owned(),
@@ -403,6 +406,7 @@ impl Settings {
                 per_account: self.sign_in_failures_per_account,
                 per_address: self.sign_in_failures_per_address,
                 window: std::time::Duration::from_secs(self.sign_in_throttle_minutes * 60),
+                ..ThrottleLimits::default()
             },
             safeguarding: haven_web::SafeguardingConfig {
                 deadlines: haven_domain::safeguarding::Deadlines {

@@ -190,3 +190,7 @@ action-person-card-print = Identity card opened for printing
 action-import = People imported from a file
 action-demo-data = Demo data made
 person-staff-record = Staff record
+person-error-name-direction-control = This name has hidden characters that change the direction of text. Type the name again.
+person-error-name-control-character = A name is one line, without line breaks or other hidden characters.
+person-error-name-no-letter = A name needs at least one letter.
+person-error-facility-beyond-yours = You can only register people at the places where your roles let you register. Choose one of yours.

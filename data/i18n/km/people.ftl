@@ -190,3 +190,7 @@ action-person-card-print = បានបើកប័ណ្ណសម្គាល�
 action-import = បាននាំចូលបុគ្គលពីឯកសារ
 action-demo-data = បានបង្កើតទិន្នន័យសាកល្បង
 person-staff-record = កំណត់ត្រាបុគ្គលិក
+person-error-name-direction-control = ឈ្មោះនេះមានតួអក្សរលាក់ដែលប្តូរទិសដៅនៃអត្ថបទ។ សូមវាយឈ្មោះម្តងទៀត។
+person-error-name-control-character = ឈ្មោះត្រូវនៅលើបន្ទាត់តែមួយ ដោយគ្មានការចុះបន្ទាត់ ឬតួអក្សរលាក់ផ្សេងទៀតទេ។
+person-error-name-no-letter = ឈ្មោះត្រូវមានអក្សរយ៉ាងហោចណាស់មួយ។
+person-error-facility-beyond-yours = អ្នកអាចចុះឈ្មោះមនុស្សបានតែនៅទីកន្លែងដែលតួនាទីរបស់អ្នកអនុញ្ញាតប៉ុណ្ណោះ។ សូមជ្រើសរើសទីកន្លែងមួយរបស់អ្នក។

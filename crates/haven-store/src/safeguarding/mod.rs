@@ -16,7 +16,7 @@ mod sealing;
 
 pub use crypto::{AttachmentKey, BadKey};
 pub(crate) use sealing::UNSEALED_EVENT;
-pub use sealing::{sealing_roles, UNSEALED_ACTIONS};
+pub use sealing::{sealing_roles, ACCOUNT_ENTITY, UNSEALED_ACTIONS};
 
 use haven_domain::person::{age_in_years, Sex};
 use haven_domain::safeguarding::{

@@ -12,6 +12,11 @@
 //!   not revoked by then), so revoking the role does not unseal what was done while it
 //!   was held, and nothing needs to be stamped on the event itself (its fields are part
 //!   of the hash chain).
+//!
+//! Account administration (accounts, roles, tokens, passwords: the entity
+//! [`ACCOUNT_ENTITY`]) is never sealed, whoever acts: a role granted, an account made
+//! or a password reset must stay on the trail every administrator reads, or whoever
+//! holds a sealing role could hide what they did to accounts.
 
 use std::sync::LazyLock;
 
@@ -21,6 +26,10 @@ use haven_domain::{Action, Kind, Role};
 /// them to see who signs in (and to spot guessed passwords), and they say nothing about
 /// any child.
 pub const UNSEALED_ACTIONS: &[&str] = &["sign_in", "sign_in_failed", "sign_out"];
+
+/// The entity of every account-administration event (users, roles, API tokens,
+/// passwords): never sealed.
+pub const ACCOUNT_ENTITY: &str = "user";
 
 /// The codes of the roles whose holders' events are sealed.
 pub fn sealing_roles() -> Vec<&'static str> {
@@ -56,6 +65,7 @@ pub(crate) static UNSEALED_EVENT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "(audit_event.entity <> '{entity}'
           AND (audit_event.action IN ({actions})
+               OR audit_event.entity = '{account}'
                OR NOT EXISTS (
                    SELECT 1 FROM role_assignment sealing
                    WHERE sealing.user_id = audit_event.actor_id
@@ -65,6 +75,7 @@ pub(crate) static UNSEALED_EVENT: LazyLock<String> = LazyLock::new(|| {
                           OR sealing.revoked_at > audit_event.occurred_at))))",
         entity = super::SEALED_ENTITY,
         actions = literals(UNSEALED_ACTIONS),
+        account = ACCOUNT_ENTITY,
     )
 });
 

@@ -69,6 +69,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::get_user))
         .routes(routes!(users::disable_user))
         .routes(routes!(users::enable_user))
+        .routes(routes!(users::grant_role))
+        .routes(routes!(users::revoke_role))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(users::create_token))
         .routes(routes!(audit::list_audit_events));
     let router = places::routes(router);
     let router = staff::routes(router);

@@ -26,6 +26,7 @@ use crate::person_input::{
     FilterInput, InputError, InputField, InputProblem, PersonInput,
 };
 use crate::state::AppState;
+use haven_app::AppError;
 
 /// Adds this part's routes (and their OpenAPI paths) to the API router.
 pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -208,15 +209,6 @@ pub struct PeopleWire {
     pub offset: i64,
 }
 
-/// One wrong field.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldErrorWire {
-    /// The field, such as `names.family_km`, `birth_date` or `identifiers[0]`.
-    pub field: String,
-    /// A stable code, such as `person-error-birth-date-future` or `duplicate`.
-    pub code: String,
-}
-
 /// Problem details with the wrong fields listed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ValidationProblem {
@@ -249,6 +241,8 @@ pub struct PeopleParams {
     /// Skip this many (default 0).
     pub offset: Option<String>,
 }
+
+pub use crate::error::FieldErrorWire;
 
 /// An API answer that went wrong: problem details, with the wrong fields when
 /// there are some.
@@ -418,7 +412,10 @@ pub async fn create_person(
     caller: ApiCaller,
     ApiJson(request): ApiJson<NewPersonRequest>,
 ) -> Result<Response, PeopleApiError> {
-    caller.require(Action::Write, Kind::Person)?;
+    state
+        .app()
+        .may_register_people(&caller.caller())
+        .map_err(ApiError::from)?;
     let numbers = BirthDateNumbers::of(&request.birth_date);
     let (input, early) = person_input(
         &request.names,
@@ -444,17 +441,13 @@ pub async fn create_person(
     if !problems.is_empty() {
         return Err(fields(&problems));
     }
-    let reach = reach_of_roles(store, &caller.roles, Action::Write).await?;
-    if !reach.holds(new.details.registered_facility) {
-        return Err(beyond_reach().into());
-    }
-    let person = match store.create_person(&caller.actor(), &new).await {
+    let person = match state.app().register_person(&caller.caller(), &new).await {
         Ok(person) => person,
         // Taken between the check and the write: the same answer as the check's.
-        Err(StoreError::Duplicate {
+        Err(AppError::Duplicate {
             field: "identifier",
         }) => return Err(taken_identifier(store, &new).await),
-        Err(other) => return Err(other.into()),
+        Err(other) => return Err(ApiError::from(other).into()),
     };
     let wire = person_wire(&state, person.id, person).await?;
     let location = format!("/api/v1/people/{}", wire.id);
@@ -503,14 +496,14 @@ pub async fn update_person(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<UpdatePersonRequest>,
 ) -> Result<Json<PersonWire>, PeopleApiError> {
-    caller.require(Action::Write, Kind::Person)?;
     let id = parse_id(&id)?;
     let store = state.store();
-    let current = store.person(id).await?;
-    let reach = reach_of_roles(store, &caller.roles, Action::Write).await?;
-    if current.entered_in_error_at.is_some() || !reach.holds(current.registered_facility_id) {
-        return Err(not_found().into());
-    }
+    let app_caller = caller.caller();
+    let current = state
+        .app()
+        .person_to_write(&app_caller, id, Kind::Person)
+        .await
+        .map_err(ApiError::from)?;
     if let Some(survivor) = current.merged_into {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -534,12 +527,11 @@ pub async fn update_person(
     if !problems.is_empty() {
         return Err(fields(&problems));
     }
-    if !reach.holds(new.details.registered_facility) {
-        return Err(beyond_reach().into());
-    }
-    let person = store
-        .update_person(&caller.actor(), id, request.version, &new.details)
-        .await?;
+    let person = state
+        .app()
+        .update_person(&app_caller, id, request.version, &new.details, None)
+        .await
+        .map_err(ApiError::from)?;
     Ok(Json(person_wire(&state, id, person).await?))
 }
 
@@ -705,14 +697,6 @@ fn parse_id(raw: &str) -> Result<Id, ApiError> {
 
 fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such person")
-}
-
-fn beyond_reach() -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "auth.scope_beyond_yours",
-        "you can only register people at the places your roles reach",
-    )
 }
 
 fn birth_date_wire(person: &Person) -> BirthDateWire {

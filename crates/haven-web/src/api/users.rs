@@ -3,14 +3,15 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use haven_domain::{Action, DisplayName, Kind, Language, NewPassword, Role, Scope, Username};
-use haven_store::{Id, NewUser, User};
+use haven_app::accounts::NewAccount;
+use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
+use haven_store::{Id, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::ApiJson;
-use crate::auth::{roles_of, ApiCaller};
-use crate::error::{ApiError, Problem};
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, FieldErrorWire, Problem};
 use crate::state::AppState;
 
 /// A role held in a scope.
@@ -38,15 +39,19 @@ pub struct UserWire {
 }
 
 async fn user_wire(state: &AppState, user: User) -> Result<UserWire, ApiError> {
-    let roles = roles_of(state.store(), &user)
-        .await?
+    let roles = state.app().current_roles(user.id).await?;
+    Ok(user_wire_with(user, roles))
+}
+
+fn user_wire_with(user: User, roles: Vec<(Role, Scope)>) -> UserWire {
+    let roles = roles
         .into_iter()
         .map(|(role, scope)| RoleWire {
             role: role.code().to_owned(),
             scope: scope.to_string(),
         })
         .collect();
-    Ok(UserWire {
+    UserWire {
         id: user.id.to_string(),
         active: user.is_active(),
         language: user.language().code().to_owned(),
@@ -55,7 +60,7 @@ async fn user_wire(state: &AppState, user: User) -> Result<UserWire, ApiError> {
         version: user.version,
         created_at: user.created_at.to_text(),
         roles,
-    })
+    }
 }
 
 fn parse_id(raw: &str) -> Result<Id, ApiError> {
@@ -80,12 +85,13 @@ pub async fn list_users(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<UserWire>>, ApiError> {
-    caller.require(Action::Read, Kind::UserAccount)?;
-    let mut users = Vec::new();
-    for user in state.store().list_users().await? {
-        users.push(user_wire(&state, user).await?);
-    }
-    Ok(Json(users))
+    let accounts = state.app().list_accounts(&caller.caller()).await?;
+    Ok(Json(
+        accounts
+            .into_iter()
+            .map(|account| user_wire_with(account.user, account.roles))
+            .collect(),
+    ))
 }
 
 /// A new account.
@@ -115,45 +121,40 @@ pub async fn create_user(
     caller: ApiCaller,
     ApiJson(request): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserWire>), ApiError> {
-    caller.require(Action::Write, Kind::UserAccount)?;
-    let field = |name: &str, message: String| ApiError::validation(format!("{name}: {message}"));
-    let username =
-        Username::parse(&request.username).map_err(|e| field("username", e.to_string()))?;
-    let display_name = DisplayName::parse(&request.display_name)
-        .map_err(|e| field("display_name", e.to_string()))?;
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
+    let field = |name: &'static str, code: &'static str| {
+        ApiError::fields(vec![FieldErrorWire {
+            field: name.to_owned(),
+            code: code.to_owned(),
+        }])
+    };
+    let username = Username::parse(&request.username).map_err(|e| field("username", e.code()))?;
+    let display_name =
+        DisplayName::parse(&request.display_name).map_err(|e| field("display_name", e.code()))?;
     let password = NewPassword::parse(&request.password, &username)
-        .map_err(|e| field("password", e.to_string()))?;
+        .map_err(|e| field("password", e.code()))?;
     let language = match request.language.as_deref() {
         None => Language::English,
         Some(code) => {
-            Language::parse(code).ok_or_else(|| field("language", "use en or km".to_owned()))?
+            Language::parse(code).ok_or_else(|| field("language", "users-bad-language"))?
         }
     };
-    let role = Role::parse(&request.role)
-        .ok_or_else(|| field("role", "not a role Haven knows".to_owned()))?;
+    let role = Role::parse(&request.role).ok_or_else(|| field("role", "users-choose-role"))?;
     let scope = Scope::parse(request.scope.as_deref().unwrap_or("all"))
-        .map_err(|e| field("scope", e.to_string()))?;
-    if !caller.may_grant(&scope) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "auth.scope_beyond_yours",
-            "you can only give roles within the scope where you manage accounts",
-        ));
-    }
-    let hash = state.hash_password(password.expose().to_owned()).await?;
-    let store = state.store();
-    let actor = caller.actor();
-    let user = store
-        .create_user_with_role(
-            &actor,
-            NewUser {
+        .map_err(|_| field("scope", "users-bad-scope"))?;
+    let user = state
+        .app()
+        .create_account(
+            &app_caller,
+            NewAccount {
                 username,
                 display_name,
-                password_hash: hash,
+                password,
                 language,
+                role,
+                scope,
             },
-            role,
-            &scope,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(user_wire(&state, user).await?)))
@@ -168,9 +169,11 @@ pub async fn get_user(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<UserWire>, ApiError> {
-    caller.require(Action::Read, Kind::UserAccount)?;
-    let user = state.store().user(parse_id(&id)?).await?;
-    Ok(Json(user_wire(&state, user).await?))
+    let account = state
+        .app()
+        .account(&caller.caller(), parse_id(&id)?)
+        .await?;
+    Ok(Json(user_wire(&state, account.user).await?))
 }
 
 /// The version of the record as read, for a change.
@@ -191,14 +194,11 @@ pub async fn disable_user(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<VersionRequest>,
 ) -> Result<Json<UserWire>, ApiError> {
-    caller.require(Action::Write, Kind::UserAccount)?;
-    let id = parse_id(&id)?;
-    if id == caller.user.id {
-        return Err(ApiError::validation("an account cannot disable itself"));
-    }
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
     let user = state
-        .store()
-        .disable_user(&caller.actor(), id, request.version)
+        .app()
+        .disable_account(&app_caller, parse_id(&id)?, request.version)
         .await?;
     Ok(Json(user_wire(&state, user).await?))
 }
@@ -214,10 +214,182 @@ pub async fn enable_user(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<VersionRequest>,
 ) -> Result<Json<UserWire>, ApiError> {
-    caller.require(Action::Write, Kind::UserAccount)?;
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
     let user = state
-        .store()
-        .enable_user(&caller.actor(), parse_id(&id)?, request.version)
+        .app()
+        .enable_account(&app_caller, parse_id(&id)?, request.version)
         .await?;
     Ok(Json(user_wire(&state, user).await?))
+}
+
+/// A role to give, in a scope.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRoleRequest {
+    /// A role code, such as `doctor`.
+    pub role: String,
+    /// `all`, `country:KH`, `programme:ID` or `facility:ID`.
+    pub scope: String,
+    /// A new password for the account: required with a safeguarding role (the
+    /// account's sessions end and its tokens are revoked), refused otherwise.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Gives an account a role in a scope. Safeguarding roles only from a national
+/// safeguarding focal point, with a new password.
+#[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the user's id")),
+    request_body = GrantRoleRequest,
+    responses((status = 200, body = UserWire), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn grant_role(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<GrantRoleRequest>,
+) -> Result<Json<UserWire>, ApiError> {
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
+    let id = parse_id(&id)?;
+    let field = |name: &'static str, code: &'static str| {
+        ApiError::fields(vec![FieldErrorWire {
+            field: name.to_owned(),
+            code: code.to_owned(),
+        }])
+    };
+    let role = Role::parse(&request.role).ok_or_else(|| field("role", "users-choose-role"))?;
+    let scope = Scope::parse(&request.scope).map_err(|_| field("scope", "users-bad-scope"))?;
+    let account = state.app().account(&app_caller, id).await?;
+    let password = match request.password.as_deref() {
+        None => None,
+        Some(raw) => {
+            let username =
+                Username::parse(&account.user.username).map_err(|e| field("password", e.code()))?;
+            Some(NewPassword::parse(raw, &username).map_err(|e| field("password", e.code()))?)
+        }
+    };
+    state
+        .app()
+        .grant_role(&app_caller, id, role, &scope, password.as_ref())
+        .await?;
+    Ok(Json(
+        user_wire(&state, state.store().user(id).await?).await?,
+    ))
+}
+
+/// A role assignment to revoke, as read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRoleRequest {
+    /// The role assignment's id (see the account's page or the audit trail).
+    pub assignment: String,
+    pub version: i64,
+}
+
+/// Revokes one of an account's roles (it stays in the history).
+#[utoipa::path(post, path = "/api/v1/users/{id}/roles/revoke", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the user's id")),
+    request_body = RevokeRoleRequest,
+    responses((status = 200, body = UserWire), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<RevokeRoleRequest>,
+) -> Result<Json<UserWire>, ApiError> {
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
+    let id = parse_id(&id)?;
+    let assignment = parse_id(&request.assignment)?;
+    state
+        .app()
+        .revoke_role(&app_caller, id, assignment, request.version)
+        .await?;
+    Ok(Json(
+        user_wire(&state, state.store().user(id).await?).await?,
+    ))
+}
+
+/// A new password chosen by an administrator, with the account's version as read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordRequest {
+    pub version: i64,
+    /// At least 10 characters; never returned.
+    pub password: String,
+}
+
+/// Resets an account's password: its sessions end and its API tokens are revoked.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the user's id")),
+    request_body = ResetPasswordRequest,
+    responses((status = 200, body = UserWire), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ResetPasswordRequest>,
+) -> Result<Json<UserWire>, ApiError> {
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
+    let id = parse_id(&id)?;
+    let account = state.app().account(&app_caller, id).await?;
+    let username = Username::parse(&account.user.username)
+        .map_err(|_| ApiError::validation("the account's username is not valid"))?;
+    let password = NewPassword::parse(&request.password, &username).map_err(|e| {
+        ApiError::fields(vec![FieldErrorWire {
+            field: "password".to_owned(),
+            code: e.code().to_owned(),
+        }])
+    })?;
+    let user = state
+        .app()
+        .reset_password(&app_caller, id, request.version, &password)
+        .await?;
+    Ok(Json(user_wire(&state, user).await?))
+}
+
+/// What a new token is for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenRequest {
+    /// Up to 100 characters.
+    pub label: String,
+}
+
+/// A new API token, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewTokenWire {
+    pub id: String,
+    pub label: String,
+    /// The token itself: store it now, Haven keeps only its hash.
+    pub token: String,
+}
+
+/// Makes an API token for an account.
+#[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the user's id")),
+    request_body = NewTokenRequest,
+    responses((status = 201, body = NewTokenWire), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<NewTokenRequest>,
+) -> Result<(StatusCode, Json<NewTokenWire>), ApiError> {
+    let app_caller = caller.caller();
+    state.app().may_manage_accounts(&app_caller)?;
+    let (token, record) = state
+        .app()
+        .create_token(&app_caller, parse_id(&id)?, &request.label)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewTokenWire {
+            id: record.id.to_string(),
+            label: record.label,
+            token,
+        }),
+    ))
 }

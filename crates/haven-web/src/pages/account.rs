@@ -96,9 +96,7 @@ pub async fn change_password(
             return Ok(no_store(response));
         }
     };
-    let hash = state
-        .hash_password(new_password.expose().to_owned())
-        .await?;
+    let hash = state.hash_password(&new_password).await?;
     // Changing the password ends every session of the account, this one included.
     store
         .set_password(&auth.actor(), user.id, user.version, &hash)

@@ -104,11 +104,12 @@ pub async fn login(
     }
     let throttle = &state.inner.throttle;
     if let Err(wait) = throttle.begin_attempt(&typed, &visitor.address) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            tr.t1("login-throttled", "minutes", minutes),
-        );
+        let message = if wait.as_secs() < 120 {
+            tr.t1("login-throttled-seconds", "seconds", wait.as_secs().max(1))
+        } else {
+            tr.t1("login-throttled", "minutes", wait.as_secs().div_ceil(60))
+        };
+        return refuse(StatusCode::TOO_MANY_REQUESTS, message);
     }
 
     let store = state.store();

@@ -28,6 +28,7 @@ use crate::pages::places::place_name;
 use crate::pages::staff::facility_options;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
+use haven_app::AppError;
 
 /// The page routes of this part, added to the router by `page_routes`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -72,16 +73,22 @@ async fn reachable_person(
     raw_id: &str,
 ) -> Result<Person, WebError> {
     let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
-    let person = match state.store().person(id).await {
-        Ok(person) => person,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    let reach = person_reach(state, auth).await?;
-    if !reach.holds(person.registered_facility_id) || person.entered_in_error_at.is_some() {
-        return Err(WebError::NotFound);
-    }
-    Ok(person)
+    Ok(state.app().person_to_read(&auth.caller(), id).await?)
+}
+
+/// A person the user may change with the permission `kind`: in their WRITE reach
+/// (haven-app decides; 404 out of read reach, 403 out of write reach).
+async fn writable_person(
+    state: &AppState,
+    auth: &Authenticated,
+    raw_id: &str,
+    kind: Kind,
+) -> Result<Person, WebError> {
+    let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
+    Ok(state
+        .app()
+        .person_to_write(&auth.caller(), id, kind)
+        .await?)
 }
 
 // ---------------------------------------------------------------------------
@@ -646,7 +653,7 @@ pub async fn new_person(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
+    state.app().may_register_people(&auth.caller())?;
     let form = PersonForm {
         precision: "exact".to_owned(),
         ..PersonForm::default()
@@ -675,7 +682,7 @@ pub async fn register(
     auth: Authenticated,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
+    state.app().may_register_people(&auth.caller())?;
     let tr = auth.tr().clone();
     let form = PersonForm::from_pairs(pairs);
     let mut errors = PersonErrors::default();
@@ -686,6 +693,18 @@ pub async fn register(
         let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
         return with_status(render(&page));
     };
+    // A facility beyond the user's write scope is refused at its field.
+    match state
+        .app()
+        .may_place(&auth.caller(), parsed.details.registered_facility)
+        .await
+    {
+        Ok(()) => {}
+        Err(AppError::ScopeBeyondYours) => {
+            errors.facility = Some(tr.t("person-error-facility-beyond-yours"));
+        }
+        Err(other) => return Err(other.into()),
+    }
     // An identifier someone holds is refused at its field, before anything else.
     for identifier in &parsed.identifiers {
         if store.identifier_taken(identifier, None).await? {
@@ -727,10 +746,15 @@ pub async fn register(
         identifiers: parsed.identifiers.into_iter().map(|i| (i, None)).collect(),
         categories: parsed.categories,
     };
-    match store.create_person(&auth.actor(), &new).await {
+    match state.app().register_person(&auth.caller(), &new).await {
         Ok(person) => Ok(see_other(&format!("/people/{}?registered=1", person.id))),
-        Err(StoreError::Duplicate { .. }) => {
+        Err(AppError::Duplicate { .. }) => {
             errors.form = Some(tr.t("person-error-identifier-taken"));
+            let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
+            with_status(render(&page))
+        }
+        Err(AppError::ScopeBeyondYours) => {
+            errors.facility = Some(tr.t("person-error-facility-beyond-yours"));
             let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
             with_status(render(&page))
         }
@@ -767,8 +791,7 @@ pub async fn edit(
     auth: Authenticated,
     Path(person): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     if let Some(survivor) = person.merged_into {
         return Ok(see_other(&format!("/people/{survivor}/edit")));
     }
@@ -792,8 +815,7 @@ pub async fn update(
     Path(person): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let tr = auth.tr().clone();
     let form = PersonForm::from_pairs(pairs);
     let mut errors = PersonErrors::default();
@@ -805,25 +827,32 @@ pub async fn update(
         return with_status(render(&page));
     };
     let version: i64 = form.version.trim().parse().unwrap_or(-1);
-    let store = state.store();
-    match store
-        .update_person(&auth.actor(), person.id, version, &parsed.details)
+    match state
+        .app()
+        .update_person(
+            &auth.caller(),
+            person.id,
+            version,
+            &parsed.details,
+            Some(&parsed.categories),
+        )
         .await
     {
-        Ok(_) => {}
-        Err(StoreError::Conflict { .. }) => {
+        Ok(_) => Ok(see_other(&format!("/people/{}?saved=1", person.id))),
+        Err(AppError::Conflict { .. }) => {
             errors.form = Some(tr.t("person-error-conflict"));
             let page = form_page(&state, &auth, form, errors, id, Vec::new()).await?;
             let mut response = render(&page)?;
             *response.status_mut() = axum::http::StatusCode::CONFLICT;
-            return Ok(no_store(response));
+            Ok(no_store(response))
         }
-        Err(other) => return Err(other.into()),
+        Err(AppError::ScopeBeyondYours) => {
+            errors.facility = Some(tr.t("person-error-facility-beyond-yours"));
+            let page = form_page(&state, &auth, form, errors, id, Vec::new()).await?;
+            with_status(render(&page))
+        }
+        Err(other) => Err(other.into()),
     }
-    store
-        .set_categories(&auth.actor(), person.id, &parsed.categories)
-        .await?;
-    Ok(see_other(&format!("/people/{}?saved=1", person.id)))
 }
 
 // ---------------------------------------------------------------------------
@@ -1054,7 +1083,6 @@ pub async fn show(
     Path(person): Path<String>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Person)?;
     let person = reachable_person(&state, &auth, &person).await?;
     if person.merged_into.is_some() {
         let survivor = state.store().resolve_merged(person.id).await?;
@@ -1103,8 +1131,7 @@ pub async fn add_identifier(
     Path(person): Path<String>,
     Form(form): Form<IdentifierForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let tr = auth.tr().clone();
     let mut forms = PersonPageForms {
         identifier_kind: form.kind.clone(),
@@ -1157,8 +1184,7 @@ pub async fn retire_identifier(
     Path((person, identifier)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let identifier: Id = identifier.parse().map_err(|_| WebError::NotFound)?;
     let records = state.store().records_of(person.id).await?;
     let held = state.store().identifiers_of(&records).await?;
@@ -1180,8 +1206,7 @@ pub async fn set_categories(
     Path(person): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let categories: Vec<Category> = pairs
         .iter()
         .filter(|(k, _)| k == "category")
@@ -1209,8 +1234,7 @@ pub async fn add_relationship(
     Path(person): Path<String>,
     Form(form): Form<RelationshipForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let tr = auth.tr().clone();
     let mut forms = PersonPageForms {
         relationship_kind: form.kind.clone(),
@@ -1265,8 +1289,7 @@ pub async fn end_relationship(
     Path((person, relationship)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let relationship: Id = relationship.parse().map_err(|_| WebError::NotFound)?;
     let records = state.store().records_of(person.id).await?;
     let current = state.store().relationships_of(&records).await?;
@@ -1298,8 +1321,7 @@ pub async fn record_death(
     Path(person): Path<String>,
     Form(form): Form<DeathForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let tr = auth.tr().clone();
     let mut forms = PersonPageForms {
         death_date: form.died_on.clone(),
@@ -1402,8 +1424,7 @@ pub async fn merge_form(
     Path(person): Path<String>,
     Query(form): Query<MergeForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::PersonMerge)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::PersonMerge).await?;
     let page = MergePage {
         layout: Layout::new(&auth.visitor, "merge-title"),
         person_id: person.id.to_string(),
@@ -1420,8 +1441,7 @@ pub async fn merge(
     Path(person): Path<String>,
     Form(form): Form<MergeForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::PersonMerge)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::PersonMerge).await?;
     let tr = auth.tr().clone();
     let mut page = MergePage {
         layout: Layout::new(&auth.visitor, "merge-title"),
@@ -1482,8 +1502,7 @@ pub async fn undo_merge(
     Path((person, merge)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::PersonMerge)?;
-    let person = reachable_person(&state, &auth, &person).await?;
+    let person = writable_person(&state, &auth, &person, Kind::PersonMerge).await?;
     let merge: Id = merge.parse().map_err(|_| WebError::NotFound)?;
     let found = match state.store().merge(merge).await {
         Ok(found) => found,
@@ -1523,7 +1542,6 @@ pub async fn card(
     auth: Authenticated,
     Path(person): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Person)?;
     let person = reachable_person(&state, &auth, &person).await?;
     if let Some(survivor) = person.merged_into {
         return Ok(see_other(&format!("/people/{survivor}/card")));

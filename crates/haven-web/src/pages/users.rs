@@ -5,8 +5,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
-use haven_domain::{Action, DisplayName, Kind, Language, NewPassword, Role, Scope, Username};
-use haven_store::{Id, NewUser, StoreError, User};
+use haven_app::access::AccountAuthority;
+use haven_app::accounts::{Account, NewAccount};
+use haven_app::AppError;
+use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
+use haven_store::{Id, User};
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
@@ -73,6 +76,15 @@ struct UsersPage {
     can_write: bool,
 }
 
+/// The message of an action's refusal at a form on these pages.
+fn refusal_key(error: &AppError) -> Option<&'static str> {
+    match error {
+        AppError::ScopeBeyondYours => Some("users-scope-beyond-yours"),
+        AppError::SealedAccount => Some("users-sealed-account"),
+        _ => None,
+    }
+}
+
 fn role_options(tr: &Tr) -> Vec<(&'static str, String)> {
     Role::ALL
         .iter()
@@ -87,15 +99,16 @@ async fn users_page(
     errors: NewUserErrors,
 ) -> Result<UsersPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
+    let caller = auth.caller();
     let mut users = Vec::new();
-    for user in store.list_users().await? {
-        let roles = crate::auth::roles_of(store, &user)
-            .await?
+    for account in state.app().list_accounts(&caller).await? {
+        let roles = account
+            .roles
             .iter()
             .map(|(role, scope)| format!("{} ({})", tr.role(role.code()), scope_label(tr, scope)))
             .collect::<Vec<_>>()
             .join(", ");
+        let user = account.user;
         users.push(UserRow {
             id: user.id.to_string(),
             active: user.is_active(),
@@ -110,7 +123,7 @@ async fn users_page(
         form,
         errors,
         roles: role_options(tr),
-        can_write: auth.me.can(Action::Write, Kind::UserAccount),
+        can_write: state.app().may_manage_accounts(&caller).is_ok(),
     })
 }
 
@@ -118,7 +131,6 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::UserAccount)?;
     let form = NewUserForm {
         scope: "all".to_owned(),
         ..NewUserForm::default()
@@ -133,16 +145,15 @@ pub async fn export(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::UserAccount)?;
-    let store = state.store();
     let mut rows = Vec::new();
-    for user in store.list_users().await? {
-        let roles = crate::auth::roles_of(store, &user)
-            .await?
+    for account in state.app().list_accounts(&auth.caller()).await? {
+        let roles = account
+            .roles
             .iter()
             .map(|(role, scope)| format!("{role} {scope}"))
             .collect::<Vec<_>>()
             .join("; ");
+        let user = account.user;
         rows.push(vec![
             user.username.clone(),
             user.display_name.clone(),
@@ -157,7 +168,8 @@ pub async fn export(
             user.created_at.to_text(),
         ]);
     }
-    store
+    state
+        .store()
         .record_export(&auth.actor(), "user", rows.len())
         .await?;
     let header: Vec<String> = [
@@ -179,7 +191,8 @@ pub async fn create(
     auth: Authenticated,
     Form(form): Form<NewUserForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let tr = auth.tr().clone();
     let mut errors = NewUserErrors::default();
     let username = Username::parse(&form.username)
@@ -197,18 +210,9 @@ pub async fn create(
     if role.is_none() {
         errors.role = Some(tr.t("users-choose-role"));
     }
-    let scope = match Scope::parse(&form.scope) {
-        Ok(scope) if auth.me.may_grant(&scope) => Some(scope),
-        Ok(_) => {
-            errors.scope = Some(tr.t("users-scope-beyond-yours"));
-            None
-        }
-        Err(_) => {
-            errors.scope = Some(tr.t("users-bad-scope"));
-            None
-        }
-    };
-
+    let scope = Scope::parse(&form.scope)
+        .map_err(|_| errors.scope = Some(tr.t("users-bad-scope")))
+        .ok();
     let language = Language::parse(&form.language).unwrap_or_default();
 
     let (Some(username), Some(display_name), Some(password), Some(role), Some(scope), false) =
@@ -216,24 +220,28 @@ pub async fn create(
     else {
         return form_with_errors(&state, &auth, form, errors).await;
     };
-    let hash = state.hash_password(password.expose().to_owned()).await?;
-    let store = state.store();
-    let actor = auth.actor();
-    let new = NewUser {
+    let new = NewAccount {
         username,
         display_name,
-        password_hash: hash,
+        password,
         language,
+        role,
+        scope,
     };
-    let user = match store.create_user_with_role(&actor, new, role, &scope).await {
-        Ok(user) => user,
-        Err(StoreError::Duplicate { .. }) => {
+    match state.app().create_account(&caller, new).await {
+        Ok(user) => Ok(see_other(&format!("/admin/users/{}", user.id))),
+        Err(AppError::Duplicate { .. }) => {
             errors.username = Some(tr.t("users-username-taken"));
-            return form_with_errors(&state, &auth, form, errors).await;
+            form_with_errors(&state, &auth, form, errors).await
         }
-        Err(other) => return Err(other.into()),
-    };
-    Ok(see_other(&format!("/admin/users/{}", user.id)))
+        Err(error) => match refusal_key(&error) {
+            Some(key) => {
+                errors.scope = Some(tr.t(key));
+                form_with_errors(&state, &auth, form, errors).await
+            }
+            None => Err(error.into()),
+        },
+    }
 }
 
 async fn form_with_errors(
@@ -278,12 +286,20 @@ struct UserPage {
     assignments: Vec<AssignmentRow>,
     tokens: Vec<TokenRow>,
     roles: Vec<(&'static str, String)>,
+    /// The caller may change this account: roles, password, tokens.
     can_write: bool,
+    /// The caller may disable this account (an administrator facing a sealed one).
+    can_disable: bool,
+    /// The caller may give roles (a national focal point: only safeguarding ones).
+    can_grant: bool,
+    /// The account holds a safeguarding role and the caller may not change it.
+    sealed_notice: bool,
     is_me: bool,
     notice: Option<String>,
     new_token: Option<String>,
     password_error: Option<String>,
     role_error: Option<String>,
+    role_password_error: Option<String>,
     role_form: (String, String),
     token_error: Option<String>,
     token_label: String,
@@ -294,13 +310,18 @@ fn parse_id(raw: &str) -> Result<Id, WebError> {
 }
 
 async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<UserPage, WebError> {
+    let caller = auth.caller();
+    let account = state.app().account(&caller, id).await?;
+    let mut page = user_page_of(state, auth, account);
+    page.can_grant = state.app().may_manage_accounts(&caller).is_ok();
+    Ok(page)
+}
+
+fn user_page_of(state: &AppState, auth: &Authenticated, account: Account) -> UserPage {
     let tr = auth.tr();
     let offset = state.config().time_offset;
-    let store = state.store();
-    let user = store.user(id).await?;
-    let assignments = store
-        .role_assignments(id)
-        .await?
+    let assignments = account
+        .assignments
         .into_iter()
         .map(|a| AssignmentRow {
             id: a.id.to_string(),
@@ -314,9 +335,8 @@ async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<Use
             version: a.version,
         })
         .collect();
-    let tokens = store
-        .api_tokens(id)
-        .await?
+    let tokens = account
+        .tokens
         .into_iter()
         .map(|t| TokenRow {
             id: t.id.to_string(),
@@ -326,7 +346,8 @@ async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<Use
             version: t.version,
         })
         .collect();
-    Ok(UserPage {
+    let user = account.user;
+    UserPage {
         layout: Layout::new(&auth.visitor, "user-title"),
         created: format_instant(&user.created_at, offset),
         is_me: user.id == auth.me.user.id,
@@ -334,15 +355,19 @@ async fn user_page(state: &AppState, auth: &Authenticated, id: Id) -> Result<Use
         assignments,
         tokens,
         roles: role_options(tr),
-        can_write: auth.me.can(Action::Write, Kind::UserAccount),
+        can_write: account.authority == AccountAuthority::Manage,
+        can_disable: account.authority != AccountAuthority::None,
+        can_grant: false,
+        sealed_notice: account.sealed && account.authority != AccountAuthority::Manage,
         notice: None,
         new_token: None,
         password_error: None,
         role_error: None,
+        role_password_error: None,
         role_form: (String::new(), "all".to_owned()),
         token_error: None,
         token_label: String::new(),
-    })
+    }
 }
 
 fn respond(page: &UserPage, ok: bool) -> Result<Response, WebError> {
@@ -353,12 +378,30 @@ fn respond(page: &UserPage, ok: bool) -> Result<Response, WebError> {
     Ok(no_store(response))
 }
 
+/// Shows a refusal of an action at the form it came from, or answers with the
+/// error page.
+async fn refused_at(
+    state: &AppState,
+    auth: &Authenticated,
+    id: Id,
+    error: AppError,
+    place: impl FnOnce(&mut UserPage, String),
+) -> Result<Response, WebError> {
+    let Some(key) = refusal_key(&error) else {
+        return Err(error.into());
+    };
+    let mut page = user_page(state, auth, id).await?;
+    place(&mut page, auth.tr().t(key));
+    let mut response = render(&page)?;
+    *response.status_mut() = FORM_ERROR;
+    Ok(no_store(response))
+}
+
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::UserAccount)?;
     let page = user_page(&state, &auth, parse_id(&id)?).await?;
     respond(&page, true)
 }
@@ -375,15 +418,12 @@ pub async fn disable(
     Path(id): Path<String>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
-    if id == auth.me.user.id {
-        // An administrator cannot lock themselves out by mistake.
-        return Err(WebError::BadRequest("cannot-disable-self"));
-    }
     state
-        .store()
-        .disable_user(&auth.actor(), id, form.version)
+        .app()
+        .disable_account(&caller, id, form.version)
         .await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -394,11 +434,12 @@ pub async fn enable(
     Path(id): Path<String>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
     state
-        .store()
-        .enable_user(&auth.actor(), id, form.version)
+        .app()
+        .enable_account(&caller, id, form.version)
         .await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -417,7 +458,8 @@ pub async fn reset_password(
     Path(id): Path<String>,
     Form(form): Form<ResetPasswordForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
     let mut page = user_page(&state, &auth, id).await?;
     let username = Username::parse(&page.user.username).map_err(|_| WebError::Internal)?;
@@ -428,11 +470,16 @@ pub async fn reset_password(
             return respond(&page, false);
         }
     };
-    let hash = state.hash_password(password.expose().to_owned()).await?;
-    state
-        .store()
-        .set_password(&auth.actor(), id, form.version, &hash)
-        .await?;
+    if let Err(error) = state
+        .app()
+        .reset_password(&caller, id, form.version, &password)
+        .await
+    {
+        return refused_at(&state, &auth, id, error, |page, message| {
+            page.password_error = Some(message)
+        })
+        .await;
+    }
     let mut page = user_page(&state, &auth, id).await?;
     page.notice = Some(auth.tr().t("user-password-was-reset"));
     respond(&page, true)
@@ -444,6 +491,9 @@ pub struct RoleForm {
     role: String,
     #[serde(default)]
     scope: String,
+    /// A new password for the account, needed with a safeguarding role.
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn add_role(
@@ -452,7 +502,8 @@ pub async fn add_role(
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
     let tr = auth.tr().clone();
     let role = Role::parse(&form.role);
@@ -460,20 +511,46 @@ pub async fn add_role(
     let problem = match (&role, &scope) {
         (None, _) => Some("users-choose-role"),
         (_, Err(_)) => Some("users-bad-scope"),
-        (_, Ok(scope)) if !auth.me.may_grant(scope) => Some("users-scope-beyond-yours"),
         _ => None,
     };
+    let mut page = user_page(&state, &auth, id).await?;
+    page.role_form = (form.role.clone(), form.scope.clone());
     let (Some(role), Ok(scope), None) = (role, scope, problem) else {
-        let mut page = user_page(&state, &auth, id).await?;
         page.role_error = problem.map(|key| tr.t(key));
-        page.role_form = (form.role, form.scope);
         return respond(&page, false);
     };
-    state
-        .store()
-        .assign_role(&auth.actor(), id, role, &scope)
-        .await?;
-    Ok(see_other(&format!("/admin/users/{id}")))
+    let password = if form.password.is_empty() {
+        None
+    } else {
+        let username = Username::parse(&page.user.username).map_err(|_| WebError::Internal)?;
+        match NewPassword::parse(&form.password, &username) {
+            Ok(password) => Some(password),
+            Err(e) => {
+                page.role_password_error = Some(tr.t(e.code()));
+                return respond(&page, false);
+            }
+        }
+    };
+    match state
+        .app()
+        .grant_role(&caller, id, role, &scope, password.as_ref())
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/admin/users/{id}"))),
+        Err(AppError::Invalid(fields)) => {
+            for field in fields {
+                page.role_password_error = Some(tr.t(field.code));
+            }
+            respond(&page, false)
+        }
+        Err(error) => {
+            refused_at(&state, &auth, id, error, |page, message| {
+                page.role_error = Some(message);
+                page.role_form = (form.role, form.scope);
+            })
+            .await
+        }
+    }
 }
 
 pub async fn revoke_role(
@@ -482,20 +559,13 @@ pub async fn revoke_role(
     Path((id, assignment)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
     let assignment = parse_id(&assignment)?;
-    let store = state.store();
-    if store.role_assignment(assignment).await?.user_id != id {
-        return Err(WebError::NotFound);
-    }
-    if id == auth.me.user.id {
-        // An administrator cannot take away their own access by mistake: another
-        // administrator does it.
-        return Err(WebError::BadRequest("cannot-revoke-own-role"));
-    }
-    store
-        .revoke_role(&auth.actor(), assignment, form.version)
+    state
+        .app()
+        .revoke_role(&caller, id, assignment, form.version)
         .await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -512,22 +582,29 @@ pub async fn create_token(
     Path(id): Path<String>,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
-    let label = haven_domain::text::normalise(&form.label);
-    if label.is_empty() || label.chars().count() > 100 {
-        let mut page = user_page(&state, &auth, id).await?;
-        page.token_error = Some(auth.tr().t("user-token-label-needed"));
-        page.token_label = form.label;
-        return respond(&page, false);
+    match state.app().create_token(&caller, id, &form.label).await {
+        Ok((token, _)) => {
+            let mut page = user_page(&state, &auth, id).await?;
+            page.new_token = Some(token);
+            respond(&page, true)
+        }
+        Err(AppError::Invalid(fields)) => {
+            let mut page = user_page(&state, &auth, id).await?;
+            page.token_error = fields.first().map(|f| auth.tr().t(f.code));
+            page.token_label = form.label;
+            respond(&page, false)
+        }
+        Err(error) => {
+            refused_at(&state, &auth, id, error, |page, message| {
+                page.token_error = Some(message);
+                page.token_label = form.label;
+            })
+            .await
+        }
     }
-    let (token, _) = state
-        .store()
-        .create_api_token(&auth.actor(), id, &label)
-        .await?;
-    let mut page = user_page(&state, &auth, id).await?;
-    page.new_token = Some(token);
-    respond(&page, true)
 }
 
 pub async fn revoke_token(
@@ -536,21 +613,13 @@ pub async fn revoke_token(
     Path((id, token)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::UserAccount)?;
+    let caller = auth.caller();
+    state.app().may_manage_accounts(&caller)?;
     let id = parse_id(&id)?;
     let token = parse_id(&token)?;
-    if !state
-        .store()
-        .api_tokens(id)
-        .await?
-        .iter()
-        .any(|t| t.id == token)
-    {
-        return Err(WebError::NotFound);
-    }
     state
-        .store()
-        .revoke_api_token(&auth.actor(), token, form.version)
+        .app()
+        .revoke_token(&caller, id, token, form.version)
         .await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }

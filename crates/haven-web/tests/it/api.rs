@@ -34,8 +34,12 @@ fn check_problem(app: &App, answer: &Answer, status: StatusCode, code: &str) {
         .unwrap_or_default();
     assert_eq!(
         fields.len(),
-        5,
-        "exactly type, title, status, detail, code: {what}"
+        6,
+        "exactly type, title, status, detail, code, errors: {what}"
+    );
+    assert!(
+        problem["errors"].is_array(),
+        "errors[] on every problem: {what}"
     );
 }
 

@@ -84,6 +84,7 @@ async fn simultaneous_wrong_passwords_are_all_counted() {
             per_account: 3,
             per_address: 100,
             window: std::time::Duration::from_secs(600),
+            ..ThrottleLimits::default()
         },
         ..WebConfig::default()
     };
@@ -153,7 +154,18 @@ async fn an_administrator_grants_roles_only_within_their_own_scope() {
             )
             .await
             .expect("a facility administrator");
+        // A doctor of the same facility: an administrator acts only on accounts whose
+        // every role lies within their own scope.
         let doctor = app.user("doctor", Role::Doctor).await;
+        let everywhere = app.store.role_assignments(doctor.id).await.expect("roles");
+        app.store
+            .revoke_role(&actor, everywhere[0].id, everywhere[0].version)
+            .await
+            .expect("revoked");
+        app.store
+            .assign_role(&actor, doctor.id, Role::Doctor, &local)
+            .await
+            .expect("a local role");
         let mut browser = app.signed_in("local-admin").await;
         let beyond = message(Language::English, "users-scope-beyond-yours");
 

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod access;
 mod api;
 mod audit;
 mod care;
@@ -15,6 +16,7 @@ mod growth;
 mod hardening;
 mod health;
 mod mch;
+mod names;
 mod pages;
 mod people;
 mod people_io;

@@ -21,6 +21,11 @@ pub(crate) enum Need {
     Permission(Action, Kind),
     /// A role granting any one of these permissions.
     AnyOf(&'static [(Action, Kind)]),
+    /// Changing accounts: an administrator, and (where `focal_point`) a national
+    /// safeguarding focal point too. The test's focal point holds the role for all;
+    /// against the test's target (a doctor's account, not sealed) haven-app lets a
+    /// focal point through only where the case's refused input is read first.
+    Accounts { focal_point: bool },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,8 +86,16 @@ const fn other(path: &'static str) -> Case {
     }
 }
 
-const READ_USERS: Need = Need::Permission(Action::Read, Kind::UserAccount);
-const WRITE_USERS: Need = Need::Permission(Action::Write, Kind::UserAccount);
+/// Accounts are read by administrators and by national focal points (who manage
+/// the sealed ones).
+const READ_USERS: Need = Need::AnyOf(&[
+    (Action::Read, Kind::UserAccount),
+    (Action::Read, Kind::SafeguardingCase),
+]);
+/// Changes a focal point may make to any account's form (refused input here).
+const WRITE_USERS: Need = Need::Accounts { focal_point: true };
+/// Changes a focal point may not make to a doctor's account.
+const WRITE_USERS_ONLY: Need = Need::Accounts { focal_point: false };
 const READ_AUDIT: Need = Need::Permission(Action::Read, Kind::AuditTrail);
 
 const CASES: &[Case] = &[
@@ -115,13 +128,13 @@ const CASES: &[Case] = &[
     page(
         "POST",
         "/admin/users/{id}/disable",
-        WRITE_USERS,
+        WRITE_USERS_ONLY,
         "version=999",
     ),
     page(
         "POST",
         "/admin/users/{id}/enable",
-        WRITE_USERS,
+        WRITE_USERS_ONLY,
         "version=999",
     ),
     page(
@@ -139,14 +152,14 @@ const CASES: &[Case] = &[
     page(
         "POST",
         "/admin/users/{id}/roles/{assignment}/revoke",
-        WRITE_USERS,
+        WRITE_USERS_ONLY,
         "version=999",
     ),
     page("POST", "/admin/users/{id}/tokens", WRITE_USERS, "label="),
     page(
         "POST",
         "/admin/users/{id}/tokens/{token}/revoke",
-        WRITE_USERS,
+        WRITE_USERS_ONLY,
         "version=999",
     ),
     page("GET", "/admin/audit", READ_AUDIT, ""),
@@ -163,14 +176,38 @@ const CASES: &[Case] = &[
     api(
         "POST",
         "/api/v1/users/{id}/disable",
-        WRITE_USERS,
+        WRITE_USERS_ONLY,
         r#"{"version":999}"#,
     ),
     api(
         "POST",
         "/api/v1/users/{id}/enable",
-        WRITE_USERS,
+        WRITE_USERS_ONLY,
         r#"{"version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/users/{id}/roles",
+        WRITE_USERS,
+        r#"{"role":"superuser","scope":"all"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/users/{id}/roles/revoke",
+        WRITE_USERS,
+        r#"{"assignment":"00000000-0000-7000-8000-000000000000","version":999}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/users/{id}/password",
+        WRITE_USERS,
+        r#"{"version":1,"password":"short"}"#,
+    ),
+    api(
+        "POST",
+        "/api/v1/users/{id}/tokens",
+        WRITE_USERS,
+        r#"{"label":""}"#,
     ),
     api("GET", "/api/v1/audit-events", READ_AUDIT, ""),
     api("GET", "/api/v1/openapi.json", Need::Public, ""),
@@ -281,6 +318,10 @@ fn allowed(need: Need, roles: Option<Role>) -> bool {
         (Need::AnyOf(needs), Some(role)) => needs
             .iter()
             .any(|(action, kind)| role.permits(*action, *kind)),
+        (Need::Accounts { focal_point }, Some(role)) => {
+            role.permits(Action::Write, Kind::UserAccount)
+                || (focal_point && haven_app::access::is_sealed_role(role))
+        }
     }
 }
 
