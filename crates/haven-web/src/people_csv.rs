@@ -504,7 +504,14 @@ mod tests {
                         "categories:import-error-category".to_owned(),
                     ]
                 ),
-                (6, vec![]),
+                // A line break inside a name is refused, not silently removed.
+                (
+                    6,
+                    vec![format!(
+                        "family_name_latin:{}",
+                        PersonError::NameHasControlCharacter.code()
+                    )]
+                ),
                 (8, vec!["-:import-error-field-count".to_owned()]),
             ])
         );

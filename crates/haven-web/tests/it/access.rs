@@ -7,42 +7,8 @@ use axum::http::StatusCode;
 use haven_domain::{Role, Scope};
 use haven_store::{Actor, Id};
 
-use crate::support::{apps, message, App};
-
-async fn clinic(app: &App, name: &str) -> Id {
-    use haven_domain::places::{FacilityDetails, FacilityInput, ProgrammeDetails, ProgrammeInput};
-    let actor = Actor::system();
-    let programme = app
-        .store
-        .create_programme(
-            &actor,
-            &ProgrammeDetails::parse(&ProgrammeInput {
-                name,
-                province: "KH-12",
-                ..ProgrammeInput::default()
-            })
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    app.store
-        .create_facility(
-            &actor,
-            programme.id,
-            &FacilityDetails::parse(
-                &FacilityInput {
-                    kind: "medical_centre",
-                    name: &format!("{name} clinic"),
-                    ..FacilityInput::default()
-                },
-                time::macros::date!(2026 - 01 - 01),
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap()
-        .id
-}
+use crate::growth::clinic;
+use crate::support::{apps, message};
 
 fn person_form(facility: Id) -> Vec<(&'static str, String)> {
     vec![

@@ -24,7 +24,8 @@ async fn as_role<'a>(app: &'a App, name: &str, role: Role, language: Language) -
     browser
 }
 
-async fn clinic(app: &App, name: &str) -> Id {
+/// A medical centre of a programme of its own.
+pub(crate) async fn clinic(app: &App, name: &str) -> Id {
     use haven_domain::places::{FacilityDetails, FacilityInput, ProgrammeDetails, ProgrammeInput};
     let actor = Actor::system();
     let programme = app
