@@ -13,8 +13,15 @@
 
 pub mod access;
 pub mod accounts;
+pub mod care;
+pub mod clinic;
 mod error;
+pub mod growth;
+pub mod mch;
 pub mod people;
+pub mod places;
+pub mod safeguarding;
+pub mod staff;
 
 pub use access::Caller;
 pub use error::{AppError, FieldError};

@@ -5,7 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod care;
+mod clinic;
+mod mch_growth;
 mod people;
+mod places_staff_safeguarding;
 
 use haven_app::{App, Caller};
 use haven_domain::places::{FacilityDetails, FacilityInput, ProgrammeDetails, ProgrammeInput};

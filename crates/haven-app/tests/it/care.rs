@@ -1,0 +1,1 @@
+//! haven-app tests of the care part: tables of cases, action x caller x target.

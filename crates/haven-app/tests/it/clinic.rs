@@ -1,0 +1,1 @@
+//! haven-app tests of the clinic part: tables of cases, action x caller x target.
