@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use haven_domain::clinic::icd10;
 use haven_domain::clinic::lab::LabState;
-use haven_domain::clinic::lab::{catalogue, ResultValue};
 use haven_domain::clinic::medicines::{
     days_to_expiry, parse_quantity, Prescription, PrescriptionInput, Receipt, StockChange,
 };
@@ -22,8 +21,8 @@ use haven_domain::clinic::{
 };
 use haven_domain::{Action, Kind};
 use haven_store::clinic::{
-    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, MovementRow, NewResult,
-    PrescriptionRow, Referral, StockBatch, Viewer, VitalSigns,
+    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, MovementRow, PrescriptionRow,
+    Referral, StockBatch, Viewer, VitalSigns,
 };
 use haven_store::Id;
 use serde::{Deserialize, Serialize};
@@ -31,9 +30,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use haven_app::clinic::{NewAdministration, NewAdmission};
+use haven_app::AppError;
+
 use super::ApiJson;
 use crate::auth::ApiCaller;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldErrorWire, Problem};
 use crate::state::AppState;
 
 /// Adds this part's routes.
@@ -96,20 +98,67 @@ fn not_found(entity: &str) -> ApiError {
     )
 }
 
-fn id_of(raw: &str, entity: &str) -> Result<Id, ApiError> {
-    raw.parse().map_err(|_| not_found(entity))
+/// An id from a path or a body. Text that is not an id names no record: it becomes
+/// an id no record has, so that the action still refuses a caller without the
+/// permission (403) before it finds nothing (404).
+fn id_of(raw: &str, _entity: &str) -> Result<Id, ApiError> {
+    Ok(raw.parse().unwrap_or_else(|_| Id::new()))
 }
 
 async fn viewer(state: &AppState, caller: &ApiCaller, kind: Kind) -> Result<Viewer, ApiError> {
-    crate::pages::clinic::viewer_of(state, &caller.roles, kind)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "something went wrong on the server",
-            )
-        })
+    Ok(state.app().clinic_viewer(&caller.caller(), kind).await?)
+}
+
+/// An action refused by haven-app, answered as this API always has: the wrong
+/// fields named in the detail as `field: code` (and in `errors[]`), and a discharged
+/// stay or a lab order's state as its own 409.
+fn app_problem(error: AppError) -> ApiError {
+    match error {
+        AppError::Invalid(fields) => {
+            let detail = fields
+                .iter()
+                .map(|f| format!("{}: {}", api_field(f.field), api_error_code(f.code)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            ApiError {
+                errors: fields
+                    .iter()
+                    .map(|f| FieldErrorWire {
+                        field: api_field(f.field),
+                        code: f.code.to_owned(),
+                    })
+                    .collect(),
+                ..ApiError::validation(detail)
+            }
+        }
+        AppError::Refused(haven_app::clinic::STAY_DISCHARGED) => ApiError::new(
+            StatusCode::CONFLICT,
+            "stay.discharged",
+            "the stay is discharged; nothing more can be recorded on it",
+        ),
+        AppError::Refused(haven_app::clinic::LAB_ORDER_HAS_RESULTS) => ApiError::new(
+            StatusCode::CONFLICT,
+            "lab_order.has_results",
+            "the order has results: its results stand",
+        ),
+        other => other.into(),
+    }
+}
+
+/// The API's name of a command's field: ids are `_id`.
+fn api_field(field: &str) -> String {
+    match field {
+        "bed" | "visit" | "prescription" | "to_facility" | "facility" | "person" => {
+            format!("{field}_id")
+        }
+        other => other.to_owned(),
+    }
+}
+
+/// The API's code of a clinic error's translation key (`clinic-error-choose-option`
+/// → `choose_option`).
+fn api_error_code(code: &str) -> String {
+    code.trim_start_matches("clinic-error-").replace('-', "_")
 }
 
 fn today(state: &AppState) -> time::Date {
@@ -118,10 +167,7 @@ fn today(state: &AppState) -> time::Date {
 
 async fn facility_in_reach(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Id, ApiError> {
     let id = id_of(raw, "facility")?;
-    match state.store().facility(id).await {
-        Ok(f) if viewer.reaches(f.id) => Ok(f.id),
-        _ => Err(not_found("facility")),
-    }
+    Ok(state.app().facility_reached(viewer, id).await?.id)
 }
 
 /// An ICD-10 code of the WHO list.
@@ -143,12 +189,14 @@ pub struct Icd10Query {
 #[utoipa::path(get, path = "/api/v1/icd10", tag = "clinic", security(("bearer" = [])),
     params(Icd10Query), responses((status = 200, body = [Icd10Wire]), (status = 403, body = Problem)))]
 pub async fn search_icd10(
+    State(state): State<AppState>,
     caller: ApiCaller,
     Query(query): Query<Icd10Query>,
 ) -> Result<Json<Vec<Icd10Wire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
     Ok(Json(
-        icd10::search(&query.q, 50)
+        state
+            .app()
+            .search_icd10(&caller.caller(), &query.q, 50)?
             .into_iter()
             .map(|c| Icd10Wire {
                 code: c.code().to_owned(),
@@ -180,9 +228,15 @@ pub async fn facility_queue(
     caller: ApiCaller,
     Path(facility): Path<String>,
 ) -> Result<Json<Vec<QueueWire>>, ApiError> {
-    caller.require(Action::Read, Kind::CheckIn)?;
-    let viewer = viewer(&state, &caller, Kind::CheckIn).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (_, facility) = state
+        .app()
+        .clinic_facility(
+            &caller.caller(),
+            Kind::CheckIn,
+            id_of(&facility, "facility")?,
+        )
+        .await?;
+    let facility = facility.id;
     let since = haven_store::Timestamp::now().plus_seconds(-24 * 3600);
     Ok(Json(
         state
@@ -235,24 +289,22 @@ pub async fn check_in(
     caller: ApiCaller,
     ApiJson(request): ApiJson<CheckInRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::CheckIn)?;
+    state.app().may_check_in(&caller.caller())?;
     let visit_type = VisitType::parse(&request.visit_type)
         .ok_or_else(|| field_problem(&[("visit_type", ClinicError::ChooseOption)]))?;
-    let viewer = viewer(&state, &caller, Kind::CheckIn).await?;
-    let facility = facility_in_reach(&state, &viewer, &request.facility_id).await?;
-    let person = person_in_reach(&state, &caller, &request.person_id).await?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
+        .app()
         .check_in(
-            &caller.actor(),
-            person,
-            facility,
+            &caller.caller(),
+            id_of(&request.person_id, "person")?,
+            id_of(&request.facility_id, "facility")?,
             visit_type,
             today(&state),
             token.as_ref(),
         )
-        .await?;
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -260,24 +312,6 @@ pub async fn check_in(
             warnings: Vec::new(),
         }),
     ))
-}
-
-async fn person_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
-    let id = id_of(raw, "person")?;
-    let person = state
-        .store()
-        .person(id)
-        .await
-        .map_err(|_| not_found("person"))?;
-    let reach =
-        crate::person_input::reach_of_roles(state.store(), &caller.roles, Action::Read).await?;
-    if !reach.holds(person.registered_facility_id)
-        || person.entered_in_error_at.is_some()
-        || person.merged_into.is_some()
-    {
-        return Err(not_found("person"));
-    }
-    Ok(id)
 }
 
 /// Vital signs as stored.
@@ -494,12 +528,22 @@ async fn visit_in_reach(
     caller: &ApiCaller,
     raw: &str,
 ) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
-    let viewer = viewer(state, caller, Kind::Clinical).await?;
-    let visit = state.store().visit(id_of(raw, "visit")?).await?;
-    if !viewer.reaches(visit.facility_id) {
-        return Err(not_found("visit"));
-    }
-    Ok((visit, viewer))
+    Ok(state
+        .app()
+        .visit_to_read(&caller.caller(), id_of(raw, "visit")?)
+        .await?)
+}
+
+/// A visit the caller may record on (clinical WRITE reach).
+async fn visit_to_write(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw: &str,
+) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
+    Ok(state
+        .app()
+        .visit_to_write(&caller.caller(), id_of(raw, "visit")?)
+        .await?)
 }
 
 /// A visit with its vital signs, diagnoses, lab orders (HIV ones only for callers
@@ -512,7 +556,6 @@ pub async fn get_visit(
     caller: ApiCaller,
     Path(visit): Path<String>,
 ) -> Result<Json<EncounterWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
     let (vitals, diagnoses, lab_orders, prescriptions) =
         encounter_parts(&state, &viewer, Encounter::Visit(visit.id)).await?;
@@ -580,8 +623,7 @@ pub async fn add_vitals(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<VitalsRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
     vitals_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -618,9 +660,10 @@ async fn vitals_for(
     .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .record_vitals(&caller.actor(), encounter, &vitals, token.as_ref())
-        .await?;
+        .app()
+        .record_vitals(&caller.caller(), encounter, &vitals, token.as_ref())
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -654,8 +697,7 @@ pub async fn add_diagnosis(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<DiagnosisRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
     diagnosis_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -669,9 +711,10 @@ async fn diagnosis_for(
         .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .add_diagnosis(&caller.actor(), encounter, &diagnosis, token.as_ref())
-        .await?;
+        .app()
+        .add_diagnosis(&caller.caller(), encounter, &diagnosis, token.as_ref())
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -702,36 +745,28 @@ pub async fn order_test(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<LabOrderRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
-    order_for(
-        &state,
-        &caller,
-        &viewer,
-        Encounter::Visit(visit.id),
-        request,
-    )
-    .await
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    order_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
 async fn order_for(
     state: &AppState,
     caller: &ApiCaller,
-    viewer: &Viewer,
     encounter: Encounter,
     request: LabOrderRequest,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let test = catalogue()
-        .test(&request.test)
-        .filter(|t| viewer.hiv || !t.is_hiv())
-        .ok_or_else(|| field_problem(&[("test", ClinicError::UnknownTest)]))?;
-    let note = haven_domain::clinic::note(&request.clinical_note, haven_domain::clinic::SHORT_MAX)
-        .map_err(|e| field_problem(&[("clinical_note", e)]))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .order_lab_test(&caller.actor(), encounter, test, &note, token.as_ref())
-        .await?;
+        .app()
+        .order_lab_test(
+            &caller.caller(),
+            encounter,
+            &request.test,
+            &request.clinical_note,
+            token.as_ref(),
+        )
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -768,8 +803,7 @@ pub async fn prescribe(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<PrescriptionRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
     prescription_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -796,9 +830,10 @@ async fn prescription_for(
     .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .prescribe(&caller.actor(), encounter, &prescription, token.as_ref())
-        .await?;
+        .app()
+        .prescribe(&caller.caller(), encounter, &prescription, token.as_ref())
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -818,9 +853,15 @@ pub async fn worklist(
     caller: ApiCaller,
     Path(facility): Path<String>,
 ) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Laboratory)?;
-    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (viewer, facility) = state
+        .app()
+        .clinic_facility(
+            &caller.caller(),
+            Kind::Laboratory,
+            id_of(&facility, "facility")?,
+        )
+        .await?;
+    let facility = facility.id;
     let store = state.store();
     let mut out = Vec::new();
     for row in store.worklist(&viewer, facility, &[]).await? {
@@ -839,13 +880,15 @@ pub async fn get_lab_order(
     caller: ApiCaller,
     Path(order): Path<String>,
 ) -> Result<Json<LabOrderWire>, ApiError> {
-    caller.require(Action::Read, Kind::Laboratory)?;
-    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
-    let order = state
-        .store()
-        .lab_order(&viewer, id_of(&order, "lab order")?)
+    let record = state
+        .app()
+        .lab_order_to_read(
+            &caller.caller(),
+            id_of(&order, "lab order")?,
+            Kind::Laboratory,
+        )
         .await?;
-    let results = state.store().lab_results(&[order.id]).await?;
+    let (order, results) = (record.order, record.results);
     state
         .store()
         .audit_clinical_read(
@@ -880,62 +923,18 @@ pub async fn enter_results(
     Path(order): Path<String>,
     ApiJson(request): ApiJson<ResultsRequest>,
 ) -> Result<Json<LabOrderWire>, ApiError> {
-    caller.require(Action::Write, Kind::Laboratory)?;
-    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
-    let store = state.store();
-    let order = store
-        .lab_order(&viewer, id_of(&order, "lab order")?)
-        .await?;
-    let test = catalogue()
-        .test(&order.test_code)
-        .ok_or_else(|| not_found("test"))?;
-    let person = store.person(order.person_id).await?;
-    let days = (today(&state) - person.birth_date).whole_days().max(0);
-    let mut results = Vec::new();
-    let mut errors = Vec::new();
-    for component in test.components() {
-        let raw = request
-            .results
-            .get(component.code())
-            .map(String::as_str)
-            .unwrap_or("");
-        match component.parse_result(raw) {
-            Ok(value) => {
-                let range = component.range_for(person.sex(), days);
-                results.push(NewResult {
-                    component_code: component.code(),
-                    value_number: match value {
-                        ResultValue::Number(n) => Some(n),
-                        ResultValue::Coded(_) => None,
-                    },
-                    value_code: match value {
-                        ResultValue::Coded(c) => c,
-                        ResultValue::Number(_) => "",
-                    },
-                    unit: component.unit(),
-                    range_low: range.map(|r| r.low()),
-                    range_high: range.map(|r| r.high()),
-                    flag: component.flag(&value, person.sex(), days),
-                });
-            }
-            Err(e) => errors.push((component.code(), e)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(field_problem(&errors));
-    }
-    store
+    let record = state
+        .app()
         .enter_lab_results(
-            &caller.actor(),
-            &viewer,
-            order.id,
+            &caller.caller(),
+            id_of(&order, "lab order")?,
             request.version,
-            &results,
+            &request.results,
+            today(&state),
         )
-        .await?;
-    let order = store.lab_order(&viewer, order.id).await?;
-    let results = store.lab_results(&[order.id]).await?;
-    Ok(Json(order_wire(&order, &results)))
+        .await
+        .map_err(app_problem)?;
+    Ok(Json(order_wire(&record.order, &record.results)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1131,40 +1130,25 @@ pub async fn admit(
     caller: ApiCaller,
     ApiJson(request): ApiJson<AdmitRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let reason =
-        haven_domain::clinic::required_note(&request.reason, haven_domain::clinic::NOTE_MAX)
-            .map_err(|e| field_problem(&[("reason", e)]))?;
-    let person = person_in_reach(&state, &caller, &request.person_id).await?;
-    let bed = state.store().bed(id_of(&request.bed_id, "bed")?).await?;
-    let ward = state.store().ward(bed.ward_id).await?;
-    if !viewer.reaches(ward.facility_id) {
-        return Err(not_found("bed"));
-    }
+    state.app().may_admit(&caller.caller())?;
     let visit = match request.visit_id.as_deref() {
-        Some(v) => {
-            let visit = state.store().visit(id_of(v, "visit")?).await?;
-            if visit.person_id != person {
-                return Err(field_problem(&[("visit_id", ClinicError::ChooseOption)]));
-            }
-            Some(visit.id)
-        }
+        Some(v) => Some(id_of(v, "visit")?),
         None => None,
     };
     let token = request.once.as_deref().and_then(FormToken::parse);
+    let admission = NewAdmission {
+        person: id_of(&request.person_id, "person")?,
+        bed: id_of(&request.bed_id, "bed")?,
+        visit,
+        reason: &request.reason,
+        today: today(&state),
+        token: token.as_ref(),
+    };
     let id = state
-        .store()
-        .admit(
-            &caller.actor(),
-            person,
-            bed.id,
-            visit,
-            &reason,
-            today(&state),
-            token.as_ref(),
-        )
-        .await?;
+        .app()
+        .admit(&caller.caller(), &admission)
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -1179,12 +1163,10 @@ async fn stay_in_reach(
     caller: &ApiCaller,
     raw: &str,
 ) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
-    let viewer = viewer(state, caller, Kind::Clinical).await?;
-    let stay = state.store().stay(id_of(raw, "stay")?).await?;
-    if !viewer.reaches(stay.facility_id) {
-        return Err(not_found("stay"));
-    }
-    Ok((stay, viewer))
+    Ok(state
+        .app()
+        .stay_to_read(&caller.caller(), id_of(raw, "stay")?)
+        .await?)
 }
 
 /// A stay with its vital signs, diagnoses, lab orders and prescriptions. Audited.
@@ -1196,7 +1178,6 @@ pub async fn get_stay(
     caller: ApiCaller,
     Path(stay): Path<String>,
 ) -> Result<Json<EncounterWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
     let (stay, viewer) = stay_in_reach(&state, &caller, &stay).await?;
     let (vitals, diagnoses, lab_orders, prescriptions) =
         encounter_parts(&state, &viewer, Encounter::Stay(stay.id)).await?;
@@ -1289,14 +1270,14 @@ pub async fn discharge(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<DischargeRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (stay, _) = stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     let discharge = Discharge::parse(&request.outcome, &request.summary, &request.cause_of_death)
         .map_err(|e| field_problem(&e))?;
     state
-        .store()
-        .discharge(&caller.actor(), stay.id, request.version, &discharge)
-        .await?;
+        .app()
+        .discharge(&caller.caller(), stay.id, request.version, &discharge)
+        .await
+        .map_err(app_problem)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1339,13 +1320,11 @@ pub async fn call_in(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<CallInRequest>,
 ) -> Result<Json<VisitStateWire>, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
-    state
-        .store()
-        .call_in(&caller.actor(), visit.id, request.version)
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let visit = state
+        .app()
+        .call_in(&caller.caller(), visit.id, request.version)
         .await?;
-    let visit = state.store().visit(visit.id).await?;
     Ok(Json(visit_state_wire(&visit)))
 }
 
@@ -1385,8 +1364,7 @@ pub async fn save_visit_notes(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<VisitNotesRequest>,
 ) -> Result<Json<VisitStateWire>, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
     let follow_up = visit
         .follow_up_on
         .map(|d| d.to_string())
@@ -1412,11 +1390,10 @@ pub async fn save_visit_notes(
         today(&state),
     )
     .map_err(|e| field_problem(&e))?;
-    state
-        .store()
-        .save_visit_notes(&caller.actor(), visit.id, request.version, &notes)
+    let visit = state
+        .app()
+        .save_visit_notes(&caller.caller(), visit.id, request.version, &notes)
         .await?;
-    let visit = state.store().visit(visit.id).await?;
     Ok(Json(visit_state_wire(&visit)))
 }
 
@@ -1491,16 +1468,26 @@ pub async fn refer(
     Path(visit): Path<String>,
     ApiJson(request): ApiJson<ReferralRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
     let raw_facility = request.to_facility_id.as_deref().unwrap_or("").trim();
     let mut errors = Vec::new();
     let to_facility = if raw_facility.is_empty() {
         None
     } else {
         match raw_facility.parse::<Id>().ok() {
-            Some(id) if state.store().facility(id).await.is_ok() => Some(id),
-            _ => {
+            Some(id) => match state
+                .app()
+                .check_referral_destination(&caller.caller(), id)
+                .await
+            {
+                Ok(()) => Some(id),
+                Err(AppError::Invalid(_)) => {
+                    errors.push(("to_facility_id", ClinicError::ChooseOption));
+                    None
+                }
+                Err(other) => return Err(other.into()),
+            },
+            None => {
                 errors.push(("to_facility_id", ClinicError::ChooseOption));
                 None
             }
@@ -1521,15 +1508,16 @@ pub async fn refer(
     };
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .add_referral(
-            &caller.actor(),
-            Encounter::Visit(visit.id),
+        .app()
+        .refer(
+            &caller.caller(),
+            visit.id,
             &referral,
             to_facility,
             token.as_ref(),
         )
-        .await?;
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -1548,15 +1536,10 @@ pub async fn get_referral(
     caller: ApiCaller,
     Path(referral): Path<String>,
 ) -> Result<Json<ReferralWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let referral = state
-        .store()
-        .referral(id_of(&referral, "referral")?)
+    let (referral, _) = state
+        .app()
+        .referral_to_read(&caller.caller(), id_of(&referral, "referral")?)
         .await?;
-    if !viewer.reaches(referral.facility_id) {
-        return Err(not_found("referral"));
-    }
     state
         .store()
         .audit_clinical_read(
@@ -1594,32 +1577,47 @@ pub async fn advance_lab_order(
     Path(order): Path<String>,
     ApiJson(request): ApiJson<LabStateRequest>,
 ) -> Result<Json<LabOrderWire>, ApiError> {
-    caller.require(Action::Write, Kind::Laboratory)?;
-    let viewer = viewer(&state, &caller, Kind::Laboratory).await?;
-    let store = state.store();
-    let order = store
-        .lab_order(&viewer, id_of(&order, "lab order")?)
+    let caller = caller.caller();
+    let id = id_of(&order, "lab order")?;
+    state.app().may_record_lab_work(&caller)?;
+    // The order out of reach is not found before a wrong state is named.
+    state
+        .app()
+        .lab_order_to_read(&caller, id, Kind::Laboratory)
         .await?;
     let to = LabState::parse(&request.to)
-        .filter(|s| *s != LabState::Resulted && *s != LabState::Ordered)
         .ok_or_else(|| field_problem(&[("to", ClinicError::ChooseOption)]))?;
-    if order.state().next() != Some(to) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "lab_order.out_of_order",
-            format!(
-                "to: the order is {}; it cannot move to {}",
-                order.state().code(),
-                to.code()
-            ),
-        ));
+    match state
+        .app()
+        .advance_lab_order(&caller, id, request.version, to)
+        .await
+    {
+        Ok(order) => {
+            let results = state
+                .app()
+                .lab_order_to_read(&caller, order.id, Kind::Laboratory)
+                .await?
+                .results;
+            Ok(Json(order_wire(&order, &results)))
+        }
+        Err(AppError::Refused(haven_app::clinic::LAB_ORDER_OUT_OF_ORDER)) => {
+            let order = state
+                .app()
+                .lab_order_to_read(&caller, id, Kind::Laboratory)
+                .await?
+                .order;
+            Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "lab_order.out_of_order",
+                format!(
+                    "to: the order is {}; it cannot move to {}",
+                    order.state().code(),
+                    to.code()
+                ),
+            ))
+        }
+        Err(other) => Err(app_problem(other)),
     }
-    store
-        .advance_lab_order(&caller.actor(), &viewer, order.id, request.version, to)
-        .await?;
-    let order = store.lab_order(&viewer, order.id).await?;
-    let results = store.lab_results(&[order.id]).await?;
-    Ok(Json(order_wire(&order, &results)))
 }
 
 /// The caller's results not yet seen (orders they made that have results),
@@ -1631,12 +1629,8 @@ pub async fn results_to_see(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
+    let (orders, results) = state.app().results_to_see(&caller.caller()).await?;
     let store = state.store();
-    let orders = store.results_to_see(&viewer, caller.user.id).await?;
-    let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
-    let results = store.lab_results(&ids).await?;
     for order in &orders {
         store
             .audit_clinical_read(
@@ -1663,18 +1657,9 @@ pub async fn mark_result_seen(
     caller: ApiCaller,
     Path(order): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let order = state
-        .store()
-        .lab_order(&viewer, id_of(&order, "lab order")?)
-        .await?;
-    if order.ordered_by != caller.user.id {
-        return Err(not_found("lab order"));
-    }
     state
-        .store()
-        .mark_result_seen(&caller.actor(), &viewer, order.id)
+        .app()
+        .mark_result_seen(&caller.caller(), id_of(&order, "lab order")?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1701,25 +1686,16 @@ pub async fn cancel_lab_order(
     Path(order): Path<String>,
     ApiJson(request): ApiJson<LabCancelRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let store = state.store();
-    let order = store
-        .lab_order(&viewer, id_of(&order, "lab order")?)
-        .await?;
-    let reason =
-        haven_domain::clinic::required_note(&request.reason, haven_domain::clinic::SHORT_MAX)
-            .map_err(|e| field_problem(&[("reason", e)]))?;
-    if order.state().has_results() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "lab_order.has_results",
-            format!("the order is {}: its results stand", order.state().code()),
-        ));
-    }
-    store
-        .cancel_lab_order(&caller.actor(), &viewer, order.id, request.version, &reason)
-        .await?;
+    state
+        .app()
+        .cancel_lab_order(
+            &caller.caller(),
+            id_of(&order, "lab order")?,
+            request.version,
+            &request.reason,
+        )
+        .await
+        .map_err(app_problem)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1742,16 +1718,20 @@ pub async fn diagnosis_in_error(
     Path(diagnosis): Path<String>,
     ApiJson(request): ApiJson<VersionRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let store = state.store();
-    let diagnosis = store.diagnosis(id_of(&diagnosis, "diagnosis")?).await?;
-    if !viewer.reaches(diagnosis.facility_id) {
-        return Err(not_found("diagnosis"));
-    }
-    store
-        .mark_diagnosis_in_error(&caller.actor(), diagnosis.id, request.version)
+    let marked = state
+        .app()
+        .mark_diagnosis_in_error(
+            &caller.caller(),
+            id_of(&diagnosis, "diagnosis")?,
+            request.version,
+        )
         .await?;
+    if marked.already {
+        return Err(AppError::Conflict {
+            entity: "diagnosis",
+        }
+        .into());
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -2028,9 +2008,13 @@ pub async fn ward_figures(
     Path(facility): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Json<Vec<WardWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let caller = caller.caller();
+    let facility = id_of(&facility, "facility")?;
+    // The facility out of reach is not found before a wrong month is named.
+    state
+        .app()
+        .clinic_facility(&caller, Kind::Clinical, facility)
+        .await?;
     let today = today(&state);
     let (year, month) = match query.month.as_deref().map(str::trim) {
         None | Some("") => (today.year(), today.month()),
@@ -2038,15 +2022,13 @@ pub async fn ward_figures(
             parse_month(raw).ok_or_else(|| field_problem(&[("month", ClinicError::BadDate)]))?
         }
     };
-    let store = state.store();
+    let (_, wards) = state
+        .app()
+        .ward_figures(&caller, facility, year, month)
+        .await?;
     let mut out = Vec::new();
-    for figures in store.ward_statistics(facility, year, month).await? {
-        let occupied = store
-            .bed_board(figures.ward_id)
-            .await?
-            .iter()
-            .filter(|b| b.stay_id.is_some())
-            .count() as i64;
+    for ward in wards {
+        let (figures, occupied) = (ward.statistics, ward.occupied);
         out.push(WardWire {
             id: figures.ward_id.to_string(),
             name: figures.ward_name,
@@ -2103,16 +2085,11 @@ pub async fn bed_board(
     caller: ApiCaller,
     Path(ward): Path<String>,
 ) -> Result<Json<BedBoardWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &caller, Kind::Clinical).await?;
-    let store = state.store();
-    let ward = store.ward(id_of(&ward, "ward")?).await?;
-    if !viewer.reaches(ward.facility_id) {
-        return Err(not_found("ward"));
-    }
-    let beds: Vec<BedWire> = store
-        .bed_board(ward.id)
-        .await?
+    let (ward, beds) = state
+        .app()
+        .bed_board(&caller.caller(), id_of(&ward, "ward")?)
+        .await?;
+    let beds: Vec<BedWire> = beds
         .into_iter()
         .map(|b| BedWire {
             name: b.occupant(),
@@ -2123,18 +2100,6 @@ pub async fn bed_board(
             admitted_at: b.admitted_at.map(|t| t.to_text()),
         })
         .collect();
-    store
-        .audit_clinical_read(
-            &caller.actor(),
-            "bed_board_read",
-            "ward",
-            ward.id,
-            format!(
-                "occupied={}",
-                beds.iter().filter(|b| b.stay_id.is_some()).count()
-            ),
-        )
-        .await?;
     Ok(Json(BedBoardWire {
         ward_id: ward.id.to_string(),
         facility_id: ward.facility_id.to_string(),
@@ -2151,15 +2116,11 @@ async fn open_stay_in_reach(
     caller: &ApiCaller,
     raw: &str,
 ) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
-    let (stay, viewer) = stay_in_reach(state, caller, raw).await?;
-    if stay.discharged_at.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "stay.discharged",
-            "the stay is discharged; nothing more can be recorded on it",
-        ));
-    }
-    Ok((stay, viewer))
+    state
+        .app()
+        .stay_to_write(&caller.caller(), id_of(raw, "stay")?)
+        .await
+        .map_err(app_problem)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -2182,24 +2143,18 @@ pub async fn transfer(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<TransferRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     let bed = request
         .bed_id
         .trim()
         .parse::<Id>()
         .map_err(|_| field_problem(&[("bed_id", ClinicError::ChooseOption)]))?;
-    match state
-        .store()
-        .transfer(&caller.actor(), stay.id, request.version, bed)
+    state
+        .app()
+        .transfer(&caller.caller(), stay.id, request.version, bed)
         .await
-    {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(haven_store::StoreError::NotFound { .. }) => {
-            Err(field_problem(&[("bed_id", ClinicError::ChooseOption)]))
-        }
-        Err(other) => Err(other.into()),
-    }
+        .map_err(app_problem)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -2229,15 +2184,15 @@ pub async fn add_progress_note(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<ProgressNoteRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     let note = haven_domain::clinic::required_note(&request.note, haven_domain::clinic::NOTE_MAX)
         .map_err(|e| field_problem(&[("note", e)]))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .add_progress_note(&caller.actor(), stay.id, &note, token.as_ref())
-        .await?;
+        .app()
+        .add_progress_note(&caller.caller(), stay.id, &note, token.as_ref())
+        .await
+        .map_err(app_problem)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWire {
@@ -2258,7 +2213,6 @@ pub async fn add_stay_vitals(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<VitalsRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     vitals_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
@@ -2273,7 +2227,6 @@ pub async fn add_stay_diagnosis(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<DiagnosisRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     diagnosis_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
@@ -2289,9 +2242,8 @@ pub async fn order_stay_test(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<LabOrderRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let (stay, viewer) = open_stay_in_reach(&state, &caller, &stay).await?;
-    order_for(&state, &caller, &viewer, Encounter::Stay(stay.id), request).await
+    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    order_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
 
 /// Prescribes a medicine on a stay that is not discharged (its doses go on the
@@ -2305,7 +2257,6 @@ pub async fn prescribe_at_stay(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<PrescriptionRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     prescription_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
@@ -2346,7 +2297,6 @@ pub async fn administer(
     Path(stay): Path<String>,
     ApiJson(request): ApiJson<AdministrationRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
     let mut errors = Vec::new();
     let status = AdministrationStatus::parse(&request.status);
@@ -2366,29 +2316,22 @@ pub async fn administer(
         return Err(field_problem(&errors));
     };
     let token = request.once.as_deref().and_then(FormToken::parse);
-    match state
-        .store()
-        .record_administration(
-            &caller.actor(),
-            stay.id,
-            prescription,
-            status,
-            &note,
-            token.as_ref(),
-        )
+    let given = NewAdministration {
+        prescription,
+        status,
+        note: &note,
+        token: token.as_ref(),
+    };
+    let id = state
+        .app()
+        .record_administration(&caller.caller(), stay.id, &given)
         .await
-    {
-        Ok(id) => Ok((
-            StatusCode::CREATED,
-            Json(CreatedWire {
-                id: id.to_string(),
-                warnings: Vec::new(),
-            }),
-        )),
-        Err(haven_store::StoreError::NotFound { .. }) => Err(field_problem(&[(
-            "prescription_id",
-            ClinicError::ChooseOption,
-        )])),
-        Err(other) => Err(other.into()),
-    }
+        .map_err(app_problem)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedWire {
+            id: id.to_string(),
+            warnings: Vec::new(),
+        }),
+    ))
 }

@@ -2,20 +2,23 @@
 //! against the reference range for the patient's sex and age, verification), the
 //! printable result, and the ordering clinician's "results to see".
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
-use haven_domain::clinic::lab::{catalogue, ComponentKind, LabState, ResultValue};
-use haven_domain::clinic::ClinicError;
+use haven_app::AppError;
+use haven_domain::clinic::lab::{catalogue, ComponentKind, LabState};
 use haven_domain::{Action, Kind, Language};
-use haven_store::clinic::{LabOrder, NewResult, Viewer};
+use haven_store::clinic::LabOrder;
+use haven_store::Id;
 use serde::Deserialize;
 
 use super::visits::{result_views, with_status, FacilityRow, ResultView};
 use super::{
-    age_days, facilities_in_reach, facility_in_reach, facility_name, field, flag_label, found,
-    parse_id, patient_header, test_name_of, version_of, viewer, when, FormState, PatientHeader,
+    age_days, facility_name, field, flag_label, found, parse_id, patient_header, test_name_of,
+    version_of, when, FormState, PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -36,10 +39,12 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Laboratory)?;
-    let viewer = viewer(&state, &auth, Kind::Laboratory).await?;
+    let (viewer, reached) = state
+        .app()
+        .clinic_facilities(&auth.caller(), Kind::Laboratory)
+        .await?;
     let mut facilities = Vec::new();
-    for f in facilities_in_reach(&state, &viewer).await? {
+    for f in reached {
         let waiting = state
             .store()
             .worklist_counts(&viewer, f.id)
@@ -95,9 +100,10 @@ pub async fn worklist(
     Path(facility): Path<String>,
     Query(query): Query<WorklistQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Laboratory)?;
-    let viewer = viewer(&state, &auth, Kind::Laboratory).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (viewer, facility) = state
+        .app()
+        .clinic_facility(&auth.caller(), Kind::Laboratory, parse_id(&facility)?)
+        .await?;
     let tr = auth.tr();
     let states: Vec<LabState> = LabState::parse(&query.state).into_iter().collect();
     let rows = found(state.store().worklist(&viewer, facility.id, &states).await)?
@@ -267,16 +273,14 @@ async fn order_page(
 async fn order_in_reach(
     state: &AppState,
     auth: &Authenticated,
-    raw: &str,
-) -> Result<(LabOrder, Viewer), WebError> {
-    let kind = if auth.me.can(Action::Read, Kind::Laboratory) {
-        Kind::Laboratory
-    } else {
-        Kind::Clinical
-    };
-    let viewer = viewer(state, auth, kind).await?;
-    let order = found(state.store().lab_order(&viewer, parse_id(raw)?).await)?;
-    Ok((order, viewer))
+    id: Id,
+    through: Kind,
+) -> Result<LabOrder, WebError> {
+    Ok(state
+        .app()
+        .lab_order_to_read(&auth.caller(), id, through)
+        .await?
+        .order)
 }
 
 pub async fn show(
@@ -284,8 +288,7 @@ pub async fn show(
     auth: Authenticated,
     Path(order): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Laboratory)?;
-    let (order, _) = order_in_reach(&state, &auth, &order).await?;
+    let order = order_in_reach(&state, &auth, parse_id(&order)?, Kind::Laboratory).await?;
     state
         .store()
         .audit_clinical_read(
@@ -306,14 +309,19 @@ pub async fn advance(
     Path(order): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Laboratory)?;
-    let (order, viewer) = order_in_reach(&state, &auth, &order).await?;
+    state.app().may_record_lab_work(&auth.caller())?;
+    let order = parse_id(&order)?;
     let to = LabState::parse(field(&pairs, "to")).ok_or(WebError::BadRequest("bad-request"))?;
-    state
-        .store()
-        .advance_lab_order(&auth.actor(), &viewer, order.id, version_of(&pairs), to)
-        .await?;
-    Ok(see_other(&format!("/clinic/lab/{}", order.id)))
+    match state
+        .app()
+        .advance_lab_order(&auth.caller(), order, version_of(&pairs), to)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/clinic/lab/{order}"))),
+        // Not the order's next state: a form of a state that has moved on.
+        Err(AppError::Invalid(_) | AppError::Refused(_)) => Err(WebError::Conflict),
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub async fn enter_results(
@@ -322,61 +330,30 @@ pub async fn enter_results(
     Path(order): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Laboratory)?;
-    let (order, viewer) = order_in_reach(&state, &auth, &order).await?;
-    let test = catalogue()
-        .test(&order.test_code)
-        .ok_or(WebError::NotFound)?;
-    let person = state.store().person(order.person_id).await?;
-    let today = crate::pages::people::today(&state);
-    let (sex, days) = (person.sex(), age_days(&person, today));
-    let mut results = Vec::new();
-    let mut errors: Vec<(&'static str, ClinicError)> = Vec::new();
-    for component in test.components() {
-        match component.parse_result(field(&pairs, component.code())) {
-            Ok(value) => {
-                let range = component.range_for(sex, days);
-                results.push(NewResult {
-                    component_code: component.code(),
-                    value_number: match value {
-                        ResultValue::Number(n) => Some(n),
-                        ResultValue::Coded(_) => None,
-                    },
-                    value_code: match value {
-                        ResultValue::Coded(c) => c,
-                        ResultValue::Number(_) => "",
-                    },
-                    unit: component.unit(),
-                    range_low: range.map(|r| r.low()),
-                    range_high: range.map(|r| r.high()),
-                    flag: component.flag(&value, sex, days),
-                });
-            }
-            Err(error) => errors.push((component.code(), error)),
+    let id = parse_id(&order)?;
+    // One value per field of the form: haven-app parses those of the test's components.
+    let values: BTreeMap<String, String> = pairs.iter().cloned().collect();
+    match state
+        .app()
+        .enter_lab_results(
+            &auth.caller(),
+            id,
+            version_of(&pairs),
+            &values,
+            crate::pages::people::today(&state),
+        )
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/clinic/lab/{id}"))),
+        Err(AppError::Conflict { .. }) => conflict(&state, &auth, id, &pairs).await,
+        Err(AppError::Invalid(errors)) => {
+            let order = order_in_reach(&state, &auth, id, Kind::Laboratory).await?;
+            let form = FormState::sent(&pairs).refuse_fields(auth.tr(), &errors);
+            let page = order_page(&state, &auth, order, form).await?;
+            with_status(&page, FORM_ERROR)
         }
+        Err(other) => Err(other.into()),
     }
-    if errors.is_empty() {
-        match state
-            .store()
-            .enter_lab_results(
-                &auth.actor(),
-                &viewer,
-                order.id,
-                version_of(&pairs),
-                &results,
-            )
-            .await
-        {
-            Ok(()) => return Ok(see_other(&format!("/clinic/lab/{}", order.id))),
-            Err(haven_store::StoreError::Conflict { .. }) => {
-                return conflict(&state, &auth, &viewer, order.id, &pairs).await;
-            }
-            Err(other) => return Err(other.into()),
-        }
-    }
-    let form = FormState::sent(&pairs).refuse(auth.tr(), &errors);
-    let page = order_page(&state, &auth, order, form).await?;
-    with_status(&page, FORM_ERROR)
 }
 
 /// The order page again, as it is now, with what was sent and a notice that the
@@ -384,13 +361,12 @@ pub async fn enter_results(
 async fn conflict(
     state: &AppState,
     auth: &Authenticated,
-    viewer: &Viewer,
-    order: haven_store::Id,
+    order: Id,
     pairs: &Pairs,
 ) -> Result<Response, WebError> {
     let mut form = FormState::sent(pairs);
     form.notice = Some(auth.tr().t("error-conflict"));
-    let order = state.store().lab_order(viewer, order).await?;
+    let order = order_in_reach(state, auth, order, Kind::Clinical).await?;
     let page = order_page(state, auth, order, form).await?;
     with_status(&page, axum::http::StatusCode::CONFLICT)
 }
@@ -403,38 +379,33 @@ pub async fn cancel(
     Path(order): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (order, viewer) = order_in_reach(&state, &auth, &order).await?;
-    let reason = match haven_domain::clinic::required_note(
-        field(&pairs, "reason"),
-        haven_domain::clinic::SHORT_MAX,
-    ) {
-        Ok(reason) => reason,
-        Err(error) => {
-            let form = FormState::sent(&pairs).refuse(auth.tr(), &[("reason", error)]);
-            let page = order_page(&state, &auth, order, form).await?;
-            return with_status(&page, FORM_ERROR);
-        }
-    };
-    let back = match (order.visit_id, order.stay_id) {
-        (Some(v), _) => format!("/clinic/visits/{v}#lab"),
-        (_, Some(s)) => format!("/clinic/stays/{s}#lab"),
-        _ => format!("/clinic/facilities/{}/lab", order.facility_id),
-    };
+    let id = parse_id(&order)?;
     match state
-        .store()
+        .app()
         .cancel_lab_order(
-            &auth.actor(),
-            &viewer,
-            order.id,
+            &auth.caller(),
+            id,
             version_of(&pairs),
-            &reason,
+            field(&pairs, "reason"),
         )
         .await
     {
-        Ok(()) => Ok(see_other(&back)),
-        Err(haven_store::StoreError::Conflict { .. }) => {
-            conflict(&state, &auth, &viewer, order.id, &pairs).await
+        Ok(order) => {
+            let back = match (order.visit_id, order.stay_id) {
+                (Some(v), _) => format!("/clinic/visits/{v}#lab"),
+                (_, Some(s)) => format!("/clinic/stays/{s}#lab"),
+                _ => format!("/clinic/facilities/{}/lab", order.facility_id),
+            };
+            Ok(see_other(&back))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let order = order_in_reach(&state, &auth, id, Kind::Clinical).await?;
+            let form = FormState::sent(&pairs).refuse_fields(auth.tr(), &errors);
+            let page = order_page(&state, &auth, order, form).await?;
+            with_status(&page, FORM_ERROR)
+        }
+        Err(AppError::Conflict { .. } | AppError::Refused(_)) => {
+            conflict(&state, &auth, id, &pairs).await
         }
         Err(other) => Err(other.into()),
     }
@@ -462,8 +433,7 @@ pub async fn print(
     auth: Authenticated,
     Path(order): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Laboratory)?;
-    let (order, _) = order_in_reach(&state, &auth, &order).await?;
+    let order = order_in_reach(&state, &auth, parse_id(&order)?, Kind::Laboratory).await?;
     if !order.state().has_results() {
         return Err(WebError::NotFound);
     }
@@ -528,13 +498,9 @@ pub async fn results_to_see(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
+    let (orders, results) = state.app().results_to_see(&auth.caller()).await?;
     let tr = auth.tr();
     let store = state.store();
-    let orders = store.results_to_see(&viewer, auth.me.user.id).await?;
-    let ids: Vec<haven_store::Id> = orders.iter().map(|o| o.id).collect();
-    let results = store.lab_results(&ids).await?;
     let mut rows = Vec::new();
     for order in &orders {
         let person = store.person(order.person_id).await?;
@@ -564,20 +530,12 @@ pub async fn seen(
     auth: Authenticated,
     Path(order): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
-    let order = found(state.store().lab_order(&viewer, parse_id(&order)?).await)?;
-    // Only the clinician who ordered it marks a result seen: for anyone else the
-    // order has no "seen" to give.
-    if order.ordered_by != auth.me.user.id {
-        return Err(WebError::NotFound);
-    }
     match state
-        .store()
-        .mark_result_seen(&auth.actor(), &viewer, order.id)
+        .app()
+        .mark_result_seen(&auth.caller(), parse_id(&order)?)
         .await
     {
-        Ok(()) | Err(haven_store::StoreError::Conflict { .. }) => Ok(see_other("/clinic/results")),
+        Ok(_) | Err(AppError::Conflict { .. }) => Ok(see_other("/clinic/results")),
         Err(other) => Err(other.into()),
     }
 }

@@ -20,7 +20,7 @@ use haven_domain::clinic::lab::{catalogue, Flag, LabTest};
 use haven_domain::clinic::medicines;
 use haven_domain::clinic::FieldError;
 use haven_domain::person::Sex;
-use haven_domain::{Action, Kind, Language};
+use haven_domain::{Kind, Language};
 use haven_store::clinic::{FormToken, Viewer};
 use haven_store::{Facility, Id, Person, Reach, StoreError, Timestamp};
 
@@ -172,6 +172,14 @@ impl FormState {
         self.errors.get(name)
     }
 
+    /// Puts each field error of haven-app at its field, in the reader's language.
+    pub fn refuse_fields(mut self, tr: &Tr, errors: &[haven_app::FieldError]) -> FormState {
+        for error in errors {
+            self.errors.set(error.field, tr.t(error.code));
+        }
+        self
+    }
+
     /// Puts each field error at its field, in the reader's language.
     pub fn refuse(mut self, tr: &Tr, errors: &[FieldError]) -> FormState {
         for (field, error) in errors {
@@ -201,13 +209,13 @@ pub fn version_of(pairs: &[(String, String)]) -> i64 {
 }
 
 /// How far the reader's roles that grant reading `kind` reach, and whether they read
-/// HIV results.
+/// HIV results (haven-app decides).
 pub async fn viewer(
     state: &AppState,
     auth: &Authenticated,
     kind: Kind,
 ) -> Result<Viewer, WebError> {
-    viewer_of(state, &auth.me.roles, kind).await
+    Ok(state.app().clinic_viewer(&auth.caller(), kind).await?)
 }
 
 pub async fn viewer_of(
@@ -215,26 +223,12 @@ pub async fn viewer_of(
     roles: &[(haven_domain::Role, haven_domain::Scope)],
     kind: Kind,
 ) -> Result<Viewer, WebError> {
-    let scopes: Vec<haven_domain::Scope> = roles
-        .iter()
-        .filter(|(role, _)| role.permits(Action::Read, kind))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    let reach = state.store().reach_of(&scopes).await?;
-    Ok(Viewer {
-        reach,
-        hiv: roles
-            .iter()
-            .any(|(role, _)| role.permits(Action::Read, Kind::HivResult)),
-    })
+    Ok(state.app().clinic_viewer_of_roles(roles, kind).await?)
 }
 
 /// True for the kinds of facility where clinical work is done.
 pub fn is_clinical(facility: &Facility) -> bool {
-    matches!(
-        facility.kind.as_str(),
-        "medical_centre" | "mother_child_clinic" | "emergency_health_centre"
-    ) && facility.closed_at.is_none()
+    haven_app::clinic::is_clinical(facility)
 }
 
 /// The clinical facilities a viewer reaches, by name.
@@ -242,13 +236,7 @@ pub async fn facilities_in_reach(
     state: &AppState,
     viewer: &Viewer,
 ) -> Result<Vec<Facility>, WebError> {
-    Ok(state
-        .store()
-        .facilities()
-        .await?
-        .into_iter()
-        .filter(|f| is_clinical(f) && viewer.reaches(f.id))
-        .collect())
+    Ok(state.app().clinical_facilities_reached(viewer).await?)
 }
 
 /// A facility from the path, if the viewer reaches it; otherwise 404.
@@ -258,15 +246,31 @@ pub async fn facility_in_reach(
     raw: &str,
 ) -> Result<Facility, WebError> {
     let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    match state.store().facility(id).await {
-        Ok(f) if viewer.reaches(f.id) => Ok(f),
-        Ok(_) | Err(StoreError::NotFound { .. }) => Err(WebError::NotFound),
-        Err(other) => Err(other.into()),
+    Ok(state.app().facility_reached(viewer, id).await?)
+}
+
+/// The wrong fields of an action refused by haven-app, to show at the form; any
+/// other refusal is the page's error.
+pub fn form_errors(error: haven_app::AppError) -> Result<Vec<haven_app::FieldError>, WebError> {
+    match error {
+        haven_app::AppError::Invalid(fields) => Ok(fields),
+        other => Err(other.into()),
     }
 }
 
+/// A write on a discharged stay: 409, as a changed record is.
+pub fn stay_error(error: haven_app::AppError) -> WebError {
+    match error {
+        haven_app::AppError::Refused(haven_app::clinic::STAY_DISCHARGED) => WebError::Conflict,
+        other => other.into(),
+    }
+}
+
+/// An id from a path or a form. Text that is not an id names no record: it becomes
+/// an id no record has, so that the action still refuses a caller without the
+/// permission (403) before it finds nothing (404), as for any unknown id.
 pub fn parse_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse::<Id>().map_err(|_| WebError::NotFound)
+    Ok(raw.parse::<Id>().unwrap_or_else(|_| Id::new()))
 }
 
 /// Maps a store's "no such record" to 404 (the record out of reach does not exist).

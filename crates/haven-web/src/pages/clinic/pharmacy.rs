@@ -11,13 +11,13 @@ use haven_domain::clinic::medicines::{
     NEAR_EXPIRY_DAYS,
 };
 use haven_domain::{Action, Kind};
-use haven_store::clinic::{DispenseOutcome, Viewer};
+use haven_store::clinic::DispenseOutcome;
 use haven_store::{Facility, StoreError};
 
 use super::visits::{prescription_view, with_status, FacilityRow, PrescriptionView};
 use super::{
-    facilities_in_reach, facility_in_reach, facility_name, field, medicine_label, medicine_options,
-    medicine_unit, options, parse_id, token_of, version_of, viewer, when, FormState,
+    facility_name, field, medicine_label, medicine_options, medicine_unit, options, parse_id,
+    token_of, version_of, when, FormState,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -38,10 +38,12 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &auth, Kind::Medicines).await?;
+    let (_, reached) = state
+        .app()
+        .clinic_facilities(&auth.caller(), Kind::Medicines)
+        .await?;
     let mut facilities = Vec::new();
-    for f in facilities_in_reach(&state, &viewer).await? {
+    for f in reached {
         let waiting = state.store().prescriptions_to_dispense(f.id).await?.len() as i64;
         facilities.push(FacilityRow {
             id: f.id.to_string(),
@@ -176,9 +178,10 @@ pub async fn facility(
     auth: Authenticated,
     Path(facility): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &auth, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (_, facility) = state
+        .app()
+        .clinic_facility(&auth.caller(), Kind::Medicines, parse_id(&facility)?)
+        .await?;
     let page = pharmacy_page(&state, &auth, &facility, None).await?;
     render(&page).map(no_store)
 }
@@ -189,11 +192,11 @@ pub async fn dispense(
     Path(prescription): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Medicines)?;
-    let viewer: Viewer = viewer(&state, &auth, Kind::Medicines).await?;
+    let (viewer, prescription, facility) = state
+        .app()
+        .prescription_to_dispense(&auth.caller(), parse_id(&prescription)?)
+        .await?;
     let store = state.store();
-    let prescription = super::found(store.prescription(&viewer, parse_id(&prescription)?).await)?;
-    let facility = store.facility(prescription.facility_id).await?;
     let tr = auth.tr();
     let unit = medicine_unit(tr, &prescription.medicine_code);
     let refusal = match parse_quantity(field(&pairs, "quantity")) {
@@ -380,9 +383,10 @@ pub async fn stock(
     auth: Authenticated,
     Path(facility): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &auth, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (_, facility) = state
+        .app()
+        .clinic_facility(&auth.caller(), Kind::Medicines, parse_id(&facility)?)
+        .await?;
     let page = stock_page(&state, &auth, &facility, FormState::new(), None).await?;
     render(&page).map(no_store)
 }
@@ -393,9 +397,10 @@ pub async fn receive(
     Path(facility): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Medicines)?;
-    let viewer = viewer(&state, &auth, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (_, facility) = state
+        .app()
+        .pharmacy_to_write(&auth.caller(), parse_id(&facility)?)
+        .await?;
     let tr = auth.tr();
     let today = crate::pages::people::today(&state);
     let parsed = Receipt::parse(
@@ -442,14 +447,11 @@ pub async fn change(
     Path(batch): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Medicines)?;
-    let viewer = viewer(&state, &auth, Kind::Medicines).await?;
+    let (batch, facility) = state
+        .app()
+        .stock_batch_to_change(&auth.caller(), parse_id(&batch)?)
+        .await?;
     let store = state.store();
-    let batch = super::found(store.stock_batch(parse_id(&batch)?).await)?;
-    if !viewer.reaches(batch.facility_id) {
-        return Err(WebError::NotFound);
-    }
-    let facility = store.facility(batch.facility_id).await?;
     let tr = auth.tr();
     let parsed = StockChange::parse(
         field(&pairs, "kind"),

@@ -9,19 +9,21 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::clinic::{NewAdministration, NewAdmission};
+use haven_app::AppError;
 use haven_domain::clinic::{AdministrationStatus, ClinicError, Discharge, StayOutcome, NOTE_MAX};
 use haven_domain::{Action, Kind};
 use haven_store::clinic::{Encounter, Stay, Viewer, VitalSigns};
-use haven_store::{Id, StoreError};
+use haven_store::Id;
 use serde::Deserialize;
 
 use super::visits::{
-    diagnosis_for, encounter_views, order_for, person_for, prescription_for, vitals_for,
-    with_status, Choices, EncounterForms, EncounterViews, Outcome,
+    diagnosis_for, encounter_views, order_for, prescription_for, vitals_for, with_status, Choices,
+    EncounterForms, EncounterViews, Outcome,
 };
 use super::{
-    facilities_in_reach, facility_in_reach, facility_name, field, found, medicine_label, options,
-    parse_id, patient_header, token_of, version_of, viewer, when, FormState, PatientHeader,
+    facility_name, field, form_errors, medicine_label, options, parse_id, patient_header,
+    stay_error, token_of, version_of, when, FormState, PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -74,32 +76,29 @@ pub async fn wards(
     Path(facility): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
     let (year, month) = month_of(&query.month, crate::pages::people::today(&state));
-    let store = state.store();
-    let mut wards = Vec::new();
-    for stats in store.ward_statistics(facility.id, year, month).await? {
-        let occupied = store
-            .bed_board(stats.ward_id)
-            .await?
-            .iter()
-            .filter(|b| b.stay_id.is_some())
-            .count() as i64;
-        wards.push(WardView {
-            id: stats.ward_id.to_string(),
-            name: stats.ward_name,
-            beds: stats.beds,
-            occupied,
-            occupancy: format!("{:.0}%", stats.occupancy_percent),
-            discharges: stats.discharges,
-            average_length: stats
-                .average_length_days
-                .map(|d| auth.tr().t1("clinic-days", "days", format!("{d:.1}")))
-                .unwrap_or_default(),
-        });
-    }
+    let (facility, figures) = state
+        .app()
+        .ward_figures(&auth.caller(), parse_id(&facility)?, year, month)
+        .await?;
+    let wards = figures
+        .into_iter()
+        .map(|figures| {
+            let stats = figures.statistics;
+            WardView {
+                id: stats.ward_id.to_string(),
+                name: stats.ward_name,
+                beds: stats.beds,
+                occupied: figures.occupied,
+                occupancy: format!("{:.0}%", stats.occupancy_percent),
+                discharges: stats.discharges,
+                average_length: stats
+                    .average_length_days
+                    .map(|d| auth.tr().t1("clinic-days", "days", format!("{d:.1}")))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
     let page = WardsPage {
         layout: Layout::new(&auth.visitor, "clinic-wards-title"),
         facility_id: facility.id.to_string(),
@@ -132,16 +131,11 @@ pub async fn board(
     auth: Authenticated,
     Path(ward): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
-    let ward = found(state.store().ward(parse_id(&ward)?).await)?;
-    if !viewer.reaches(ward.facility_id) {
-        return Err(WebError::NotFound);
-    }
-    let beds: Vec<BedView> = state
-        .store()
-        .bed_board(ward.id)
-        .await?
+    let (ward, beds) = state
+        .app()
+        .bed_board(&auth.caller(), parse_id(&ward)?)
+        .await?;
+    let beds: Vec<BedView> = beds
         .into_iter()
         .map(|b| BedView {
             patient: b.occupant().unwrap_or_default(),
@@ -160,41 +154,21 @@ pub async fn board(
     render(&page).map(no_store)
 }
 
-/// The free beds of the clinical facilities a viewer reaches: id and "facility — ward — bed".
-async fn free_beds(
-    state: &AppState,
-    tr: &Tr,
-    viewer: &Viewer,
-    only: Option<Id>,
-) -> Result<Vec<(String, String)>, WebError> {
-    let mut beds = Vec::new();
-    for facility in facilities_in_reach(state, viewer).await? {
-        if only.is_some_and(|f| f != facility.id) {
-            continue;
-        }
-        for ward in state
-            .store()
-            .wards_of(facility.id)
-            .await?
-            .into_iter()
-            .filter(|w| w.closed_at.is_none())
-        {
-            for bed in state.store().bed_board(ward.id).await? {
-                if bed.stay_id.is_none() {
-                    beds.push((
-                        bed.bed_id.to_string(),
-                        format!(
-                            "{} — {} — {}",
-                            facility_name(tr, &facility),
-                            ward.name,
-                            bed.label
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(beds)
+/// A choice of free beds: id and "facility — ward — bed".
+fn bed_choices(tr: &Tr, beds: &[haven_app::clinic::FreeBed]) -> Vec<(String, String)> {
+    beds.iter()
+        .map(|b| {
+            (
+                b.bed.to_string(),
+                format!(
+                    "{} — {} — {}",
+                    facility_name(tr, &b.facility),
+                    b.ward,
+                    b.label
+                ),
+            )
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -218,14 +192,14 @@ async fn admit_page_with(
     state: &AppState,
     auth: &Authenticated,
     person: &haven_store::Person,
+    beds: &[haven_app::clinic::FreeBed],
     form: FormState,
 ) -> Result<AdmitPage, WebError> {
-    let viewer = viewer(state, auth, Kind::Clinical).await?;
     let tr = auth.tr();
     Ok(AdmitPage {
         layout: Layout::new(&auth.visitor, "clinic-admit"),
         patient: patient_header(state, tr, person).await?,
-        beds: free_beds(state, tr, &viewer, None).await?,
+        beds: bed_choices(tr, beds),
         form,
     })
 }
@@ -235,10 +209,12 @@ pub async fn admit_page(
     auth: Authenticated,
     Query(query): Query<AdmitQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let person = person_for(&state, &auth, &query.person).await?;
+    let (person, beds) = state
+        .app()
+        .admission_choices(&auth.caller(), parse_id(&query.person)?)
+        .await?;
     let form = FormState::new().with("visit", query.visit.trim().to_owned());
-    let page = admit_page_with(&state, &auth, &person, form).await?;
+    let page = admit_page_with(&state, &auth, &person, &beds, form).await?;
     render(&page).map(no_store)
 }
 
@@ -247,63 +223,54 @@ pub async fn admit(
     auth: Authenticated,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let person = person_for(&state, &auth, field(&pairs, "person")).await?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
+    let caller = auth.caller();
+    let (person, beds) = state
+        .app()
+        .admission_choices(&caller, parse_id(field(&pairs, "person"))?)
+        .await?;
     let tr = auth.tr();
-    let mut errors = Vec::new();
-    let reason = match haven_domain::clinic::required_note(field(&pairs, "reason"), NOTE_MAX) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.push(("reason", e));
-            None
-        }
-    };
-    let beds = free_beds(&state, tr, &viewer, None).await?;
-    let bed = field(&pairs, "bed");
-    let bed = beds
-        .iter()
-        .find(|(id, _)| id == bed)
-        .and_then(|(id, _)| id.parse::<Id>().ok());
-    if bed.is_none() {
-        errors.push(("bed", ClinicError::ChooseOption));
-    }
-    // A visit named by the form must be this person's, and in reach.
-    let visit = match field(&pairs, "visit").parse::<Id>() {
-        Ok(v) => match state.store().visit(v).await {
-            Ok(visit) if visit.person_id == person.id && viewer.reaches(visit.facility_id) => {
-                Some(v)
-            }
-            _ => None,
-        },
-        Err(_) => None,
-    };
     let mut form = FormState::sent(&pairs);
-    if let (Some(bed), Some(reason), true) = (bed, &reason, errors.is_empty()) {
-        let today = crate::pages::people::today(&state);
-        match state
-            .store()
-            .admit(
-                &auth.actor(),
-                person.id,
+    let mut errors = Vec::new();
+    match field(&pairs, "bed").parse::<Id>() {
+        Ok(bed) => {
+            let token = token_of(&pairs);
+            let admission = NewAdmission {
+                person: person.id,
                 bed,
-                visit,
-                reason,
-                today,
-                token_of(&pairs).as_ref(),
-            )
-            .await
-        {
-            Ok(stay) => return Ok(see_other(&format!("/clinic/stays/{stay}"))),
-            Err(StoreError::Duplicate { field: "person" }) => {
-                form.notice = Some(tr.t("clinic-already-admitted"))
+                // A visit the form names that is not one is no visit.
+                visit: field(&pairs, "visit").parse::<Id>().ok(),
+                reason: field(&pairs, "reason"),
+                today: crate::pages::people::today(&state),
+                token: token.as_ref(),
+            };
+            match state.app().admit(&caller, &admission).await {
+                Ok(stay) => return Ok(see_other(&format!("/clinic/stays/{stay}"))),
+                Err(AppError::Duplicate { field: "person" }) => {
+                    form.notice = Some(tr.t("clinic-already-admitted"))
+                }
+                Err(AppError::Duplicate { .. }) => form.errors.set("bed", tr.t("clinic-bed-taken")),
+                Err(AppError::NotFound { entity: "bed" } | AppError::ScopeBeyondYours) => {
+                    errors.push(("bed", ClinicError::ChooseOption))
+                }
+                Err(other) => {
+                    let fields = form_errors(other)?;
+                    // The visit is a hidden field: said above the form.
+                    if fields.iter().any(|f| f.field == "visit") {
+                        form.notice = Some(tr.t(ClinicError::ChooseOption.code()));
+                    }
+                    form = form.refuse_fields(tr, &fields);
+                }
             }
-            Err(StoreError::Duplicate { .. }) => form.errors.set("bed", tr.t("clinic-bed-taken")),
-            Err(other) => return Err(other.into()),
+        }
+        Err(_) => {
+            errors.push(("bed", ClinicError::ChooseOption));
+            if let Err(e) = haven_domain::clinic::required_note(field(&pairs, "reason"), NOTE_MAX) {
+                errors.push(("reason", e));
+            }
         }
     }
     let form = form.refuse(tr, &errors);
-    let page = admit_page_with(&state, &auth, &person, form).await?;
+    let page = admit_page_with(&state, &auth, &person, &beds, form).await?;
     with_status(&page, FORM_ERROR)
 }
 
@@ -369,12 +336,10 @@ async fn stay_in_reach(
     auth: &Authenticated,
     raw: &str,
 ) -> Result<(Stay, Viewer), WebError> {
-    let viewer = viewer(state, auth, Kind::Clinical).await?;
-    let stay = found(state.store().stay(parse_id(raw)?).await)?;
-    if !viewer.reaches(stay.facility_id) {
-        return Err(WebError::NotFound);
-    }
-    Ok((stay, viewer))
+    Ok(state
+        .app()
+        .stay_to_read(&auth.caller(), parse_id(raw)?)
+        .await?)
 }
 
 /// One vital sign over a stay as a line chart: SVG drawn here, no script.
@@ -568,7 +533,13 @@ async fn stay_page(
         ),
         transfer_form: forms.transfer.unwrap_or_default(),
         free_beds: if open {
-            free_beds(state, tr, viewer, Some(stay.facility_id)).await?
+            bed_choices(
+                tr,
+                &state
+                    .app()
+                    .free_beds(&auth.caller(), Some(stay.facility_id))
+                    .await?,
+            )
         } else {
             Vec::new()
         },
@@ -590,7 +561,6 @@ pub async fn show(
     auth: Authenticated,
     Path(stay): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let (stay, viewer) = stay_in_reach(&state, &auth, &stay).await?;
     state
         .store()
@@ -639,12 +609,11 @@ async fn open_stay(
     auth: &Authenticated,
     raw: &str,
 ) -> Result<(Stay, Viewer), WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (stay, viewer) = stay_in_reach(state, auth, raw).await?;
-    if stay.discharged_at.is_some() {
-        return Err(WebError::Conflict);
-    }
-    Ok((stay, viewer))
+    state
+        .app()
+        .stay_to_write(&auth.caller(), parse_id(raw)?)
+        .await
+        .map_err(stay_error)
 }
 
 pub async fn add_vitals(
@@ -676,7 +645,7 @@ pub async fn order_test(
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
     let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
-    let outcome = order_for(&state, &auth, &viewer, Encounter::Stay(stay.id), &pairs).await?;
+    let outcome = order_for(&state, &auth, Encounter::Stay(stay.id), &pairs).await?;
     stay_outcome(&state, &auth, stay, &viewer, outcome, "lab").await
 }
 
@@ -701,9 +670,10 @@ pub async fn add_note(
     match haven_domain::clinic::required_note(field(&pairs, "note"), NOTE_MAX) {
         Ok(note) => {
             state
-                .store()
-                .add_progress_note(&auth.actor(), stay.id, &note, token_of(&pairs).as_ref())
-                .await?;
+                .app()
+                .add_progress_note(&auth.caller(), stay.id, &note, token_of(&pairs).as_ref())
+                .await
+                .map_err(stay_error)?;
             Ok(see_other(&format!("/clinic/stays/{}#progress", stay.id)))
         }
         Err(e) => {
@@ -742,23 +712,23 @@ pub async fn administer(
             }
         };
     if let (Some(status), Some(prescription), true) = (status, prescription, errors.is_empty()) {
+        let token = token_of(&pairs);
+        let given = NewAdministration {
+            prescription,
+            status,
+            note: &note,
+            token: token.as_ref(),
+        };
         match state
-            .store()
-            .record_administration(
-                &auth.actor(),
-                stay.id,
-                prescription,
-                status,
-                &note,
-                token_of(&pairs).as_ref(),
-            )
+            .app()
+            .record_administration(&auth.caller(), stay.id, &given)
             .await
         {
             Ok(_) => return Ok(see_other(&format!("/clinic/stays/{}#mar", stay.id))),
-            Err(StoreError::NotFound { .. }) => {
+            Err(AppError::Invalid(fields)) if fields.iter().any(|f| f.field == "prescription") => {
                 errors.push(("prescription", ClinicError::ChooseOption))
             }
-            Err(other) => return Err(other.into()),
+            Err(other) => return Err(stay_error(other)),
         }
     }
     let forms = StayForms {
@@ -780,23 +750,24 @@ pub async fn transfer(
     let mut form = FormState::sent(&pairs);
     match field(&pairs, "bed").parse::<Id>() {
         Ok(bed) => match state
-            .store()
-            .transfer(&auth.actor(), stay.id, version_of(&pairs), bed)
+            .app()
+            .transfer(&auth.caller(), stay.id, version_of(&pairs), bed)
             .await
         {
             Ok(()) => return Ok(see_other(&format!("/clinic/stays/{}", stay.id))),
-            Err(StoreError::Duplicate { .. }) => form.errors.set("bed", tr.t("clinic-bed-taken")),
-            Err(StoreError::NotFound { .. }) => form
+            Err(AppError::Duplicate { .. }) => form.errors.set("bed", tr.t("clinic-bed-taken")),
+            Err(AppError::NotFound { .. }) => form
                 .errors
                 .set("bed", tr.t(ClinicError::ChooseOption.code())),
-            Err(StoreError::Conflict { .. }) => form.notice = Some(tr.t("error-conflict")),
-            Err(other) => return Err(other.into()),
+            Err(AppError::Conflict { .. }) => form.notice = Some(tr.t("error-conflict")),
+            Err(AppError::Invalid(fields)) => form = form.refuse_fields(tr, &fields),
+            Err(other) => return Err(stay_error(other)),
         },
         Err(_) => form
             .errors
             .set("bed", tr.t(ClinicError::ChooseOption.code())),
     }
-    let stay = state.store().stay(stay.id).await?;
+    let (stay, _) = state.app().stay_to_read(&auth.caller(), stay.id).await?;
     let page = stay_page(
         &state,
         &auth,
@@ -825,21 +796,21 @@ pub async fn discharge(
         field(&pairs, "cause_of_death"),
     ) {
         Ok(discharge) => match state
-            .store()
-            .discharge(&auth.actor(), stay.id, version_of(&pairs), &discharge)
+            .app()
+            .discharge(&auth.caller(), stay.id, version_of(&pairs), &discharge)
             .await
         {
             Ok(()) => return Ok(see_other(&format!("/clinic/stays/{}/summary", stay.id))),
-            Err(StoreError::Conflict { .. }) => {
+            Err(AppError::Conflict { .. }) => {
                 let mut form = FormState::sent(&pairs);
                 form.notice = Some(tr.t("error-conflict"));
                 form
             }
-            Err(other) => return Err(other.into()),
+            Err(other) => return Err(stay_error(other)),
         },
         Err(errors) => FormState::sent(&pairs).refuse(tr, &errors),
     };
-    let stay = state.store().stay(stay.id).await?;
+    let (stay, _) = state.app().stay_to_read(&auth.caller(), stay.id).await?;
     let page = stay_page(
         &state,
         &auth,
@@ -875,7 +846,6 @@ pub async fn summary(
     auth: Authenticated,
     Path(stay): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let (stay, viewer) = stay_in_reach(&state, &auth, &stay).await?;
     let Some(discharged_at) = stay.discharged_at else {
         return Err(WebError::NotFound);

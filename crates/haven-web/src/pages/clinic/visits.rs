@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
+use haven_app::{AppError, FieldError};
 use haven_domain::clinic::icd10::{self, Icd10Code};
 use haven_domain::clinic::lab::catalogue;
 use haven_domain::clinic::medicines::{Frequency, Prescription, PrescriptionInput, Route};
@@ -21,10 +22,9 @@ use haven_store::{Id, StoreError};
 use serde::Deserialize;
 
 use super::{
-    facilities_in_reach, facility_in_reach, facility_name, field, flag_label, found,
-    medicine_label, medicine_options, medicine_unit, options, orderable_tests, parse_id,
-    patient_header, start_of_today, test_name_of, token_of, version_of, viewer, when, FormState,
-    PatientHeader,
+    facility_name, field, flag_label, form_errors, medicine_label, medicine_options, medicine_unit,
+    options, orderable_tests, parse_id, patient_header, start_of_today, stay_error, test_name_of,
+    token_of, version_of, when, FormState, PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -64,11 +64,13 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::CheckIn)?;
-    let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
+    let (_, reached) = state
+        .app()
+        .clinic_facilities(&auth.caller(), Kind::CheckIn)
+        .await?;
     let since = start_of_today(&state);
     let mut facilities = Vec::new();
-    for f in facilities_in_reach(&state, &viewer).await? {
+    for f in reached {
         let waiting = state
             .store()
             .queue(f.id, since)
@@ -120,9 +122,10 @@ pub async fn queue(
     auth: Authenticated,
     Path(facility): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::CheckIn)?;
-    let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let (_, facility) = state
+        .app()
+        .clinic_facility(&auth.caller(), Kind::CheckIn, parse_id(&facility)?)
+        .await?;
     let tr = auth.tr();
     let today = crate::pages::people::today(&state);
     let rows = state
@@ -180,38 +183,19 @@ pub struct PersonQuery {
     person: String,
 }
 
-/// The person to check in or admit: reached by the reader's people reach, or 404.
-pub(super) async fn person_for(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<haven_store::Person, WebError> {
-    let id = parse_id(raw)?;
-    let person = found(state.store().person(id).await)?;
-    let reach = super::person_reach(state, auth).await?;
-    if !reach.holds(person.registered_facility_id)
-        || person.entered_in_error_at.is_some()
-        || person.merged_into.is_some()
-    {
-        return Err(WebError::NotFound);
-    }
-    Ok(person)
-}
-
 async fn check_in_page_with(
     state: &AppState,
     auth: &Authenticated,
     person: &haven_store::Person,
+    facilities: &[haven_store::Facility],
     form: FormState,
 ) -> Result<CheckInPage, WebError> {
     let tr = auth.tr();
-    let viewer = viewer(state, auth, Kind::CheckIn).await?;
     Ok(CheckInPage {
         layout: Layout::new(&auth.visitor, "clinic-check-in-title"),
         patient: patient_header(state, tr, person).await?,
         form,
-        facilities: facilities_in_reach(state, &viewer)
-            .await?
+        facilities: facilities
             .iter()
             .map(|f| (f.id.to_string(), facility_name(tr, f)))
             .collect(),
@@ -224,13 +208,15 @@ pub async fn check_in_page(
     auth: Authenticated,
     Query(query): Query<PersonQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::CheckIn)?;
-    let person = person_for(&state, &auth, &query.person).await?;
+    let (person, facilities) = state
+        .app()
+        .check_in_choices(&auth.caller(), parse_id(&query.person)?)
+        .await?;
     let mut form = FormState::new().with("visit_type", "general");
     if let Some(facility) = person.registered_facility_id {
         form = form.with("facility", facility.to_string());
     }
-    let page = check_in_page_with(&state, &auth, &person, form).await?;
+    let page = check_in_page_with(&state, &auth, &person, &facilities, form).await?;
     render(&page).map(no_store)
 }
 
@@ -239,44 +225,57 @@ pub async fn check_in(
     auth: Authenticated,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::CheckIn)?;
-    let person = person_for(&state, &auth, field(&pairs, "person")).await?;
+    let caller = auth.caller();
+    let (person, facilities) = state
+        .app()
+        .check_in_choices(&caller, parse_id(field(&pairs, "person"))?)
+        .await?;
     let tr = auth.tr();
-    let viewer = viewer(&state, &auth, Kind::CheckIn).await?;
+    let facility = field(&pairs, "facility").parse::<Id>().ok();
     let mut errors = Vec::new();
-    let visit_type = VisitType::parse(field(&pairs, "visit_type"));
-    if visit_type.is_none() {
-        errors.push(("visit_type", ClinicError::ChooseOption));
-    }
-    let facility = match facility_in_reach(&state, &viewer, field(&pairs, "facility")).await {
-        Ok(f) if super::is_clinical(&f) => Some(f),
-        Ok(_) | Err(WebError::NotFound) => {
-            errors.push(("facility", ClinicError::ChooseOption));
-            None
+    match (VisitType::parse(field(&pairs, "visit_type")), facility) {
+        (Some(visit_type), Some(facility)) => {
+            match state
+                .app()
+                .check_in(
+                    &caller,
+                    person.id,
+                    facility,
+                    visit_type,
+                    crate::pages::people::today(&state),
+                    token_of(&pairs).as_ref(),
+                )
+                .await
+            {
+                Ok(_) => return Ok(see_other(&format!("/clinic/facilities/{facility}/queue"))),
+                // A facility out of reach is, to this form, one not offered.
+                Err(AppError::NotFound { entity: "facility" } | AppError::ScopeBeyondYours) => {
+                    errors.push(FieldError {
+                        field: "facility",
+                        code: ClinicError::ChooseOption.code(),
+                    })
+                }
+                Err(other) => errors = form_errors(other)?,
+            }
         }
-        Err(other) => return Err(other),
-    };
-    if let (Some(visit_type), Some(facility), true) = (visit_type, &facility, errors.is_empty()) {
-        let token = token_of(&pairs);
-        let visit = state
-            .store()
-            .check_in(
-                &auth.actor(),
-                person.id,
-                facility.id,
-                visit_type,
-                crate::pages::people::today(&state),
-                token.as_ref(),
-            )
-            .await?;
-        let _ = visit;
-        return Ok(see_other(&format!(
-            "/clinic/facilities/{}/queue",
-            facility.id
-        )));
+        (visit_type, facility) => {
+            if visit_type.is_none() {
+                errors.push(FieldError {
+                    field: "visit_type",
+                    code: ClinicError::ChooseOption.code(),
+                });
+            }
+            // Said at once with the other field: the facility is not one offered.
+            if !facility.is_some_and(|id| facilities.iter().any(|f| f.id == id)) {
+                errors.push(FieldError {
+                    field: "facility",
+                    code: ClinicError::ChooseOption.code(),
+                });
+            }
+        }
     }
-    let form = FormState::sent(&pairs).refuse(tr, &errors);
-    let page = check_in_page_with(&state, &auth, &person, form).await?;
+    let form = FormState::sent(&pairs).refuse_fields(tr, &errors);
+    let page = check_in_page_with(&state, &auth, &person, &facilities, form).await?;
     with_status(&page, FORM_ERROR)
 }
 
@@ -619,12 +618,22 @@ pub(super) async fn visit_in_reach(
     auth: &Authenticated,
     raw: &str,
 ) -> Result<(Visit, Viewer), WebError> {
-    let viewer = viewer(state, auth, Kind::Clinical).await?;
-    let visit = found(state.store().visit(parse_id(raw)?).await)?;
-    if !viewer.reaches(visit.facility_id) {
-        return Err(WebError::NotFound);
-    }
-    Ok((visit, viewer))
+    Ok(state
+        .app()
+        .visit_to_read(&auth.caller(), parse_id(raw)?)
+        .await?)
+}
+
+/// A visit the reader may record on (clinical WRITE reach), or 404 / 403.
+pub(super) async fn visit_to_write(
+    state: &AppState,
+    auth: &Authenticated,
+    raw: &str,
+) -> Result<(Visit, Viewer), WebError> {
+    Ok(state
+        .app()
+        .visit_to_write(&auth.caller(), parse_id(raw)?)
+        .await?)
 }
 
 fn notes_form(visit: &Visit) -> FormState {
@@ -758,7 +767,6 @@ pub async fn show(
     auth: Authenticated,
     Path(visit): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
     state
         .store()
@@ -789,17 +797,14 @@ pub async fn call_in(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, _) = visit_in_reach(&state, &auth, &visit).await?;
+    let visit = parse_id(&visit)?;
     match state
-        .store()
-        .call_in(&auth.actor(), visit.id, version_of(&pairs))
+        .app()
+        .call_in(&auth.caller(), visit, version_of(&pairs))
         .await
     {
         // Called in by someone else a moment ago: the visit page is where to be anyway.
-        Ok(()) | Err(StoreError::Conflict { .. }) => {
-            Ok(see_other(&format!("/clinic/visits/{}", visit.id)))
-        }
+        Ok(_) | Err(AppError::Conflict { .. }) => Ok(see_other(&format!("/clinic/visits/{visit}"))),
         Err(other) => Err(other.into()),
     }
 }
@@ -810,8 +815,7 @@ pub async fn save_notes(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
     let tr = auth.tr();
     let parsed = VisitNotes::parse(
         &VisitNotesInput {
@@ -826,12 +830,12 @@ pub async fn save_notes(
     );
     let (form, status) = match parsed {
         Ok(notes) => match state
-            .store()
-            .save_visit_notes(&auth.actor(), visit.id, version_of(&pairs), &notes)
+            .app()
+            .save_visit_notes(&auth.caller(), visit.id, version_of(&pairs), &notes)
             .await
         {
-            Ok(()) => return Ok(see_other(&format!("/clinic/visits/{}?saved=1", visit.id))),
-            Err(StoreError::Conflict { .. }) => {
+            Ok(_) => return Ok(see_other(&format!("/clinic/visits/{}?saved=1", visit.id))),
+            Err(AppError::Conflict { .. }) => {
                 let mut form = FormState::sent(&pairs);
                 form.notice = Some(tr.t("error-conflict"));
                 (form, axum::http::StatusCode::CONFLICT)
@@ -840,7 +844,7 @@ pub async fn save_notes(
         },
         Err(errors) => (FormState::sent(&pairs).refuse(tr, &errors), FORM_ERROR),
     };
-    let visit = state.store().visit(visit.id).await?;
+    let (visit, _) = state.app().visit_to_read(&auth.caller(), visit.id).await?;
     let mut form = form;
     if status == axum::http::StatusCode::CONFLICT {
         // Keep what was typed, with the version now current so it can be saved again.
@@ -890,9 +894,10 @@ pub async fn vitals_for(
     match Vitals::parse(&vitals_input(pairs)) {
         Ok(vitals) => {
             state
-                .store()
-                .record_vitals(&auth.actor(), encounter, &vitals, token_of(pairs).as_ref())
-                .await?;
+                .app()
+                .record_vitals(&auth.caller(), encounter, &vitals, token_of(pairs).as_ref())
+                .await
+                .map_err(stay_error)?;
             Ok(Outcome::Done)
         }
         Err(errors) => Ok(Outcome::Refused(Box::new(EncounterForms {
@@ -919,14 +924,15 @@ pub async fn diagnosis_for(
     match DiagnosisDetails::parse(typed, field(pairs, "certainty"), field(pairs, "note")) {
         Ok(diagnosis) => {
             state
-                .store()
+                .app()
                 .add_diagnosis(
-                    &auth.actor(),
+                    &auth.caller(),
                     encounter,
                     &diagnosis,
                     token_of(pairs).as_ref(),
                 )
-                .await?;
+                .await
+                .map_err(stay_error)?;
             Ok(Outcome::Done)
         }
         Err(errors) => {
@@ -943,48 +949,31 @@ pub async fn diagnosis_for(
     }
 }
 
+/// Orders a test; haven-app refuses a test not of the catalogue, or of the HIV
+/// class for one who may not read its result, and a note too long.
 pub async fn order_for(
     state: &AppState,
     auth: &Authenticated,
-    viewer: &Viewer,
     encounter: Encounter,
     pairs: &Pairs,
 ) -> Result<Outcome, WebError> {
-    let test = catalogue()
-        .test(field(pairs, "test"))
-        // A test of the HIV class cannot be ordered by one who may not read its result.
-        .filter(|t| viewer.hiv || !t.is_hiv());
-    let note = haven_domain::clinic::note(
-        field(pairs, "clinical_note"),
-        haven_domain::clinic::SHORT_MAX,
-    );
-    match (test, note) {
-        (Some(test), Ok(note)) => {
-            state
-                .store()
-                .order_lab_test(
-                    &auth.actor(),
-                    encounter,
-                    test,
-                    &note,
-                    token_of(pairs).as_ref(),
-                )
-                .await?;
-            Ok(Outcome::Done)
-        }
-        (test, note) => {
-            let mut errors = Vec::new();
-            if test.is_none() {
-                errors.push(("test", ClinicError::UnknownTest));
-            }
-            if let Err(e) = note {
-                errors.push(("clinical_note", e));
-            }
-            Ok(Outcome::Refused(Box::new(EncounterForms {
-                lab: FormState::sent(pairs).refuse(auth.tr(), &errors),
-                ..EncounterForms::default()
-            })))
-        }
+    match state
+        .app()
+        .order_lab_test(
+            &auth.caller(),
+            encounter,
+            field(pairs, "test"),
+            field(pairs, "clinical_note"),
+            token_of(pairs).as_ref(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Outcome::Done),
+        Err(AppError::Invalid(errors)) => Ok(Outcome::Refused(Box::new(EncounterForms {
+            lab: FormState::sent(pairs).refuse_fields(auth.tr(), &errors),
+            ..EncounterForms::default()
+        }))),
+        Err(other) => Err(stay_error(other)),
     }
 }
 
@@ -1006,14 +995,15 @@ pub async fn prescription_for(
     match parsed {
         Ok(prescription) => {
             state
-                .store()
+                .app()
                 .prescribe(
-                    &auth.actor(),
+                    &auth.caller(),
                     encounter,
                     &prescription,
                     token_of(pairs).as_ref(),
                 )
-                .await?;
+                .await
+                .map_err(stay_error)?;
             Ok(Outcome::Done)
         }
         Err(errors) => Ok(Outcome::Refused(Box::new(EncounterForms {
@@ -1046,8 +1036,7 @@ pub async fn add_vitals(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
     let outcome = vitals_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "vitals").await
 }
@@ -1058,8 +1047,7 @@ pub async fn add_diagnosis(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
     let outcome = diagnosis_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "diagnoses").await
 }
@@ -1073,25 +1061,18 @@ pub async fn diagnosis_in_error(
     Path(diagnosis): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
-    let diagnosis = found(state.store().diagnosis(parse_id(&diagnosis)?).await)?;
-    if !viewer.reaches(diagnosis.facility_id) {
-        return Err(WebError::NotFound);
-    }
+    let marked = state
+        .app()
+        .mark_diagnosis_in_error(&auth.caller(), parse_id(&diagnosis)?, version_of(&pairs))
+        .await?;
+    // Marked already (or a stale version): back there too, where it no longer shows.
+    let diagnosis = marked.diagnosis;
     let back = match (diagnosis.visit_id, diagnosis.stay_id) {
         (Some(v), _) => format!("/clinic/visits/{v}#diagnoses"),
         (_, Some(s)) => format!("/clinic/stays/{s}#diagnoses"),
         _ => format!("/people/{}/chart", diagnosis.person_id),
     };
-    match state
-        .store()
-        .mark_diagnosis_in_error(&auth.actor(), diagnosis.id, version_of(&pairs))
-        .await
-    {
-        Ok(()) | Err(haven_store::StoreError::Conflict { .. }) => Ok(see_other(&back)),
-        Err(other) => Err(other.into()),
-    }
+    Ok(see_other(&back))
 }
 
 pub async fn order_test(
@@ -1100,9 +1081,8 @@ pub async fn order_test(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
-    let outcome = order_for(&state, &auth, &viewer, Encounter::Visit(visit.id), &pairs).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let outcome = order_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "lab").await
 }
 
@@ -1112,8 +1092,7 @@ pub async fn prescribe(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
     let outcome = prescription_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "prescriptions").await
 }
@@ -1124,8 +1103,7 @@ pub async fn refer(
     Path(visit): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
     let tr = auth.tr();
     let to_facility_raw = field(&pairs, "to_facility");
     let mut extra = Vec::new();
@@ -1133,9 +1111,22 @@ pub async fn refer(
         None
     } else {
         match to_facility_raw.parse::<Id>().ok() {
-            Some(id) if state.store().facility(id).await.is_ok() => Some(id),
-            _ => {
-                extra.push(("to_facility", ClinicError::ChooseOption));
+            Some(id) => match state
+                .app()
+                .check_referral_destination(&auth.caller(), id)
+                .await
+            {
+                Ok(()) => Some(id),
+                Err(error) => {
+                    extra.extend(form_errors(error)?);
+                    None
+                }
+            },
+            None => {
+                extra.push(FieldError {
+                    field: "to_facility",
+                    code: ClinicError::ChooseOption.code(),
+                });
                 None
             }
         }
@@ -1149,10 +1140,10 @@ pub async fn refer(
     match (parsed, extra.is_empty()) {
         (Ok(referral), true) => {
             let id = state
-                .store()
-                .add_referral(
-                    &auth.actor(),
-                    Encounter::Visit(visit.id),
+                .app()
+                .refer(
+                    &auth.caller(),
+                    visit.id,
                     &referral,
                     to_facility,
                     token_of(&pairs).as_ref(),
@@ -1161,9 +1152,10 @@ pub async fn refer(
             Ok(see_other(&format!("/clinic/referrals/{id}")))
         }
         (parsed, _) => {
-            let mut errors = parsed.err().unwrap_or_default();
-            errors.extend(extra);
-            let form = FormState::sent(&pairs).refuse(tr, &errors);
+            let errors = parsed.err().unwrap_or_default();
+            let form = FormState::sent(&pairs)
+                .refuse(tr, &errors)
+                .refuse_fields(tr, &extra);
             let page = visit_page(
                 &state,
                 &auth,
@@ -1204,13 +1196,11 @@ pub async fn referral_letter(
     auth: Authenticated,
     Path(referral): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
+    let (referral, viewer) = state
+        .app()
+        .referral_to_read(&auth.caller(), parse_id(&referral)?)
+        .await?;
     let store = state.store();
-    let referral = found(store.referral(parse_id(&referral)?).await)?;
-    if !viewer.reaches(referral.facility_id) {
-        return Err(WebError::NotFound);
-    }
     let tr = auth.tr();
     let person = store.person(referral.person_id).await?;
     let from = store.facility(referral.facility_id).await?;
@@ -1293,17 +1283,19 @@ struct Icd10Choices {
 /// ICD-10 search by code prefix or words: a fragment of choices for htmx (the
 /// diagnosis field asks as one types), or a page of its own without JavaScript.
 pub async fn icd10_search(
+    State(state): State<AppState>,
     auth: Authenticated,
     headers: HeaderMap,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let q = if query.q.trim().is_empty() {
         query.icd10
     } else {
         query.q
     };
-    let found = icd10::search(&q, 20)
+    let found = state
+        .app()
+        .search_icd10(&auth.caller(), &q, 20)?
         .into_iter()
         .map(|c| (c.code().to_owned(), c.title().to_owned()))
         .collect();
