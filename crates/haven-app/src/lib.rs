@@ -18,6 +18,7 @@ pub mod clinic;
 mod error;
 pub mod growth;
 pub mod mch;
+pub mod operations;
 pub mod people;
 pub mod places;
 pub mod safeguarding;

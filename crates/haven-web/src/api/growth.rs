@@ -10,11 +10,12 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::AppError;
 use haven_domain::growth::anthro::{age_in_days, parse_age_days, MeasurementField};
 use haven_domain::growth::{GrowthError, GrowthSex, Measurements, MeasurementsInput};
 use haven_domain::{Action, Kind};
 use haven_store::growth::{growth_sex, GrowthMeasurement, NewMeasurement};
-use haven_store::{Id, Person, StoreError};
+use haven_store::{Id, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::{IntoParams, ToSchema};
@@ -26,7 +27,6 @@ use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
 use crate::growth_json::CalculatorAnswer;
-use crate::pages::growth::clinical_reach;
 use crate::state::AppState;
 
 /// Adds this part's API routes.
@@ -216,17 +216,10 @@ async fn person_in_reach(
     action: Action,
 ) -> Result<Person, ApiError> {
     let id: Id = raw.parse().map_err(|_| not_found("person"))?;
-    let id = match state.store().resolve_merged(id).await {
-        Ok(id) => id,
-        Err(StoreError::NotFound { .. }) => return Err(not_found("person")),
-        Err(other) => return Err(other.into()),
-    };
-    let person = state.store().person(id).await?;
-    let reach = clinical_reach(state, &caller.roles, action).await?;
-    if !reach.holds(person.registered_facility_id) || person.entered_in_error_at.is_some() {
-        return Err(not_found("person"));
-    }
-    Ok(person)
+    Ok(state
+        .app()
+        .growth_child(&caller.caller(), id, action)
+        .await?)
 }
 
 /// A person's measurements, oldest first, with their z-scores. The read is audited.
@@ -238,13 +231,8 @@ pub async fn list_measurements(
     caller: ApiCaller,
     Path(person): Path<String>,
 ) -> Result<Json<Vec<MeasurementWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let person = person_in_reach(&state, &caller, &person, Action::Read).await?;
-    let mut all = Vec::new();
-    for id in state.store().records_of(person.id).await? {
-        all.extend(state.store().read_growth(&caller.actor(), id).await?);
-    }
-    all.sort_by_key(|m| (m.measured_on, m.created_at));
+    let id: Id = person.parse().map_err(|_| not_found("person"))?;
+    let (person, all) = state.app().read_growth(&caller.caller(), id).await?;
     Ok(Json(
         all.into_iter()
             .map(|m| measurement_wire(&person, m))
@@ -294,7 +282,6 @@ pub async fn record_measurement(
     Path(person): Path<String>,
     ApiJson(request): ApiJson<MeasurementRequest>,
 ) -> Result<(StatusCode, Json<MeasurementWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let person = person_in_reach(&state, &caller, &person, Action::Write).await?;
     let mut errors: Vec<(MeasurementField, GrowthError)> = Vec::new();
     let today = crate::person_input::today(state.config().time_offset);
@@ -340,18 +327,10 @@ pub async fn record_measurement(
         .filter(|f| !f.is_empty())
     {
         None => None,
-        Some(raw) => {
-            let id: Id = raw
-                .parse()
-                .map_err(|_| ApiError::validation("facility_id: not an id"))?;
-            let reach = clinical_reach(&state, &caller.roles, Action::Write).await?;
-            if !reach.holds(Some(id)) {
-                return Err(ApiError::validation(
-                    "facility_id: not a facility you work in",
-                ));
-            }
-            Some(id)
-        }
+        Some(raw) => Some(
+            raw.parse::<Id>()
+                .map_err(|_| ApiError::validation("facility_id: not an id"))?,
+        ),
     };
     let visit_id = match request
         .visit_id
@@ -377,13 +356,11 @@ pub async fn record_measurement(
         note: request.note,
     };
     let stored = state
-        .store()
-        .record_measurement(&caller.actor(), &new)
+        .app()
+        .record_measurement(&caller.caller(), &new)
         .await
         .map_err(|e| match e {
-            StoreError::NotFound { entity: "facility" } => {
-                ApiError::validation("facility_id: no such facility")
-            }
+            AppError::Invalid(_) => ApiError::validation("facility_id: not a facility you work in"),
             other => other.into(),
         })?;
     Ok((StatusCode::CREATED, Json(measurement_wire(&person, stored))))

@@ -7,19 +7,20 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use haven_domain::mch::birth::{BabyInput, DeliveryDetails, DeliveryInput, MotherNames};
-use haven_domain::mch::family_planning::{FpVisitDetails, FpVisitInput};
+use haven_app::mch::{
+    DeliveryRecord, DoseCommand, ImmunisationCard, NewPncContact, PregnancyRecord, PREGNANCY_CLOSED,
+};
+use haven_app::AppError;
+use haven_domain::mch::birth::{BabyInput, DeliveryInput};
+use haven_domain::mch::family_planning::FpVisitInput;
 use haven_domain::mch::immunisation::{
     catch_up_plan, evaluate, GivenDose, Group, Schedule, Subject,
 };
-use haven_domain::mch::postnatal::{PncContactDetails, PncContactInput};
-use haven_domain::mch::pregnancy::{
-    anc_status, AncContactDetails, AncContactInput, PregnancyDetails, PregnancyInput,
-};
+use haven_domain::mch::postnatal::PncContactInput;
+use haven_domain::mch::pregnancy::{anc_status, AncContactInput, PregnancyDetails, PregnancyInput};
 use haven_domain::mch::MchError;
-use haven_domain::{Action, Kind};
-use haven_store::mch::{NewDose, Pregnancy, TdGiven};
-use haven_store::{Id, Person, Reach, StoreError};
+use haven_store::mch::{Dose, Pregnancy, TdGiven};
+use haven_store::{Id, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,7 +29,7 @@ use utoipa_axum::routes;
 use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldErrorWire, Problem};
 use crate::state::AppState;
 
 /// Adds this part's API routes.
@@ -70,14 +71,40 @@ fn parse_id(raw: &str, entity: &str) -> Result<Id, ApiError> {
     raw.trim().parse().map_err(|_| not_found(entity))
 }
 
-async fn reach(state: &AppState, caller: &ApiCaller, action: Action) -> Result<Reach, ApiError> {
-    let scopes: Vec<haven_domain::Scope> = caller
-        .roles
-        .iter()
-        .filter(|(role, _)| role.permits(action, Kind::Clinical))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    Ok(state.store().reach_of(&scopes).await?)
+/// An error of haven-app as this part's API answers it: wrong fields as before
+/// (`field: code` in the detail, and each in `errors`), a closed pregnancy as a
+/// conflict.
+fn app_error(error: AppError) -> ApiError {
+    match error {
+        AppError::Invalid(fields) => {
+            let detail = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.code))
+                .collect::<Vec<_>>()
+                .join("; ");
+            ApiError {
+                errors: fields
+                    .iter()
+                    .map(|f| FieldErrorWire {
+                        field: f.field.to_owned(),
+                        code: f.code.to_owned(),
+                    })
+                    .collect(),
+                ..ApiError::validation(detail)
+            }
+        }
+        AppError::Refused(PREGNANCY_CLOSED) => ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict.delivered",
+            "the pregnancy is delivered",
+        ),
+        other => other.into(),
+    }
+}
+
+/// A facility id of a request, or none.
+fn facility_id(raw: &str) -> Option<Id> {
+    raw.trim().parse().ok()
 }
 
 fn today(state: &AppState) -> time::Date {
@@ -94,53 +121,6 @@ fn schedule(state: &AppState) -> Result<&'static Schedule, ApiError> {
     })
 }
 
-/// A facility the caller may write at, from a request.
-async fn write_facility(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
-    let id: Id = raw
-        .trim()
-        .parse()
-        .map_err(|_| mch_errors(&[("facility_id", MchError::FacilityRequired)]))?;
-    if !reach(state, caller, Action::Write).await?.holds(Some(id)) {
-        return Err(mch_errors(&[("facility_id", MchError::FacilityRequired)]));
-    }
-    Ok(id)
-}
-
-async fn person_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<Person, ApiError> {
-    let id = parse_id(raw, "person")?;
-    let id = state.store().resolve_merged(id).await?;
-    let person = state.store().person(id).await?;
-    if person.entered_in_error_at.is_some()
-        || !reach(state, caller, Action::Read)
-            .await?
-            .holds(person.registered_facility_id)
-    {
-        return Err(not_found("person"));
-    }
-    Ok(person)
-}
-
-async fn pregnancy_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-    action: Action,
-) -> Result<Pregnancy, ApiError> {
-    let id = parse_id(raw, "pregnancy")?;
-    let pregnancy = state.store().pregnancy(id).await?;
-    if !reach(state, caller, action)
-        .await?
-        .holds(Some(pregnancy.facility_id))
-    {
-        return Err(not_found("pregnancy"));
-    }
-    Ok(pregnancy)
-}
-
 /// Which facility a list is for.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -154,16 +134,11 @@ pub struct FacilityQuery {
 }
 
 impl FacilityQuery {
-    async fn facility(&self, state: &AppState, caller: &ApiCaller) -> Result<Id, ApiError> {
-        let id = self
-            .facility
+    fn facility(&self) -> Result<Id, ApiError> {
+        self.facility
             .trim()
             .parse()
-            .map_err(|_| ApiError::validation("facility: not an id"))?;
-        if !reach(state, caller, Action::Read).await?.holds(Some(id)) {
-            return Err(not_found("facility"));
-        }
-        Ok(id)
+            .map_err(|_| ApiError::validation("facility: not an id"))
     }
 
     fn day(&self, state: &AppState) -> Result<time::Date, ApiError> {
@@ -275,10 +250,18 @@ pub async fn list_pregnancies(
     caller: ApiCaller,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Vec<PregnancyWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let facility = query.facility(&state, &caller).await?;
+    // The permission is refused before the query is read.
+    state
+        .app()
+        .may_read_clinical(&caller.caller())
+        .map_err(app_error)?;
+    let facility = query.facility()?;
     let on = query.day(&state)?;
-    let open = state.store().open_pregnancies(facility).await?;
+    let open = state
+        .app()
+        .open_pregnancies(&caller.caller(), facility)
+        .await
+        .map_err(app_error)?;
     Ok(Json(
         open.iter()
             .map(|o| pregnancy_wire(&o.pregnancy, &o.contacts, on))
@@ -322,9 +305,7 @@ pub async fn register_pregnancy(
     caller: ApiCaller,
     ApiJson(request): ApiJson<PregnancyRequest>,
 ) -> Result<(StatusCode, Json<PregnancyWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let person = person_in_reach(&state, &caller, &request.person_id).await?;
-    let facility = write_facility(&state, &caller, &request.facility_id).await?;
+    let person = request.person_id.trim().parse().ok();
     let details = PregnancyDetails::parse(
         &PregnancyInput {
             registered_on: &request.registered_on,
@@ -338,37 +319,42 @@ pub async fn register_pregnancy(
             notes: &request.notes,
         },
         today(&state),
-    )
-    .map_err(|e| mch_errors(&e))?;
+    );
     let pregnancy = state
-        .store()
-        .register_pregnancy(&caller.actor(), person.id, facility, &details)
-        .await?;
+        .app()
+        .register_pregnancy(
+            &caller.caller(),
+            person,
+            facility_id(&request.facility_id),
+            details,
+        )
+        .await
+        .map_err(|error| match error {
+            // The API names the facility field as its body does.
+            AppError::Invalid(fields) => app_error(AppError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|f| haven_app::FieldError {
+                        field: if f.field == "facility" {
+                            "facility_id"
+                        } else {
+                            f.field
+                        },
+                        code: f.code,
+                    })
+                    .collect(),
+            )),
+            other => app_error(other),
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(pregnancy_wire(&pregnancy, &[], today(&state))),
     ))
 }
 
-async fn pregnancy_answer(
-    state: &AppState,
-    caller: &ApiCaller,
-    p: &Pregnancy,
-) -> Result<PregnancyWire, ApiError> {
-    let store = state.store();
-    let contacts = store.anc_contacts(p.id).await?;
-    let (hiv, syphilis) = if caller
-        .roles
-        .iter()
-        .any(|(r, _)| r.permits(Action::Read, Kind::HivResult))
-    {
-        (
-            store.hiv_screenings_of_pregnancy(p.id).await?,
-            store.syphilis_screenings_of_pregnancy(p.id).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
+fn pregnancy_answer(state: &AppState, record: &PregnancyRecord) -> PregnancyWire {
+    let p = &record.pregnancy;
+    let (contacts, hiv, syphilis) = (&record.contacts, &record.hiv, &record.syphilis);
     let days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
     let mut wire = pregnancy_wire(p, &days, today(state));
     wire.contacts = Some(
@@ -408,7 +394,7 @@ async fn pregnancy_answer(
             })
             .collect(),
     );
-    Ok(wire)
+    wire
 }
 
 /// A pregnancy with its contacts (HIV results only with the HIV permission).
@@ -420,18 +406,13 @@ pub async fn get_pregnancy(
     caller: ApiCaller,
     Path(raw): Path<String>,
 ) -> Result<Json<PregnancyWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Read).await?;
-    state
-        .store()
-        .audit_person(
-            &caller.actor(),
-            "pregnancy_read",
-            pregnancy.person_id,
-            &format!("pregnancy={}", pregnancy.id),
-        )
-        .await?;
-    Ok(Json(pregnancy_answer(&state, &caller, &pregnancy).await?))
+    let id = parse_id(&raw, "pregnancy")?;
+    let record = state
+        .app()
+        .read_pregnancy(&caller.caller(), id)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(pregnancy_answer(&state, &record)))
 }
 
 /// An antenatal contact to record.
@@ -480,58 +461,34 @@ pub async fn add_contact(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<ContactRequest>,
 ) -> Result<(StatusCode, Json<PregnancyWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    if !request.hiv.trim().is_empty() || !request.syphilis.trim().is_empty() {
-        caller.require(Action::Write, Kind::HivResult)?;
-    }
-    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
-    if !pregnancy.is_open() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict.delivered",
-            "the pregnancy is delivered",
-        ));
-    }
-    let details = AncContactDetails::parse(
-        &AncContactInput {
-            contact_on: &request.contact_on,
-            blood_pressure: &request.blood_pressure,
-            weight_kg: &request.weight_kg,
-            fundal_height_cm: &request.fundal_height_cm,
-            fetal_heart_bpm: &request.fetal_heart_bpm,
-            haemoglobin_g_dl: &request.haemoglobin_g_dl,
-            hiv: &request.hiv,
-            syphilis: &request.syphilis,
-            td_given: request.td_given,
-            td_lot: &request.td_lot,
-            iron_folic_acid: request.iron_folic_acid,
-            danger_signs: &request.danger_signs,
-            notes: &request.notes,
-        },
-        today(&state),
-        pregnancy.registered_on,
-        pregnancy.dating_lmp,
-    )
-    .map_err(|e| mch_errors(&e))?;
+    let id = parse_id(&raw, "pregnancy")?;
+    let input = AncContactInput {
+        contact_on: &request.contact_on,
+        blood_pressure: &request.blood_pressure,
+        weight_kg: &request.weight_kg,
+        fundal_height_cm: &request.fundal_height_cm,
+        fetal_heart_bpm: &request.fetal_heart_bpm,
+        haemoglobin_g_dl: &request.haemoglobin_g_dl,
+        hiv: &request.hiv,
+        syphilis: &request.syphilis,
+        td_given: request.td_given,
+        td_lot: &request.td_lot,
+        iron_folic_acid: request.iron_folic_acid,
+        danger_signs: &request.danger_signs,
+        notes: &request.notes,
+    };
     let td = TdGiven {
         schedule: schedule(&state)?,
         lot: request.td_lot.trim().to_owned(),
         given_by: caller.user.display_name.clone(),
     };
-    state
-        .store()
-        .record_anc_contact(
-            &caller.actor(),
-            pregnancy.id,
-            pregnancy.facility_id,
-            &details,
-            Some(td),
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(pregnancy_answer(&state, &caller, &pregnancy).await?),
-    ))
+    let app = state.app();
+    let caller = caller.caller();
+    app.record_anc_contact(&caller, id, &input, today(&state), td)
+        .await
+        .map_err(app_error)?;
+    let record = app.pregnancy_record(&caller, id).await.map_err(app_error)?;
+    Ok((StatusCode::CREATED, Json(pregnancy_answer(&state, &record))))
 }
 
 /// A baby of a delivery.
@@ -614,12 +571,14 @@ pub struct DeliveryWire {
     pub pnc_contacts: Vec<PncContactWire>,
 }
 
-async fn delivery_answer(state: &AppState, id: Id) -> Result<DeliveryWire, ApiError> {
-    let store = state.store();
-    let d = store.delivery(id).await?;
-    let babies = store.babies_of(id).await?;
-    let pnc = store.pnc_contacts(id).await?;
-    Ok(DeliveryWire {
+fn delivery_answer(record: DeliveryRecord) -> DeliveryWire {
+    let DeliveryRecord {
+        delivery: d,
+        babies,
+        pnc,
+        ..
+    } = record;
+    DeliveryWire {
         id: d.id.to_string(),
         pregnancy_id: d.pregnancy_id.to_string(),
         mother_id: d.person_id.to_string(),
@@ -662,7 +621,7 @@ async fn delivery_answer(state: &AppState, id: Id) -> Result<DeliveryWire, ApiEr
                 version: c.version,
             })
             .collect(),
-    })
+    }
 }
 
 /// Records the birth: each live-born baby becomes a person linked to the mother,
@@ -677,47 +636,39 @@ pub async fn record_delivery(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<DeliveryRequest>,
 ) -> Result<(StatusCode, Json<DeliveryWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
-    let mother = state.store().person(pregnancy.person_id).await?;
-    let details = DeliveryDetails::parse(
-        &DeliveryInput {
-            delivered_on: &request.delivered_on,
-            delivered_time: &request.delivered_time,
-            place: &request.place,
-            attendant: &request.attendant,
-            mode: &request.mode,
-            complications: &request.complications,
-            mother_outcome: &request.mother_outcome,
-            notes: &request.notes,
-            babies: request
-                .babies
-                .iter()
-                .map(|b| BabyInput {
-                    outcome: &b.outcome,
-                    sex: &b.sex,
-                    weight_g: &b.weight_g,
-                    given_name_km: &b.given_name_km,
-                    given_name_latin: &b.given_name_latin,
-                })
-                .collect(),
-        },
-        today(&state),
-        pregnancy.registered_on,
-        MotherNames {
-            family_km: &mother.family_name_km,
-            family_latin: &mother.family_name_latin,
-        },
-    )
-    .map_err(|e| mch_errors(&e))?;
-    let delivery = state
-        .store()
-        .record_delivery(&caller.actor(), pregnancy.id, request.version, &details)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(delivery_answer(&state, delivery.id).await?),
-    ))
+    let id = parse_id(&raw, "pregnancy")?;
+    let input = DeliveryInput {
+        delivered_on: &request.delivered_on,
+        delivered_time: &request.delivered_time,
+        place: &request.place,
+        attendant: &request.attendant,
+        mode: &request.mode,
+        complications: &request.complications,
+        mother_outcome: &request.mother_outcome,
+        notes: &request.notes,
+        babies: request
+            .babies
+            .iter()
+            .map(|b| BabyInput {
+                outcome: &b.outcome,
+                sex: &b.sex,
+                weight_g: &b.weight_g,
+                given_name_km: &b.given_name_km,
+                given_name_latin: &b.given_name_latin,
+            })
+            .collect(),
+    };
+    let app = state.app();
+    let caller = caller.caller();
+    let delivery = app
+        .record_delivery(&caller, id, Some(request.version), &input, today(&state))
+        .await
+        .map_err(app_error)?;
+    let record = app
+        .delivery_record(&caller, delivery.id)
+        .await
+        .map_err(app_error)?;
+    Ok((StatusCode::CREATED, Json(delivery_answer(record))))
 }
 
 /// A delivery with its babies and postnatal contacts.
@@ -729,25 +680,13 @@ pub async fn get_delivery(
     caller: ApiCaller,
     Path(raw): Path<String>,
 ) -> Result<Json<DeliveryWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
     let id = parse_id(&raw, "delivery")?;
-    let delivery = state.store().delivery(id).await?;
-    if !reach(&state, &caller, Action::Read)
-        .await?
-        .holds(Some(delivery.facility_id))
-    {
-        return Err(not_found("delivery"));
-    }
-    state
-        .store()
-        .audit_person(
-            &caller.actor(),
-            "delivery_read",
-            delivery.person_id,
-            &format!("delivery={id}"),
-        )
-        .await?;
-    Ok(Json(delivery_answer(&state, id).await?))
+    let record = state
+        .app()
+        .read_delivery(&caller.caller(), id)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(delivery_answer(record)))
 }
 
 /// A postnatal contact to record.
@@ -780,18 +719,11 @@ pub async fn add_pnc(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<PncRequest>,
 ) -> Result<(StatusCode, Json<DeliveryWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let id = parse_id(&raw, "delivery")?;
-    let delivery = state.store().delivery(id).await?;
-    if !reach(&state, &caller, Action::Write)
-        .await?
-        .holds(Some(delivery.facility_id))
-    {
-        return Err(not_found("delivery"));
-    }
-    let person = parse_id(&request.person_id, "person")?;
-    let details = PncContactDetails::parse(
-        &PncContactInput {
+    let contact = NewPncContact {
+        // Not an id: refused at the field, as a person who is not of the delivery.
+        person: request.person_id.trim().parse().ok(),
+        input: PncContactInput {
             contact_on: &request.contact_on,
             temperature_c: &request.temperature_c,
             weight_g: &request.weight_g,
@@ -799,22 +731,14 @@ pub async fn add_pnc(
             danger_signs: &request.danger_signs,
             notes: &request.notes,
         },
-        today(&state),
-        delivery.delivered_on,
-    )
-    .map_err(|e| mch_errors(&e))?;
-    match state
-        .store()
-        .record_pnc_contact(&caller.actor(), id, person, delivery.facility_id, &details)
+    };
+    let app = state.app();
+    let caller = caller.caller();
+    app.record_pnc_contact(&caller, id, &contact, "person_id", today(&state))
         .await
-    {
-        Ok(_) => Ok((
-            StatusCode::CREATED,
-            Json(delivery_answer(&state, id).await?),
-        )),
-        Err(StoreError::NotFound { .. }) => Err(mch_errors(&[("person_id", MchError::BadChoice)])),
-        Err(other) => Err(other.into()),
-    }
+        .map_err(app_error)?;
+    let record = app.delivery_record(&caller, id).await.map_err(app_error)?;
+    Ok((StatusCode::CREATED, Json(delivery_answer(record))))
 }
 
 /// One antigen's series.
@@ -863,10 +787,9 @@ pub struct CardWire {
     pub catch_up: Vec<PlannedWire>,
 }
 
-async fn card(state: &AppState, person: &Person) -> Result<CardWire, ApiError> {
+fn card(state: &AppState, person: &Person, doses: &[Dose]) -> Result<CardWire, ApiError> {
     let schedule = schedule(state)?;
     let on = today(state);
-    let doses = state.store().doses_of(person.id).await?;
     let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
     let subject = Subject {
         born: person.birth_date,
@@ -935,13 +858,13 @@ pub async fn immunisation_card(
     caller: ApiCaller,
     Path(raw): Path<String>,
 ) -> Result<Json<CardWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let person = person_in_reach(&state, &caller, &raw).await?;
-    state
-        .store()
-        .audit_person(&caller.actor(), "immunisation_read", person.id, "")
-        .await?;
-    Ok(Json(card(&state, &person).await?))
+    let id = parse_id(&raw, "person")?;
+    let record = state
+        .app()
+        .read_immunisation_card(&caller.caller(), id)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(card(&state, &record.person, &record.doses)?))
 }
 
 /// A dose to record.
@@ -982,8 +905,11 @@ pub async fn record_dose(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<DoseRequest>,
 ) -> Result<(StatusCode, Json<DoseAnswer>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let person = person_in_reach(&state, &caller, &raw).await?;
+    let id = parse_id(&raw, "person")?;
+    let app = state.app();
+    let caller = caller.caller();
+    let ImmunisationCard { person, doses } =
+        app.doses_to_write(&caller, id).await.map_err(app_error)?;
     let schedule = schedule(&state)?;
     let mut errors = Vec::new();
     let cvx = schedule.cvx_of(request.antigen.trim()).map(str::to_owned);
@@ -1006,18 +932,11 @@ pub async fn record_dose(
     if !errors.is_empty() {
         return Err(mch_errors(&errors));
     }
-    let facility = write_facility(&state, &caller, &request.facility_id).await?;
     let (Some(cvx), Some(given_on)) = (cvx, given_on) else {
         return Err(mch_errors(&[("antigen", MchError::VaccineRequired)]));
     };
     let antigen = request.antigen.trim().to_owned();
-    let mut given: Vec<GivenDose> = state
-        .store()
-        .doses_of(person.id)
-        .await?
-        .iter()
-        .map(|d| d.given())
-        .collect();
+    let mut given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
     given.push(GivenDose {
         antigen: antigen.clone(),
         given_on,
@@ -1040,34 +959,40 @@ pub async fn record_dose(
         _ => 0,
     };
     let given_by = match request.given_by.trim() {
-        "" => caller.user.display_name.clone(),
+        "" => caller.user().display_name.clone(),
         name => haven_domain::text::normalise(name),
     };
-    state
-        .store()
-        .record_doses(
-            &caller.actor(),
-            &[NewDose {
-                person_id: person.id,
-                facility_id: facility,
+    app.record_doses(
+        &caller,
+        vec![(
+            person.id,
+            DoseCommand {
+                facility: facility_id(&request.facility_id),
                 antigen,
                 dose_number,
                 cvx,
                 given_on,
                 lot: haven_domain::text::normalise(request.lot.trim()),
                 given_by,
-                anc_contact_id: None,
-            }],
-            schedule,
-        )
-        .await?;
+            },
+        )],
+        "facility_id",
+        schedule,
+    )
+    .await
+    .map_err(app_error)?;
+    let doses = app
+        .doses_of(&caller, person.id)
+        .await
+        .map_err(app_error)?
+        .doses;
     Ok((
         StatusCode::CREATED,
         Json(DoseAnswer {
             validity: verdict.api_code().to_owned(),
             warning: (!verdict.is_valid())
                 .then(|| format!("recorded but it does not count: {}", verdict.api_code())),
-            card: card(&state, &person).await?,
+            card: card(&state, &person, &doses)?,
         }),
     ))
 }
@@ -1099,16 +1024,21 @@ pub async fn immunisation_due(
     caller: ApiCaller,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Vec<DueWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let facility = query.facility(&state, &caller).await?;
+    // The permission is refused before the query is read.
+    state
+        .app()
+        .may_read_clinical(&caller.caller())
+        .map_err(app_error)?;
+    let facility = query.facility()?;
     let on = query.day(&state)?;
     let schedule = schedule(&state)?;
     let born_since = haven_domain::person::years_before(on, 16);
     let mut answer = Vec::new();
     for (person, doses) in state
-        .store()
-        .immunisation_children_due(facility, born_since, on, schedule)
-        .await?
+        .app()
+        .immunisation_children_due(&caller.caller(), facility, born_since, on, schedule)
+        .await
+        .map_err(app_error)?
     {
         let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
         let subject = Subject {
@@ -1178,22 +1108,14 @@ pub async fn coverage(
     caller: ApiCaller,
     Query(query): Query<CoverageQuery>,
 ) -> Result<Json<CoverageWire>, ApiError> {
-    // An aggregate without names: Read Clinical or Read Report, each role as far
-    // as its scope reaches.
-    let readers = caller.scopes_for(Action::Read, &[Kind::Clinical, Kind::Report])?;
+    let caller = caller.caller();
+    // A missing permission is refused before the query is read.
+    state.app().may_read_coverage(&caller).map_err(app_error)?;
     let facility: Id = query
         .facility
         .trim()
         .parse()
         .map_err(|_| ApiError::validation("facility: not an id"))?;
-    if !state
-        .store()
-        .reach_of(&readers)
-        .await?
-        .holds(Some(facility))
-    {
-        return Err(not_found("facility"));
-    }
     let year: i32 = query
         .year
         .trim()
@@ -1204,9 +1126,10 @@ pub async fn coverage(
     let to = time::Date::from_calendar_date(year, time::Month::December, 31)
         .map_err(|_| ApiError::validation("year: not a year"))?;
     let (cohort, counts) = state
-        .store()
-        .immunisation_coverage(facility, from, to)
-        .await?;
+        .app()
+        .immunisation_coverage(&caller, facility, from, to)
+        .await
+        .map_err(app_error)?;
     let schedule = schedule(&state)?;
     Ok(Json(CoverageWire {
         facility_id: facility.to_string(),
@@ -1268,21 +1191,13 @@ pub async fn family_planning(
     caller: ApiCaller,
     Path(raw): Path<String>,
 ) -> Result<Json<Vec<FpVisitWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let person = person_in_reach(&state, &caller, &raw).await?;
-    state
-        .store()
-        .audit_person(&caller.actor(), "family_planning_read", person.id, "")
-        .await?;
-    Ok(Json(
-        state
-            .store()
-            .fp_visits_of(person.id)
-            .await?
-            .iter()
-            .map(fp_wire)
-            .collect(),
-    ))
+    let id = parse_id(&raw, "person")?;
+    let (_, visits) = state
+        .app()
+        .read_family_planning(&caller.caller(), id)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(visits.iter().map(fp_wire).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -1315,26 +1230,27 @@ pub async fn record_fp_visit(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<FpVisitRequest>,
 ) -> Result<(StatusCode, Json<FpVisitWire>), ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let person = person_in_reach(&state, &caller, &raw).await?;
-    let details = FpVisitDetails::parse(
-        &FpVisitInput {
-            visit_on: &request.visit_on,
-            counselled: request.counselled,
-            method: &request.method,
-            quantity: &request.quantity,
-            follow_up_on: &request.follow_up_on,
-            notes: &request.notes,
-        },
-        today(&state),
-        None,
-    )
-    .map_err(|e| mch_errors(&e))?;
-    let facility = write_facility(&state, &caller, &request.facility_id).await?;
+    let id = parse_id(&raw, "person")?;
+    let input = FpVisitInput {
+        visit_on: &request.visit_on,
+        counselled: request.counselled,
+        method: &request.method,
+        quantity: &request.quantity,
+        follow_up_on: &request.follow_up_on,
+        notes: &request.notes,
+    };
     let visit = state
-        .store()
-        .record_fp_visit(&caller.actor(), person.id, facility, &details)
-        .await?;
+        .app()
+        .record_fp_visit(
+            &caller.caller(),
+            id,
+            facility_id(&request.facility_id),
+            "facility_id",
+            &input,
+            today(&state),
+        )
+        .await
+        .map_err(app_error)?;
     Ok((StatusCode::CREATED, Json(fp_wire(&visit))))
 }
 
@@ -1347,14 +1263,19 @@ pub async fn family_planning_due(
     caller: ApiCaller,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Vec<FpVisitWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let facility = query.facility(&state, &caller).await?;
+    // The permission is refused before the query is read.
+    state
+        .app()
+        .may_read_clinical(&caller.caller())
+        .map_err(app_error)?;
+    let facility = query.facility()?;
     let on = query.day(&state)?;
     Ok(Json(
         state
-            .store()
-            .fp_follow_ups_due(facility, on)
-            .await?
+            .app()
+            .fp_follow_ups_due(&caller.caller(), facility, on)
+            .await
+            .map_err(app_error)?
             .iter()
             .map(fp_wire)
             .collect(),
@@ -1385,8 +1306,12 @@ pub async fn anc_worklist(
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<WorklistWire>, ApiError> {
     use crate::pages::mch::pregnancy::WorklistGroup;
-    caller.require(Action::Read, Kind::Clinical)?;
-    let facility = query.facility(&state, &caller).await?;
+    // The permission is refused before the query is read.
+    state
+        .app()
+        .may_read_clinical(&caller.caller())
+        .map_err(app_error)?;
+    let facility = query.facility()?;
     let on = query.day(&state)?;
     let mut answer = WorklistWire {
         facility_id: facility.to_string(),
@@ -1396,7 +1321,12 @@ pub async fn anc_worklist(
         due_this_week: Vec::new(),
         later: Vec::new(),
     };
-    for entry in crate::pages::mch::pregnancy::anc_worklist(&state, facility, on).await? {
+    let open = state
+        .app()
+        .open_pregnancies(&caller.caller(), facility)
+        .await
+        .map_err(app_error)?;
+    for entry in crate::pages::mch::pregnancy::worklist_of(open, on) {
         let wire = pregnancy_wire(&entry.open.pregnancy, &entry.open.contacts, on);
         match entry.group {
             WorklistGroup::Urgent => answer.urgent.push(wire),
@@ -1443,8 +1373,12 @@ pub async fn pnc_due(
     caller: ApiCaller,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<PncListWire>, ApiError> {
-    caller.require(Action::Read, Kind::Clinical)?;
-    let facility = query.facility(&state, &caller).await?;
+    // The permission is refused before the query is read.
+    state
+        .app()
+        .may_read_clinical(&caller.caller())
+        .map_err(app_error)?;
+    let facility = query.facility()?;
     let on = query.day(&state)?;
     let mut answer = PncListWire {
         facility_id: facility.to_string(),
@@ -1452,7 +1386,12 @@ pub async fn pnc_due(
         due: Vec::new(),
         overdue: Vec::new(),
     };
-    for entry in crate::pages::mch::birth::pnc_due(&state, facility, on).await? {
+    let due = state
+        .app()
+        .pnc_due(&caller.caller(), facility, on)
+        .await
+        .map_err(app_error)?;
+    for entry in crate::pages::mch::birth::pnc_due_of(due, on) {
         let wire = PncDueWire {
             delivery_id: entry.delivery_id.to_string(),
             person_id: entry.person_id.to_string(),
@@ -1514,8 +1453,7 @@ pub async fn correct_pregnancy(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<CorrectPregnancyRequest>,
 ) -> Result<Json<PregnancyWire>, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
+    let id = parse_id(&raw, "pregnancy")?;
     let details = PregnancyDetails::parse(
         &PregnancyInput {
             registered_on: &request.registered_on,
@@ -1529,13 +1467,14 @@ pub async fn correct_pregnancy(
             notes: &request.notes,
         },
         today(&state),
-    )
-    .map_err(|e| mch_errors(&e))?;
-    let corrected = state
-        .store()
-        .correct_pregnancy(&caller.actor(), pregnancy.id, request.version, &details)
-        .await?;
-    Ok(Json(pregnancy_answer(&state, &caller, &corrected).await?))
+    );
+    let app = state.app();
+    let caller = caller.caller();
+    app.correct_pregnancy(&caller, id, request.version, details)
+        .await
+        .map_err(app_error)?;
+    let record = app.pregnancy_record(&caller, id).await.map_err(app_error)?;
+    Ok(Json(pregnancy_answer(&state, &record)))
 }
 
 /// The end of a pregnancy without a delivery, naming the version read.
@@ -1562,23 +1501,19 @@ pub async fn end_pregnancy(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<EndPregnancyRequest>,
 ) -> Result<Json<PregnancyWire>, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &caller, &raw, Action::Write).await?;
-    let details = haven_domain::mch::pregnancy::PregnancyEndDetails::parse(
-        &haven_domain::mch::pregnancy::PregnancyEndInput {
-            ended_on: &request.ended_on,
-            reason: &request.reason,
-            notes: &request.notes,
-        },
-        today(&state),
-        pregnancy.registered_on,
-    )
-    .map_err(|e| mch_errors(&e))?;
-    let ended = state
-        .store()
-        .end_pregnancy(&caller.actor(), pregnancy.id, request.version, &details)
-        .await?;
-    Ok(Json(pregnancy_answer(&state, &caller, &ended).await?))
+    let id = parse_id(&raw, "pregnancy")?;
+    let input = haven_domain::mch::pregnancy::PregnancyEndInput {
+        ended_on: &request.ended_on,
+        reason: &request.reason,
+        notes: &request.notes,
+    };
+    let app = state.app();
+    let caller = caller.caller();
+    app.end_pregnancy(&caller, id, request.version, &input, today(&state))
+        .await
+        .map_err(app_error)?;
+    let record = app.pregnancy_record(&caller, id).await.map_err(app_error)?;
+    Ok(Json(pregnancy_answer(&state, &record)))
 }
 
 /// Marking a record entered in error: the version read and why.
@@ -1597,30 +1532,19 @@ async fn mark_in_error(
     raw: &str,
     request: &InErrorRequest,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Clinical)?;
     let id = parse_id(raw, "record")?;
-    let record = state.store().correctable(what, id).await?;
-    if !reach(state, caller, Action::Write)
-        .await?
-        .holds(Some(record.facility_id))
-    {
-        return Err(not_found("record"));
-    }
-    let reason = haven_domain::text::normalise(request.reason.trim());
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(mch_errors(&[("reason", MchError::ReasonRequired)]));
-    }
     state
-        .store()
+        .app()
         .mark_entered_in_error(
-            &caller.actor(),
+            &caller.caller(),
             what,
             id,
             request.version,
-            &reason,
+            &request.reason,
             schedule(state)?,
         )
-        .await?;
+        .await
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

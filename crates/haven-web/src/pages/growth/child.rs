@@ -6,6 +6,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::growth::GrowthRecord;
+use haven_app::AppError;
 use haven_domain::growth::chart::{span_for_age, ChartKind, Span};
 use haven_domain::growth::nutrition::{AppetiteTest, Programme, Wasting};
 use haven_domain::growth::GrowthSex;
@@ -242,20 +244,14 @@ pub(super) async fn child_page(
     admit_error: Option<String>,
 ) -> Result<Response, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let mut measurements = Vec::new();
-    for id in store.records_of(person.id).await? {
-        measurements.extend(store.read_growth(&auth.actor(), id).await?);
-    }
-    measurements.sort_by_key(|m| (m.measured_on, m.created_at));
-    let admissions = store.nutrition_admissions_of(person.id).await?;
+    let GrowthRecord {
+        measurements,
+        admissions,
+        pregnancies,
+    } = state.app().growth_record(&auth.caller(), person.id).await?;
     // Her pregnancies in reach decide which cut-offs read an adult woman's MUAC.
-    let reach = super::clinical_reach(state, &auth.me.roles, Action::Read).await?;
-    let pregnancies: Vec<_> = store
-        .pregnancies_of(person.id)
-        .await?
+    let pregnancies: Vec<_> = pregnancies
         .into_iter()
-        .filter(|p| reach.holds(Some(p.facility_id)))
         .map(|p| haven_domain::growth::nutrition::PregnancySpan {
             dated_from: p.dating_lmp,
             edd: p.edd,
@@ -324,7 +320,6 @@ pub async fn page(
     auth: Authenticated,
     Path(person): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let person = child_in_reach(&state, &auth, &person, Action::Read).await?;
     let form = MeasurementForm {
         facility: person
@@ -343,65 +338,47 @@ pub async fn record(
     Path(person): Path<String>,
     Form(form): Form<MeasurementForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
     let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
     let tr = auth.tr().clone();
     let (values, measured_on) = match parse_measurement_form(&tr, &form, &person, today(&state)) {
         Ok(parsed) => parsed,
         Err(messages) => return child_page(&state, &auth, &person, form, messages, None).await,
     };
-    // From a visit's page: the visit must be this child's, at a facility the writer
-    // reaches; the measurement is that visit's, at its facility.
-    let visit = match form.visit.trim() {
+    // From a visit's page: haven-app checks that the visit is this child's, at a
+    // facility the writer reaches; the measurement is that visit's, at its facility.
+    let visit: Option<haven_store::Id> = match form.visit.trim() {
         "" => None,
-        raw => {
-            let id: haven_store::Id = raw.parse().map_err(|_| WebError::NotFound)?;
-            let visit = match state.store().visit(id).await {
-                Ok(visit) => visit,
-                Err(haven_store::StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-                Err(other) => return Err(other.into()),
-            };
-            let reach = super::clinical_reach(&state, &auth.me.roles, Action::Write).await?;
-            if visit.person_id != person.id || !reach.holds(Some(visit.facility_id)) {
-                return Err(WebError::NotFound);
-            }
-            Some(visit)
-        }
+        raw => Some(raw.parse().map_err(|_| WebError::NotFound)?),
     };
-    let facility = match &visit {
-        Some(visit) => Some(visit.facility_id),
+    let facility = match visit {
+        Some(_) => None,
         None => parse_facility(&state, &auth, &form.facility).await?,
     };
     let new = NewMeasurement {
         person_id: person.id,
         facility_id: facility,
-        visit_id: visit.as_ref().map(|v| v.id),
+        visit_id: visit,
         measured_on,
         values,
         note: form.note.clone(),
     };
-    let store = state.store();
-    if let Some(visit) = &visit {
-        // A form sent twice (a double click) records once: one measurement per visit
-        // and day, until it is marked entered in error.
-        let already = store
-            .measurements_at_visit(visit.id)
-            .await?
-            .iter()
-            .any(|m| m.measured_on == measured_on);
-        if !already {
-            store.record_measurement(&auth.actor(), &new).await?;
-        }
-        return Ok(see_other(&format!("/clinic/visits/{}#growth", visit.id)));
+    match state.app().record_measurement(&auth.caller(), &new).await {
+        Ok(_) => {}
+        // A facility out of the writer's reach is not one of the form's choices.
+        Err(AppError::Invalid(_)) => return Err(WebError::BadRequest("bad-request")),
+        Err(other) => return Err(other.into()),
     }
-    store.record_measurement(&auth.actor(), &new).await?;
+    if let Some(visit) = visit {
+        return Ok(see_other(&format!("/clinic/visits/{visit}#growth")));
+    }
     Ok(see_other(&format!(
         "/growth/people/{}#measurements",
         person.id
     )))
 }
 
-/// The facility chosen on a form: empty is none; one out of the writer's reach is refused.
+/// The facility chosen on a form: empty is none; one out of the writer's reach (as
+/// haven-app says) is refused, as a form that is not one of ours.
 pub(super) async fn parse_facility(
     state: &AppState,
     auth: &Authenticated,
@@ -414,8 +391,11 @@ pub(super) async fn parse_facility(
         .trim()
         .parse()
         .map_err(|_| WebError::BadRequest("bad-request"))?;
-    let reach = super::clinical_reach(state, &auth.me.roles, Action::Write).await?;
-    if !reach.holds(Some(id)) {
+    if !state
+        .app()
+        .may_write_clinical_at(&auth.caller(), id)
+        .await?
+    {
         return Err(WebError::BadRequest("bad-request"));
     }
     Ok(Some(id))
@@ -436,24 +416,25 @@ pub async fn in_error(
     Path((person, measurement)): Path<(String, String)>,
     Form(form): Form<InErrorForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
     let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
     let id: haven_store::Id = measurement.parse().map_err(|_| WebError::NotFound)?;
-    let m = state.store().measurement(id).await?;
-    let ours = state
-        .store()
-        .records_of(person.id)
-        .await?
-        .contains(&m.person_id);
-    if !ours {
-        return Err(WebError::NotFound);
-    }
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| WebError::Conflict)?;
-    if form.reason.trim().is_empty() {
+    let version: Option<i64> = form.version.trim().parse().ok();
+    let app = state.app();
+    let caller = auth.caller();
+    let Some(version) = version else {
+        // The measurement is checked first: one not the child's is not found.
+        app.measurement_in_error(&caller, person.id, id, 0, "")
+            .await
+            .or_else(|error| match error {
+                AppError::Invalid(_) => Ok(person.clone()),
+                other => Err(other),
+            })?;
+        return Err(WebError::Conflict);
+    };
+    let marked = app
+        .measurement_in_error(&caller, person.id, id, version, &form.reason)
+        .await;
+    if let Err(AppError::Invalid(_)) = marked {
         let mut messages = FieldMessages::default();
         messages.set("reason", auth.tr().t("growth-error-reason-required"));
         return child_page(
@@ -466,10 +447,7 @@ pub async fn in_error(
         )
         .await;
     }
-    state
-        .store()
-        .mark_measurement_in_error(&auth.actor(), id, version, &form.reason)
-        .await?;
+    marked?;
     Ok(see_other(&format!(
         "/growth/people/{}#measurements",
         person.id
@@ -494,18 +472,9 @@ pub async fn card(
     auth: Authenticated,
     Path(person): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let person = child_in_reach(&state, &auth, &person, Action::Read).await?;
+    let id: haven_store::Id = person.parse().map_err(|_| WebError::NotFound)?;
+    let (person, measurements) = state.app().growth_card(&auth.caller(), id).await?;
     let tr = auth.tr();
-    let store = state.store();
-    let mut measurements = Vec::new();
-    for id in store.records_of(person.id).await? {
-        measurements.extend(store.measurements_of(id).await?);
-    }
-    measurements.sort_by_key(|m| (m.measured_on, m.created_at));
-    store
-        .audit_person(&auth.actor(), "growth_card", person.id, "")
-        .await?;
     let now = today(&state);
     let page = CardPage {
         layout: Layout::new(&auth.visitor, "growth-card-title"),
@@ -537,19 +506,10 @@ pub async fn person_summary(
     auth: &Authenticated,
     person: &Person,
 ) -> Result<Option<GrowthSummary>, WebError> {
-    if !auth.me.can(Action::Read, Kind::Clinical) {
+    let Some(measurements) = state.app().growth_summary(&auth.caller(), person).await? else {
         return Ok(None);
-    }
-    let reach = super::clinical_reach(state, &auth.me.roles, Action::Read).await?;
-    if !reach.holds(person.registered_facility_id) {
-        return Ok(None);
-    }
+    };
     let tr = auth.tr();
-    let mut measurements = Vec::new();
-    for id in state.store().records_of(person.id).await? {
-        measurements.extend(state.store().measurements_of(id).await?);
-    }
-    measurements.sort_by_key(|m| (m.measured_on, m.created_at));
     let Some(latest) = measurements.last() else {
         return Ok(None);
     };

@@ -60,22 +60,33 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The facilities whose people the reader's roles that `action` clinical records reach.
+/// The facilities whose people the reader's roles that `action` clinical records reach
+/// (the rule is haven-app's `App::clinical_reach`).
 pub async fn clinical_reach(
     state: &AppState,
     roles: &[(haven_domain::Role, haven_domain::Scope)],
     action: Action,
 ) -> Result<Reach, StoreError> {
-    let scopes: Vec<haven_domain::Scope> = roles
-        .iter()
-        .filter(|(role, _)| role.permits(action, Kind::Clinical))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    state.store().reach_of(&scopes).await
+    // The reach depends on the roles alone: a caller made of them asks haven-app.
+    let caller = haven_app::Caller::new(
+        haven_app::Caller::operator().user().clone(),
+        roles.to_vec(),
+        String::new(),
+    );
+    state
+        .app()
+        .clinical_reach(&caller, action)
+        .await
+        .map_err(|error| match error {
+            haven_app::AppError::Store(error) => error,
+            // A reach is only ever refused by the store.
+            _ => StoreError::NotFound { entity: "reach" },
+        })
 }
 
 /// A person whose clinical records the reader may `action`, or 404: out of reach, entered
-/// in error or unknown are all "not found". A merged record answers as its survivor.
+/// in error or unknown are all "not found"; in read reach but not in write reach, a
+/// write is refused (403). A merged record answers as its survivor.
 pub async fn child_in_reach(
     state: &AppState,
     auth: &Authenticated,
@@ -83,21 +94,7 @@ pub async fn child_in_reach(
     action: Action,
 ) -> Result<Person, WebError> {
     let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
-    let id = match state.store().resolve_merged(id).await {
-        Ok(id) => id,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    let person = match state.store().person(id).await {
-        Ok(person) => person,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    let reach = clinical_reach(state, &auth.me.roles, action).await?;
-    if !reach.holds(person.registered_facility_id) || person.entered_in_error_at.is_some() {
-        return Err(WebError::NotFound);
-    }
-    Ok(person)
+    Ok(state.app().growth_child(&auth.caller(), id, action).await?)
 }
 
 /// The facilities a reader's clinical reach holds, open, for a select: id and name.
@@ -106,14 +103,12 @@ pub async fn facility_choices(
     auth: &Authenticated,
     action: Action,
 ) -> Result<Vec<(String, String)>, WebError> {
-    let reach = clinical_reach(state, &auth.me.roles, action).await?;
     let tr = auth.tr();
     Ok(state
-        .store()
-        .facilities()
+        .app()
+        .growth_facilities(&auth.caller(), action)
         .await?
         .into_iter()
-        .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)))
         .map(|f| {
             (
                 f.id.to_string(),

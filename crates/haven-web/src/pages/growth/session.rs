@@ -322,7 +322,6 @@ pub async fn record(
     Path(person): Path<String>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
     let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
     let facility = super::child::parse_facility(&state, &auth, &form.values.facility).await?;
     let query = SessionQuery {
@@ -355,9 +354,13 @@ pub async fn record(
         note: form.values.note.clone(),
     };
     state
-        .store()
-        .record_measurement(&auth.actor(), &new)
-        .await?;
+        .app()
+        .record_measurement(&auth.caller(), &new)
+        .await
+        .map_err(|error| match error {
+            haven_app::AppError::Invalid(_) => WebError::BadRequest("bad-request"),
+            other => other.into(),
+        })?;
     let back = form_urlencoded::Serializer::new(String::new())
         .append_pair("facility", &query.facility)
         .append_pair("ages", &query.ages)

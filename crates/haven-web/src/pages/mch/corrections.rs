@@ -7,16 +7,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
-use haven_domain::mch::pregnancy::{
-    PregnancyDetails, PregnancyEnd, PregnancyEndDetails, PregnancyEndInput, RiskFactor,
-};
+use haven_app::mch::PREGNANCY_CLOSED;
+use haven_app::AppError;
+use haven_domain::mch::pregnancy::{PregnancyDetails, PregnancyEnd, PregnancyEndInput, RiskFactor};
 use haven_domain::mch::MchError;
-use haven_domain::{Action, Kind};
-use haven_store::mch::{Correctable, Pregnancy};
+use haven_store::mch::{Correctable, CorrectableRecord, Pregnancy};
 use haven_store::Id;
 
-use super::pregnancy::{pregnancy_in_reach, pregnancy_input};
-use super::{choices, clinical_reach, messages, schedule, within, Fields};
+use super::pregnancy::{pregnancy_id, pregnancy_input};
+use super::{choices, field_messages, schedule, Fields};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::pages::places::{today, FieldMessages};
@@ -62,6 +61,15 @@ fn stored_fields(p: &Pregnancy) -> Fields {
     Fields::new(pairs)
 }
 
+/// haven-app's refusal as this page answers it: a closed pregnancy is the
+/// conflict page.
+fn refusal(error: AppError) -> WebError {
+    match error {
+        AppError::Refused(PREGNANCY_CLOSED) => WebError::Conflict,
+        other => other.into(),
+    }
+}
+
 /// An open pregnancy the reader may write at: else 404 (out of reach) or the
 /// conflict page (delivered or ended).
 async fn open_pregnancy(
@@ -69,13 +77,12 @@ async fn open_pregnancy(
     auth: &Authenticated,
     raw: &str,
 ) -> Result<Pregnancy, WebError> {
-    let pregnancy = pregnancy_in_reach(state, auth, raw).await?;
-    let write_reach = clinical_reach(state.store(), auth, Action::Write).await?;
-    within(&write_reach, Some(pregnancy.facility_id))?;
-    if !pregnancy.is_open() {
-        return Err(WebError::Conflict);
-    }
-    Ok(pregnancy)
+    let id = pregnancy_id(raw)?;
+    state
+        .app()
+        .open_pregnancy_to_write(&auth.caller(), id)
+        .await
+        .map_err(refusal)
 }
 
 fn correct_page(
@@ -123,7 +130,6 @@ pub async fn correct_form(
     auth: Authenticated,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
     let p = open_pregnancy(&state, &auth, &raw).await?;
     let f = stored_fields(&p);
     let end = end_defaults(&state, &p);
@@ -152,21 +158,21 @@ pub async fn correct(
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let p = open_pregnancy(&state, &auth, &raw).await?;
+    let id = pregnancy_id(&raw)?;
     let f = Fields::new(pairs);
     let version = version(&f)?;
     let risks = f.all("risk_factors");
-    match PregnancyDetails::parse(&pregnancy_input(&f, &risks), today(&state)) {
-        Ok(details) => {
-            state
-                .store()
-                .correct_pregnancy(&auth.actor(), p.id, version, &details)
-                .await?;
-            Ok(see_other(&format!("/mch/pregnancies/{}", p.id)))
-        }
-        Err(errors) => {
-            let errors = messages(auth.tr(), &errors);
+    let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), today(&state));
+    let caller = auth.caller();
+    match state
+        .app()
+        .correct_pregnancy(&caller, id, version, parsed)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/mch/pregnancies/{id}"))),
+        Err(AppError::Invalid(fields)) => {
+            let p = open_pregnancy(&state, &auth, &raw).await?;
+            let errors = field_messages(auth.tr(), &fields);
             let end = end_defaults(&state, &p);
             form_error(&correct_page(
                 &auth,
@@ -177,6 +183,7 @@ pub async fn correct(
                 FieldMessages::default(),
             ))
         }
+        Err(other) => Err(refusal(other)),
     }
 }
 
@@ -187,29 +194,23 @@ pub async fn end(
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let p = open_pregnancy(&state, &auth, &raw).await?;
+    let id = pregnancy_id(&raw)?;
     let end = Fields::new(pairs);
     let version = version(&end)?;
-    let parsed = PregnancyEndDetails::parse(
-        &PregnancyEndInput {
-            ended_on: end.get("ended_on"),
-            reason: end.get("reason"),
-            notes: end.get("notes"),
-        },
-        today(&state),
-        p.registered_on,
-    );
-    match parsed {
-        Ok(details) => {
-            state
-                .store()
-                .end_pregnancy(&auth.actor(), p.id, version, &details)
-                .await?;
-            Ok(see_other(&format!("/mch/pregnancies/{}", p.id)))
-        }
-        Err(errors) => {
-            let end_errors = messages(auth.tr(), &errors);
+    let input = PregnancyEndInput {
+        ended_on: end.get("ended_on"),
+        reason: end.get("reason"),
+        notes: end.get("notes"),
+    };
+    let ended = state
+        .app()
+        .end_pregnancy(&auth.caller(), id, version, &input, today(&state))
+        .await;
+    match ended {
+        Ok(_) => Ok(see_other(&format!("/mch/pregnancies/{id}"))),
+        Err(AppError::Invalid(fields)) => {
+            let p = open_pregnancy(&state, &auth, &raw).await?;
+            let end_errors = field_messages(auth.tr(), &fields);
             let f = stored_fields(&p);
             form_error(&correct_page(
                 &auth,
@@ -220,6 +221,7 @@ pub async fn end(
                 end_errors,
             ))
         }
+        Err(other) => Err(refusal(other)),
     }
 }
 
@@ -243,20 +245,32 @@ async fn mark(
     raw: &str,
     pairs: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
     let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    let record = state.store().correctable(what, id).await?;
-    let reach = clinical_reach(state.store(), auth, Action::Write).await?;
-    within(&reach, Some(record.facility_id))?;
-    let back = match what {
+    let back = |record: &CorrectableRecord| match what {
         Correctable::AncContact => format!("/mch/pregnancies/{}#timeline", record.parent_id),
         Correctable::PncContact => format!("/mch/deliveries/{}#pnc", record.parent_id),
         Correctable::FpVisit => format!("/mch/family-planning/{}#visits", record.parent_id),
     };
     let f = Fields::new(pairs);
-    let version = version(&f)?;
-    let reason = haven_domain::text::normalise(f.get("reason").trim());
-    if reason.is_empty() || reason.chars().count() > 200 {
+    let caller = auth.caller();
+    let app = state.app();
+    let Ok(version) = version(&f) else {
+        // The record is checked first, so that a form out of reach is not found.
+        app.correctable_to_write(&caller, what, id).await?;
+        return Err(WebError::BadRequest("bad-request"));
+    };
+    let marked = app
+        .mark_entered_in_error(
+            &caller,
+            what,
+            id,
+            version,
+            f.get("reason"),
+            schedule(state)?,
+        )
+        .await;
+    if let Err(AppError::Invalid(_)) = marked {
+        let record = app.correctable_to_write(&caller, what, id).await?;
         let segment = match what {
             Correctable::AncContact => "anc-contacts",
             Correctable::PncContact => "pnc-contacts",
@@ -265,7 +279,7 @@ async fn mark(
         let page = ErrorFormPage {
             layout: Layout::new(&auth.visitor, "mch-error-form-title"),
             action: format!("/mch/{segment}/{id}/error"),
-            back,
+            back: back(&record),
             version: version.to_string(),
             reason: f.get("reason").to_owned(),
             error: Some(auth.tr().t(MchError::ReasonRequired.code())),
@@ -274,11 +288,7 @@ async fn mark(
         *response.status_mut() = FORM_ERROR;
         return Ok(no_store(response));
     }
-    state
-        .store()
-        .mark_entered_in_error(&auth.actor(), what, id, version, &reason, schedule(state)?)
-        .await?;
-    Ok(see_other(&back))
+    Ok(see_other(&back(&marked?)))
 }
 
 pub async fn anc_contact_in_error(

@@ -5,13 +5,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
-use haven_domain::mch::family_planning::{FpMethod, FpVisitDetails, FpVisitInput};
+use haven_app::AppError;
+use haven_domain::mch::family_planning::{FpMethod, FpVisitInput};
 use haven_domain::{Action, Kind};
+use haven_store::mch::FpVisit;
 use haven_store::{Id, Person};
 
 use super::{
-    choices, choose_facility, clinical_reach, facility_name, messages, person_in_reach,
-    FacilityChoice, Fields, ListQuery,
+    choices, choose_facility, facility_name, field_messages, FacilityChoice, Fields, ListQuery,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -50,13 +51,16 @@ pub async fn due_list(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let tr = auth.tr();
     let on = query.day(&state);
     let facility = choose_facility(&state, &auth, &query.facility).await?;
     let mut rows = Vec::new();
     if let Some(facility_id) = facility.id {
-        for v in state.store().fp_follow_ups_due(facility_id, on).await? {
+        let due = state
+            .app()
+            .fp_follow_ups_due(&auth.caller(), facility_id, on)
+            .await?;
+        for v in due {
             rows.push(FollowUpRow {
                 person_id: v.person_id.to_string(),
                 name: v.display_name(),
@@ -105,13 +109,13 @@ struct ClientPage {
 async fn client_page(
     state: &AppState,
     auth: &Authenticated,
-    person: Person,
+    (person, fp_visits): (Person, Vec<FpVisit>),
     f: Fields,
     errors: FieldMessages,
 ) -> Result<ClientPage, WebError> {
     let tr = auth.tr();
     let mut visits = Vec::new();
-    for v in state.store().fp_visits_of(person.id).await? {
+    for v in fp_visits {
         visits.push(VisitRow {
             id: v.id.to_string(),
             version: v.version,
@@ -128,7 +132,10 @@ async fn client_page(
             notes: v.notes,
         });
     }
-    let write_reach = clinical_reach(state.store(), auth, Action::Write).await?;
+    let write_reach = state
+        .app()
+        .clinical_reach(&auth.caller(), Action::Write)
+        .await?;
     let facility = choose_facility(state, auth, f.get("facility")).await?;
     Ok(ClientPage {
         layout: Layout::new(&auth.visitor, "mch-fp-client-title"),
@@ -156,19 +163,15 @@ pub async fn client(
     auth: Authenticated,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let person = person_in_reach(&state, &auth, &raw).await?;
-    state
-        .store()
-        .audit_person(&auth.actor(), "family_planning_read", person.id, "")
-        .await?;
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let (person, visits) = state.app().read_family_planning(&auth.caller(), id).await?;
     let mut f = Fields::default();
     f.set("visit_on", today(&state).to_string());
     f.set("counselled", "1");
     if let Some(facility) = person.registered_facility_id {
         f.set("facility", facility.to_string());
     }
-    let page = client_page(&state, &auth, person, f, FieldMessages::default()).await?;
+    let page = client_page(&state, &auth, (person, visits), f, FieldMessages::default()).await?;
     render(&page).map(no_store)
 }
 
@@ -178,64 +181,35 @@ pub async fn record_visit(
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let person = person_in_reach(&state, &auth, &raw).await?;
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let f = Fields::new(pairs);
     let tr = auth.tr().clone();
-    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
-    let facility: Option<Id> = f
-        .get("facility")
-        .parse()
-        .ok()
-        .filter(|id| write_reach.holds(Some(*id)));
-    // LAM lasts until the youngest baby is 6 months old.
-    let baby_born = state
-        .store()
-        .pregnancies_of(person.id)
-        .await?
-        .iter()
-        .filter_map(|p| p.delivered_on)
-        .max();
-    let parsed = FpVisitDetails::parse(
-        &FpVisitInput {
-            visit_on: f.get("visit_on"),
-            counselled: f.flag("counselled"),
-            method: f.get("method"),
-            quantity: f.get("quantity"),
-            follow_up_on: f.get("follow_up_on"),
-            notes: f.get("notes"),
-        },
-        today(&state),
-        baby_born,
-    );
-    let errors = match (parsed, facility) {
-        (Ok(details), Some(facility)) => {
-            state
-                .store()
-                .record_fp_visit(&auth.actor(), person.id, facility, &details)
-                .await?;
-            return Ok(see_other(&format!("/mch/family-planning/{}", person.id)));
-        }
-        (Ok(_), None) => {
-            let mut errors = FieldMessages::default();
-            errors.set(
-                "facility",
-                tr.t(haven_domain::mch::MchError::FacilityRequired.code()),
-            );
-            errors
-        }
-        (Err(errors), facility) => {
-            let mut errors = messages(&tr, &errors);
-            if facility.is_none() {
-                errors.set(
-                    "facility",
-                    tr.t(haven_domain::mch::MchError::FacilityRequired.code()),
-                );
-            }
-            errors
-        }
+    let facility: Option<Id> = f.get("facility").parse().ok();
+    let input = FpVisitInput {
+        visit_on: f.get("visit_on"),
+        counselled: f.flag("counselled"),
+        method: f.get("method"),
+        quantity: f.get("quantity"),
+        follow_up_on: f.get("follow_up_on"),
+        notes: f.get("notes"),
     };
-    let page = client_page(&state, &auth, person, f, errors).await?;
+    let caller = auth.caller();
+    let recorded = state
+        .app()
+        .record_fp_visit(&caller, id, facility, "facility", &input, today(&state))
+        .await;
+    let errors = match recorded {
+        Ok(visit) => {
+            return Ok(see_other(&format!(
+                "/mch/family-planning/{}",
+                visit.person_id
+            )))
+        }
+        Err(AppError::Invalid(fields)) => field_messages(&tr, &fields),
+        Err(other) => return Err(other.into()),
+    };
+    let client = state.app().family_planning_of(&caller, id).await?;
+    let page = client_page(&state, &auth, client, f, errors).await?;
     let mut response = render(&page)?;
     *response.status_mut() = FORM_ERROR;
     Ok(no_store(response))

@@ -7,19 +7,17 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::mch::{DoseCommand, ImmunisationCard};
+use haven_app::AppError;
 use haven_domain::mch::immunisation::{
     catch_up_plan, evaluate, DoseState, GivenDose, Group, Schedule, Subject, Validity,
 };
 use haven_domain::person::Sex;
 use haven_domain::{Action, Kind};
-use haven_store::mch::NewDose;
 use haven_store::{Id, Person};
 use time::Date;
 
-use super::{
-    choose_facility, clinical_reach, facility_name, person_in_reach, schedule, within,
-    FacilityChoice, Fields, ListQuery,
-};
+use super::{choose_facility, facility_name, schedule, FacilityChoice, Fields, ListQuery};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::i18n::Tr;
@@ -209,7 +207,6 @@ async fn child_page(
     warning: Option<String>,
 ) -> Result<ChildPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
     let schedule = schedule(state)?;
     let record = immunisation_record(state, tr, &person).await?;
     let mut antigens: Vec<(String, String)> = schedule
@@ -225,7 +222,10 @@ async fn child_page(
                 .map(|a| (a.to_owned(), antigen_name(tr, a))),
         );
     }
-    let write_reach = clinical_reach(store, auth, Action::Write).await?;
+    let write_reach = state
+        .app()
+        .clinical_reach(&auth.caller(), Action::Write)
+        .await?;
     let facility = choose_facility(state, auth, f.get("facility")).await?;
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "mch-child-title"),
@@ -269,12 +269,12 @@ pub async fn child(
     Path(raw): Path<String>,
     Query(query): Query<ChildQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let person = person_in_reach(&state, &auth, &raw).await?;
-    state
-        .store()
-        .audit_person(&auth.actor(), "immunisation_read", person.id, "")
-        .await?;
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let person = state
+        .app()
+        .read_immunisation_card(&auth.caller(), id)
+        .await?
+        .person;
     let mut f = Fields::default();
     f.set("given_on", today(&state).to_string());
     f.set("given_by", auth.me.user.display_name.clone());
@@ -297,8 +297,10 @@ pub async fn record_dose(
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let person = person_in_reach(&state, &auth, &raw).await?;
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let caller = auth.caller();
+    let app = state.app();
+    let ImmunisationCard { person, doses } = app.doses_to_write(&caller, id).await?;
     let mut f = Fields::new(pairs);
     let tr = auth.tr().clone();
     let schedule = schedule(&state)?;
@@ -347,12 +349,10 @@ pub async fn record_dose(
             tr.t(haven_domain::mch::MchError::TextTooLong.code()),
         );
     }
-    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
-    let facility: Option<Id> = f
-        .get("facility")
-        .parse()
-        .ok()
-        .filter(|id| write_reach.holds(Some(*id)));
+    let facility: Option<Id> = match f.get("facility").parse().ok() {
+        Some(id) if app.may_write_clinical_at(&caller, id).await? => Some(id),
+        _ => None,
+    };
     if facility.is_none() {
         errors.set(
             "facility",
@@ -368,13 +368,7 @@ pub async fn record_dose(
         return Ok(no_store(response));
     };
     // Would it count?
-    let mut given: Vec<GivenDose> = state
-        .store()
-        .doses_of(person.id)
-        .await?
-        .iter()
-        .map(|d| d.given())
-        .collect();
+    let mut given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
     given.push(GivenDose {
         antigen: antigen.clone(),
         given_on,
@@ -414,20 +408,16 @@ pub async fn record_dose(
             .antigen(&antigen)
             .map_or(1, |a| i64::from(a.valid_doses) + 1),
     };
-    let dose = NewDose {
-        person_id: person.id,
-        facility_id: facility,
+    let dose = DoseCommand {
+        facility: Some(facility),
         antigen,
         dose_number,
         cvx,
         given_on,
         lot,
         given_by,
-        anc_contact_id: None,
     };
-    state
-        .store()
-        .record_doses(&auth.actor(), &[dose], schedule)
+    app.record_doses(&caller, vec![(person.id, dose)], "facility", schedule)
         .await?;
     Ok(see_other(&format!(
         "/mch/immunisation/{}?recorded=1",
@@ -441,20 +431,27 @@ pub async fn dose_in_error(
     Path((raw, dose)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let person = person_in_reach(&state, &auth, &raw).await?;
+    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
+    let caller = auth.caller();
+    let app = state.app();
+    let person = app.doses_to_write(&caller, id).await?.person;
     let dose_id: Id = dose.parse().map_err(|_| WebError::NotFound)?;
-    let dose = state.store().dose(dose_id).await?;
-    if dose.person_id != person.id {
-        return Err(WebError::NotFound);
-    }
     let f = Fields::new(pairs);
     let version: i64 = f
         .get("version")
         .parse()
         .map_err(|_| WebError::BadRequest("bad-request"))?;
-    let reason = haven_domain::text::normalise(f.get("reason").trim());
-    if reason.is_empty() || reason.chars().count() > 200 {
+    let marked = app
+        .dose_in_error(
+            &caller,
+            person.id,
+            dose_id,
+            version,
+            f.get("reason"),
+            schedule(&state)?,
+        )
+        .await;
+    if let Err(AppError::Invalid(_)) = marked {
         let mut form = Fields::default();
         form.set("given_on", today(&state).to_string());
         let mut errors = FieldMessages::default();
@@ -468,10 +465,7 @@ pub async fn dose_in_error(
         *response.status_mut() = FORM_ERROR;
         return Ok(no_store(response));
     }
-    state
-        .store()
-        .mark_dose_entered_in_error(&auth.actor(), dose_id, version, &reason, schedule(&state)?)
-        .await?;
+    marked?;
     Ok(see_other(&format!("/mch/immunisation/{}", person.id)))
 }
 
@@ -503,6 +497,7 @@ struct SessionPage {
 /// by that day that may still be given.
 async fn due_rows(
     state: &AppState,
+    caller: &haven_app::Caller,
     facility: Id,
     on: Date,
 ) -> Result<Vec<(Person, Vec<(String, u8, Date, bool)>)>, WebError> {
@@ -510,8 +505,8 @@ async fn due_rows(
     let born_since = haven_domain::person::years_before(on, SESSION_MAX_YEARS + 1);
     let mut rows = Vec::new();
     for (person, doses) in state
-        .store()
-        .immunisation_children_due(facility, born_since, on, schedule)
+        .app()
+        .immunisation_children_due(caller, facility, born_since, on, schedule)
         .await?
     {
         let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
@@ -549,7 +544,7 @@ async fn session_page(
     let mut rows = Vec::new();
     let mut antigens: Vec<(String, String)> = Vec::new();
     if let Some(facility_id) = facility.id {
-        for (person, due) in due_rows(state, facility_id, on).await? {
+        for (person, due) in due_rows(state, &auth.caller(), facility_id, on).await? {
             for (antigen, _, _, _) in &due {
                 if !antigens.iter().any(|(a, _)| a == antigen) {
                     antigens.push((antigen.clone(), antigen_name(tr, antigen)));
@@ -574,12 +569,18 @@ async fn session_page(
             });
         }
     }
-    let write_reach = clinical_reach(state.store(), auth, Action::Write).await?;
+    let can_write_here = match facility.id {
+        Some(id) => {
+            state
+                .app()
+                .may_write_clinical_at(&auth.caller(), id)
+                .await?
+        }
+        None => false,
+    };
     Ok(SessionPage {
         layout: Layout::new(&auth.visitor, "mch-session-title"),
-        can_record: auth.me.can(Action::Write, Kind::Clinical)
-            && facility.id.is_some_and(|id| write_reach.holds(Some(id)))
-            && on <= today(state),
+        can_record: can_write_here && on <= today(state),
         date: on.to_string(),
         facility,
         rows,
@@ -595,7 +596,6 @@ pub async fn session(
     auth: Authenticated,
     Query(query): Query<SessionQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let notice = query
         .recorded
         .parse::<usize>()
@@ -632,7 +632,9 @@ pub async fn record_session(
     auth: Authenticated,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
+    let caller = auth.caller();
+    let app = state.app();
+    app.may_write_clinical(&caller)?;
     let f = Fields::new(pairs);
     let tr = auth.tr().clone();
     let query = ListQuery {
@@ -641,8 +643,11 @@ pub async fn record_session(
         year: String::new(),
     };
     let on = haven_domain::places::parse_date(f.get("date"));
-    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
     let facility: Option<Id> = f.get("facility").parse().ok();
+    let writable = match facility {
+        Some(id) => app.may_write_clinical_at(&caller, id).await?,
+        None => false,
+    };
     let refuse = |key: &str| Some(tr.t(key));
     let problem = match (on, facility) {
         (None, _) => refuse(haven_domain::mch::MchError::BadDate.code()),
@@ -650,7 +655,7 @@ pub async fn record_session(
             refuse(haven_domain::mch::MchError::DateInFuture.code())
         }
         (_, None) => refuse(haven_domain::mch::MchError::FacilityRequired.code()),
-        (_, Some(id)) if !write_reach.holds(Some(id)) => return Err(WebError::NotFound),
+        (_, Some(_)) if !writable => return Err(WebError::NotFound),
         _ => None,
     };
     let (Some(on), Some(facility), None) = (on, facility, problem.clone()) else {
@@ -666,35 +671,34 @@ pub async fn record_session(
         .take(120)
         .collect();
     let mut doses = Vec::new();
-    for (person, due) in due_rows(&state, facility, on).await? {
+    for (person, due) in due_rows(&state, &caller, facility, on).await? {
         for (antigen, dose, _, _) in due {
             if ticked.contains(&format!("{}:{antigen}", person.id)) {
-                doses.push(NewDose {
-                    person_id: person.id,
-                    facility_id: facility,
-                    cvx: schedule.cvx_of(&antigen).unwrap_or("").to_owned(),
-                    lot: haven_domain::text::normalise(f.get(&format!("lot_{antigen}")).trim())
-                        .chars()
-                        .take(60)
-                        .collect(),
-                    antigen,
-                    dose_number: i64::from(dose),
-                    given_on: on,
-                    given_by: given_by.clone(),
-                    anc_contact_id: None,
-                });
+                doses.push((
+                    person.id,
+                    DoseCommand {
+                        facility: Some(facility),
+                        cvx: schedule.cvx_of(&antigen).unwrap_or("").to_owned(),
+                        lot: haven_domain::text::normalise(f.get(&format!("lot_{antigen}")).trim())
+                            .chars()
+                            .take(60)
+                            .collect(),
+                        antigen,
+                        dose_number: i64::from(dose),
+                        given_on: on,
+                        given_by: given_by.clone(),
+                    },
+                ));
             }
         }
     }
+    let recorded = doses.len();
     if !doses.is_empty() {
-        state
-            .store()
-            .record_doses(&auth.actor(), &doses, schedule)
+        app.record_doses(&caller, doses, "facility", schedule)
             .await?;
     }
     Ok(see_other(&format!(
-        "/mch/sessions?facility={facility}&date={on}&recorded={}",
-        doses.len()
+        "/mch/sessions?facility={facility}&date={on}&recorded={recorded}"
     )))
 }
 
@@ -725,9 +729,8 @@ pub async fn coverage(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     // An aggregate without names: clinicians and M&E (Read Report) read it.
-    if !auth.me.can(Action::Read, Kind::Clinical) {
-        auth.require(Action::Read, Kind::Report)?;
-    }
+    let caller = auth.caller();
+    state.app().may_read_coverage(&caller)?;
     let tr = auth.tr();
     let this_year = today(&state).year();
     let year = query
@@ -752,8 +755,8 @@ pub async fn coverage(
         let to = Date::from_calendar_date(year, time::Month::December, 31)
             .map_err(|_| WebError::BadRequest("bad-request"))?;
         let (children, counts) = state
-            .store()
-            .immunisation_coverage(facility_id, from, to)
+            .app()
+            .immunisation_coverage(&caller, facility_id, from, to)
             .await?;
         cohort = children;
         let schedule = schedule(&state)?;
@@ -798,34 +801,26 @@ pub async fn person_summary(
     auth: &Authenticated,
     person: &Person,
 ) -> Result<Vec<(String, String)>, WebError> {
-    if !auth.me.can(Action::Read, Kind::Clinical) {
+    let Some(summary) = state.app().mch_summary(&auth.caller(), person).await? else {
         return Ok(Vec::new());
-    }
-    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
-    if within(&reach, person.registered_facility_id).is_err() {
-        return Ok(Vec::new());
-    }
+    };
     let tr = auth.tr();
-    let store = state.store();
     let on = today(state);
     let mut links = Vec::new();
-    for p in store.pregnancies_of(person.id).await? {
-        if !reach.holds(Some(p.facility_id)) {
-            continue;
-        }
+    for p in &summary.pregnancies {
         let text = match p.delivered_on {
             Some(d) => tr.t1("mch-summary-pregnancy-delivered", "date", d),
             None => tr.t1("mch-summary-pregnancy", "date", p.edd),
         };
         links.push((format!("/mch/pregnancies/{}", p.id), text));
     }
-    if let Some(d) = store.delivery_of_baby(person.id).await? {
+    if let Some(d) = &summary.born_at {
         links.push((
             format!("/mch/deliveries/{}", d.id),
             tr.t1("mch-summary-born", "date", d.delivered_on),
         ));
     }
-    let doses = store.doses_of(person.id).await?;
+    let doses = &summary.doses;
     let age = haven_domain::person::age_in_years(person.birth_date, on);
     if age < SESSION_MAX_YEARS || !doses.is_empty() {
         let schedule = schedule(state)?;
@@ -844,9 +839,7 @@ pub async fn person_summary(
                 .to_owned(),
         ));
     }
-    if person.sex() == Sex::Female && (15..=49).contains(&age)
-        || !store.fp_visits_of(person.id).await?.is_empty()
-    {
+    if person.sex() == Sex::Female && (15..=49).contains(&age) || summary.family_planning {
         links.push((
             format!("/mch/family-planning/{}", person.id),
             tr.t("mch-summary-family-planning"),
@@ -856,11 +849,7 @@ pub async fn person_summary(
         && (12..=55).contains(&age)
         && auth.me.can(Action::Write, Kind::Clinical)
     {
-        let open = store
-            .pregnancies_of(person.id)
-            .await?
-            .iter()
-            .any(|p| p.is_open());
+        let open = summary.open_pregnancy;
         if !open {
             links.push((
                 format!("/mch/pregnancies/new?person={}", person.id),

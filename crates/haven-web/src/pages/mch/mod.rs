@@ -144,6 +144,15 @@ pub fn messages(tr: &Tr, errors: &[(&'static str, haven_domain::mch::MchError)])
     messages
 }
 
+/// haven-app's field errors in the reader's language.
+pub fn field_messages(tr: &Tr, fields: &[haven_app::FieldError]) -> FieldMessages {
+    let mut messages = FieldMessages::default();
+    for field in fields {
+        messages.set(field.field, tr.t(field.code));
+    }
+    messages
+}
+
 /// Choices for a select or checkboxes: code and name in the reader's language.
 pub fn choices<T: Copy>(
     tr: &Tr,
@@ -164,21 +173,22 @@ pub async fn clinical_reach(
 }
 
 /// How far the user's roles that grant `action` on any of `kinds` reach (coverage,
-/// an aggregate without names, is read with Read Clinical or Read Report).
+/// an aggregate without names, is read with Read Clinical or Read Report). The rule
+/// is haven-app's (`App::mch_reach`); this keeps the signature for other parts.
 pub async fn reach_for(
     store: &Store,
     auth: &Authenticated,
     action: Action,
     kinds: &[Kind],
 ) -> Result<Reach, StoreError> {
-    let scopes: Vec<haven_domain::Scope> = auth
-        .me
-        .roles
-        .iter()
-        .filter(|(role, _)| kinds.iter().any(|kind| role.permits(action, *kind)))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    store.reach_of(&scopes).await
+    haven_app::App::new(store.clone())
+        .mch_reach(&auth.caller(), action, kinds)
+        .await
+        .map_err(|error| match error {
+            haven_app::AppError::Store(error) => error,
+            // A reach is only ever refused by the store.
+            _ => StoreError::NotFound { entity: "reach" },
+        })
 }
 
 /// Refuses with 404 a record of a facility out of reach.
@@ -197,14 +207,7 @@ pub async fn person_in_reach(
     raw: &str,
 ) -> Result<Person, WebError> {
     let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    let id = state.store().resolve_merged(id).await?;
-    let person = state.store().person(id).await?;
-    if person.entered_in_error_at.is_some() {
-        return Err(WebError::NotFound);
-    }
-    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
-    within(&reach, person.registered_facility_id)?;
-    Ok(person)
+    Ok(state.app().clinical_person(&auth.caller(), id).await?)
 }
 
 /// The open facilities in reach where mother-and-child care happens: mother-and-
@@ -214,25 +217,7 @@ pub async fn mch_facilities(
     auth: &Authenticated,
     kinds: &[Kind],
 ) -> Result<Vec<Facility>, WebError> {
-    use haven_domain::places::FacilityKind;
-    let reach = reach_for(state.store(), auth, Action::Read, kinds).await?;
-    // Mother-and-child clinics first (the default of every list), then medical
-    // centres, then emergency health centres.
-    let rank = |f: &Facility| match f.kind() {
-        Some(FacilityKind::MotherChildClinic) => Some(0),
-        Some(FacilityKind::MedicalCentre) => Some(1),
-        Some(FacilityKind::EmergencyHealthCentre) => Some(2),
-        _ => None,
-    };
-    let mut facilities: Vec<Facility> = state
-        .store()
-        .facilities()
-        .await?
-        .into_iter()
-        .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)) && rank(f).is_some())
-        .collect();
-    facilities.sort_by_key(|f| rank(f));
-    Ok(facilities)
+    Ok(state.app().mch_facilities(&auth.caller(), kinds).await?)
 }
 
 /// The facility a list is for: the one asked for if in reach, else the first.
@@ -293,8 +278,8 @@ pub async fn choose_facility_for(
 
 /// A facility's name in the reader's language, or empty.
 pub async fn facility_name(state: &AppState, tr: &Tr, id: Id) -> String {
-    match state.store().facility(id).await {
-        Ok(f) => place_name(tr, &f.name, &f.name_km),
+    match state.app().facility_names(id).await {
+        Ok((name, name_km)) => place_name(tr, &name, &name_km),
         Err(_) => String::new(),
     }
 }
@@ -338,7 +323,6 @@ pub async fn index(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let page = IndexPage {
         layout: Layout::new(&auth.visitor, "mch-title"),
         facility: choose_facility(&state, &auth, &query.facility).await?,

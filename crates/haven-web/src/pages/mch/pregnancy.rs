@@ -5,10 +5,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::mch::{PregnancyRecord, PREGNANCY_CLOSED};
+use haven_app::AppError;
 use haven_domain::mch::immunisation::{evaluate, DoseState, Group, Subject};
 use haven_domain::mch::pregnancy::{
-    anc_status, gestational_age, AncContactDetails, AncContactInput, AncState, DangerSign,
-    PregnancyDetails, PregnancyInput, RiskFactor, ScreeningResult,
+    anc_status, gestational_age, AncContactInput, AncState, DangerSign, PregnancyDetails,
+    PregnancyInput, RiskFactor, ScreeningResult,
 };
 use haven_domain::mch::split_codes;
 use haven_domain::{Action, Kind};
@@ -17,8 +19,8 @@ use haven_store::{Id, StoreError};
 use time::Duration;
 
 use super::{
-    choices, choose_facility, clinical_reach, facility_name, messages, person_in_reach, schedule,
-    within, FacilityChoice, Fields, ListQuery,
+    choices, choose_facility, facility_name, field_messages, person_in_reach, schedule,
+    FacilityChoice, Fields, ListQuery,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
@@ -71,16 +73,31 @@ pub struct WorklistEntry {
 /// The antenatal worklist of a facility on a day, shared by the page and the API:
 /// urgent when the latest contact had a danger sign within the last 7 days, then
 /// overdue (a contact's week passed, or past 41 weeks), due this week, later.
+#[allow(dead_code)] // kept for the other parts (issue 13); this part reads through haven-app
 pub async fn anc_worklist(
     state: &AppState,
     facility_id: Id,
     on: time::Date,
 ) -> Result<Vec<WorklistEntry>, StoreError> {
-    Ok(state
-        .store()
-        .open_pregnancies(facility_id)
-        .await?
-        .into_iter()
+    // For a caller whose reach of the facility is already checked: the page and the
+    // API read the open pregnancies through haven-app (`App::open_pregnancies`).
+    match state
+        .app()
+        .open_pregnancies(&haven_app::Caller::operator(), facility_id)
+        .await
+    {
+        Ok(open) => Ok(worklist_of(open, on)),
+        Err(haven_app::AppError::Store(error)) => Err(error),
+        Err(_) => Err(StoreError::NotFound { entity: "facility" }),
+    }
+}
+
+/// The antenatal worklist of open pregnancies on a day, in groups.
+pub fn worklist_of(
+    open: Vec<haven_store::mch::OpenPregnancy>,
+    on: time::Date,
+) -> Vec<WorklistEntry> {
+    open.into_iter()
         .map(|open| {
             let status = anc_status(open.pregnancy.dating_lmp, &open.contacts, on);
             let recent_urgent = open
@@ -101,7 +118,7 @@ pub async fn anc_worklist(
                 group,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The antenatal worklist of a facility for the week from a day: urgent (latest
@@ -112,14 +129,17 @@ pub async fn worklist(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
     let tr = auth.tr();
     let on = query.day(&state);
     let facility = choose_facility(&state, &auth, &query.facility).await?;
     let (mut urgent, mut overdue, mut due, mut later) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     if let Some(facility_id) = facility.id {
-        for entry in anc_worklist(&state, facility_id, on).await? {
+        let open = state
+            .app()
+            .open_pregnancies(&auth.caller(), facility_id)
+            .await?;
+        for entry in worklist_of(open, on) {
             let p = &entry.open.pregnancy;
             let status = entry.status;
             let row = WorklistRow {
@@ -205,7 +225,7 @@ pub async fn new_page(
     auth: Authenticated,
     Query(query): Query<PersonQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
+    state.app().may_write_clinical(&auth.caller())?;
     let mut f = Fields::default();
     f.set("registered_on", today(&state).to_string());
     let page = new_pregnancy_page(
@@ -239,55 +259,26 @@ pub async fn create(
     auth: Authenticated,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
     let f = Fields::new(pairs);
     let tr = auth.tr().clone();
-    let person = person_in_reach(&state, &auth, f.get("person")).await?;
-    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
-    let facility: Option<Id> = f
-        .get("facility")
-        .parse()
-        .ok()
-        .filter(|id| write_reach.holds(Some(*id)));
+    let person: Option<Id> = f.get("person").parse().ok();
+    let facility: Option<Id> = f.get("facility").parse().ok();
     let risks = f.all("risk_factors");
     let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), today(&state));
-    let (errors, notice) = match (parsed, facility) {
-        (Ok(details), Some(facility)) => {
-            match state
-                .store()
-                .register_pregnancy(&auth.actor(), person.id, facility, &details)
-                .await
-            {
-                Ok(pregnancy) => {
-                    return Ok(see_other(&format!("/mch/pregnancies/{}", pregnancy.id)))
-                }
-                Err(StoreError::Duplicate { .. }) => (
-                    FieldMessages::default(),
-                    Some(tr.t("mch-pregnancy-already-open")),
-                ),
-                Err(other) => return Err(other.into()),
-            }
-        }
-        (Ok(_), None) => {
-            let mut errors = FieldMessages::default();
-            errors.set(
-                "facility",
-                tr.t(haven_domain::mch::MchError::FacilityRequired.code()),
-            );
-            (errors, None)
-        }
-        (Err(errors), facility) => {
-            let mut errors = messages(&tr, &errors);
-            if facility.is_none() {
-                errors.set(
-                    "facility",
-                    tr.t(haven_domain::mch::MchError::FacilityRequired.code()),
-                );
-            }
-            (errors, None)
-        }
+    let registered = state
+        .app()
+        .register_pregnancy(&auth.caller(), person, facility, parsed)
+        .await;
+    let (errors, notice) = match registered {
+        Ok(pregnancy) => return Ok(see_other(&format!("/mch/pregnancies/{}", pregnancy.id))),
+        Err(AppError::Duplicate { .. }) => (
+            FieldMessages::default(),
+            Some(tr.t("mch-pregnancy-already-open")),
+        ),
+        Err(AppError::Invalid(fields)) => (field_messages(&tr, &fields), None),
+        Err(other) => return Err(other.into()),
     };
-    let person_id = person.id.to_string();
+    let person_id = f.get("person").to_owned();
     let page = new_pregnancy_page(&state, &auth, &person_id, f, errors, notice).await?;
     let mut response = render(&page)?;
     *response.status_mut() = FORM_ERROR;
@@ -336,16 +327,9 @@ struct PregnancyPage {
     error_reason_error: Option<String>,
 }
 
-pub(super) async fn pregnancy_in_reach(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<Pregnancy, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    let pregnancy = state.store().pregnancy(id).await?;
-    let reach = clinical_reach(state.store(), auth, Action::Read).await?;
-    within(&reach, Some(pregnancy.facility_id))?;
-    Ok(pregnancy)
+/// A pregnancy's id from its address: an id that is not one is not found.
+pub(super) fn pregnancy_id(raw: &str) -> Result<Id, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
 }
 
 fn number_text(value: Option<f64>) -> Option<String> {
@@ -358,26 +342,24 @@ fn number_text(value: Option<f64>) -> Option<String> {
 async fn pregnancy_page(
     state: &AppState,
     auth: &Authenticated,
-    p: Pregnancy,
+    record: PregnancyRecord,
     f: Fields,
     errors: FieldMessages,
     show_urgent: bool,
     error_reason_error: Option<String>,
 ) -> Result<PregnancyPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
     let on = today(state);
-    let contacts = store.anc_contacts(p.id).await?;
-    // HIV and syphilis results are read only for those who hold the permission.
-    let (hiv, syphilis) = if auth.me.can(Action::Read, Kind::HivResult) {
-        (
-            store.hiv_screenings_of_pregnancy(p.id).await?,
-            store.syphilis_screenings_of_pregnancy(p.id).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let delivery = store.delivery_of_pregnancy(p.id).await?;
+    // HIV and syphilis results come only to those who hold the permission.
+    let PregnancyRecord {
+        pregnancy: p,
+        contacts,
+        hiv,
+        syphilis,
+        delivery,
+        woman,
+        doses,
+    } = record;
     let contact_days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
     let status = anc_status(p.dating_lmp, &contact_days, on);
     let mut timeline = vec![TimelineEntry {
@@ -491,13 +473,7 @@ async fn pregnancy_page(
         });
     }
     // Td doses by the woman's history.
-    let woman = store.person(p.person_id).await?;
-    let doses: Vec<_> = store
-        .doses_of(p.person_id)
-        .await?
-        .iter()
-        .map(|d| d.given())
-        .collect();
+    let doses: Vec<_> = doses.iter().map(|d| d.given()).collect();
     let td = evaluate(
         schedule(state)?,
         Group::Pregnancy,
@@ -579,24 +555,15 @@ pub async fn show(
     Path(raw): Path<String>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
-    state
-        .store()
-        .audit_person(
-            &auth.actor(),
-            "pregnancy_read",
-            pregnancy.person_id,
-            &format!("pregnancy={}", pregnancy.id),
-        )
-        .await?;
+    let id = pregnancy_id(&raw)?;
+    let record = state.app().read_pregnancy(&auth.caller(), id).await?;
     let mut f = Fields::default();
     f.set("contact_on", today(&state).to_string());
     f.set("given_by", auth.me.user.display_name.clone());
     let page = pregnancy_page(
         &state,
         &auth,
-        pregnancy,
+        record,
         f,
         FieldMessages::default(),
         !query.urgent.is_empty(),
@@ -636,52 +603,45 @@ pub async fn add_contact(
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
-    let write_reach = clinical_reach(state.store(), &auth, Action::Write).await?;
-    within(&write_reach, Some(pregnancy.facility_id))?;
-    if !pregnancy.is_open() {
-        return Err(WebError::Conflict);
-    }
+    let id = pregnancy_id(&raw)?;
     let f = Fields::new(pairs);
     let signs = f.all("danger_signs");
+    // The form's HIV and syphilis fields are shown only to those who may write
+    // them; haven-app refuses a result from anyone else.
     let hiv_allowed = auth.me.can(Action::Write, Kind::HivResult);
-    let parsed = AncContactDetails::parse(
-        &contact_input(&f, &signs, hiv_allowed),
-        today(&state),
-        pregnancy.registered_on,
-        pregnancy.dating_lmp,
-    );
-    match parsed {
-        Ok(details) => {
-            let td = TdGiven {
-                schedule: schedule(&state)?,
-                lot: f.get("td_lot").trim().to_owned(),
-                given_by: f.get("given_by").trim().chars().take(120).collect(),
-            };
-            let contact = state
-                .store()
-                .record_anc_contact(
-                    &auth.actor(),
-                    pregnancy.id,
-                    pregnancy.facility_id,
-                    &details,
-                    Some(td),
-                )
-                .await?;
+    let td = TdGiven {
+        schedule: schedule(&state)?,
+        lot: f.get("td_lot").trim().to_owned(),
+        given_by: f.get("given_by").trim().chars().take(120).collect(),
+    };
+    let caller = auth.caller();
+    let recorded = state
+        .app()
+        .record_anc_contact(
+            &caller,
+            id,
+            &contact_input(&f, &signs, hiv_allowed),
+            today(&state),
+            td,
+        )
+        .await;
+    match recorded {
+        Ok(contact) => {
             let suffix = if contact.urgent { "?urgent=1" } else { "" };
             Ok(see_other(&format!(
-                "/mch/pregnancies/{}{suffix}#timeline",
-                pregnancy.id
+                "/mch/pregnancies/{id}{suffix}#timeline"
             )))
         }
-        Err(errors) => {
-            let errors = messages(auth.tr(), &errors);
-            let page = pregnancy_page(&state, &auth, pregnancy, f, errors, false, None).await?;
+        Err(AppError::Refused(PREGNANCY_CLOSED)) => Err(WebError::Conflict),
+        Err(AppError::Invalid(fields)) => {
+            let errors = field_messages(auth.tr(), &fields);
+            let record = state.app().pregnancy_record(&caller, id).await?;
+            let page = pregnancy_page(&state, &auth, record, f, errors, false, None).await?;
             let mut response = render(&page)?;
             *response.status_mut() = FORM_ERROR;
             Ok(no_store(response))
         }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -692,23 +652,27 @@ pub async fn mark_in_error(
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let pregnancy = pregnancy_in_reach(&state, &auth, &raw).await?;
+    let id = pregnancy_id(&raw)?;
     let f = Fields::new(pairs);
     let version: i64 = f
         .get("version")
         .parse()
         .map_err(|_| WebError::BadRequest("bad-request"))?;
-    let reason = haven_domain::text::normalise(f.get("reason").trim());
-    if reason.is_empty() || reason.chars().count() > 200 {
+    let caller = auth.caller();
+    let marked = state
+        .app()
+        .pregnancy_in_error(&caller, id, version, f.get("reason"))
+        .await;
+    if let Err(AppError::Invalid(_)) = marked {
         let tr = auth.tr().clone();
         let message = tr.t(haven_domain::mch::MchError::ReasonRequired.code());
         let mut form = Fields::default();
         form.set("contact_on", today(&state).to_string());
+        let record = state.app().pregnancy_record(&caller, id).await?;
         let page = pregnancy_page(
             &state,
             &auth,
-            pregnancy,
+            record,
             form,
             FieldMessages::default(),
             false,
@@ -719,9 +683,6 @@ pub async fn mark_in_error(
         *response.status_mut() = FORM_ERROR;
         return Ok(no_store(response));
     }
-    state
-        .store()
-        .mark_pregnancy_entered_in_error(&auth.actor(), pregnancy.id, version, &reason)
-        .await?;
+    let pregnancy = marked?;
     Ok(see_other(&format!("/people/{}", pregnancy.person_id)))
 }
