@@ -10,12 +10,14 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::care::{CaseStep, Parsed, Placing};
+use haven_app::{AppError, FieldError};
 use haven_domain::care::{
     AdmissionDetails, AdmissionInput, AdmissionStatus, CareCaseState, CareError, CareNoteKind,
     EnrolmentDetails, EnrolmentInput, FollowUpDetails, GoalDetails, GoalInput, GoalUpdate,
     HouseDetails, HouseInput, HouseholdDetails, HouseholdEnd, LeavingDetails, NoteDetails,
-    PartnerDetails, PlacementDetails, PlacementEnd, PlacementInput, PlanDetails, PlanInput,
-    Problems, ProgressDetails, ReviewDetails, ServiceDetails, StepDetails, TermDetails, TermInput,
+    PartnerDetails, PlacementDetails, PlacementInput, PlanDetails, PlanInput, Problems,
+    ProgressDetails, ReviewDetails, ServiceDetails, StepDetails, TermDetails, TermInput,
 };
 use haven_domain::{Action, Kind};
 use haven_store::care::{
@@ -31,7 +33,7 @@ use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::pages::care::{readable_note_kinds, CareAccess};
+use crate::pages::care::CareAccess;
 use crate::state::AppState;
 
 /// Adds this part's API routes.
@@ -85,6 +87,54 @@ fn refusal(error: CareWriteError) -> ApiError {
     match error {
         CareWriteError::Refused(field, rule) => problems(vec![(field, rule)]),
         CareWriteError::Store(error) => error.into(),
+    }
+}
+
+/// An action's refusal as problem+json: wrong fields answer 422 with each field and
+/// its code, in `detail` as well as in `errors`.
+fn app_error(error: AppError) -> ApiError {
+    match error {
+        AppError::Invalid(fields) => {
+            let detail = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.code))
+                .collect::<Vec<_>>()
+                .join("; ");
+            ApiError {
+                detail,
+                ..ApiError::from(AppError::Invalid(fields))
+            }
+        }
+        other => other.into(),
+    }
+}
+
+/// The same refusal, with a field named as the body names it.
+fn rename_field(error: AppError, from: &str, to: &'static str) -> AppError {
+    match error {
+        AppError::Invalid(fields) => AppError::Invalid(
+            fields
+                .into_iter()
+                .map(|f| FieldError {
+                    field: if f.field == from { to } else { f.field },
+                    code: f.code,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn placement_wire(p: haven_store::care::Placement) -> PlacementWire {
+    PlacementWire {
+        id: p.id.to_string(),
+        house_id: p.house_id.to_string(),
+        started_on: p.started_on.to_string(),
+        ended_on: date(p.ended_on),
+        start_reason: p.start_reason,
+        end_reason: p.end_reason,
+        apart_reason: p.apart_reason,
+        version: p.version,
     }
 }
 
@@ -1226,8 +1276,7 @@ pub async fn place_child(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<PlacementRequest>,
 ) -> Result<(StatusCode, Json<PlacementWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let child = id_of(&raw, "child in care")?;
     let details = PlacementDetails::parse(
         &PlacementInput {
             started_on: &r.started_on,
@@ -1236,37 +1285,22 @@ pub async fn place_child(
             apart_reason: &r.apart_reason,
         },
         today(&state),
-    )
-    .map_err(problems)?;
-    let house = house_in_reach(&state, &caller, &r.house_id, true)
-        .await
-        .map_err(|_| problems(vec![("house_id", CareError::BadChoice)]))?;
+    );
+    // An id that is no id names no house: a fresh id names none either, so the
+    // answer is the same bad choice.
+    let house = Some(r.house_id.trim().parse().unwrap_or_else(|_| Id::new()));
+    let placing = Placing {
+        house,
+        checks: PlacementChecks {
+            under_three_confirmed: r.under_three_confirmed,
+        },
+    };
     let p = state
-        .store()
-        .place_child(
-            &caller.actor(),
-            child.id,
-            house.id,
-            &details,
-            PlacementChecks {
-                under_three_confirmed: r.under_three_confirmed,
-            },
-        )
+        .app()
+        .place_child(&caller.caller(), child, placing, details)
         .await
-        .map_err(refusal)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PlacementWire {
-            id: p.id.to_string(),
-            house_id: p.house_id.to_string(),
-            started_on: p.started_on.to_string(),
-            ended_on: date(p.ended_on),
-            start_reason: p.start_reason,
-            end_reason: p.end_reason,
-            apart_reason: p.apart_reason,
-            version: p.version,
-        }),
-    ))
+        .map_err(|e| app_error(rename_field(e, "house", "house_id")))?;
+    Ok((StatusCode::CREATED, Json(placement_wire(p))))
 }
 
 /// The end of a placement.
@@ -1289,36 +1323,22 @@ pub async fn end_placement(
     Path((raw, placement)): Path<(String, String)>,
     ApiJson(r): ApiJson<EndRequest>,
 ) -> Result<Json<PlacementWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
-    let placement = state
-        .store()
-        .placement(id_of(&placement, "placement")?)
-        .await?;
-    if placement.child_id != child.id {
-        return Err(not_found("placement"));
-    }
-    let end = PlacementEnd::parse(
-        &r.ended_on,
-        &r.end_reason,
-        placement.started_on,
-        today(&state),
-    )
-    .map_err(problems)?;
+    let child = id_of(&raw, "child in care")?;
+    let placement = id_of(&placement, "placement")?;
     let p = state
-        .store()
-        .end_placement(&caller.actor(), placement.id, r.version, &end)
-        .await?;
-    Ok(Json(PlacementWire {
-        id: p.id.to_string(),
-        house_id: p.house_id.to_string(),
-        started_on: p.started_on.to_string(),
-        ended_on: date(p.ended_on),
-        start_reason: p.start_reason,
-        end_reason: p.end_reason,
-        apart_reason: p.apart_reason,
-        version: p.version,
-    }))
+        .app()
+        .end_placement(
+            &caller.caller(),
+            child,
+            placement,
+            r.version,
+            &r.ended_on,
+            &r.end_reason,
+            today(&state),
+        )
+        .await
+        .map_err(app_error)?;
+    Ok(Json(placement_wire(p)))
 }
 
 /// Why a record is marked entered in error.
@@ -1340,20 +1360,19 @@ pub async fn placement_in_error(
     Path((raw, placement)): Path<(String, String)>,
     ApiJson(r): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
-    let placement = state
-        .store()
-        .placement(id_of(&placement, "placement")?)
-        .await?;
-    if placement.child_id != child.id {
-        return Err(not_found("placement"));
-    }
-    let reason = haven_domain::care::ErrorReason::parse(&r.reason).map_err(problems)?;
+    let child = id_of(&raw, "child in care")?;
+    let placement = id_of(&placement, "placement")?;
     state
-        .store()
-        .mark_placement_in_error(&caller.actor(), placement.id, r.version, reason.as_str())
-        .await?;
+        .app()
+        .mark_placement_in_error(
+            &caller.caller(),
+            child,
+            placement,
+            r.version,
+            haven_domain::care::ErrorReason::parse(&r.reason),
+        )
+        .await
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1368,13 +1387,12 @@ pub struct CaseRequest {
     pub version: i64,
 }
 
-fn case_step(r: &CaseRequest) -> Result<(CareCaseState, String), ApiError> {
-    let to =
-        CareCaseState::parse(&r.to).ok_or_else(|| problems(vec![("to", CareError::BadChoice)]))?;
-    Ok((
+fn case_step(r: &CaseRequest) -> Parsed<CaseStep> {
+    let to = CareCaseState::parse(&r.to).ok_or_else(|| vec![("to", CareError::BadChoice)])?;
+    Ok(CaseStep {
         to,
-        haven_domain::care::parse_case_note(&r.note).map_err(problems)?,
-    ))
+        note: haven_domain::care::parse_case_note(&r.note)?,
+    })
 }
 
 /// Moves a child's case to its next step; only the allowed steps.
@@ -1388,20 +1406,13 @@ pub async fn move_child_case(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<CaseRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
-    let (to, note) = case_step(&r)?;
+    let child = id_of(&raw, "child in care")?;
+    let step = case_step(&r);
     state
-        .store()
-        .move_case(
-            &caller.actor(),
-            PlanSubject::Child(child.id),
-            r.version,
-            to,
-            &note,
-        )
+        .app()
+        .move_child_case(&caller.caller(), child, r.version, step)
         .await
-        .map_err(refusal)?;
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1425,11 +1436,8 @@ pub async fn list_notes(
     caller: ApiCaller,
     Path(raw): Path<String>,
 ) -> Result<Json<Vec<NoteWire>>, ApiError> {
-    caller.require(Action::Read, Kind::CareNote)?;
-    caller.require(Action::Read, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, false).await?;
-    let kinds = readable_note_kinds(|a, k| caller.roles.iter().any(|(role, _)| role.permits(a, k)));
-    let notes = state.store().care_notes_of(child.id, &kinds).await?;
+    let child = id_of(&raw, "child in care")?;
+    let notes = state.app().care_notes(&caller.caller(), child).await?;
     Ok(Json(
         notes
             .into_iter()
@@ -1455,18 +1463,14 @@ pub async fn add_note(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<NoteRequest>,
 ) -> Result<(StatusCode, Json<NoteWire>), ApiError> {
-    caller.require(Action::Write, Kind::CareNote)?;
-    caller.require(Action::Read, Kind::Care)?;
-    if CareNoteKind::parse(&r.kind) == Some(CareNoteKind::Psychosocial) {
-        caller.require(Action::Write, Kind::PsychosocialNote)?;
-    }
-    let child = child_in_reach(&state, &caller, &raw, false).await?;
-    let details =
-        NoteDetails::parse(&r.kind, &r.written_on, &r.body, today(&state)).map_err(problems)?;
+    let child = id_of(&raw, "child in care")?;
+    let kind = CareNoteKind::parse(&r.kind).unwrap_or(CareNoteKind::Daily);
+    let details = NoteDetails::parse(&r.kind, &r.written_on, &r.body, today(&state));
     let n = state
-        .store()
-        .add_care_note(&caller.actor(), child.id, &details)
-        .await?;
+        .app()
+        .add_care_note(&caller.caller(), child, kind, details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(NoteWire {
@@ -1490,26 +1494,19 @@ pub async fn note_in_error(
     Path((raw, note)): Path<(String, String)>,
     ApiJson(r): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::CareNote)?;
-    caller.require(Action::Read, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, false).await?;
-    let can = |a, k| caller.roles.iter().any(|(role, _)| role.permits(a, k));
-    let kinds: Vec<CareNoteKind> = readable_note_kinds(can)
-        .into_iter()
-        .filter(|k| *k == CareNoteKind::Daily || can(Action::Write, Kind::PsychosocialNote))
-        .collect();
-    let note = state
-        .store()
-        .care_note(id_of(&note, "note")?, &kinds)
-        .await?;
-    if note.child_id != child.id {
-        return Err(not_found("note"));
-    }
-    let reason = haven_domain::care::ErrorReason::parse(&r.reason).map_err(problems)?;
+    let child = id_of(&raw, "child in care")?;
+    let note = id_of(&note, "note")?;
     state
-        .store()
-        .mark_note_in_error(&caller.actor(), note.id, r.version, reason.as_str())
-        .await?;
+        .app()
+        .mark_note_in_error(
+            &caller.caller(),
+            child,
+            note,
+            r.version,
+            haven_domain::care::ErrorReason::parse(&r.reason),
+        )
+        .await
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1539,20 +1536,19 @@ pub async fn add_enrolment(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<EnrolmentRequest>,
 ) -> Result<(StatusCode, Json<EnrolmentWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let child = id_of(&raw, "child in care")?;
     let details = EnrolmentDetails::parse(&EnrolmentInput {
         level: &r.level,
         school: &r.school,
         grade: &r.grade,
         school_year: &r.school_year,
         scholarship: &r.scholarship,
-    })
-    .map_err(problems)?;
+    });
     let e = state
-        .store()
-        .add_enrolment(&caller.actor(), child.id, &details)
-        .await?;
+        .app()
+        .add_enrolment(&caller.caller(), child, details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(EnrolmentWire {
@@ -1597,15 +1593,8 @@ pub async fn add_term(
     Path((raw, enrolment)): Path<(String, String)>,
     ApiJson(r): ApiJson<TermRequest>,
 ) -> Result<(StatusCode, Json<TermWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
-    let enrolment = state
-        .store()
-        .enrolment(id_of(&enrolment, "enrolment")?)
-        .await?;
-    if enrolment.child_id != child.id {
-        return Err(not_found("enrolment"));
-    }
+    let child = id_of(&raw, "child in care")?;
+    let enrolment = id_of(&enrolment, "enrolment")?;
     let text = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let average = r.average.map(|a| a.to_string()).unwrap_or_default();
     let details = TermDetails::parse(&TermInput {
@@ -1615,12 +1604,12 @@ pub async fn add_term(
         average: &average,
         passed: r.passed,
         remark: &r.remark,
-    })
-    .map_err(problems)?;
+    });
     let t = state
-        .store()
-        .add_term(&caller.actor(), enrolment.id, &details)
-        .await?;
+        .app()
+        .add_term(&caller.caller(), child, enrolment, details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(TermWire {
@@ -1659,20 +1648,19 @@ pub async fn add_step(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<StepRequest>,
 ) -> Result<(StatusCode, Json<StepWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let child = id_of(&raw, "child in care")?;
     let details = StepDetails::parse(
         &r.kind,
         &r.started_on,
         &r.ended_on,
         &r.details,
         today(&state),
-    )
-    .map_err(problems)?;
+    );
     let s = state
-        .store()
-        .add_step(&caller.actor(), child.id, &details)
-        .await?;
+        .app()
+        .add_step(&caller.caller(), child, details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(StepWire {
@@ -1706,20 +1694,13 @@ pub async fn record_leaving(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<LeavingRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
-    if child.left_on.is_some() {
-        return Err(problems(vec![("left_on", CareError::LeftCare)]));
-    }
-    let details = LeavingDetails::parse(&r.left_on, &r.destination, &r.reason, today(&state))
-        .map_err(problems)?;
-    if child.placed_on.is_some_and(|p| details.left_on() < p) {
-        return Err(problems(vec![("left_on", CareError::EndBeforeStart)]));
-    }
+    let child = id_of(&raw, "child in care")?;
+    let details = LeavingDetails::parse(&r.left_on, &r.destination, &r.reason, today(&state));
     state
-        .store()
-        .record_leaving(&caller.actor(), child.id, r.version, &details)
-        .await?;
+        .app()
+        .record_leaving(&caller.caller(), child, r.version, details)
+        .await
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1747,20 +1728,19 @@ pub async fn add_followup(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<FollowUpRequest>,
 ) -> Result<(StatusCode, Json<FollowUpWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
+    let child = id_of(&raw, "child in care")?;
     let details = FollowUpDetails::parse(
         &r.followed_on,
         &r.situation,
         &r.notes,
         &r.next_on,
         today(&state),
-    )
-    .map_err(problems)?;
+    );
     let f = state
-        .store()
-        .add_followup(&caller.actor(), child.id, &details)
-        .await?;
+        .app()
+        .add_followup(&caller.caller(), child, details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(FollowUpWire {
@@ -1792,7 +1772,7 @@ pub struct PlanRequest {
     pub child_views: String,
 }
 
-fn plan_details(state: &AppState, r: &PlanRequest) -> Result<PlanDetails, ApiError> {
+fn plan_details(state: &AppState, r: &PlanRequest) -> Parsed<PlanDetails> {
     PlanDetails::parse(
         &PlanInput {
             made_on: &r.made_on,
@@ -1805,7 +1785,6 @@ fn plan_details(state: &AppState, r: &PlanRequest) -> Result<PlanDetails, ApiErr
         today(state),
         state.config().care_review_months,
     )
-    .map_err(problems)
 }
 
 /// Makes a child's development plan (a draft until approved).
@@ -1819,42 +1798,13 @@ pub async fn create_child_plan(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<PlanRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, true).await?;
-    let details = plan_details(&state, &r)?;
+    let child = id_of(&raw, "child in care")?;
     let plan = state
-        .store()
-        .create_plan(&caller.actor(), PlanSubject::Child(child.id), &details)
-        .await?;
-    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
-}
-
-/// A plan the caller sees; `whole` for writes.
-async fn plan_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-    whole: bool,
-) -> Result<Plan, ApiError> {
-    let plan = state
-        .store()
-        .plan(id_of(raw, "plan")?)
+        .app()
+        .create_child_plan(&caller.caller(), child, plan_details(&state, &r))
         .await
-        .map_err(|_| not_found("plan"))?;
-    match plan.subject() {
-        Some(PlanSubject::Child(child)) => {
-            child_in_reach(state, caller, &child.to_string(), whole)
-                .await
-                .map_err(|_| not_found("plan"))?;
-        }
-        Some(PlanSubject::Household(household)) => {
-            household_in_reach(state, caller, &household.to_string())
-                .await
-                .map_err(|_| not_found("plan"))?;
-        }
-        None => return Err(not_found("plan")),
-    }
-    Ok(plan)
+        .map_err(app_error)?;
+    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
 }
 
 /// A plan with its goals and reviews.
@@ -1866,8 +1816,11 @@ pub async fn get_plan(
     caller: ApiCaller,
     Path(raw): Path<String>,
 ) -> Result<Json<PlanWire>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let plan = plan_in_reach(&state, &caller, &raw, false).await?;
+    let plan = state
+        .app()
+        .plan_to_read(&caller.caller(), id_of(&raw, "plan")?)
+        .await?
+        .plan;
     if let Some(PlanSubject::Child(child)) = plan.subject() {
         let person = state.store().care_child(child).await?.person_id;
         state
@@ -1912,8 +1865,7 @@ pub async fn add_goal(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<GoalRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
+    let plan = id_of(&raw, "plan")?;
     let details = GoalDetails::parse(&GoalInput {
         area: &r.area,
         goal: &r.goal,
@@ -1922,13 +1874,12 @@ pub async fn add_goal(
         due_on: &r.due_on,
         progress: &r.progress,
         progress_note: &r.progress_note,
-    })
-    .map_err(problems)?;
-    state
-        .store()
-        .add_goal(&caller.actor(), plan.id, &details)
-        .await?;
-    let plan = state.store().plan(plan.id).await?;
+    });
+    let plan = state
+        .app()
+        .add_goal(&caller.caller(), plan, details)
+        .await
+        .map_err(app_error)?;
     Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
 }
 
@@ -1954,20 +1905,15 @@ pub async fn update_goal(
     Path((raw, goal)): Path<(String, String)>,
     ApiJson(r): ApiJson<GoalProgressRequest>,
 ) -> Result<Json<PlanWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
-    let goal = state.store().goal(id_of(&goal, "goal")?).await?;
-    if goal.plan_id != plan.id {
-        return Err(not_found("goal"));
-    }
-    let update = GoalUpdate::parse(&r.progress, &r.progress_note).map_err(problems)?;
-    state
-        .store()
-        .update_goal(&caller.actor(), goal.id, r.version, &update)
-        .await?;
-    Ok(Json(
-        plan_wire(&state, state.store().plan(plan.id).await?).await?,
-    ))
+    let plan = id_of(&raw, "plan")?;
+    let goal = id_of(&goal, "goal")?;
+    let update = GoalUpdate::parse(&r.progress, &r.progress_note);
+    let plan = state
+        .app()
+        .update_goal(&caller.caller(), plan, goal, r.version, update)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(plan_wire(&state, plan).await?))
 }
 
 /// A review of a plan.
@@ -1992,20 +1938,19 @@ pub async fn review_plan(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<ReviewRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
+    let plan = id_of(&raw, "plan")?;
     let review = ReviewDetails::parse(
         &r.reviewed_on,
         &r.notes,
         &r.next_review_on,
         today(&state),
         state.config().care_review_months,
-    )
-    .map_err(problems)?;
+    );
     let plan = state
-        .store()
-        .review_plan(&caller.actor(), plan.id, r.version, &review)
-        .await?;
+        .app()
+        .review_plan(&caller.caller(), plan, r.version, review)
+        .await
+        .map_err(app_error)?;
     Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
 }
 
@@ -2027,25 +1972,13 @@ pub async fn approve_plan(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<VersionRequest>,
 ) -> Result<Json<PlanWire>, ApiError> {
-    caller.require(Action::Write, Kind::CareApproval)?;
-    let plan = plan_in_reach(&state, &caller, &raw, true).await?;
-    if plan.approved() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict.stale_version",
-            "the plan is already approved",
-        ));
-    }
-    Ok(Json(
-        plan_wire(
-            &state,
-            state
-                .store()
-                .approve_plan(&caller.actor(), plan.id, r.version)
-                .await?,
-        )
-        .await?,
-    ))
+    let plan = id_of(&raw, "plan")?;
+    let plan = state
+        .app()
+        .approve_plan(&caller.caller(), plan, r.version)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(plan_wire(&state, plan).await?))
 }
 
 // ---------------------------------------------------------------------------
@@ -2095,23 +2028,20 @@ pub async fn create_household(
     caller: ApiCaller,
     ApiJson(r): ApiJson<HouseholdRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
     let details = HouseholdDetails::parse(
         &r.name,
         &r.vulnerabilities
             .iter()
             .map(String::as_str)
             .collect::<Vec<_>>(),
-    )
-    .map_err(problems)?;
-    let facility = id_of(&r.facility_id, "office")?;
-    if !access(&state, &caller).await?.sees_facility(facility) {
-        return Err(not_found("office"));
-    }
+    );
+    // An id that is no id names no office: a fresh id names none either.
+    let office = r.facility_id.trim().parse().unwrap_or_else(|_| Id::new());
     let h = state
-        .store()
-        .create_household(&caller.actor(), facility, &details)
-        .await?;
+        .app()
+        .create_household(&caller.caller(), Some(office), details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(household_wire(&state, h, true).await?),
@@ -2159,27 +2089,19 @@ pub async fn add_member(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<MemberRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    caller.require(Action::Read, Kind::Person)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    let person = id_of(&r.person_id, "person")?;
-    let p = state
-        .store()
-        .person(person)
+    let household = id_of(&raw, "household")?;
+    let h = state
+        .app()
+        .add_household_member(&caller.caller(), household, &r.person_id, r.at_risk)
         .await
-        .map_err(|_| not_found("person"))?;
-    let reach =
-        crate::person_input::reach_of_roles(state.store(), &caller.roles, Action::Read).await?;
-    if !reach.holds(p.registered_facility_id) || p.entered_in_error_at.is_some() {
-        return Err(not_found("person"));
-    }
-    state
-        .store()
-        .add_household_member(&caller.actor(), h.id, person, r.at_risk)
-        .await?;
+        .map_err(|e| match e {
+            // Someone the caller may not read, or no one: not found, as for a read.
+            AppError::Invalid(_) => not_found("person"),
+            other => app_error(other),
+        })?;
     Ok((
         StatusCode::CREATED,
-        Json(household_wire(&state, state.store().household(h.id).await?, true).await?),
+        Json(household_wire(&state, h, true).await?),
     ))
 }
 
@@ -2194,22 +2116,13 @@ pub async fn end_member(
     Path((raw, member)): Path<(String, String)>,
     ApiJson(r): ApiJson<VersionRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
+    let household = id_of(&raw, "household")?;
     let member = id_of(&member, "member")?;
-    if !state
-        .store()
-        .household_members(h.id)
-        .await?
-        .iter()
-        .any(|m| m.id == member)
-    {
-        return Err(not_found("member"));
-    }
     state
-        .store()
-        .end_household_member(&caller.actor(), member, r.version)
-        .await?;
+        .app()
+        .end_household_member(&caller.caller(), household, member, r.version)
+        .await
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -2241,52 +2154,58 @@ pub async fn add_service(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<ServiceRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    let optional = |raw: &Option<String>, field: &'static str| -> Result<Option<Id>, ApiError> {
-        match raw.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(raw) => raw
-                .parse()
-                .map(Some)
-                .map_err(|_| problems(vec![(field, CareError::BadChoice)])),
+    let household = id_of(&raw, "household")?;
+    let (partner, person) = match (
+        optional_id(&r.partner_id, "partner"),
+        optional_id(&r.person_id, "person"),
+    ) {
+        (Ok(partner), Ok(person)) => (partner, person),
+        (Err(problem), _) | (_, Err(problem)) => {
+            // The household's reach comes first: check it with a body that names no one.
+            state
+                .app()
+                .household_to_write(&caller.caller(), household)
+                .await?;
+            return Err(app_error(rename_service_fields(AppError::Invalid(vec![
+                problem,
+            ]))));
         }
     };
-    let partner = optional(&r.partner_id, "partner_id")?;
-    let person = optional(&r.person_id, "person_id")?;
     let details = ServiceDetails::parse(
         &r.kind,
         &r.given_on,
         &r.notes,
         partner.is_some(),
         today(&state),
-    )
-    .map_err(problems)?;
-    if let Some(person) = person {
-        if !state
-            .store()
-            .household_members(h.id)
-            .await?
-            .iter()
-            .any(|m| m.person_id == person)
-        {
-            return Err(problems(vec![("person_id", CareError::BadChoice)]));
-        }
-    }
-    state
-        .store()
-        .add_service(&caller.actor(), h.id, person, partner, &details)
+    );
+    let h = state
+        .app()
+        .add_household_service(&caller.caller(), household, person, partner, details)
         .await
-        .map_err(|e| match e {
-            haven_store::StoreError::NotFound { .. } => {
-                problems(vec![("partner_id", CareError::BadChoice)])
-            }
-            other => other.into(),
-        })?;
+        .map_err(|e| app_error(rename_service_fields(e)))?;
     Ok((
         StatusCode::CREATED,
         Json(household_wire(&state, h, true).await?),
     ))
+}
+
+/// An optional id of the body; one that is no id is a bad choice at `field`.
+fn optional_id(raw: &Option<String>, field: &'static str) -> Result<Option<Id>, FieldError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| FieldError {
+            field,
+            code: CareError::BadChoice.code(),
+        }),
+    }
+}
+
+fn rename_service_fields(error: AppError) -> AppError {
+    rename_field(
+        rename_field(error, "partner", "partner_id"),
+        "person",
+        "person_id",
+    )
 }
 
 /// A self-reliance assessment.
@@ -2311,14 +2230,13 @@ pub async fn add_progress(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<ProgressRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    let details = ProgressDetails::parse(&r.assessed_on, &r.level, &r.note, today(&state))
-        .map_err(problems)?;
-    state
-        .store()
-        .add_progress(&caller.actor(), h.id, &details)
-        .await?;
+    let household = id_of(&raw, "household")?;
+    let details = ProgressDetails::parse(&r.assessed_on, &r.level, &r.note, today(&state));
+    let h = state
+        .app()
+        .add_household_progress(&caller.caller(), household, details)
+        .await
+        .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
         Json(household_wire(&state, h, true).await?),
@@ -2336,20 +2254,12 @@ pub async fn move_household_case(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<CaseRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    let (to, note) = case_step(&r)?;
+    let household = id_of(&raw, "household")?;
     state
-        .store()
-        .move_case(
-            &caller.actor(),
-            PlanSubject::Household(h.id),
-            r.version,
-            to,
-            &note,
-        )
+        .app()
+        .move_household_case(&caller.caller(), household, r.version, case_step(&r))
         .await
-        .map_err(refusal)?;
+        .map_err(app_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -2375,17 +2285,13 @@ pub async fn end_household(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<HouseholdEndRequest>,
 ) -> Result<Json<HouseholdWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    if !h.is_active() {
-        return Err(problems(vec![("status", CareError::BadChoice)]));
-    }
-    let end =
-        HouseholdEnd::parse(&r.status, &r.ended_on, &r.reason, today(&state)).map_err(problems)?;
+    let household = id_of(&raw, "household")?;
+    let end = HouseholdEnd::parse(&r.status, &r.ended_on, &r.reason, today(&state));
     let h = state
-        .store()
-        .end_household(&caller.actor(), h.id, r.version, &end)
-        .await?;
+        .app()
+        .end_household(&caller.caller(), household, r.version, end)
+        .await
+        .map_err(app_error)?;
     Ok(Json(household_wire(&state, h, true).await?))
 }
 
@@ -2400,13 +2306,12 @@ pub async fn create_household_plan(
     Path(raw): Path<String>,
     ApiJson(r): ApiJson<PlanRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    let details = plan_details(&state, &r)?;
+    let household = id_of(&raw, "household")?;
     let plan = state
-        .store()
-        .create_plan(&caller.actor(), PlanSubject::Household(h.id), &details)
-        .await?;
+        .app()
+        .create_household_plan(&caller.caller(), household, plan_details(&state, &r))
+        .await
+        .map_err(app_error)?;
     Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
 }
 

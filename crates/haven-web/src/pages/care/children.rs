@@ -11,7 +11,7 @@ use haven_domain::care::{
     AdmissionInput, AdmissionStatus, CareCaseState, CareError, CareNoteKind, CareOption,
     EnrolmentDetails, EnrolmentInput, ErrorReason, FollowUpDetails, FollowUpSituation,
     IndependenceStep, LeavingDestination, LeavingDetails, NoteDetails, PlacementDetails,
-    PlacementEnd, PlacementInput, SchoolLevel, StepDetails, TermDetails, TermInput,
+    PlacementInput, SchoolLevel, StepDetails, TermDetails, TermInput,
 };
 use haven_domain::person::age_in_years;
 use haven_domain::{Action, Kind};
@@ -20,32 +20,30 @@ use haven_store::{Person, StoreError};
 use serde::Deserialize;
 
 use super::{
-    date_text, label, options, readable_note_kinds, refusal, CareAccess, Fields, FormState,
+    date_text, label, options, readable_note_kinds, refused, refused_or_conflict, CareAccess,
+    Fields, FormState,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::i18n::Tr;
 use crate::pages::places::{parse_id, place_name, today};
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
+use haven_app::care::{CaseStep, Placing};
+use haven_app::AppError;
+use haven_store::Id;
 
-/// A child the reader may see, with the reader's access; 404 otherwise.
+/// A child the reader may see (Read Care, within their care access), with the
+/// reader's access; 404 otherwise.
 pub(super) async fn visible_child(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
 ) -> Result<(CareChild, CareAccess), WebError> {
-    let id = parse_id(raw)?;
-    let child = match state.store().care_child(id).await {
-        Ok(child) => child,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    let access = CareAccess::of_page(state, auth).await?;
-    if !access.sees_child(&child) {
-        return Err(WebError::NotFound);
-    }
-    Ok((child, access))
+    let seen = state
+        .app()
+        .care_child_to_read(&auth.caller(), parse_id(raw)?)
+        .await?;
+    Ok((seen.child, seen.access))
 }
 
 /// The link from a person's registry page to their care: their care page, or the
@@ -61,7 +59,7 @@ pub async fn care_link_of_person(
     let tr = auth.tr();
     match state.store().care_child_of_person(person.id).await? {
         Some(child) => {
-            let access = CareAccess::of_page(state, auth).await?;
+            let access = super::access_of_page(state, auth).await?;
             Ok(access.sees_child(&child).then(|| {
                 (
                     format!("/care/children/{}", child.id),
@@ -133,7 +131,7 @@ async fn admissible_person(
     }
     // Someone already in care elsewhere is out of this reader's reach.
     if let Some(child) = state.store().care_child_of_person(person.id).await? {
-        if !CareAccess::of_page(state, auth).await?.sees_child(&child) {
+        if !super::access_of_page(state, auth).await?.sees_child(&child) {
             return Err(WebError::NotFound);
         }
     }
@@ -149,7 +147,7 @@ async fn admit_form(
 ) -> Result<AdmitPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
-    let access = CareAccess::of_page(state, auth).await?;
+    let access = super::access_of_page(state, auth).await?;
     let facilities = access
         .facilities_of(&store.care_facilities().await?)
         .into_iter()
@@ -244,7 +242,7 @@ pub async fn admit(
     let fields = Fields(fields);
     let person = admissible_person(&state, &auth, fields.get("person")).await?;
     let tr = auth.tr();
-    let access = CareAccess::of_page(&state, &auth).await?;
+    let access = super::access_of_page(&state, &auth).await?;
     let facility = fields.id("facility").filter(|f| access.sees_facility(*f));
     let parsed = admission_details(&fields, today(&state));
     let f = match (facility, parsed) {
@@ -832,28 +830,33 @@ pub(super) async fn again(
     Ok(no_store(response))
 }
 
-fn conflict(form: &str, fields: Fields, tr: &Tr) -> FormState {
-    let mut f = FormState::failed(form, fields, tr, Vec::new());
-    f.notice = Some(tr.t("error-conflict"));
-    f
-}
-
-/// A writer of care records who reaches the child's facility.
+/// A writer of care records who reaches the child's facility (the rule is
+/// haven-app's).
 async fn writable_child(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
 ) -> Result<(CareChild, CareAccess), WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (child, access) = visible_child(state, auth, raw).await?;
-    if !access.sees_facility(child.facility_id) {
-        return Err(WebError::NotFound);
-    }
-    Ok((child, access))
+    let seen = state
+        .app()
+        .care_child_to_write(&auth.caller(), parse_id(raw)?)
+        .await?;
+    Ok((seen.child, seen.access))
 }
 
-fn back(child: &CareChild, anchor: &str) -> Response {
-    see_other(&format!("/care/children/{}#{anchor}", child.id))
+fn back_to(child: Id, anchor: &str) -> Response {
+    see_other(&format!("/care/children/{child}#{anchor}"))
+}
+
+/// The child's page again with the refused form, for a write that failed.
+async fn refused_again(
+    state: &AppState,
+    auth: &Authenticated,
+    child: Id,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let (child, access) = writable_child(state, auth, &child.to_string()).await?;
+    again(state, auth, child, &access, f).await
 }
 
 pub async fn place(
@@ -862,17 +865,8 @@ pub async fn place(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let house = match fields.id("house") {
-        Some(id) => match state.store().house(id).await {
-            Ok(h) if access.sees_facility(h.facility_id) => Some(h),
-            Ok(_) | Err(StoreError::NotFound { .. }) => None,
-            Err(other) => return Err(other.into()),
-        },
-        None => None,
-    };
     let parsed = PlacementDetails::parse(
         &PlacementInput {
             started_on: fields.get("started_on"),
@@ -882,28 +876,23 @@ pub async fn place(
         },
         today(&state),
     );
-    let f = match (house, parsed) {
-        (Some(house), Ok(details)) => {
-            let checks = PlacementChecks {
-                under_three_confirmed: fields.ticked("confirm_under_three"),
-            };
-            match state
-                .store()
-                .place_child(&auth.actor(), child.id, house.id, &details, checks)
-                .await
-            {
-                Ok(_) => return Ok(back(&child, "placements")),
-                Err(error) => refusal(error, "place", fields, tr)?,
-            }
-        }
-        (None, parsed) => {
-            let mut problems = parsed.err().unwrap_or_default();
-            problems.insert(0, ("house", CareError::Required));
-            FormState::failed("place", fields, tr, problems)
-        }
-        (Some(_), Err(problems)) => FormState::failed("place", fields, tr, problems),
+    let placing = Placing {
+        house: fields.id("house"),
+        checks: PlacementChecks {
+            under_three_confirmed: fields.ticked("confirm_under_three"),
+        },
     };
-    again(&state, &auth, child, &access, f).await
+    match state
+        .app()
+        .place_child(&auth.caller(), child, placing, parsed)
+        .await
+    {
+        Ok(_) => Ok(back_to(child, "placements")),
+        Err(error) => {
+            let f = refused(error, "place", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
+        }
+    }
 }
 
 pub async fn end_placement(
@@ -912,31 +901,28 @@ pub async fn end_placement(
     Path((raw, placement)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
-    let placement = state.store().placement(parse_id(&placement)?).await?;
-    if placement.child_id != child.id {
-        return Err(WebError::NotFound);
-    }
+    let child = parse_id(&raw)?;
+    let placement = parse_id(&placement)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = match PlacementEnd::parse(
-        fields.get("ended_on"),
-        fields.get("end_reason"),
-        placement.started_on,
-        today(&state),
-    ) {
-        Ok(end) => match state
-            .store()
-            .end_placement(&auth.actor(), placement.id, fields.version(), &end)
-            .await
-        {
-            Ok(_) => return Ok(back(&child, "placements")),
-            Err(StoreError::Conflict { .. }) => conflict("end", fields, tr),
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("end", fields, tr, problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    match state
+        .app()
+        .end_placement(
+            &auth.caller(),
+            child,
+            placement,
+            fields.version(),
+            fields.get("ended_on"),
+            fields.get("end_reason"),
+            today(&state),
+        )
+        .await
+    {
+        Ok(_) => Ok(back_to(child, "placements")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "end", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
+        }
+    }
 }
 
 /// Marks a placement entered in error (with the reason): it leaves the history.
@@ -946,31 +932,26 @@ pub async fn placement_in_error(
     Path((raw, placement)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
-    let placement = state.store().placement(parse_id(&placement)?).await?;
-    if placement.child_id != child.id {
-        return Err(WebError::NotFound);
-    }
+    let child = parse_id(&raw)?;
+    let placement = parse_id(&placement)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = match ErrorReason::parse(fields.get("reason")) {
-        Ok(reason) => match state
-            .store()
-            .mark_placement_in_error(
-                &auth.actor(),
-                placement.id,
-                fields.version(),
-                reason.as_str(),
-            )
-            .await
-        {
-            Ok(()) => return Ok(back(&child, "placements")),
-            Err(StoreError::Conflict { .. }) => conflict("placement-error", fields, tr),
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("placement-error", fields, tr, problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    match state
+        .app()
+        .mark_placement_in_error(
+            &auth.caller(),
+            child,
+            placement,
+            fields.version(),
+            ErrorReason::parse(fields.get("reason")),
+        )
+        .await
+    {
+        Ok(()) => Ok(back_to(child, "placements")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "placement-error", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
+        }
+    }
 }
 
 pub async fn move_case(
@@ -979,33 +960,24 @@ pub async fn move_case(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let to = CareCaseState::parse(fields.get("to"));
-    let note = haven_domain::care::parse_case_note(fields.get("note"));
-    let f = match (to, note) {
-        (Some(to), Ok(note)) => match state
-            .store()
-            .move_case(
-                &auth.actor(),
-                PlanSubject::Child(child.id),
-                fields.version(),
-                to,
-                &note,
-            )
-            .await
-        {
-            Ok(()) => return Ok(back(&child, "case")),
-            Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => {
-                conflict("case", fields, tr)
-            }
-            Err(error) => refusal(error, "case", fields, tr)?,
-        },
-        (None, _) => FormState::refused("case", fields, tr, "to", CareError::Required),
-        (_, Err(problems)) => FormState::failed("case", fields, tr, problems),
+    let step = match CareCaseState::parse(fields.get("to")) {
+        Some(to) => haven_domain::care::parse_case_note(fields.get("note"))
+            .map(|note| CaseStep { to, note }),
+        None => Err(vec![("to", CareError::Required)]),
     };
-    again(&state, &auth, child, &access, f).await
+    match state
+        .app()
+        .move_child_case(&auth.caller(), child, fields.version(), step)
+        .await
+    {
+        Ok(()) => Ok(back_to(child, "case")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "case", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
+        }
+    }
 }
 
 pub async fn add_note(
@@ -1014,40 +986,32 @@ pub async fn add_note(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    // Daily notes need Write CareNote; psychosocial notes their own permission.
     let kind = CareNoteKind::parse(fields.get("kind")).unwrap_or(CareNoteKind::Daily);
-    match kind {
-        CareNoteKind::Daily => auth.require(Action::Write, Kind::CareNote)?,
-        CareNoteKind::Psychosocial => {
-            auth.require(Action::Write, Kind::PsychosocialNote)?;
-            auth.require(Action::Read, Kind::PsychosocialNote)?;
-        }
-    }
-    auth.require(Action::Read, Kind::Care)?;
-    let (child, access) = visible_child(&state, &auth, &raw).await?;
-    let tr = auth.tr();
     let form = if kind == CareNoteKind::Psychosocial {
         "psychosocial"
     } else {
         "note"
     };
-    let f = match NoteDetails::parse(
+    let details = NoteDetails::parse(
         kind.code(),
         fields.get("written_on"),
         fields.get("body"),
         today(&state),
-    ) {
-        Ok(details) => {
-            state
-                .store()
-                .add_care_note(&auth.actor(), child.id, &details)
-                .await?;
-            return Ok(back(&child, "notes"));
+    );
+    match state
+        .app()
+        .add_care_note(&auth.caller(), child, kind, details)
+        .await
+    {
+        Ok(_) => Ok(back_to(child, "notes")),
+        Err(error) => {
+            let f = refused(error, form, fields, auth.tr())?;
+            let (child, access) = visible_child(&state, &auth, &raw).await?;
+            again(&state, &auth, child, &access, f).await
         }
-        Err(problems) => FormState::failed(form, fields, tr, problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    }
 }
 
 pub async fn note_in_error(
@@ -1056,32 +1020,27 @@ pub async fn note_in_error(
     Path((raw, note)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::CareNote)?;
-    auth.require(Action::Read, Kind::Care)?;
-    let (child, access) = visible_child(&state, &auth, &raw).await?;
-    let kinds: Vec<CareNoteKind> = readable_note_kinds(|a, k| auth.me.can(a, k))
-        .into_iter()
-        .filter(|k| *k == CareNoteKind::Daily || auth.me.can(Action::Write, Kind::PsychosocialNote))
-        .collect();
-    let note = state.store().care_note(parse_id(&note)?, &kinds).await?;
-    if note.child_id != child.id {
-        return Err(WebError::NotFound);
-    }
+    let child = parse_id(&raw)?;
+    let note = parse_id(&note)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = match ErrorReason::parse(fields.get("reason")) {
-        Ok(reason) => match state
-            .store()
-            .mark_note_in_error(&auth.actor(), note.id, fields.version(), reason.as_str())
-            .await
-        {
-            Ok(()) => return Ok(back(&child, "notes")),
-            Err(StoreError::Conflict { .. }) => conflict("note-error", fields, tr),
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("note-error", fields, tr, problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    match state
+        .app()
+        .mark_note_in_error(
+            &auth.caller(),
+            child,
+            note,
+            fields.version(),
+            ErrorReason::parse(fields.get("reason")),
+        )
+        .await
+    {
+        Ok(()) => Ok(back_to(child, "notes")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "note-error", fields, auth.tr())?;
+            let (child, access) = visible_child(&state, &auth, &raw).await?;
+            again(&state, &auth, child, &access, f).await
+        }
+    }
 }
 
 pub async fn add_enrolment(
@@ -1090,7 +1049,7 @@ pub async fn add_enrolment(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = EnrolmentDetails::parse(&EnrolmentInput {
         level: fields.get("level"),
@@ -1099,17 +1058,17 @@ pub async fn add_enrolment(
         school_year: fields.get("school_year"),
         scholarship: fields.get("scholarship"),
     });
-    let f = match parsed {
-        Ok(details) => {
-            state
-                .store()
-                .add_enrolment(&auth.actor(), child.id, &details)
-                .await?;
-            return Ok(back(&child, "education"));
+    match state
+        .app()
+        .add_enrolment(&auth.caller(), child, parsed)
+        .await
+    {
+        Ok(_) => Ok(back_to(child, "education")),
+        Err(error) => {
+            let f = refused(error, "enrolment", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
         }
-        Err(problems) => FormState::failed("enrolment", fields, auth.tr(), problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    }
 }
 
 pub async fn add_term(
@@ -1118,15 +1077,12 @@ pub async fn add_term(
     Path((raw, enrolment)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
-    let enrolment = state.store().enrolment(parse_id(&enrolment)?).await?;
-    if enrolment.child_id != child.id {
-        return Err(WebError::NotFound);
-    }
+    let child = parse_id(&raw)?;
+    let enrolment = parse_id(&enrolment)?;
     let mut fields = Fields(fields);
     fields
         .0
-        .push(("enrolment".to_owned(), enrolment.id.to_string()));
+        .push(("enrolment".to_owned(), enrolment.to_string()));
     let tr = auth.tr();
     let parsed = TermDetails::parse(&TermInput {
         term: fields.get("term"),
@@ -1136,21 +1092,21 @@ pub async fn add_term(
         passed: fields.ticked("passed"),
         remark: fields.get("remark"),
     });
-    let f = match parsed {
-        Ok(details) => match state
-            .store()
-            .add_term(&auth.actor(), enrolment.id, &details)
-            .await
-        {
-            Ok(_) => return Ok(back(&child, "education")),
-            Err(StoreError::Duplicate { .. }) => {
-                FormState::refused("term", fields, tr, "term", CareError::TermRecorded)
-            }
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("term", fields, tr, problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    match state
+        .app()
+        .add_term(&auth.caller(), child, enrolment, parsed)
+        .await
+    {
+        Ok(_) => Ok(back_to(child, "education")),
+        Err(AppError::Duplicate { .. }) => {
+            let f = FormState::refused("term", fields, tr, "term", CareError::TermRecorded);
+            refused_again(&state, &auth, child, f).await
+        }
+        Err(error) => {
+            let f = refused(error, "term", fields, tr)?;
+            refused_again(&state, &auth, child, f).await
+        }
+    }
 }
 
 pub async fn add_step(
@@ -1159,25 +1115,22 @@ pub async fn add_step(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    let f = match StepDetails::parse(
+    let parsed = StepDetails::parse(
         fields.get("kind"),
         fields.get("started_on"),
         fields.get("ended_on"),
         fields.get("details"),
         today(&state),
-    ) {
-        Ok(details) => {
-            state
-                .store()
-                .add_step(&auth.actor(), child.id, &details)
-                .await?;
-            return Ok(back(&child, "independence"));
+    );
+    match state.app().add_step(&auth.caller(), child, parsed).await {
+        Ok(_) => Ok(back_to(child, "independence")),
+        Err(error) => {
+            let f = refused(error, "step", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
         }
-        Err(problems) => FormState::failed("step", fields, auth.tr(), problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    }
 }
 
 pub async fn record_leaving(
@@ -1186,34 +1139,25 @@ pub async fn record_leaving(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = if child.left_on.is_some() {
-        FormState::refused("leaving", fields, tr, "left_on", CareError::LeftCare)
-    } else {
-        match LeavingDetails::parse(
-            fields.get("left_on"),
-            fields.get("destination"),
-            fields.get("leaving_reason"),
-            today(&state),
-        ) {
-            Ok(details) if child.placed_on.is_some_and(|p| details.left_on() < p) => {
-                FormState::refused("leaving", fields, tr, "left_on", CareError::EndBeforeStart)
-            }
-            Ok(details) => match state
-                .store()
-                .record_leaving(&auth.actor(), child.id, fields.version(), &details)
-                .await
-            {
-                Ok(()) => return Ok(back(&child, "independence")),
-                Err(StoreError::Conflict { .. }) => conflict("leaving", fields, tr),
-                Err(other) => return Err(other.into()),
-            },
-            Err(problems) => FormState::failed("leaving", fields, tr, problems),
+    let parsed = LeavingDetails::parse(
+        fields.get("left_on"),
+        fields.get("destination"),
+        fields.get("leaving_reason"),
+        today(&state),
+    );
+    match state
+        .app()
+        .record_leaving(&auth.caller(), child, fields.version(), parsed)
+        .await
+    {
+        Ok(()) => Ok(back_to(child, "independence")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "leaving", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
         }
-    };
-    again(&state, &auth, child, &access, f).await
+    }
 }
 
 pub async fn add_followup(
@@ -1222,23 +1166,24 @@ pub async fn add_followup(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (child, access) = writable_child(&state, &auth, &raw).await?;
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    let f = match FollowUpDetails::parse(
+    let parsed = FollowUpDetails::parse(
         fields.get("followed_on"),
         fields.get("situation"),
         fields.get("notes"),
         fields.get("next_on"),
         today(&state),
-    ) {
-        Ok(details) => {
-            state
-                .store()
-                .add_followup(&auth.actor(), child.id, &details)
-                .await?;
-            return Ok(back(&child, "independence"));
+    );
+    match state
+        .app()
+        .add_followup(&auth.caller(), child, parsed)
+        .await
+    {
+        Ok(_) => Ok(back_to(child, "independence")),
+        Err(error) => {
+            let f = refused(error, "followup", fields, auth.tr())?;
+            refused_again(&state, &auth, child, f).await
         }
-        Err(problems) => FormState::failed("followup", fields, auth.tr(), problems),
-    };
-    again(&state, &auth, child, &access, f).await
+    }
 }

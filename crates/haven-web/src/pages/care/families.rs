@@ -11,37 +11,31 @@ use haven_domain::care::{
     CareCaseState, CareError, FamilyService, FamilyVulnerability, HouseholdDetails, HouseholdEnd,
     HouseholdStatus, PartnerDetails, ProgressDetails, SelfReliance, ServiceDetails,
 };
-use haven_domain::person::{age_in_years, identifier_key};
+use haven_domain::person::age_in_years;
 use haven_domain::{Action, Kind};
 use haven_store::care::{Household, PlanSubject};
 use haven_store::{Id, StoreError};
 use serde::Deserialize;
 
-use super::{label, options, refusal, CareAccess, Fields, FormState};
+use super::{label, options, refused, refused_or_conflict, Fields, FormState};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::pages::places::{parse_id, place_name, today};
 use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
+use haven_app::care::{CaseStep, OFFICE};
+use haven_app::AppError;
 
-/// A household the reader sees (its office is in reach), or 404.
+/// A household the reader sees (Read Care, its office in reach), or 404.
 pub(super) async fn visible_household(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
 ) -> Result<Household, WebError> {
-    let household = match state.store().household(parse_id(raw)?).await {
-        Ok(h) => h,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    if !CareAccess::of_page(state, auth)
-        .await?
-        .sees_facility(household.facility_id)
-    {
-        return Err(WebError::NotFound);
-    }
-    Ok(household)
+    Ok(state
+        .app()
+        .household_to_read(&auth.caller(), parse_id(raw)?)
+        .await?)
 }
 
 /// A household in the list.
@@ -81,7 +75,7 @@ async fn households_page(
 ) -> Result<HouseholdsPage, WebError> {
     let tr = auth.tr();
     let store = state.store();
-    let access = CareAccess::of_page(state, auth).await?;
+    let access = super::access_of_page(state, auth).await?;
     let offices: Vec<haven_store::Facility> = access
         .facilities_of(&store.care_facilities().await?)
         .into_iter()
@@ -146,30 +140,23 @@ pub async fn create(
     auth: Authenticated,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
     let fields = Fields(fields);
     let tr = auth.tr();
-    let access = CareAccess::of_page(&state, &auth).await?;
-    let office = fields.id("facility").filter(|f| access.sees_facility(*f));
-    let parsed = HouseholdDetails::parse(fields.get("name"), &fields.all("vulnerabilities"));
-    let f = match (office, parsed) {
-        (Some(office), Ok(details)) => match state
-            .store()
-            .create_household(&auth.actor(), office, &details)
-            .await
-        {
-            Ok(h) => return Ok(see_other(&format!("/care/households/{}", h.id))),
-            Err(StoreError::NotFound { .. }) => {
-                FormState::refused("household", fields, tr, "facility", CareError::BadChoice)
-            }
-            Err(other) => return Err(other.into()),
-        },
-        (None, parsed) => {
-            let mut problems = parsed.err().unwrap_or_default();
-            problems.insert(0, ("facility", CareError::Required));
-            FormState::failed("household", fields, tr, problems)
+    let details = HouseholdDetails::parse(fields.get("name"), &fields.all("vulnerabilities"));
+    let f = match state
+        .app()
+        .create_household(&auth.caller(), fields.id("facility"), details)
+        .await
+    {
+        Ok(h) => return Ok(see_other(&format!("/care/households/{}", h.id))),
+        // An office out of reach is no choice the form offered.
+        Err(AppError::NotFound { entity: OFFICE }) => {
+            FormState::refused("household", fields, tr, "facility", CareError::Required)
         }
-        (Some(_), Err(problems)) => FormState::failed("household", fields, tr, problems),
+        Err(AppError::NotFound { .. }) => {
+            FormState::refused("household", fields, tr, "facility", CareError::BadChoice)
+        }
+        Err(error) => refused(error, "household", fields, tr)?,
     };
     let page = households_page(&state, &auth, String::new(), f).await?;
     let mut response = render(&page)?;
@@ -223,7 +210,7 @@ async fn household_page(
     let tr = auth.tr();
     let store = state.store();
     let day = today(state);
-    let access = CareAccess::of_page(state, auth).await?;
+    let access = super::access_of_page(state, auth).await?;
     let mut members = Vec::new();
     for m in store.household_members(household.id).await? {
         // A member who is a child in care links to their care page.
@@ -374,6 +361,24 @@ pub async fn show(
     render(&page).map(no_store)
 }
 
+fn back_to(household: Id, anchor: &str) -> Response {
+    see_other(&format!("/care/households/{household}#{anchor}"))
+}
+
+/// The household's page again with the refused form.
+async fn writable_again(
+    state: &AppState,
+    auth: &Authenticated,
+    household: Id,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let household = state
+        .app()
+        .household_to_write(&auth.caller(), household)
+        .await?;
+    household_again(state, auth, household, f).await
+}
+
 pub(super) async fn household_again(
     state: &AppState,
     auth: &Authenticated,
@@ -392,80 +397,32 @@ pub(super) async fn household_again(
     Ok(no_store(response))
 }
 
-fn back(household: &Household, anchor: &str) -> Response {
-    see_other(&format!("/care/households/{}#{anchor}", household.id))
-}
-
-fn conflict(form: &str, fields: Fields, tr: &crate::i18n::Tr) -> FormState {
-    let mut f = FormState::failed(form, fields, tr, Vec::new());
-    f.notice = Some(tr.t("error-conflict"));
-    f
-}
-
-/// A person named by their id or any identifier (a Haven number, say), whom the
-/// reader may see in the registry.
-async fn person_named(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<Option<Id>, WebError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let id = match raw.parse::<Id>() {
-        Ok(id) => Some(id),
-        Err(_) => {
-            state
-                .store()
-                .person_by_identifier_key(&identifier_key(raw))
-                .await?
-        }
-    };
-    let Some(id) = id else { return Ok(None) };
-    let person = match state.store().person(id).await {
-        Ok(p) => p,
-        Err(StoreError::NotFound { .. }) => return Ok(None),
-        Err(other) => return Err(other.into()),
-    };
-    let reach = crate::pages::people::person_reach(state, auth).await?;
-    Ok((reach.holds(person.registered_facility_id)
-        && person.entered_in_error_at.is_none()
-        && person.merged_into.is_none())
-    .then_some(person.id))
-}
-
 pub async fn add_member(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    auth.require(Action::Read, Kind::Person)?;
-    let household = visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let tr = auth.tr();
-    let f = match person_named(&state, &auth, fields.get("person")).await? {
-        Some(person) => match state
-            .store()
-            .add_household_member(
-                &auth.actor(),
-                household.id,
-                person,
-                fields.ticked("at_risk"),
-            )
-            .await
-        {
-            Ok(()) => return Ok(back(&household, "members")),
-            Err(StoreError::Duplicate { .. }) => {
-                FormState::refused("member", fields, tr, "person", CareError::AlreadyMember)
-            }
-            Err(other) => return Err(other.into()),
-        },
-        None => FormState::refused("member", fields, tr, "person", CareError::BadChoice),
+    let f = match state
+        .app()
+        .add_household_member(
+            &auth.caller(),
+            household,
+            fields.get("person"),
+            fields.ticked("at_risk"),
+        )
+        .await
+    {
+        Ok(_) => return Ok(back_to(household, "members")),
+        Err(AppError::Duplicate { .. }) => {
+            FormState::refused("member", fields, tr, "person", CareError::AlreadyMember)
+        }
+        Err(error) => refused(error, "member", fields, tr)?,
     };
-    household_again(&state, &auth, household, f).await
+    writable_again(&state, &auth, household, f).await
 }
 
 pub async fn end_member(
@@ -474,28 +431,18 @@ pub async fn end_member(
     Path((raw, member)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let household = visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let member = parse_id(&member)?;
-    if !state
-        .store()
-        .household_members(household.id)
-        .await?
-        .iter()
-        .any(|m| m.id == member)
-    {
-        return Err(WebError::NotFound);
-    }
     let fields = Fields(fields);
     match state
-        .store()
-        .end_household_member(&auth.actor(), member, fields.version())
+        .app()
+        .end_household_member(&auth.caller(), household, member, fields.version())
         .await
     {
-        Ok(()) => Ok(back(&household, "members")),
-        Err(StoreError::Conflict { .. }) => {
-            let f = conflict("member", fields, auth.tr());
-            household_again(&state, &auth, household, f).await
+        Ok(()) => Ok(back_to(household, "members")),
+        Err(error @ AppError::Conflict { .. }) => {
+            let f = refused_or_conflict(error, "member", fields, auth.tr())?;
+            writable_again(&state, &auth, household, f).await
         }
         Err(other) => Err(other.into()),
     }
@@ -507,35 +454,33 @@ pub async fn add_service(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let household = visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
     let partner = fields.id("partner");
-    let member = fields.id("person").filter(|_| true);
-    let members = state.store().household_members(household.id).await?;
-    let member = member.filter(|p| members.iter().any(|m| m.person_id == *p));
-    let f = match ServiceDetails::parse(
+    let details = ServiceDetails::parse(
         fields.get("kind"),
         fields.get("given_on"),
         fields.get("notes"),
         partner.is_some(),
         today(&state),
-    ) {
-        Ok(details) => match state
-            .store()
-            .add_service(&auth.actor(), household.id, member, partner, &details)
-            .await
-        {
-            Ok(_) => return Ok(back(&household, "services")),
-            Err(StoreError::NotFound { .. }) => {
-                FormState::refused("service", fields, tr, "partner", CareError::BadChoice)
-            }
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("service", fields, tr, problems),
-    };
-    household_again(&state, &auth, household, f).await
+    );
+    match state
+        .app()
+        .add_household_service(
+            &auth.caller(),
+            household,
+            fields.id("person"),
+            partner,
+            details,
+        )
+        .await
+    {
+        Ok(_) => Ok(back_to(household, "services")),
+        Err(error) => {
+            let f = refused(error, "service", fields, auth.tr())?;
+            writable_again(&state, &auth, household, f).await
+        }
+    }
 }
 
 pub async fn add_progress(
@@ -544,25 +489,25 @@ pub async fn add_progress(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let household = visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let fields = Fields(fields);
-    let f = match ProgressDetails::parse(
+    let details = ProgressDetails::parse(
         fields.get("assessed_on"),
         fields.get("level"),
         fields.get("note"),
         today(&state),
-    ) {
-        Ok(details) => {
-            state
-                .store()
-                .add_progress(&auth.actor(), household.id, &details)
-                .await?;
-            return Ok(back(&household, "progress"));
+    );
+    match state
+        .app()
+        .add_household_progress(&auth.caller(), household, details)
+        .await
+    {
+        Ok(_) => Ok(back_to(household, "progress")),
+        Err(error) => {
+            let f = refused(error, "progress", fields, auth.tr())?;
+            writable_again(&state, &auth, household, f).await
         }
-        Err(problems) => FormState::failed("progress", fields, auth.tr(), problems),
-    };
-    household_again(&state, &auth, household, f).await
+    }
 }
 
 pub async fn move_case(
@@ -571,35 +516,24 @@ pub async fn move_case(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let household = visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = match (
-        CareCaseState::parse(fields.get("to")),
-        haven_domain::care::parse_case_note(fields.get("note")),
-    ) {
-        (Some(to), Ok(note)) => match state
-            .store()
-            .move_case(
-                &auth.actor(),
-                PlanSubject::Household(household.id),
-                fields.version(),
-                to,
-                &note,
-            )
-            .await
-        {
-            Ok(()) => return Ok(back(&household, "case")),
-            Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => {
-                conflict("case", fields, tr)
-            }
-            Err(error) => refusal(error, "case", fields, tr)?,
-        },
-        (None, _) => FormState::refused("case", fields, tr, "to", CareError::Required),
-        (_, Err(problems)) => FormState::failed("case", fields, tr, problems),
+    let step = match CareCaseState::parse(fields.get("to")) {
+        Some(to) => haven_domain::care::parse_case_note(fields.get("note"))
+            .map(|note| CaseStep { to, note }),
+        None => Err(vec![("to", CareError::Required)]),
     };
-    household_again(&state, &auth, household, f).await
+    match state
+        .app()
+        .move_household_case(&auth.caller(), household, fields.version(), step)
+        .await
+    {
+        Ok(()) => Ok(back_to(household, "case")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "case", fields, auth.tr())?;
+            writable_again(&state, &auth, household, f).await
+        }
+    }
 }
 
 pub async fn end(
@@ -608,32 +542,25 @@ pub async fn end(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let household = visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = if !household.is_active() {
-        FormState::refused("end", fields, tr, "status", CareError::BadChoice)
-    } else {
-        match HouseholdEnd::parse(
-            fields.get("status"),
-            fields.get("ended_on"),
-            fields.get("end_reason"),
-            today(&state),
-        ) {
-            Ok(end) => match state
-                .store()
-                .end_household(&auth.actor(), household.id, fields.version(), &end)
-                .await
-            {
-                Ok(_) => return Ok(back(&household, "end")),
-                Err(StoreError::Conflict { .. }) => conflict("end", fields, tr),
-                Err(other) => return Err(other.into()),
-            },
-            Err(problems) => FormState::failed("end", fields, tr, problems),
+    let end = HouseholdEnd::parse(
+        fields.get("status"),
+        fields.get("ended_on"),
+        fields.get("end_reason"),
+        today(&state),
+    );
+    match state
+        .app()
+        .end_household(&auth.caller(), household, fields.version(), end)
+        .await
+    {
+        Ok(_) => Ok(back_to(household, "end")),
+        Err(error) => {
+            let f = refused_or_conflict(error, "end", fields, auth.tr())?;
+            writable_again(&state, &auth, household, f).await
         }
-    };
-    household_again(&state, &auth, household, f).await
+    }
 }
 
 #[derive(Template)]

@@ -16,10 +16,11 @@ mod villages;
 use std::collections::BTreeMap;
 
 use axum::routing::{get, post, MethodRouter};
-use haven_domain::care::{sees_own_house_only, CareError, CareNoteKind, Problems};
-use haven_domain::{Action, Kind, Role, Scope};
-use haven_store::care::{CareChild, CareWriteError, House};
-use haven_store::{Id, Reach, Store, StoreError};
+use haven_app::AppError;
+use haven_domain::care::{CareError, CareNoteKind, Problems};
+use haven_domain::{Action, Kind};
+use haven_store::care::CareWriteError;
+use haven_store::Id;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
@@ -164,110 +165,20 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// What the reader's roles let them see of care.
-#[derive(Clone, Debug)]
-pub struct CareAccess {
-    /// The facilities whose whole caseload the reader sees.
-    pub reach: Reach,
-    /// The houses of an SOS parent or family assistant, and how far their scope reaches.
-    pub houses: Vec<Id>,
-    pub house_reach: Reach,
+/// What the reader's roles let them see of care: the rule lives in haven-app.
+pub use haven_app::care::CareAccess;
+
+/// The care access of the signed-in reader.
+pub async fn access_of_page(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<CareAccess, WebError> {
+    Ok(state.app().care_access(&auth.caller()).await?)
 }
 
-impl CareAccess {
-    /// Works out the reader's care access from their roles that read care.
-    pub async fn of(
-        store: &Store,
-        roles: &[(Role, Scope)],
-        user_id: Id,
-    ) -> Result<CareAccess, StoreError> {
-        CareAccess::of_readers(store, roles, user_id, &[Kind::Care]).await
-    }
-
-    /// The access of the reader's roles that read every one of `kinds` (the health
-    /// section: roles that read both care and the health summary).
-    pub async fn of_readers(
-        store: &Store,
-        roles: &[(Role, Scope)],
-        user_id: Id,
-        kinds: &[Kind],
-    ) -> Result<CareAccess, StoreError> {
-        let readers = roles
-            .iter()
-            .filter(|(role, _)| kinds.iter().all(|kind| role.permits(Action::Read, *kind)));
-        let (bound, whole): (Vec<_>, Vec<_>) =
-            readers.partition(|(role, _)| sees_own_house_only(*role));
-        let scopes =
-            |list: &[&(Role, Scope)]| list.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>();
-        let reach = if whole.is_empty() {
-            Reach::Facilities {
-                ids: Vec::new(),
-                include_unplaced: false,
-            }
-        } else {
-            store.reach_of(&scopes(&whole)).await?
-        };
-        let (houses, house_reach) = if bound.is_empty() {
-            (
-                Vec::new(),
-                Reach::Facilities {
-                    ids: Vec::new(),
-                    include_unplaced: false,
-                },
-            )
-        } else {
-            (
-                store.houses_of_user(user_id).await?,
-                store.reach_of(&scopes(&bound)).await?,
-            )
-        };
-        Ok(CareAccess {
-            reach,
-            houses,
-            house_reach,
-        })
-    }
-
-    pub async fn of_page(state: &AppState, auth: &Authenticated) -> Result<CareAccess, WebError> {
-        Ok(CareAccess::of(state.store(), &auth.me.roles, auth.me.user.id).await?)
-    }
-
-    /// The reader sees everything about this facility's care.
-    pub fn sees_facility(&self, facility: Id) -> bool {
-        self.reach.holds(Some(facility))
-    }
-
-    pub fn sees_child(&self, child: &CareChild) -> bool {
-        self.sees_facility(child.facility_id)
-            || child.house_id.is_some_and(|h| {
-                self.houses.contains(&h) && self.house_reach.holds(Some(child.facility_id))
-            })
-    }
-
-    pub fn sees_house(&self, house: &House) -> bool {
-        self.sees_facility(house.facility_id)
-            || (self.houses.contains(&house.id) && self.house_reach.holds(Some(house.facility_id)))
-    }
-
-    /// The facilities of these (care) facilities that the reader sees whole.
-    pub fn facilities_of<'a>(
-        &self,
-        all: &'a [haven_store::Facility],
-    ) -> Vec<&'a haven_store::Facility> {
-        all.iter().filter(|f| self.sees_facility(f.id)).collect()
-    }
-}
-
-/// The kinds of note the reader may read.
+/// The kinds of note the reader may read (the rule lives in haven-app).
 pub fn readable_note_kinds(auth_can: impl Fn(Action, Kind) -> bool) -> Vec<CareNoteKind> {
-    let mut kinds = Vec::new();
-    if auth_can(Action::Read, Kind::CareNote) {
-        kinds.push(CareNoteKind::Daily);
-    }
-    if auth_can(Action::Read, Kind::PsychosocialNote) {
-        kinds.push(CareNoteKind::Psychosocial);
-    }
-    kinds
+    haven_app::care::readable_note_kinds(auth_can)
 }
 
 /// The fields of a form as sent: every name with its values, in order. Checkboxes
@@ -385,6 +296,47 @@ pub fn refusal(
             Ok(FormState::refused(form, values, tr, field, rule))
         }
         CareWriteError::Store(error) => Err(error.into()),
+    }
+}
+
+/// What an action's refusal becomes on a page: the form back with the message at
+/// each wrong field and what was typed, or the error page for anything else.
+pub fn refused(
+    error: AppError,
+    form: &str,
+    values: Fields,
+    tr: &Tr,
+) -> Result<FormState, WebError> {
+    match error {
+        AppError::Invalid(fields) => {
+            let mut state = FormState::failed(form, values, tr, Vec::new());
+            for field in fields {
+                state
+                    .errors
+                    .entry(field.field.to_owned())
+                    .or_insert_with(|| tr.t(field.code));
+            }
+            Ok(state)
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// Like [`refused`], and a stale version comes back as the form with the conflict
+/// notice (409) rather than the error page.
+pub fn refused_or_conflict(
+    error: AppError,
+    form: &str,
+    values: Fields,
+    tr: &Tr,
+) -> Result<FormState, WebError> {
+    match error {
+        AppError::Conflict { .. } => {
+            let mut state = FormState::failed(form, values, tr, Vec::new());
+            state.notice = Some(tr.t("error-conflict"));
+            Ok(state)
+        }
+        other => refused(other, form, values, tr),
     }
 }
 

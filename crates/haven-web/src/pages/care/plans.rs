@@ -6,14 +6,14 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
 use haven_domain::care::{
-    review_overdue, CareError, GoalDetails, GoalInput, GoalProgress, GoalUpdate, LifeArea,
-    PlanDetails, PlanInput, ReviewDetails,
+    review_overdue, GoalDetails, GoalInput, GoalProgress, GoalUpdate, LifeArea, PlanDetails,
+    PlanInput, ReviewDetails,
 };
 use haven_domain::{Action, Kind};
 use haven_store::care::{Plan, PlanSubject};
-use haven_store::StoreError;
+use haven_store::Id;
 
-use super::{date_text, label, options, CareAccess, Fields, FormState};
+use super::{date_text, label, options, refused, refused_or_conflict, Fields, FormState};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::pages::places::{parse_id, today};
@@ -44,23 +44,22 @@ pub async fn create_child_plan(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (child, access) = super::children::visible_child(&state, &auth, &raw).await?;
-    if !access.sees_facility(child.facility_id) {
-        return Err(WebError::NotFound);
-    }
+    let child = parse_id(&raw)?;
     let fields = Fields(fields);
-    match plan_details(&fields, &state) {
-        Ok(details) => {
-            let plan = state
-                .store()
-                .create_plan(&auth.actor(), PlanSubject::Child(child.id), &details)
+    let details = plan_details(&fields, &state);
+    match state
+        .app()
+        .create_child_plan(&auth.caller(), child, details)
+        .await
+    {
+        Ok(plan) => Ok(see_other(&format!("/care/plans/{}", plan.id))),
+        Err(error) => {
+            let f = refused(error, "plan", fields, auth.tr())?;
+            let seen = state
+                .app()
+                .care_child_to_write(&auth.caller(), child)
                 .await?;
-            Ok(see_other(&format!("/care/plans/{}", plan.id)))
-        }
-        Err(problems) => {
-            let f = FormState::failed("plan", fields, auth.tr(), problems);
-            super::children::again(&state, &auth, child, &access, f).await
+            super::children::again(&state, &auth, seen.child, &seen.access, f).await
         }
     }
 }
@@ -71,23 +70,21 @@ pub async fn create_household_plan(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let household = super::families::visible_household(&state, &auth, &raw).await?;
+    let household = parse_id(&raw)?;
     let fields = Fields(fields);
-    match plan_details(&fields, &state) {
-        Ok(details) => {
-            let plan = state
-                .store()
-                .create_plan(
-                    &auth.actor(),
-                    PlanSubject::Household(household.id),
-                    &details,
-                )
+    let details = plan_details(&fields, &state);
+    match state
+        .app()
+        .create_household_plan(&auth.caller(), household, details)
+        .await
+    {
+        Ok(plan) => Ok(see_other(&format!("/care/plans/{}", plan.id))),
+        Err(error) => {
+            let f = refused(error, "plan", fields, auth.tr())?;
+            let household = state
+                .app()
+                .household_to_write(&auth.caller(), household)
                 .await?;
-            Ok(see_other(&format!("/care/plans/{}", plan.id)))
-        }
-        Err(problems) => {
-            let f = FormState::failed("plan", fields, auth.tr(), problems);
             super::families::household_again(&state, &auth, household, f).await
         }
     }
@@ -127,36 +124,18 @@ struct PlanPage {
     f: FormState,
 }
 
-/// A plan the reader may see (through its child or household), or 404.
+/// A plan the reader may see (through its child or household), or 404, and whether
+/// they see its subject whole.
 async fn visible_plan(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
 ) -> Result<(Plan, bool), WebError> {
-    let plan = match state.store().plan(parse_id(raw)?).await {
-        Ok(plan) => plan,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    let access = CareAccess::of_page(state, auth).await?;
-    let writable = match plan.subject() {
-        Some(PlanSubject::Child(child)) => {
-            let child = state.store().care_child(child).await?;
-            if !access.sees_child(&child) {
-                return Err(WebError::NotFound);
-            }
-            access.sees_facility(child.facility_id)
-        }
-        Some(PlanSubject::Household(household)) => {
-            let household = state.store().household(household).await?;
-            if !access.sees_facility(household.facility_id) {
-                return Err(WebError::NotFound);
-            }
-            true
-        }
-        None => return Err(WebError::NotFound),
-    };
-    Ok((plan, writable))
+    let seen = state
+        .app()
+        .plan_to_read(&auth.caller(), parse_id(raw)?)
+        .await?;
+    Ok((seen.plan, seen.whole))
 }
 
 async fn plan_page(
@@ -293,16 +272,19 @@ async fn plan_again(
     Ok(no_store(response))
 }
 
-async fn writable_plan(
+/// The plan's page again with the refused form, for a caller who may change it.
+async fn writable_again(
     state: &AppState,
     auth: &Authenticated,
-    raw: &str,
-) -> Result<(Plan, bool), WebError> {
-    let (plan, writable) = visible_plan(state, auth, raw).await?;
-    if !writable {
-        return Err(WebError::NotFound);
-    }
-    Ok((plan, writable))
+    plan: Id,
+    kind: Kind,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let plan = state
+        .app()
+        .plan_to_write(&auth.caller(), plan, kind)
+        .await?;
+    plan_again(state, auth, plan, true, f).await
 }
 
 pub async fn add_goal(
@@ -311,8 +293,7 @@ pub async fn add_goal(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
+    let plan = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = GoalDetails::parse(&GoalInput {
         area: fields.get("area"),
@@ -323,17 +304,11 @@ pub async fn add_goal(
         progress: fields.get("progress"),
         progress_note: fields.get("progress_note"),
     });
-    match parsed {
-        Ok(details) => {
-            state
-                .store()
-                .add_goal(&auth.actor(), plan.id, &details)
-                .await?;
-            Ok(see_other(&format!("/care/plans/{}#goals", plan.id)))
-        }
-        Err(problems) => {
-            let f = FormState::failed("goal", fields, auth.tr(), problems);
-            plan_again(&state, &auth, plan, writable, f).await
+    match state.app().add_goal(&auth.caller(), plan, parsed).await {
+        Ok(_) => Ok(see_other(&format!("/care/plans/{plan}#goals"))),
+        Err(error) => {
+            let f = refused(error, "goal", fields, auth.tr())?;
+            writable_again(&state, &auth, plan, Kind::Care, f).await
         }
     }
 }
@@ -344,32 +319,22 @@ pub async fn update_goal(
     Path((raw, goal)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
-    let goal = state.store().goal(parse_id(&goal)?).await?;
-    if goal.plan_id != plan.id {
-        return Err(WebError::NotFound);
-    }
+    let plan = parse_id(&raw)?;
+    let goal = parse_id(&goal)?;
     let mut fields = Fields(fields);
-    fields.0.push(("goal_id".to_owned(), goal.id.to_string()));
-    let tr = auth.tr();
-    let f = match GoalUpdate::parse(fields.get("progress"), fields.get("progress_note")) {
-        Ok(update) => match state
-            .store()
-            .update_goal(&auth.actor(), goal.id, fields.version(), &update)
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("/care/plans/{}#goals", plan.id))),
-            Err(StoreError::Conflict { .. }) => {
-                let mut f = FormState::failed("progress", fields, tr, Vec::new());
-                f.notice = Some(tr.t("error-conflict"));
-                f
-            }
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("progress", fields, tr, problems),
-    };
-    plan_again(&state, &auth, plan, writable, f).await
+    fields.0.push(("goal_id".to_owned(), goal.to_string()));
+    let update = GoalUpdate::parse(fields.get("progress"), fields.get("progress_note"));
+    match state
+        .app()
+        .update_goal(&auth.caller(), plan, goal, fields.version(), update)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/care/plans/{plan}#goals"))),
+        Err(error) => {
+            let f = refused_or_conflict(error, "progress", fields, auth.tr())?;
+            writable_again(&state, &auth, plan, Kind::Care, f).await
+        }
+    }
 }
 
 pub async fn review(
@@ -378,33 +343,26 @@ pub async fn review(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
+    let plan = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let f = match ReviewDetails::parse(
+    let review = ReviewDetails::parse(
         fields.get("reviewed_on"),
         fields.get("notes"),
         fields.get("next_review_on"),
         today(&state),
         state.config().care_review_months,
-    ) {
-        Ok(review) => match state
-            .store()
-            .review_plan(&auth.actor(), plan.id, fields.version(), &review)
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("/care/plans/{}#reviews", plan.id))),
-            Err(StoreError::Conflict { .. }) => {
-                let mut f = FormState::failed("review", fields, tr, Vec::new());
-                f.notice = Some(tr.t("error-conflict"));
-                f
-            }
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("review", fields, tr, problems),
-    };
-    plan_again(&state, &auth, plan, writable, f).await
+    );
+    match state
+        .app()
+        .review_plan(&auth.caller(), plan, fields.version(), review)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/care/plans/{plan}#reviews"))),
+        Err(error) => {
+            let f = refused_or_conflict(error, "review", fields, auth.tr())?;
+            writable_again(&state, &auth, plan, Kind::Care, f).await
+        }
+    }
 }
 
 pub async fn approve(
@@ -413,25 +371,17 @@ pub async fn approve(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::CareApproval)?;
-    let (plan, writable) = writable_plan(&state, &auth, &raw).await?;
+    let plan = parse_id(&raw)?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    if plan.approved() {
-        let f = FormState::refused("approve", fields, tr, "version", CareError::BadChoice);
-        return plan_again(&state, &auth, plan, writable, f).await;
-    }
     match state
-        .store()
-        .approve_plan(&auth.actor(), plan.id, fields.version())
+        .app()
+        .approve_plan(&auth.caller(), plan, fields.version())
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/care/plans/{}", plan.id))),
-        Err(StoreError::Conflict { .. }) => {
-            let mut f = FormState::failed("approve", fields, tr, Vec::new());
-            f.notice = Some(tr.t("error-conflict"));
-            plan_again(&state, &auth, plan, writable, f).await
+        Ok(_) => Ok(see_other(&format!("/care/plans/{plan}"))),
+        Err(error) => {
+            let f = refused_or_conflict(error, "approve", fields, auth.tr())?;
+            writable_again(&state, &auth, plan, Kind::CareApproval, f).await
         }
-        Err(other) => Err(other.into()),
     }
 }

@@ -168,7 +168,7 @@ pub async fn overview(
     auth.require(Action::Read, Kind::Care)?;
     let tr = auth.tr();
     let store = state.store();
-    let access = CareAccess::of_page(&state, &auth).await?;
+    let access = super::access_of_page(&state, &auth).await?;
     let today = crate::pages::places::today(&state);
     let all = store.care_facilities().await?;
     let mut programmes = Vec::new();
@@ -269,7 +269,7 @@ pub async fn programme(
     let store = state.store();
     let id = parse_id(&raw)?;
     let programme = store.programme(id).await?;
-    let access = CareAccess::of_page(&state, &auth).await?;
+    let access = super::access_of_page(&state, &auth).await?;
     let all: Vec<Facility> = store
         .care_facilities()
         .await?
@@ -551,7 +551,7 @@ async fn visible_village(
 ) -> Result<Facility, WebError> {
     let id = parse_id(raw)?;
     let facility = state.store().facility(id).await?;
-    let access = CareAccess::of_page(state, auth).await?;
+    let access = super::access_of_page(state, auth).await?;
     if !matches!(
         facility.kind.as_str(),
         "childrens_village" | "youth_facility"
@@ -660,7 +660,7 @@ async fn visible_house(
 ) -> Result<(House, CareAccess), WebError> {
     let id = parse_id(raw)?;
     let house = state.store().house(id).await?;
-    let access = CareAccess::of_page(state, auth).await?;
+    let access = super::access_of_page(state, auth).await?;
     if !access.sees_house(&house) {
         return Err(WebError::NotFound);
     }
