@@ -1,12 +1,14 @@
 //! Places over the API: programme locations with their facilities.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::places::ProgrammeView;
 use haven_domain::places::{
     FacilityDetails, FacilityInput, PlaceError, PlaceField, ProgrammeDetails, ProgrammeInput,
 };
-use haven_domain::{Action, Kind};
 use haven_store::{Facility, Id, Programme};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -82,19 +84,19 @@ fn facility_wire(f: Facility, served: i64) -> FacilityWire {
     }
 }
 
-async fn programme_wire(state: &AppState, p: Programme) -> Result<ProgrammeWire, ApiError> {
-    let store = state.store();
-    let served = store.people_served().await?;
-    let facilities = store
-        .facilities_of(p.id)
-        .await?
+fn programme_wire(
+    p: Programme,
+    facilities: Vec<Facility>,
+    served: &HashMap<Id, i64>,
+) -> ProgrammeWire {
+    let facilities = facilities
         .into_iter()
         .map(|f| {
             let n = served.get(&f.id).copied().unwrap_or(0);
             facility_wire(f, n)
         })
         .collect();
-    Ok(ProgrammeWire {
+    ProgrammeWire {
         id: p.id.to_string(),
         country: p.country_code,
         name: p.name,
@@ -108,7 +110,11 @@ async fn programme_wire(state: &AppState, p: Programme) -> Result<ProgrammeWire,
         closed: p.closed_at.is_some(),
         version: p.version,
         facilities,
-    })
+    }
+}
+
+fn programme_view_wire(view: ProgrammeView) -> ProgrammeWire {
+    programme_wire(view.programme, view.facilities, &view.served)
 }
 
 /// A 422 naming every wrong field and its stable error code.
@@ -150,12 +156,15 @@ pub async fn list_places(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<ProgrammeWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Place)?;
-    let mut programmes = Vec::new();
-    for p in state.store().programmes().await? {
-        programmes.push(programme_wire(&state, p).await?);
-    }
-    Ok(Json(programmes))
+    let overview = state.app().places_overview(&caller.caller()).await?;
+    let served = &overview.served;
+    Ok(Json(
+        overview
+            .programmes
+            .into_iter()
+            .map(|(p, facilities)| programme_wire(p, facilities, served))
+            .collect(),
+    ))
 }
 
 /// A programme location's details.
@@ -214,16 +223,11 @@ pub async fn create_programme(
     caller: ApiCaller,
     ApiJson(request): ApiJson<ProgrammeRequest>,
 ) -> Result<(StatusCode, Json<ProgrammeWire>), ApiError> {
-    caller.require(Action::Write, Kind::Place)?;
+    let caller = caller.caller();
+    state.app().may_change_places(&caller)?;
     let details = request.details()?;
-    let programme = state
-        .store()
-        .create_programme(&caller.actor(), &details)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(programme_wire(&state, programme).await?),
-    ))
+    let programme = state.app().create_programme(&caller, &details).await?;
+    Ok((StatusCode::CREATED, Json(programme_view_wire(programme))))
 }
 
 /// One programme location with its facilities.
@@ -235,9 +239,11 @@ pub async fn get_programme(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ProgrammeWire>, ApiError> {
-    caller.require(Action::Read, Kind::Place)?;
-    let programme = state.store().programme(parse_id(&id, "programme")?).await?;
-    Ok(Json(programme_wire(&state, programme).await?))
+    let caller = caller.caller();
+    let id = parse_id(&id, "programme")?;
+    Ok(Json(programme_view_wire(
+        state.app().programme_view(&caller, id).await?,
+    )))
 }
 
 /// Changes a programme location; `version` is the one read.
@@ -251,15 +257,16 @@ pub async fn update_programme(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<ProgrammeRequest>,
 ) -> Result<Json<ProgrammeWire>, ApiError> {
-    caller.require(Action::Write, Kind::Place)?;
+    let caller = caller.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id, "programme")?;
     let details = request.details()?;
     let version = version_required(request.version)?;
     let programme = state
-        .store()
-        .update_programme(&caller.actor(), id, version, &details)
+        .app()
+        .update_programme(&caller, id, version, &details)
         .await?;
-    Ok(Json(programme_wire(&state, programme).await?))
+    Ok(Json(programme_view_wire(programme)))
 }
 
 /// A facility's details.
@@ -313,7 +320,8 @@ pub async fn create_facility(
     caller: ApiCaller,
     ApiJson(request): ApiJson<FacilityRequest>,
 ) -> Result<(StatusCode, Json<FacilityWire>), ApiError> {
-    caller.require(Action::Write, Kind::Place)?;
+    let caller = caller.caller();
+    state.app().may_change_places(&caller)?;
     let details = request.details(today(&state))?;
     let programme = request
         .programme_id
@@ -321,8 +329,8 @@ pub async fn create_facility(
         .ok_or_else(|| ApiError::validation("programme_id: required"))?;
     let programme = parse_id(programme, "programme")?;
     let facility = state
-        .store()
-        .create_facility(&caller.actor(), programme, &details)
+        .app()
+        .create_facility(&caller, programme, &details)
         .await?;
     Ok((StatusCode::CREATED, Json(facility_wire(facility, 0))))
 }
@@ -336,12 +344,9 @@ pub async fn get_facility(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<FacilityWire>, ApiError> {
-    caller.require(Action::Read, Kind::Place)?;
     let id = parse_id(&id, "facility")?;
-    let store = state.store();
-    let facility = store.facility(id).await?;
-    let served = store.people_served_at(id).await?;
-    Ok(Json(facility_wire(facility, served)))
+    let found = state.app().facility_served(&caller.caller(), id).await?;
+    Ok(Json(facility_wire(found.facility, found.served)))
 }
 
 /// Changes a facility; `version` is the one read.
@@ -355,14 +360,14 @@ pub async fn update_facility(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<FacilityRequest>,
 ) -> Result<Json<FacilityWire>, ApiError> {
-    caller.require(Action::Write, Kind::Place)?;
+    let caller = caller.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id, "facility")?;
     let details = request.details(today(&state))?;
     let version = version_required(request.version)?;
-    let store = state.store();
-    let facility = store
-        .update_facility(&caller.actor(), id, version, &details)
+    let changed = state
+        .app()
+        .update_facility(&caller, id, version, &details)
         .await?;
-    let served = store.people_served_at(id).await?;
-    Ok(Json(facility_wire(facility, served)))
+    Ok(Json(facility_wire(changed.facility, changed.served)))
 }

@@ -6,13 +6,15 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::safeguarding::{CaseShelf, CaseView, StepRecorded};
+use haven_app::AppError;
 use haven_domain::safeguarding::{
     next_steps, overdue_steps, ChildInput, ConcernDetails, ConcernInput, ReportField, StepDetails,
     StepField, StepInput, WorkflowError, YearlyStatistics,
 };
 use haven_domain::{Action, Kind};
-use haven_store::safeguarding::{NewReport, SafeguardingReport, StepRefused};
-use haven_store::{Id, NewAuditEvent, StoreError};
+use haven_store::safeguarding::{NewReport, ReportStep, SafeguardingReport};
+use haven_store::Id;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +24,7 @@ use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::pages::safeguarding::{case_reach, own_status};
+use crate::pages::safeguarding::own_status;
 use crate::state::AppState;
 
 /// Adds this part's routes (and their OpenAPI paths) to the API router.
@@ -35,8 +37,6 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(record_step))
         .routes(routes!(statistics))
 }
-
-const SEALED: &str = haven_store::safeguarding::SEALED_ENTITY;
 
 /// A child of a new report: a person of the registry (`person_id`) or described.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -111,8 +111,8 @@ pub async fn file_report(
     caller: ApiCaller,
     ApiJson(request): ApiJson<ReportRequest>,
 ) -> Result<(StatusCode, Json<OwnReportWire>), ApiError> {
-    caller.require(Action::Write, Kind::SafeguardingConcern)?;
-    let store = state.store();
+    let caller = caller.caller();
+    state.app().may_report_concern(&caller)?;
     let mut registry = Vec::new();
     let mut described = Vec::new();
     for child in &request.children {
@@ -122,34 +122,24 @@ pub async fn file_report(
         }
     }
     // Registry children only within the caller's reach; anyone else "does not exist".
-    let mut children = Vec::new();
-    if !registry.is_empty() {
-        if !caller
-            .roles
-            .iter()
-            .any(|(role, _)| role.permits(Action::Read, Kind::Person))
-        {
+    let mut children: Vec<Id> = Vec::new();
+    for raw in registry {
+        let id: Id = raw
+            .parse()
+            .map_err(|_| ApiError::validation("children: person_id is not an id"))?;
+        if !children.contains(&id) {
+            children.push(id);
+        }
+    }
+    if !children.is_empty() {
+        let named = state.app().children_for_report(&caller, &children).await?;
+        if named.is_empty() && !caller.can(Action::Read, Kind::Person) {
             return Err(ApiError::validation(
                 "children: person_id needs a role that reads people; describe the child instead",
             ));
         }
-        let reach = crate::person_input::reach_of_roles(store, &caller.roles, Action::Read).await?;
-        for raw in registry {
-            let id: Id = raw
-                .parse()
-                .map_err(|_| ApiError::validation("children: person_id is not an id"))?;
-            let person = match store.person(id).await {
-                Ok(p)
-                    if reach.holds(p.registered_facility_id) && p.entered_in_error_at.is_none() =>
-                {
-                    p
-                }
-                Ok(_) | Err(StoreError::NotFound { .. }) => {
-                    return Err(ApiError::validation("children: no such person"))
-                }
-                Err(other) => return Err(other.into()),
-            };
-            children.push(person.id);
+        if children.iter().any(|id| !named.iter().any(|p| p.id == *id)) {
+            return Err(ApiError::validation("children: no such person"));
         }
     }
     let ages: Vec<String> = described
@@ -180,9 +170,10 @@ pub async fn file_report(
                 .map_err(|_| ApiError::validation("facility_id: not an id"))?,
         ),
     };
-    let report = store
-        .file_safeguarding_report(
-            &caller.actor(),
+    let report = state
+        .app()
+        .file_safeguarding_concern(
+            &caller,
             &NewReport {
                 details,
                 registry_children: children,
@@ -193,9 +184,10 @@ pub async fn file_report(
         )
         .await
         .map_err(|e| match e {
-            StoreError::NotFound { entity: "facility" } => {
+            AppError::Invalid(fields) if fields.iter().any(|f| f.field == "facility") => {
                 ApiError::validation("facility_id: no such facility")
             }
+            AppError::Invalid(_) => ApiError::validation("children: no such person"),
             other => other.into(),
         })?;
     Ok((StatusCode::CREATED, Json(own_wire(&report))))
@@ -208,15 +200,9 @@ pub async fn own_reports(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<OwnReportWire>>, ApiError> {
-    caller.require(Action::Write, Kind::SafeguardingConcern)?;
-    let store = state.store();
-    let reports = store.safeguarding_reports_filed_by(caller.user.id).await?;
-    store
-        .audit(
-            &caller.actor(),
-            NewAuditEvent::new("safeguarding_own_reports_read", SEALED, "")
-                .with_detail(format!("rows={}", reports.len())),
-        )
+    let reports = state
+        .app()
+        .own_safeguarding_reports(&caller.caller())
         .await?;
     Ok(Json(reports.iter().map(own_wire).collect()))
 }
@@ -276,18 +262,8 @@ pub struct CaseWire {
     pub attachment_ids: Vec<String>,
 }
 
-async fn summary(
-    state: &AppState,
-    report: &SafeguardingReport,
-) -> Result<CaseSummaryWire, ApiError> {
-    let done: Vec<_> = state
-        .store()
-        .safeguarding_steps(report.id)
-        .await?
-        .iter()
-        .filter_map(|s| s.step())
-        .collect();
-    Ok(summary_of(state, report, &done))
+fn steps_of(steps: &[ReportStep]) -> Vec<haven_domain::safeguarding::Step> {
+    steps.iter().filter_map(ReportStep::step).collect()
 }
 
 fn summary_of(
@@ -327,25 +303,9 @@ fn summary_of(
     }
 }
 
-async fn case_for(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<SafeguardingReport, ApiError> {
-    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such report");
-    let id: Id = raw.parse().map_err(|_| not_found())?;
-    let report = match state.store().safeguarding_report(id).await {
-        Ok(report) => report,
-        Err(StoreError::NotFound { .. }) => return Err(not_found()),
-        Err(other) => return Err(other.into()),
-    };
-    if !case_reach(state.store(), &caller.roles)
-        .await?
-        .holds(report.facility_id)
-    {
-        return Err(not_found());
-    }
-    Ok(report)
+fn case_id(raw: &str) -> Result<Id, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such report"))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -365,49 +325,30 @@ pub async fn list_cases(
     caller: ApiCaller,
     Query(query): Query<CasesQuery>,
 ) -> Result<Json<Vec<CaseSummaryWire>>, ApiError> {
-    caller.require(Action::Read, Kind::SafeguardingCase)?;
-    let which = query.state.as_deref().map(str::trim).unwrap_or("open");
-    if !matches!(which, "open" | "closed" | "all" | "") {
-        return Err(ApiError::validation("state: open, closed or all"));
-    }
-    let store = state.store();
-    let reach = case_reach(store, &caller.roles).await?;
-    let done = store.safeguarding_steps_done().await?;
-    let rows: Vec<CaseSummaryWire> = store
-        .safeguarding_reports()
-        .await?
-        .iter()
-        .filter(|r| reach.holds(r.facility_id))
-        .filter(|r| match which {
-            "closed" => r.closed_at.is_some(),
-            "all" => true,
-            _ => r.closed_at.is_none(),
-        })
-        .map(|r| {
-            let steps: Vec<_> = done
-                .iter()
-                .filter(|(id, _)| *id == r.id)
-                .map(|(_, s)| *s)
-                .collect();
-            summary_of(&state, r, &steps)
-        })
-        .collect();
-    store
-        .audit(
-            &caller.actor(),
-            NewAuditEvent::new("safeguarding_report_list", SEALED, "")
-                .with_detail(format!("rows={} state={which}", rows.len())),
-        )
-        .await?;
-    Ok(Json(rows))
+    let caller = caller.caller();
+    state.app().may_read_cases(&caller)?;
+    let shelf = match query.state.as_deref().map(str::trim).unwrap_or("open") {
+        "open" | "" => CaseShelf::Open,
+        "closed" => CaseShelf::Closed,
+        "all" => CaseShelf::All,
+        _ => return Err(ApiError::validation("state: open, closed or all")),
+    };
+    let all = state.app().list_safeguarding_cases(&caller, shelf).await?;
+    Ok(Json(
+        all.reports
+            .iter()
+            .filter(|r| shelf.holds(r))
+            .map(|r| summary_of(&state, r, &all.done_of(r.id)))
+            .collect(),
+    ))
 }
 
-async fn case_wire(state: &AppState, report: SafeguardingReport) -> Result<CaseWire, ApiError> {
-    let store = state.store();
+fn case_wire(state: &AppState, view: CaseView) -> CaseWire {
+    let report = view.report;
     let filed_on = report.filed_at.datetime().date();
-    let children = store
-        .safeguarding_children(report.id)
-        .await?
+    let done = steps_of(&view.steps);
+    let children = view
+        .children
         .into_iter()
         .map(|c| CaseChildWire {
             person_id: c.person_id.map(|p| p.to_string()),
@@ -416,9 +357,8 @@ async fn case_wire(state: &AppState, report: SafeguardingReport) -> Result<CaseW
             age: c.age_on(filed_on),
         })
         .collect();
-    let steps = store
-        .safeguarding_steps(report.id)
-        .await?
+    let steps = view
+        .steps
         .into_iter()
         .map(|s| StepWire {
             step: s.step,
@@ -431,21 +371,20 @@ async fn case_wire(state: &AppState, report: SafeguardingReport) -> Result<CaseW
             recorded_by: s.recorded_by_username,
         })
         .collect();
-    let attachment_ids = store
-        .safeguarding_attachments(report.id)
-        .await?
+    let attachment_ids = view
+        .attachments
         .into_iter()
         .map(|a| a.id.to_string())
         .collect();
-    Ok(CaseWire {
-        summary: summary(state, &report).await?,
+    CaseWire {
+        summary: summary_of(state, &report, &done),
         reporter: report.reporter_username.clone(),
         what_happened: report.what_happened.clone(),
         immediate_actions: report.immediate_actions.clone(),
         children,
         steps,
         attachment_ids,
-    })
+    }
 }
 
 /// One report with its children and steps; the read is audited.
@@ -457,13 +396,13 @@ pub async fn get_case(
     caller: ApiCaller,
     Path(case): Path<String>,
 ) -> Result<Json<CaseWire>, ApiError> {
-    caller.require(Action::Read, Kind::SafeguardingCase)?;
-    let report = case_for(&state, &caller, &case).await?;
-    let report = state
-        .store()
-        .read_safeguarding_report(&caller.actor(), report.id, "api")
+    let caller = caller.caller();
+    state.app().may_read_cases(&caller)?;
+    let view = state
+        .app()
+        .read_safeguarding_case(&caller, case_id(&case)?, "api")
         .await?;
-    Ok(Json(case_wire(&state, report).await?))
+    Ok(Json(case_wire(&state, view)))
 }
 
 /// A step to record.
@@ -500,8 +439,9 @@ pub async fn record_step(
     Path(case): Path<String>,
     ApiJson(request): ApiJson<StepRequest>,
 ) -> Result<Json<CaseSummaryWire>, ApiError> {
-    caller.require(Action::Write, Kind::SafeguardingCase)?;
-    let report = case_for(&state, &caller, &case).await?;
+    let caller = caller.caller();
+    state.app().may_write_cases(&caller)?;
+    let id = case_id(&case)?;
     let details = StepDetails::parse(&StepInput {
         step: &request.step,
         note: &request.note,
@@ -511,15 +451,16 @@ pub async fn record_step(
         outcome: &request.outcome,
     })
     .map_err(|errors| field_errors(&errors, StepField::name, |e| e.code()))?;
-    let updated = state
-        .store()
-        .record_safeguarding_step(&caller.actor(), report.id, request.version, &details)
-        .await
-        .map_err(|refused| match refused {
-            StepRefused::Workflow(error) => workflow_problem(error),
-            StepRefused::Store(error) => error.into(),
-        })?;
-    Ok(Json(summary(&state, &updated).await?))
+    match state
+        .app()
+        .record_safeguarding_step(&caller, id, request.version, &details)
+        .await?
+    {
+        StepRecorded::Recorded(updated, steps) => {
+            Ok(Json(summary_of(&state, &updated, &steps_of(&steps))))
+        }
+        StepRecorded::Refused(error) => Err(workflow_problem(error)),
+    }
 }
 
 fn workflow_problem(error: WorkflowError) -> ApiError {
@@ -607,31 +548,23 @@ pub async fn statistics(
     caller: ApiCaller,
     Query(query): Query<StatisticsQuery>,
 ) -> Result<Json<StatisticsWire>, ApiError> {
-    caller.require(Action::Read, Kind::SafeguardingCase)?;
-    let store = state.store();
+    let caller = caller.caller();
+    state.app().may_read_cases(&caller)?;
     let offset = state.config().time_offset;
     let year = query
         .year
         .unwrap_or_else(|| crate::pages::places::today(&state).year());
-    let reach = case_reach(store, &caller.roles).await?;
-    let facts: Vec<_> = store
-        .safeguarding_report_facts()
+    let facts: Vec<_> = state
+        .app()
+        .safeguarding_statistics(&caller, year)
         .await?
         .into_iter()
-        .filter(|(facility, _)| reach.holds(*facility))
-        .map(|(_, mut fact)| {
+        .map(|mut fact| {
             fact.filed_at = fact.filed_at.to_offset(offset);
             fact
         })
         .collect();
     let stats = YearlyStatistics::compute(year, &facts, &state.config().safeguarding.deadlines);
-    store
-        .audit(
-            &caller.actor(),
-            NewAuditEvent::new("safeguarding_statistics_read", SEALED, "")
-                .with_detail(format!("year={year}")),
-        )
-        .await?;
     let all = |prefix: &str, rows: &[haven_domain::safeguarding::CountRow]| {
         rows.iter().map(|r| count_wire(prefix, r)).collect()
     };

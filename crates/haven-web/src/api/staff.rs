@@ -4,11 +4,11 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::staff::StaffRecord;
 use haven_domain::staff::{
     Profession, StaffDetails, StaffError, StaffField, StaffInput, TrainingDetails, TrainingInput,
 };
-use haven_domain::{Action, Kind};
-use haven_store::{Id, StaffFilter, StaffMember, Training};
+use haven_store::{Id, StaffFilter, Training};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -78,32 +78,17 @@ fn training_wire(t: Training) -> TrainingWire {
     }
 }
 
-async fn staff_wire(
-    state: &AppState,
-    s: StaffMember,
-    with_trainings: bool,
-) -> Result<StaffWire, ApiError> {
-    let store = state.store();
-    let facility_ids = store
-        .staff_assignments(s.id)
-        .await?
+fn staff_wire(record: StaffRecord, with_trainings: bool) -> StaffWire {
+    let s = record.staff;
+    let facility_ids = record
+        .assignments
         .into_iter()
         .filter(|a| a.ended_at.is_none())
         .map(|a| a.facility_id.to_string())
         .collect();
-    let trainings = if with_trainings {
-        Some(
-            store
-                .trainings_of(s.id)
-                .await?
-                .into_iter()
-                .map(training_wire)
-                .collect(),
-        )
-    } else {
-        None
-    };
-    Ok(StaffWire {
+    let trainings =
+        with_trainings.then(|| record.trainings.into_iter().map(training_wire).collect());
+    StaffWire {
         id: s.id.to_string(),
         person_id: s.person_id.to_string(),
         name: s.display_name(),
@@ -116,25 +101,11 @@ async fn staff_wire(
         facility_ids,
         version: s.version,
         trainings,
-    })
+    }
 }
 
 fn staff_errors(errors: &[(StaffField, StaffError)]) -> ApiError {
     field_errors(errors, StaffField::name, StaffError::code)
-}
-
-/// A staff member's id from the path, if the caller's reach holds them; otherwise
-/// 404, as if there were none.
-async fn staff_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
-    let id = parse_id(raw, "staff member")?;
-    match crate::pages::staff::visible_staff(state.store(), &caller.roles).await? {
-        Some(visible) if !visible.contains(&id) => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such staff member",
-        )),
-        _ => Ok(id),
-    }
 }
 
 fn parse_id(raw: &str, entity: &str) -> Result<Id, ApiError> {
@@ -168,7 +139,8 @@ pub async fn list_staff(
     caller: ApiCaller,
     Query(query): Query<StaffQuery>,
 ) -> Result<Json<Vec<StaffWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Staff)?;
+    let caller = caller.caller();
+    state.app().may_read_staff(&caller)?;
     let profession = match query.profession.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(code) => Some(
@@ -183,21 +155,22 @@ pub async fn list_staff(
                 .map_err(|_| ApiError::validation("facility: not an id"))?,
         ),
     };
-    let visible = crate::pages::staff::visible_staff(state.store(), &caller.roles).await?;
-    let mut staff = Vec::new();
-    for s in state
-        .store()
-        .list_staff(&StaffFilter {
-            profession,
-            facility,
-        })
-        .await?
-        .into_iter()
-        .filter(|s| visible.as_ref().is_none_or(|v| v.contains(&s.id)))
-    {
-        staff.push(staff_wire(&state, s, false).await?);
-    }
-    Ok(Json(staff))
+    let records = state
+        .app()
+        .list_staff_records(
+            &caller,
+            &StaffFilter {
+                profession,
+                facility,
+            },
+        )
+        .await?;
+    Ok(Json(
+        records
+            .into_iter()
+            .map(|record| staff_wire(record, false))
+            .collect(),
+    ))
 }
 
 /// A staff member's details.
@@ -246,21 +219,19 @@ pub async fn create_staff(
     caller: ApiCaller,
     ApiJson(request): ApiJson<StaffRequest>,
 ) -> Result<(StatusCode, Json<StaffWire>), ApiError> {
-    caller.require(Action::Write, Kind::Staff)?;
+    let caller = caller.caller();
+    state.app().may_change_staff(&caller)?;
     let details = request.details()?;
     let person = request
         .person_id
         .as_deref()
         .ok_or_else(|| ApiError::validation("person_id: required"))?;
     let person = parse_id(person, "person")?;
-    let staff = state
-        .store()
-        .create_staff_member(&caller.actor(), person, &details, None)
+    let record = state
+        .app()
+        .create_staff_member(&caller, person, &details)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(staff_wire(&state, staff, true).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(staff_wire(record, true))))
 }
 
 /// One staff member, with their trainings.
@@ -272,12 +243,11 @@ pub async fn get_staff(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<StaffWire>, ApiError> {
-    caller.require(Action::Read, Kind::Staff)?;
-    let staff = state
-        .store()
-        .staff_member(staff_in_reach(&state, &caller, &id).await?)
-        .await?;
-    Ok(Json(staff_wire(&state, staff, true).await?))
+    let caller = caller.caller();
+    state.app().may_read_staff(&caller)?;
+    let id = parse_id(&id, "staff member")?;
+    let record = state.app().staff_record(&caller, id).await?;
+    Ok(Json(staff_wire(record, true)))
 }
 
 /// Changes a staff member's profession, registration and dates; `version` is the
@@ -292,17 +262,18 @@ pub async fn update_staff(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<StaffRequest>,
 ) -> Result<Json<StaffWire>, ApiError> {
-    caller.require(Action::Write, Kind::Staff)?;
-    let id = staff_in_reach(&state, &caller, &id).await?;
+    let caller = caller.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id, "staff member")?;
     let details = request.details()?;
     let version = request
         .version
         .ok_or_else(|| ApiError::validation("version: required to change a record"))?;
-    let staff = state
-        .store()
-        .update_staff_member(&caller.actor(), id, version, &details)
+    let record = state
+        .app()
+        .update_staff_member(&caller, id, version, &details)
         .await?;
-    Ok(Json(staff_wire(&state, staff, true).await?))
+    Ok(Json(staff_wire(record, true)))
 }
 
 /// A training to add.
@@ -334,8 +305,9 @@ pub async fn add_training(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<TrainingRequest>,
 ) -> Result<(StatusCode, Json<TrainingWire>), ApiError> {
-    caller.require(Action::Write, Kind::Staff)?;
-    let id = staff_in_reach(&state, &caller, &id).await?;
+    let caller = caller.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id, "staff member")?;
     let hours = request.hours.map(|h| h.to_string()).unwrap_or_default();
     let details = TrainingDetails::parse(&TrainingInput {
         course: &request.course,
@@ -346,9 +318,6 @@ pub async fn add_training(
         certificate: &request.certificate,
     })
     .map_err(|errors| staff_errors(&errors))?;
-    let store = state.store();
-    // A staff member that does not exist is a 404, not a foreign-key error.
-    store.staff_member(id).await?;
-    let training = store.add_training(&caller.actor(), id, &details).await?;
+    let training = state.app().add_training(&caller, id, &details).await?;
     Ok((StatusCode::CREATED, Json(training_wire(training))))
 }

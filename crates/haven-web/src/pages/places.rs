@@ -9,12 +9,13 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Form;
+use haven_app::AppError;
 use haven_domain::places::{
     FacilityDetails, FacilityInput, FacilityKind, PlaceField, PlaceName, ProgrammeDetails,
     ProgrammeInput, Province,
 };
-use haven_domain::{Action, Kind, Language};
-use haven_store::{Facility, Id, PlaceKind, Programme, StoreError};
+use haven_domain::Language;
+use haven_store::{Facility, Id, Programme};
 use serde::Deserialize;
 use time::Date;
 
@@ -306,33 +307,23 @@ async fn places_page(
     perrors: FieldMessages,
 ) -> Result<PlacesPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let served = store.people_served().await?;
-    let mut by_programme: HashMap<Id, Vec<Facility>> = HashMap::new();
-    for facility in store.facilities().await? {
-        by_programme
-            .entry(facility.programme_id)
-            .or_default()
-            .push(facility);
-    }
+    let overview = state.app().places_overview(&auth.caller()).await?;
+    let served = &overview.served;
     // Provinces in code order (KH-1 .. KH-25), not text order.
     let mut groups: BTreeMap<(usize, String), Vec<ProgrammeRow>> = BTreeMap::new();
-    for programme in store.programmes().await? {
+    for (programme, list) in &overview.programmes {
         let order = Province::all()
             .iter()
             .position(|p| p.code() == programme.province_code)
             .unwrap_or(usize::MAX);
-        let facilities = by_programme
-            .get(&programme.id)
-            .map(|list| list.iter().map(|f| facility_row(tr, f, &served)).collect())
-            .unwrap_or_default();
+        let facilities = list.iter().map(|f| facility_row(tr, f, served)).collect();
         groups
             .entry((order, programme.province_code.clone()))
             .or_default()
             .push(ProgrammeRow {
                 id: programme.id.to_string(),
                 name: place_name(tr, &programme.name, &programme.name_km),
-                place: place_of(&programme),
+                place: place_of(programme),
                 closed: programme.closed_at.is_some(),
                 facilities,
             });
@@ -346,7 +337,7 @@ async fn places_page(
                 programmes,
             })
             .collect(),
-        can_write: auth.me.can(Action::Write, Kind::Place),
+        can_write: overview.can_write,
         pform,
         perrors,
         province_options: province_options(tr),
@@ -366,7 +357,6 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Place)?;
     let page = places_page(
         &state,
         &auth,
@@ -382,14 +372,15 @@ pub async fn create_programme(
     auth: Authenticated,
     Form(form): Form<ProgrammeForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     match form.parse(auth.tr()) {
         Ok(details) => {
-            let programme = state
-                .store()
-                .create_programme(&auth.actor(), &details)
-                .await?;
-            Ok(see_other(&format!("/places/programmes/{}", programme.id)))
+            let created = state.app().create_programme(&caller, &details).await?;
+            Ok(see_other(&format!(
+                "/places/programmes/{}",
+                created.programme.id
+            )))
         }
         Err(errors) => {
             let page = places_page(&state, &auth, form, errors).await?;
@@ -404,12 +395,9 @@ pub async fn export(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Place)?;
-    let store = state.store();
-    let served = store.people_served().await?;
-    let facilities = store.facilities().await?;
+    let overview = state.app().export_places(&auth.caller()).await?;
     let mut rows = Vec::new();
-    for programme in store.programmes().await? {
+    for (programme, mine) in &overview.programmes {
         let province = Province::find(&programme.province_code);
         let programme_cells = vec![
             programme.id.to_string(),
@@ -430,10 +418,6 @@ pub async fn export(
                 .map(|v| v.to_string())
                 .unwrap_or_default(),
         ];
-        let mine: Vec<&Facility> = facilities
-            .iter()
-            .filter(|f| f.programme_id == programme.id)
-            .collect();
         if mine.is_empty() {
             let mut row = programme_cells.clone();
             row.extend(std::iter::repeat_n(String::new(), 8));
@@ -451,7 +435,7 @@ pub async fn export(
                     .catchment_population
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
-                served.get(&facility.id).copied().unwrap_or(0).to_string(),
+                overview.served_at(facility.id).to_string(),
                 facility
                     .closed_at
                     .map(|at| at.to_text())
@@ -484,9 +468,6 @@ pub async fn export(
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    store
-        .record_export(&auth.actor(), "programme", rows.len())
-        .await?;
     Ok(csv_response("programme-locations.csv", &header, rows))
 }
 
@@ -530,11 +511,9 @@ async fn programme_page(
     id: Id,
 ) -> Result<ProgrammePage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let programme = store.programme(id).await?;
-    let served = store.people_served().await?;
-    let programme_facilities = store.facilities_of(id).await?;
-    let care_page = (auth.me.can(Action::Read, Kind::Care)
+    let view = state.app().programme_view(&auth.caller(), id).await?;
+    let (programme, programme_facilities, served) = (view.programme, view.facilities, view.served);
+    let care_page = (view.can_read_care
         && programme_facilities
             .iter()
             .any(|f| haven_store::care::CARE_FACILITY_KINDS.contains(&f.kind.as_str())))
@@ -553,7 +532,7 @@ async fn programme_page(
         place: place_of(&programme),
         point: point_of(programme.latitude, programme.longitude),
         facilities,
-        can_write: auth.me.can(Action::Write, Kind::Place),
+        can_write: view.can_write,
         pform: ProgrammeForm::of(&programme),
         perrors: FieldMessages::default(),
         pnotice: None,
@@ -571,7 +550,6 @@ pub async fn show_programme(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Place)?;
     let page = programme_page(&state, &auth, parse_id(&id)?).await?;
     respond(&page, true)
 }
@@ -582,18 +560,19 @@ pub async fn update_programme(
     Path(id): Path<String>,
     Form(form): Form<ProgrammeForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id)?;
     let tr = auth.tr().clone();
     let result: Result<(), Option<FieldMessages>> = match form.parse(&tr) {
         Ok(details) => {
             match state
-                .store()
-                .update_programme(&auth.actor(), id, version_of(&form.version), &details)
+                .app()
+                .update_programme(&caller, id, version_of(&form.version), &details)
                 .await
             {
                 Ok(_) => return Ok(see_other(&format!("/places/programmes/{id}"))),
-                Err(StoreError::Conflict { .. }) => Err(None),
+                Err(AppError::Conflict { .. }) => Err(None),
                 Err(other) => return Err(other.into()),
             }
         }
@@ -616,14 +595,12 @@ pub async fn create_facility(
     Path(id): Path<String>,
     Form(form): Form<FacilityForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id)?;
     match form.parse(auth.tr(), today(&state)) {
         Ok(details) => {
-            let facility = state
-                .store()
-                .create_facility(&auth.actor(), id, &details)
-                .await?;
+            let facility = state.app().create_facility(&caller, id, &details).await?;
             Ok(see_other(&format!("/places/facilities/{}", facility.id)))
         }
         Err(errors) => {
@@ -692,13 +669,10 @@ async fn facility_page(
     id: Id,
 ) -> Result<FacilityPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let facility = store.facility(id).await?;
-    let programme = store.programme(facility.programme_id).await?;
-    let beds = store.beds_of_facility(id).await?;
-    let wards = store
-        .wards_of(id)
-        .await?
+    let view = state.app().facility_view(&auth.caller(), id).await?;
+    let (facility, programme, beds) = (view.facility, view.programme, view.beds);
+    let wards = view
+        .wards
         .into_iter()
         .map(|ward| WardRow {
             id: ward.id.to_string(),
@@ -717,25 +691,17 @@ async fn facility_page(
         })
         .collect();
     // Who works here is staff information: shown only to those who may read it.
-    let staff = if auth.me.can(Action::Read, Kind::Staff) {
-        let visible = crate::pages::staff::visible_staff(store, &auth.me.roles).await?;
-        Some(
-            store
-                .staff_of_facility(id)
-                .await?
-                .into_iter()
-                .filter(|s| visible.as_ref().is_none_or(|v| v.contains(&s.id)))
-                .map(|s| StaffRow {
-                    id: s.id.to_string(),
-                    name: s.display_name(),
-                    profession: crate::pages::staff::profession_label(tr, &s.profession),
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let care_page = if !auth.me.can(Action::Read, Kind::Care) {
+    let staff = view.staff.map(|staff| {
+        staff
+            .into_iter()
+            .map(|s| StaffRow {
+                id: s.id.to_string(),
+                name: s.display_name(),
+                profession: crate::pages::staff::profession_label(tr, &s.profession),
+            })
+            .collect()
+    });
+    let care_page = if !view.can_read_care {
         None
     } else {
         match facility.kind.as_str() {
@@ -753,10 +719,10 @@ async fn facility_page(
         programme_id: programme.id.to_string(),
         programme_name: place_name(tr, &programme.name, &programme.name_km),
         opened_on: date_text(facility.opened_on),
-        served: store.people_served_at(id).await?,
+        served: view.served,
         wards,
         staff,
-        can_write: auth.me.can(Action::Write, Kind::Place),
+        can_write: view.can_write,
         fform: FacilityForm::of(&facility),
         ferrors: FieldMessages::default(),
         fnotice: None,
@@ -765,9 +731,7 @@ async fn facility_page(
         ward_error: None,
         bed_form: BedForm::default(),
         bed_error: None,
-        clinic_counts: if auth.me.can(Action::Read, Kind::Clinical)
-            || auth.me.can(Action::Read, Kind::Report)
-        {
+        clinic_counts: if view.can_read_clinic_counts {
             crate::pages::clinic::counts::facility_section(state, tr, id).await?
         } else {
             None
@@ -781,7 +745,6 @@ pub async fn show_facility(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Place)?;
     let page = facility_page(&state, &auth, parse_id(&id)?).await?;
     respond(&page, true)
 }
@@ -792,18 +755,19 @@ pub async fn update_facility(
     Path(id): Path<String>,
     Form(form): Form<FacilityForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id)?;
     let tr = auth.tr().clone();
     let result: Result<(), Option<FieldMessages>> = match form.parse(&tr, today(&state)) {
         Ok(details) => {
             match state
-                .store()
-                .update_facility(&auth.actor(), id, version_of(&form.version), &details)
+                .app()
+                .update_facility(&caller, id, version_of(&form.version), &details)
                 .await
             {
                 Ok(_) => return Ok(see_other(&format!("/places/facilities/{id}"))),
-                Err(StoreError::Conflict { .. }) => Err(None),
+                Err(AppError::Conflict { .. }) => Err(None),
                 Err(other) => return Err(other.into()),
             }
         }
@@ -840,11 +804,12 @@ pub async fn create_ward(
     Path(id): Path<String>,
     Form(form): Form<WardForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id)?;
     match PlaceName::parse(&form.name) {
         Ok(name) => {
-            state.store().create_ward(&auth.actor(), id, &name).await?;
+            state.app().create_ward(&caller, id, &name).await?;
             Ok(see_other(&format!("/places/facilities/{id}")))
         }
         Err(error) => {
@@ -870,33 +835,19 @@ pub async fn create_bed(
     Path(id): Path<String>,
     Form(form): Form<BedForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id)?;
-    let store = state.store();
-    let ward = match form.ward.parse::<Id>() {
-        Ok(ward_id) => match store.ward(ward_id).await {
-            Ok(ward) if ward.facility_id == id && ward.closed_at.is_none() => Some(ward),
-            Ok(_) | Err(StoreError::NotFound { .. }) => None,
-            Err(other) => return Err(other.into()),
-        },
-        Err(_) => None,
-    };
-    let label = PlaceName::parse(&form.label);
-    match (ward, label) {
-        (Some(ward), Ok(label)) => {
-            store.create_bed(&auth.actor(), ward.id, &label).await?;
-            Ok(see_other(&format!("/places/facilities/{id}")))
-        }
-        (ward, label) => {
+    let ward = form.ward.parse::<Id>().ok();
+    match state.app().create_bed(&caller, id, ward, &form.label).await {
+        Ok(_) => Ok(see_other(&format!("/places/facilities/{id}"))),
+        Err(AppError::Invalid(fields)) => {
             let mut page = facility_page(&state, &auth, id).await?;
-            page.bed_error = Some(match (ward, label) {
-                (None, _) => auth.tr().t("facility-choose-ward"),
-                (_, Err(error)) => auth.tr().t(error.code()),
-                _ => String::new(),
-            });
+            page.bed_error = fields.first().map(|field| auth.tr().t(field.code));
             page.bed_form = form;
             respond(&page, false)
         }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -912,21 +863,13 @@ pub async fn close_bed(
     Path((id, bed)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Place)?;
+    let caller = auth.caller();
+    state.app().may_change_places(&caller)?;
     let id = parse_id(&id)?;
     let bed = parse_id(&bed)?;
-    let store = state.store();
-    let ward = store.ward(store.bed(bed).await?.ward_id).await?;
-    if ward.facility_id != id {
-        return Err(WebError::NotFound);
-    }
-    store
-        .close_place(
-            &auth.actor(),
-            PlaceKind::Bed,
-            bed,
-            version_of(&form.version),
-        )
+    state
+        .app()
+        .close_bed(&caller, id, bed, version_of(&form.version))
         .await?;
     Ok(see_other(&format!("/places/facilities/{id}")))
 }

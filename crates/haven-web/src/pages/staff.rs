@@ -8,11 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Form;
+use haven_app::AppError;
 use haven_domain::staff::{
     ErrorReason, Profession, StaffDetails, StaffField, StaffInput, TrainingDetails, TrainingInput,
 };
 use haven_domain::{Action, Kind};
-use haven_store::{Id, StaffFilter, StaffMember, StoreError};
+use haven_store::{Id, StaffFilter, StaffMember};
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
@@ -130,45 +131,12 @@ pub async fn facility_options(
     tr: &Tr,
 ) -> Result<Vec<(String, String)>, WebError> {
     Ok(state
-        .store()
-        .facilities()
+        .app()
+        .open_facilities()
         .await?
         .into_iter()
-        .filter(|f| f.closed_at.is_none())
         .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
         .collect())
-}
-
-/// The staff members the reader's roles that read staff reach (`None`: everyone).
-pub async fn visible_staff(
-    store: &haven_store::Store,
-    roles: &[(haven_domain::Role, haven_domain::Scope)],
-) -> Result<Option<std::collections::HashSet<Id>>, StoreError> {
-    let scopes: Vec<haven_domain::Scope> = roles
-        .iter()
-        .filter(|(role, _)| role.permits(Action::Read, Kind::Staff))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    let reach = store.reach_of(&scopes).await?;
-    store.staff_in_reach(&reach).await
-}
-
-/// A staff member's id from the path, if the reader's reach holds them; otherwise
-/// 404, as if there were none.
-async fn staff_id_in_reach(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<Id, WebError> {
-    let id = parse_id(raw)?;
-    match visible_staff(state.store(), &auth.me.roles).await? {
-        Some(visible) if !visible.contains(&id) => Err(WebError::NotFound),
-        _ => Ok(id),
-    }
-}
-
-fn holds(visible: &Option<std::collections::HashSet<Id>>, id: Id) -> bool {
-    visible.as_ref().is_none_or(|v| v.contains(&id))
 }
 
 pub async fn list(
@@ -176,15 +144,13 @@ pub async fn list(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Staff)?;
+    let caller = auth.caller();
     let tr = auth.tr();
-    let visible = visible_staff(state.store(), &auth.me.roles).await?;
     let staff = state
-        .store()
-        .list_staff(&query.filter())
+        .app()
+        .list_staff(&caller, &query.filter())
         .await?
         .into_iter()
-        .filter(|s| holds(&visible, s.id))
         .map(|s| StaffListRow {
             id: s.id.to_string(),
             name: s.display_name(),
@@ -200,7 +166,7 @@ pub async fn list(
         query,
         professions: profession_options(tr),
         facilities: facility_options(&state, tr).await?,
-        can_write: auth.me.can(Action::Write, Kind::Staff),
+        can_write: state.app().may_change_staff(&caller).is_ok(),
     };
     render(&page).map(no_store)
 }
@@ -211,19 +177,15 @@ pub async fn export(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Staff)?;
-    let store = state.store();
     let mut rows = Vec::new();
-    let visible = visible_staff(store, &auth.me.roles).await?;
-    for s in store
-        .list_staff(&query.filter())
+    for record in state
+        .app()
+        .export_staff(&auth.caller(), &query.filter())
         .await?
-        .into_iter()
-        .filter(|s| holds(&visible, s.id))
     {
-        let facilities = store
-            .staff_assignments(s.id)
-            .await?
+        let s = record.staff;
+        let facilities = record
+            .assignments
             .into_iter()
             .filter(|a| a.ended_at.is_none())
             .map(|a| a.facility_name)
@@ -261,9 +223,6 @@ pub async fn export(
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    store
-        .record_export(&auth.actor(), "staff", rows.len())
-        .await?;
     Ok(csv_response("staff.csv", &header, rows))
 }
 
@@ -290,15 +249,12 @@ pub async fn expiring(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Staff)?;
     let tr = auth.tr();
-    let visible = visible_staff(state.store(), &auth.me.roles).await?;
     let rows = state
-        .store()
-        .registrations_expiring(EXPIRY_WINDOW_DAYS, today(&state))
+        .app()
+        .registrations_expiring(&auth.caller(), EXPIRY_WINDOW_DAYS, today(&state))
         .await?
         .into_iter()
-        .filter(|e| holds(&visible, e.staff.id))
         .map(|e| ExpiringRow {
             id: e.staff.id.to_string(),
             name: e.staff.display_name(),
@@ -326,14 +282,11 @@ pub async fn export_expiring(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Staff)?;
-    let store = state.store();
-    let visible = visible_staff(store, &auth.me.roles).await?;
-    let rows: Vec<Vec<String>> = store
-        .registrations_expiring(EXPIRY_WINDOW_DAYS, today(&state))
+    let rows: Vec<Vec<String>> = state
+        .app()
+        .export_registrations_expiring(&auth.caller(), EXPIRY_WINDOW_DAYS, today(&state))
         .await?
         .into_iter()
-        .filter(|e| holds(&visible, e.staff.id))
         .map(|e| {
             vec![
                 e.staff.id.to_string(),
@@ -348,9 +301,6 @@ pub async fn export_expiring(
             ]
         })
         .collect();
-    store
-        .record_export(&auth.actor(), "staff_registration", rows.len())
-        .await?;
     let header: Vec<String> = [
         "staff_id",
         "family_name_km",
@@ -441,21 +391,14 @@ async fn new_staff_page(
     sform: StaffForm,
     serrors: FieldMessages,
 ) -> Result<NewStaffPage, WebError> {
-    let store = state.store();
-    let (person_name, already) = match sform.person.parse::<Id>() {
-        Ok(person) => (
-            store.staff_person_name(person).await?,
-            store
-                .staff_member_of_person(person)
-                .await?
-                .map(|s| s.id.to_string()),
-        ),
-        Err(_) => (None, None),
-    };
+    let view = state
+        .app()
+        .new_staff_view(&auth.caller(), sform.person.parse::<Id>().ok())
+        .await?;
     Ok(NewStaffPage {
         layout: Layout::new(&auth.visitor, "staff-new-title"),
-        person_name,
-        already,
+        person_name: view.person_name,
+        already: view.already.map(|id| id.to_string()),
         sform,
         serrors,
         snotice: None,
@@ -468,7 +411,6 @@ pub async fn new_page(
     auth: Authenticated,
     Query(query): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
     let person = query.person;
     let form = StaffForm {
         person: person.trim().to_owned(),
@@ -483,19 +425,20 @@ pub async fn create(
     auth: Authenticated,
     Form(form): Form<StaffForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
     let tr = auth.tr().clone();
     let person = form.person.parse::<Id>().ok();
     let errors = match (person, form.parse(&tr)) {
         (Some(person), Ok(details)) => {
             match state
-                .store()
-                .create_staff_member(&auth.actor(), person, &details, None)
+                .app()
+                .create_staff_member(&caller, person, &details)
                 .await
             {
-                Ok(staff) => return Ok(see_other(&format!("/staff/{}", staff.id))),
+                Ok(record) => return Ok(see_other(&format!("/staff/{}", record.staff.id))),
                 // The page says why: no such person, or already staff.
-                Err(StoreError::NotFound { .. }) | Err(StoreError::Duplicate { .. }) => {
+                Err(AppError::NotFound { .. }) | Err(AppError::Duplicate { .. }) => {
                     FieldMessages::default()
                 }
                 Err(other) => return Err(other.into()),
@@ -590,16 +533,9 @@ async fn staff_page(
     id: Id,
 ) -> Result<StaffMemberPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let staff = store.staff_member(id).await?;
-    let username = match staff.user_id {
-        Some(user) => match store.user(user).await {
-            Ok(user) => Some(user.username),
-            Err(StoreError::NotFound { .. }) => None,
-            Err(other) => return Err(other.into()),
-        },
-        None => None,
-    };
+    let caller = auth.caller();
+    let record = state.app().staff_record(&caller, id).await?;
+    let (staff, username) = (record.staff, record.username);
     let expiry = staff.registration_expires_on.map(|expires| {
         let days = haven_domain::staff::days_until(expires, today(state));
         if days < 0 {
@@ -608,9 +544,8 @@ async fn staff_page(
             tr.t1("staff-days-left", "days", days)
         }
     });
-    let assignments = store
-        .staff_assignments(id)
-        .await?
+    let assignments = record
+        .assignments
         .into_iter()
         .map(|a| AssignmentRow {
             id: a.id.to_string(),
@@ -620,7 +555,7 @@ async fn staff_page(
             version: a.version,
         })
         .collect();
-    let trainings = store.trainings_of(id).await?;
+    let trainings = record.trainings;
     let total: f64 = trainings.iter().filter_map(|t| t.hours).sum();
     let trainings = trainings
         .into_iter()
@@ -648,8 +583,8 @@ async fn staff_page(
         assignments,
         trainings,
         total_hours: hours_text(total),
-        can_write: auth.me.can(Action::Write, Kind::Staff),
-        can_read_person: auth.me.can(Action::Read, Kind::Person),
+        can_write: state.app().may_change_staff(&caller).is_ok(),
+        can_read_person: caller.can(Action::Read, Kind::Person),
         facilities: facility_options(state, tr).await?,
         sform: StaffForm::of(&staff),
         serrors: FieldMessages::default(),
@@ -681,8 +616,7 @@ pub async fn show(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Staff)?;
-    let page = staff_page(&state, &auth, staff_id_in_reach(&state, &auth, &id).await?).await?;
+    let page = staff_page(&state, &auth, parse_id(&id)?).await?;
     respond(&page, None)
 }
 
@@ -692,18 +626,19 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<StaffForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
-    let id = staff_id_in_reach(&state, &auth, &id).await?;
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id)?;
     let tr = auth.tr().clone();
     let version = form.version.trim().parse().unwrap_or(-1);
     let errors = match form.parse(&tr) {
         Ok(details) => match state
-            .store()
-            .update_staff_member(&auth.actor(), id, version, &details)
+            .app()
+            .update_staff_member(&caller, id, version, &details)
             .await
         {
             Ok(_) => return Ok(see_other(&format!("/staff/{id}"))),
-            Err(StoreError::Conflict { .. }) => None,
+            Err(AppError::Conflict { .. }) => None,
             Err(other) => return Err(other.into()),
         },
         Err(errors) => Some(errors),
@@ -729,8 +664,9 @@ pub async fn add_training(
     Path(id): Path<String>,
     Form(form): Form<TrainingForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
-    let id = staff_id_in_reach(&state, &auth, &id).await?;
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id)?;
     let parsed = TrainingDetails::parse(&TrainingInput {
         course: &form.course,
         provider: &form.provider,
@@ -741,10 +677,7 @@ pub async fn add_training(
     });
     match parsed {
         Ok(details) => {
-            state
-                .store()
-                .add_training(&auth.actor(), id, &details)
-                .await?;
+            state.app().add_training(&caller, id, &details).await?;
             Ok(see_other(&format!("/staff/{id}#trainings")))
         }
         Err(errors) => {
@@ -770,18 +703,16 @@ pub async fn training_in_error(
     Path((id, training)): Path<(String, String)>,
     Form(form): Form<InErrorForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
-    let id = staff_id_in_reach(&state, &auth, &id).await?;
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id)?;
     let training = parse_id(&training)?;
-    let store = state.store();
-    if store.training(training).await?.staff_id != id {
-        return Err(WebError::NotFound);
-    }
     match ErrorReason::parse(&form.reason) {
         Ok(reason) => {
             let version = form.version.trim().parse().unwrap_or(-1);
-            store
-                .mark_training_entered_in_error(&auth.actor(), training, version, &reason)
+            state
+                .app()
+                .mark_training_in_error(&caller, id, training, version, &reason)
                 .await?;
             Ok(see_other(&format!("/staff/{id}#trainings")))
         }
@@ -805,22 +736,20 @@ pub async fn assign_facility(
     Path(id): Path<String>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
-    let id = staff_id_in_reach(&state, &auth, &id).await?;
-    let problem = match form.facility.parse::<Id>() {
-        Ok(facility) => {
-            match state
-                .store()
-                .assign_staff_facility(&auth.actor(), id, facility)
-                .await
-            {
-                Ok(_) => return Ok(see_other(&format!("/staff/{id}"))),
-                Err(StoreError::Duplicate { .. }) => "staff-already-works-there",
-                Err(StoreError::NotFound { entity: "facility" }) => "staff-choose-facility",
-                Err(other) => return Err(other.into()),
-            }
-        }
-        Err(_) => "staff-choose-facility",
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id)?;
+    let facility = form.facility.parse::<Id>().ok();
+    let problem = match state
+        .app()
+        .assign_staff_facility(&caller, id, facility)
+        .await
+    {
+        Ok(_) => return Ok(see_other(&format!("/staff/{id}"))),
+        Err(AppError::Invalid(fields)) => fields
+            .first()
+            .map_or("staff-choose-facility", |field| field.code),
+        Err(other) => return Err(other.into()),
     };
     let mut page = staff_page(&state, &auth, id).await?;
     page.facility_error = Some(auth.tr().t(problem));
@@ -839,16 +768,14 @@ pub async fn end_facility(
     Path((id, assignment)): Path<(String, String)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
-    let id = staff_id_in_reach(&state, &auth, &id).await?;
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id)?;
     let assignment = parse_id(&assignment)?;
-    let store = state.store();
-    if store.staff_assignment(assignment).await?.staff_id != id {
-        return Err(WebError::NotFound);
-    }
     let version = form.version.trim().parse().unwrap_or(-1);
-    store
-        .end_staff_facility(&auth.actor(), assignment, version)
+    state
+        .app()
+        .end_staff_facility(&caller, id, assignment, version)
         .await?;
     Ok(see_other(&format!("/staff/{id}")))
 }
@@ -868,27 +795,22 @@ pub async fn link_user(
     Path(id): Path<String>,
     Form(form): Form<UserLinkForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Staff)?;
-    let id = staff_id_in_reach(&state, &auth, &id).await?;
-    let store = state.store();
+    let caller = auth.caller();
+    state.app().may_change_staff(&caller)?;
+    let id = parse_id(&id)?;
     let version = form.version.trim().parse().unwrap_or(-1);
     let username = haven_domain::text::normalise(&form.username);
-    let user = if username.is_empty() {
-        None
-    } else {
-        match store.user_by_username(&username).await {
-            Ok(user) => Some(user.id),
-            Err(StoreError::NotFound { .. }) => {
-                return user_link_error(&state, &auth, id, form.username, "staff-no-such-user")
-                    .await
-            }
-            Err(other) => return Err(other.into()),
-        }
-    };
-    match store.set_staff_user(&auth.actor(), id, version, user).await {
+    match state
+        .app()
+        .link_staff_user(&caller, id, version, &username)
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/staff/{id}"))),
-        Err(StoreError::Duplicate { .. }) => {
-            user_link_error(&state, &auth, id, form.username, "staff-user-taken").await
+        Err(AppError::Invalid(fields)) => {
+            let key = fields
+                .first()
+                .map_or("staff-no-such-user", |field| field.code);
+            user_link_error(&state, &auth, id, form.username, key).await
         }
         Err(other) => Err(other.into()),
     }

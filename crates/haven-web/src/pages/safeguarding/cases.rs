@@ -8,19 +8,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use haven_app::safeguarding::{CaseList, CaseShelf, CaseView, StepRecorded};
+use haven_app::AppError;
 use haven_domain::safeguarding::{
     next_steps, overdue_steps, Outcome, Step, StepDetails, StepInput, WorkflowError,
 };
-use haven_domain::{Action, Kind};
-use haven_store::safeguarding::{ReportStep, SafeguardingReport, StepRefused, SEALED_ENTITY};
-use haven_store::{Id, NewAuditEvent, StoreError, Timestamp};
+use haven_store::safeguarding::{ReportStep, SafeguardingReport};
+use haven_store::{Facility, Id, StoreError, Timestamp};
 use serde::Deserialize;
 
 use super::report::{check_file, read_posted};
-use super::{
-    case_in_reach, case_reach, concern_labels, harm_labels, is_national_focal_point, outcome_label,
-    require_case, step_label,
-};
+use super::{concern_labels, harm_labels, outcome_label, step_label};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::i18n::Tr;
@@ -86,54 +84,15 @@ fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
 
-/// What the lists need: the reports in reach, the steps each has, the facility names.
-struct InReach {
-    reports: Vec<SafeguardingReport>,
-    done: Vec<(Id, Step)>,
-    places: Vec<(Id, String)>,
+/// The name of the facility where it happened, in the reader's language.
+fn place_of(tr: &Tr, facilities: &[Facility], facility: Option<Id>) -> String {
+    facility
+        .and_then(|f| facilities.iter().find(|p| p.id == f))
+        .map(|p| place_name(tr, &p.name, &p.name_km))
+        .unwrap_or_else(|| tr.t("safeguarding-where-unknown"))
 }
 
-impl InReach {
-    fn done_of(&self, report: Id) -> Vec<Step> {
-        self.done
-            .iter()
-            .filter(|(r, _)| *r == report)
-            .map(|(_, s)| *s)
-            .collect()
-    }
-
-    fn place(&self, tr: &Tr, facility: Option<Id>) -> String {
-        facility
-            .and_then(|f| self.places.iter().find(|(id, _)| *id == f))
-            .map(|(_, name)| name.clone())
-            .unwrap_or_else(|| tr.t("safeguarding-where-unknown"))
-    }
-}
-
-async fn in_reach(state: &AppState, auth: &Authenticated) -> Result<InReach, WebError> {
-    let store = state.store();
-    let reach = case_reach(store, &auth.me.roles).await?;
-    let reports: Vec<SafeguardingReport> = store
-        .safeguarding_reports()
-        .await?
-        .into_iter()
-        .filter(|r| reach.holds(r.facility_id))
-        .collect();
-    let tr = auth.tr();
-    let places = store
-        .facilities()
-        .await?
-        .into_iter()
-        .map(|f| (f.id, place_name(tr, &f.name, &f.name_km)))
-        .collect();
-    Ok(InReach {
-        reports,
-        done: store.safeguarding_steps_done().await?,
-        places,
-    })
-}
-
-fn case_row(state: &AppState, tr: &Tr, all: &InReach, report: &SafeguardingReport) -> CaseRow {
+fn case_row(state: &AppState, tr: &Tr, all: &CaseList, report: &SafeguardingReport) -> CaseRow {
     let done = all.done_of(report.id);
     let deadlines = &state.config().safeguarding.deadlines;
     let overdue = !overdue_steps(report.filed_at.datetime(), &done, now(), deadlines).is_empty();
@@ -141,7 +100,7 @@ fn case_row(state: &AppState, tr: &Tr, all: &InReach, report: &SafeguardingRepor
         id: report.id.to_string(),
         reference: report.reference.clone(),
         filed: format_instant(&report.filed_at, state.config().time_offset),
-        place: all.place(tr, report.facility_id),
+        place: place_of(tr, &all.facilities, report.facility_id),
         concerns: concern_labels(tr, &report.concern_types()),
         next: next_steps(&done)
             .into_iter()
@@ -161,18 +120,21 @@ pub async fn list(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    require_case(&auth, Action::Read)?;
     let tr = auth.tr();
-    let all = in_reach(&state, &auth).await?;
     let show_closed = query.show == "closed";
-    let unread = state
-        .store()
-        .safeguarding_notifications(auth.me.user.id)
+    let shelf = if show_closed {
+        CaseShelf::Closed
+    } else {
+        CaseShelf::Open
+    };
+    let all = state
+        .app()
+        .list_safeguarding_cases(&auth.caller(), shelf)
         .await?;
     let new_reports = all
         .reports
         .iter()
-        .filter(|r| unread.iter().any(|n| n.report_id == r.id))
+        .filter(|r| all.unread.iter().any(|n| n.report_id == r.id))
         .map(|r| case_row(&state, tr, &all, r))
         .collect();
     let deadlines = &state.config().safeguarding.deadlines;
@@ -192,20 +154,9 @@ pub async fn list(
     let rows: Vec<CaseRow> = all
         .reports
         .iter()
-        .filter(|r| r.closed_at.is_some() == show_closed)
+        .filter(|r| shelf.holds(r))
         .map(|r| case_row(&state, tr, &all, r))
         .collect();
-    state
-        .store()
-        .audit(
-            &auth.actor(),
-            NewAuditEvent::new("safeguarding_report_list", SEALED_ENTITY, "").with_detail(format!(
-                "rows={} closed={}",
-                rows.len(),
-                show_closed
-            )),
-        )
-        .await?;
     let page = CasesPage {
         layout: Layout::new(&auth.visitor, "safeguarding-cases-title"),
         new_reports,
@@ -312,18 +263,13 @@ fn step_view(tr: &Tr, offset: time::UtcOffset, s: &ReportStep) -> StepView {
     }
 }
 
-async fn case_page(
-    state: &AppState,
-    auth: &Authenticated,
-    report: SafeguardingReport,
-) -> Result<CasePage, WebError> {
+fn case_page(state: &AppState, auth: &Authenticated, view: CaseView) -> CasePage {
     let tr = auth.tr();
-    let store = state.store();
+    let report = view.report;
     let offset = state.config().time_offset;
     let filed_on = report.filed_at.datetime().to_offset(offset).date();
-    let children = store
-        .safeguarding_children(report.id)
-        .await?
+    let children = view
+        .children
         .into_iter()
         .map(|c| ChildView {
             name: c.display_name(),
@@ -335,7 +281,7 @@ async fn case_page(
                 .unwrap_or_else(|| tr.t("safeguarding-age-unknown")),
         })
         .collect();
-    let recorded = store.safeguarding_steps(report.id).await?;
+    let recorded = view.steps;
     let done: Vec<Step> = recorded.iter().filter_map(ReportStep::step).collect();
     let steps = recorded.iter().map(|s| step_view(tr, offset, s)).collect();
     let deadlines = &state.config().safeguarding.deadlines;
@@ -355,9 +301,8 @@ async fn case_page(
         .filter(|s| !done.contains(s))
         .map(|s| (s.code(), step_label(tr, s), next.contains(&s)))
         .collect();
-    let attachments = store
-        .safeguarding_attachments(report.id)
-        .await?
+    let attachments = view
+        .attachments
         .into_iter()
         .map(|a| AttachmentView {
             id: a.id.to_string(),
@@ -370,12 +315,7 @@ async fn case_page(
             by: a.created_by_username,
         })
         .collect();
-    let places = store.facilities().await?;
-    let place = report
-        .facility_id
-        .and_then(|f| places.iter().find(|p| p.id == f))
-        .map(|p| place_name(tr, &p.name, &p.name_km))
-        .unwrap_or_else(|| tr.t("safeguarding-where-unknown"));
+    let place = place_of(tr, &view.facilities, report.facility_id);
     let form = StepForm {
         step: next
             .first()
@@ -384,7 +324,7 @@ async fn case_page(
         version: report.version.to_string(),
         ..StepForm::default()
     };
-    Ok(CasePage {
+    CasePage {
         layout: Layout::new(&auth.visitor, "safeguarding-case-title"),
         filed: format_instant(&report.filed_at, offset),
         place,
@@ -405,10 +345,15 @@ async fn case_page(
         attachments,
         attachments_on: state.config().safeguarding.attachment_key.is_some(),
         attachment_error: None,
-        can_write: auth.me.can(Action::Write, Kind::SafeguardingCase),
-        national: is_national_focal_point(&auth.me.roles),
+        can_write: view.can_write,
+        national: view.national,
         report,
-    })
+    }
+}
+
+/// A report's id from the path; one that is not an id is not found.
+fn case_id(raw: &str) -> Result<Id, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
 }
 
 fn respond(page: &CasePage, status: Option<StatusCode>) -> Result<Response, WebError> {
@@ -424,14 +369,13 @@ pub async fn show(
     auth: Authenticated,
     Path(case): Path<String>,
 ) -> Result<Response, WebError> {
-    require_case(&auth, Action::Read)?;
-    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
-    let report = state
-        .store()
-        .read_safeguarding_report(&auth.actor(), report.id, "case")
+    let caller = auth.caller();
+    state.app().may_read_cases(&caller)?;
+    let view = state
+        .app()
+        .read_safeguarding_case(&caller, case_id(&case)?, "case")
         .await?;
-    let page = case_page(&state, &auth, report).await?;
-    respond(&page, None)
+    respond(&case_page(&state, &auth, view), None)
 }
 
 pub async fn record_step(
@@ -440,8 +384,9 @@ pub async fn record_step(
     Path(case): Path<String>,
     axum::Form(form): axum::Form<StepForm>,
 ) -> Result<Response, WebError> {
-    require_case(&auth, Action::Write)?;
-    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let caller = auth.caller();
+    state.app().may_write_cases(&caller)?;
+    let id = case_id(&case)?;
     let tr = auth.tr().clone();
     let parsed = StepDetails::parse(&StepInput {
         step: &form.step,
@@ -454,27 +399,24 @@ pub async fn record_step(
     let version = form.version.trim().parse().unwrap_or(-1);
     let (errors, notice, status) = match parsed {
         Ok(details) => match state
-            .store()
-            .record_safeguarding_step(&auth.actor(), report.id, version, &details)
+            .app()
+            .record_safeguarding_step(&caller, id, version, &details)
             .await
         {
-            Ok(_) => {
-                return Ok(see_other(&format!(
-                    "/safeguarding/cases/{}#steps",
-                    report.id
-                )))
+            Ok(StepRecorded::Recorded(..)) => {
+                return Ok(see_other(&format!("/safeguarding/cases/{id}#steps")))
             }
-            Err(StepRefused::Workflow(error)) => {
+            Ok(StepRecorded::Refused(error)) => {
                 let mut errors = FieldMessages::default();
                 errors.set("step", workflow_message(&tr, error));
                 (errors, None, FORM_ERROR)
             }
-            Err(StepRefused::Store(StoreError::Conflict { .. })) => (
+            Err(AppError::Conflict { .. }) => (
                 FieldMessages::default(),
                 Some(tr.t("error-conflict")),
                 StatusCode::CONFLICT,
             ),
-            Err(StepRefused::Store(other)) => return Err(other.into()),
+            Err(other) => return Err(other.into()),
         },
         Err(problems) => {
             let mut errors = FieldMessages::default();
@@ -484,8 +426,8 @@ pub async fn record_step(
             (errors, None, FORM_ERROR)
         }
     };
-    let report = state.store().safeguarding_report(report.id).await?;
-    let mut page = case_page(&state, &auth, report).await?;
+    let view = state.app().safeguarding_case_again(&caller, id).await?;
+    let mut page = case_page(&state, &auth, view);
     // The form comes back as typed; a stale version stays stale until the page is
     // read again, so the conflict cannot be overwritten by resending.
     page.form = form;
@@ -512,8 +454,12 @@ pub async fn attach(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    require_case(&auth, Action::Write)?;
-    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let caller = auth.caller();
+    state.app().may_write_cases(&caller)?;
+    let report = state
+        .app()
+        .may_attach_to_safeguarding_case(&caller, case_id(&case)?)
+        .await?;
     let posted = read_posted(&headers, body).await?;
     let problem = match posted.file.as_deref() {
         None => "safeguarding-error-attachment-empty".to_owned(),
@@ -522,8 +468,8 @@ pub async fn attach(
                 // check_file has made sure there is a key.
                 if let Some(key) = state.config().safeguarding.attachment_key.as_ref() {
                     state
-                        .store()
-                        .add_safeguarding_attachment(&auth.actor(), report.id, key, &file)
+                        .app()
+                        .attach_to_safeguarding_case(&caller, report.id, key, &file)
                         .await?;
                     return Ok(see_other(&format!(
                         "/safeguarding/cases/{}#attachments",
@@ -535,7 +481,11 @@ pub async fn attach(
             Err(error) => error.code().to_owned(),
         },
     };
-    let mut page = case_page(&state, &auth, report).await?;
+    let view = state
+        .app()
+        .safeguarding_case_again(&caller, report.id)
+        .await?;
+    let mut page = case_page(&state, &auth, view);
     page.attachment_error = Some(auth.tr().t(&problem));
     respond(&page, Some(FORM_ERROR))
 }
@@ -545,19 +495,21 @@ pub async fn download(
     auth: Authenticated,
     Path((case, attachment)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    require_case(&auth, Action::Read)?;
-    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
+    let caller = auth.caller();
+    state.app().may_read_cases(&caller)?;
+    let id = case_id(&case)?;
     let attachment: Id = attachment.parse().map_err(|_| WebError::NotFound)?;
     let Some(key) = state.config().safeguarding.attachment_key.as_ref() else {
+        // Without a key nothing opens; a report out of reach still answers alike.
         return Err(WebError::NotFound);
     };
-    let (kind, bytes) = match state
-        .store()
-        .download_safeguarding_attachment(&auth.actor(), report.id, attachment, key)
+    let (report, kind, bytes) = match state
+        .app()
+        .download_safeguarding_attachment(&caller, id, attachment, key)
         .await
     {
         Ok(file) => file,
-        Err(StoreError::Unsupported(reason)) => {
+        Err(AppError::Store(StoreError::Unsupported(reason))) => {
             tracing::error!(%attachment, reason, "a safeguarding attachment does not open");
             return Err(WebError::Internal);
         }
@@ -600,23 +552,15 @@ pub async fn audit_trail(
     auth: Authenticated,
     Path(case): Path<String>,
 ) -> Result<Response, WebError> {
-    require_case(&auth, Action::Read)?;
-    if !is_national_focal_point(&auth.me.roles) {
-        return Err(WebError::Forbidden);
-    }
-    let report = case_in_reach(state.store(), &auth.me.roles, &case).await?;
-    let store = state.store();
-    store
-        .audit(
-            &auth.actor(),
-            NewAuditEvent::new("safeguarding_audit_read", SEALED_ENTITY, report.id),
-        )
+    let trail = state
+        .app()
+        .safeguarding_case_trail(&auth.caller(), case.parse().ok())
         .await?;
+    let report = trail.report;
     let tr = auth.tr();
     let offset = state.config().time_offset;
-    let rows = store
-        .safeguarding_audit_trail(report.id)
-        .await?
+    let rows = trail
+        .events
         .into_iter()
         .map(|e| TrailRow {
             at: format_instant(&e.occurred_at, offset),
@@ -650,43 +594,18 @@ pub async fn home_summary(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<Option<HomeSummary>, WebError> {
-    if !auth.me.can(Action::Read, Kind::SafeguardingCase) {
+    let Some(all) = state.app().safeguarding_summary(&auth.caller()).await? else {
         return Ok(None);
-    }
-    let store = state.store();
-    let reach = case_reach(store, &auth.me.roles).await?;
-    let reports: Vec<SafeguardingReport> = store
-        .safeguarding_reports()
-        .await?
-        .into_iter()
-        .filter(|r| reach.holds(r.facility_id) && r.closed_at.is_none())
-        .collect();
-    let done = store.safeguarding_steps_done().await?;
+    };
     let deadlines = &state.config().safeguarding.deadlines;
-    let overdue_steps_count = reports
+    let overdue_steps_count = all
+        .reports
         .iter()
-        .map(|r| {
-            let done: Vec<Step> = done
-                .iter()
-                .filter(|(id, _)| *id == r.id)
-                .map(|(_, s)| *s)
-                .collect();
-            overdue_steps(r.filed_at.datetime(), &done, now(), deadlines).len()
-        })
+        .filter(|r| r.closed_at.is_none())
+        .map(|r| overdue_steps(r.filed_at.datetime(), &all.done_of(r.id), now(), deadlines).len())
         .sum();
-    let unread = store.safeguarding_notifications(auth.me.user.id).await?;
-    let all_in_reach: Vec<Id> = store
-        .safeguarding_reports()
-        .await?
-        .into_iter()
-        .filter(|r| reach.holds(r.facility_id))
-        .map(|r| r.id)
-        .collect();
     Ok(Some(HomeSummary {
-        new_reports: unread
-            .iter()
-            .filter(|n| all_in_reach.contains(&n.report_id))
-            .count(),
+        new_reports: all.unread.len(),
         overdue_steps: overdue_steps_count,
     }))
 }

@@ -15,11 +15,8 @@ mod statistics;
 use axum::routing::{get, post, MethodRouter};
 use haven_domain::safeguarding::{ConcernType, Deadlines, HarmBy, Outcome, Step};
 use haven_domain::{Action, Kind, Role, Scope};
-use haven_store::safeguarding::{AttachmentKey, SafeguardingReport};
-use haven_store::{Id, Reach, Store, StoreError};
+use haven_store::safeguarding::AttachmentKey;
 
-use crate::auth::Authenticated;
-use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -76,23 +73,6 @@ pub fn is_sealed_path(path: &str) -> bool {
         || path.starts_with("/api/v1/safeguarding")
 }
 
-/// How far the reader's focal point roles reach.
-pub async fn case_reach(store: &Store, roles: &[(Role, Scope)]) -> Result<Reach, StoreError> {
-    let scopes: Vec<Scope> = roles
-        .iter()
-        .filter(|(role, _)| role.permits(Action::Read, Kind::SafeguardingCase))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    if scopes.is_empty() {
-        // No role holds the permission: reach nothing (reach_of would too, but say it).
-        return Ok(Reach::Facilities {
-            ids: Vec::new(),
-            include_unplaced: false,
-        });
-    }
-    store.reach_of(&scopes).await
-}
-
 /// True for a national focal point: the safeguarding permission over a whole
 /// country or everything. Only they read a report's audit trail, and sealed events
 /// in the administrator's trail.
@@ -101,29 +81,6 @@ pub fn is_national_focal_point(roles: &[(Role, Scope)]) -> bool {
         role.permits(Action::Read, Kind::SafeguardingCase)
             && matches!(scope, Scope::All | Scope::Country(_))
     })
-}
-
-/// A report the reader's reach holds, or 404: a report out of reach does not exist
-/// for them.
-pub async fn case_in_reach(
-    store: &Store,
-    roles: &[(Role, Scope)],
-    raw: &str,
-) -> Result<SafeguardingReport, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    let report = match store.safeguarding_report(id).await {
-        Ok(report) => report,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    if !case_reach(store, roles).await?.holds(report.facility_id) {
-        return Err(WebError::NotFound);
-    }
-    Ok(report)
-}
-
-fn require_case(auth: &Authenticated, action: Action) -> Result<(), WebError> {
-    auth.require(action, Kind::SafeguardingCase)
 }
 
 pub fn concern_label(tr: &Tr, kind: ConcernType) -> String {

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
+use haven_app::AppError;
 use haven_domain::person::Sex;
 use haven_domain::safeguarding::{
     AttachmentError, AttachmentType, ChildInput, ConcernDetails, ConcernInput, ConcernType, HarmBy,
@@ -18,7 +19,7 @@ use haven_domain::safeguarding::{
 };
 use haven_domain::{Action, Kind};
 use haven_store::safeguarding::{NewAttachment, NewReport};
-use haven_store::{Id, NewAuditEvent, PeopleQuery, Reach, StoreError};
+use haven_store::Id;
 use serde::Deserialize;
 
 use super::{concern_labels, SafeguardingConfig};
@@ -234,44 +235,30 @@ fn config(state: &AppState) -> &SafeguardingConfig {
     &state.config().safeguarding
 }
 
-async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
-    Ok(crate::person_input::reach_of_roles(state.store(), &auth.me.roles, Action::Read).await?)
-}
-
-/// The registry children among `ids` that the reporter reaches (others are dropped
-/// silently: to the reporter they do not exist).
+/// The registry children among `ids` that the reporter may name (others are
+/// dropped silently: to the reporter they do not exist), ready to show.
 async fn children_in_reach(
     state: &AppState,
     auth: &Authenticated,
     ids: &[String],
 ) -> Result<Vec<(Id, String, String)>, WebError> {
-    if !auth.me.can(Action::Read, Kind::Person) {
-        return Ok(Vec::new());
-    }
-    let mut parsed: Vec<Id> = ids.iter().filter_map(|raw| raw.parse().ok()).collect();
-    parsed.sort();
-    parsed.dedup();
-    parsed.truncate(20);
-    if parsed.is_empty() {
-        return Ok(Vec::new());
-    }
-    let reach = person_reach(state, auth).await?;
+    let parsed: Vec<Id> = ids.iter().filter_map(|raw| raw.parse().ok()).collect();
+    let people = state
+        .app()
+        .children_for_report(&auth.caller(), &parsed)
+        .await?;
+    Ok(shown(auth, people))
+}
+
+fn shown(auth: &Authenticated, people: Vec<haven_store::Person>) -> Vec<(Id, String, String)> {
     let tr = auth.tr();
-    Ok(state
-        .store()
-        .people(&parsed)
-        .await?
+    people
         .into_iter()
-        .filter(|p| {
-            reach.holds(p.registered_facility_id)
-                && p.entered_in_error_at.is_none()
-                && p.merged_into.is_none()
-        })
         .map(|p| {
             let born = crate::pages::people::birth_date_text(tr, &p.birth_date());
             (p.id, p.display_name(), born)
         })
-        .collect())
+        .collect()
 }
 
 async fn page(
@@ -282,7 +269,7 @@ async fn page(
     notice: Option<String>,
 ) -> Result<ReportPage, WebError> {
     let tr = auth.tr();
-    let can_pick = auth.me.can(Action::Read, Kind::Person);
+    let can_pick = auth.caller().can(Action::Read, Kind::Person);
     let picked: Vec<PickedChild> = children_in_reach(state, auth, &form.persons)
         .await?
         .into_iter()
@@ -293,26 +280,13 @@ async fn page(
         })
         .collect();
     let found = if can_pick && !form.find.trim().is_empty() {
-        let reach = person_reach(state, auth).await?;
         let today = crate::pages::people::today(state);
-        let ids = state
-            .store()
-            .search_people(&PeopleQuery {
-                text: form.find.chars().take(200).collect(),
-                facility: None,
-                category: None,
-                sex: None,
-                age_band: None,
-                today,
-                reach,
-                limit: 10,
-                offset: 0,
-            })
+        let people = state
+            .app()
+            .find_children_for_report(&auth.caller(), &form.find, today)
             .await?;
-        let ids: Vec<String> = ids.iter().map(Id::to_string).collect();
         Some(
-            children_in_reach(state, auth, &ids)
-                .await?
+            shown(auth, people)
                 .into_iter()
                 .filter(|(id, _, _)| !picked.iter().any(|p| p.id == id.to_string()))
                 .map(|(id, name, born)| PickedChild {
@@ -326,11 +300,10 @@ async fn page(
         None
     };
     let facilities = state
-        .store()
-        .facilities()
+        .app()
+        .open_facilities()
         .await?
         .into_iter()
-        .filter(|f| f.closed_at.is_none())
         .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
         .collect();
     Ok(ReportPage {
@@ -371,7 +344,7 @@ pub async fn form(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::SafeguardingConcern)?;
+    state.app().may_report_concern(&auth.caller())?;
     let page = page(
         &state,
         &auth,
@@ -392,7 +365,8 @@ pub async fn file(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::SafeguardingConcern)?;
+    let caller = auth.caller();
+    state.app().may_report_concern(&caller)?;
     let posted = read_posted(&headers, body).await?;
     let mut form = ReportForm::from_posted(&posted);
     let tr = auth.tr().clone();
@@ -468,33 +442,21 @@ pub async fn file(
     };
     let key = config(&state).attachment_key.as_ref();
     match state
-        .store()
-        .file_safeguarding_report(&auth.actor(), &new, key)
+        .app()
+        .file_safeguarding_concern(&caller, &new, key)
         .await
     {
         Ok(report) => Ok(see_other(&format!(
             "/safeguarding/mine?filed={}",
             report.reference
         ))),
-        Err(StoreError::NotFound { entity: "facility" }) => {
+        Err(AppError::Invalid(fields)) => {
             let mut errors = FieldMessages::default();
-            errors.set("facility", tr.t("safeguarding-error-facility"));
+            for field in fields {
+                errors.set(field.field, tr.t(field.code));
+            }
             let notice = Some(tr.t("safeguarding-not-filed"));
             let page = page(&state, &auth, form, errors, notice).await?;
-            respond(&page, true)
-        }
-        Err(StoreError::NotFound { .. }) => {
-            // A chosen child left the registry meanwhile (entered in error).
-            let mut errors = FieldMessages::default();
-            errors.set("children", tr.t("safeguarding-error-child-required"));
-            let page = page(
-                &state,
-                &auth,
-                form,
-                errors,
-                Some(tr.t("safeguarding-not-filed")),
-            )
-            .await?;
             respond(&page, true)
         }
         Err(other) => Err(other.into()),
@@ -555,21 +517,8 @@ pub async fn mine(
     auth: Authenticated,
     Query(query): Query<MineQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::SafeguardingConcern)?;
     let tr = auth.tr();
-    let store = state.store();
-    let reports = store.safeguarding_reports_filed_by(auth.me.user.id).await?;
-    store
-        .audit(
-            &auth.actor(),
-            NewAuditEvent::new(
-                "safeguarding_own_reports_read",
-                haven_store::safeguarding::SEALED_ENTITY,
-                "",
-            )
-            .with_detail(format!("rows={}", reports.len())),
-        )
-        .await?;
+    let reports = state.app().own_safeguarding_reports(&auth.caller()).await?;
     let offset = state.config().time_offset;
     let filed = reports
         .iter()

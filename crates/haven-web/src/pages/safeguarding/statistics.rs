@@ -11,12 +11,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use haven_domain::safeguarding::{CountRow, Median, YearlyStatistics};
-use haven_domain::{Action, Kind};
-use haven_store::safeguarding::SEALED_ENTITY;
-use haven_store::NewAuditEvent;
 use serde::Deserialize;
 
-use super::case_reach;
 use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -97,9 +93,9 @@ pub async fn page(
     auth: Authenticated,
     Query(query): Query<StatisticsQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::SafeguardingCase)?;
+    let caller = auth.caller();
+    state.app().may_read_cases(&caller)?;
     let tr = auth.tr();
-    let store = state.store();
     let offset = state.config().time_offset;
     let this_year = crate::pages::places::today(&state).year();
     let year = query
@@ -109,13 +105,12 @@ pub async fn page(
         .ok()
         .filter(|y| (2000..=2200).contains(y))
         .unwrap_or(this_year);
-    let reach = case_reach(store, &auth.me.roles).await?;
-    let facts: Vec<_> = store
-        .safeguarding_report_facts()
+    let facts: Vec<_> = state
+        .app()
+        .safeguarding_statistics(&caller, year)
         .await?
         .into_iter()
-        .filter(|(facility, _)| reach.holds(*facility))
-        .map(|(_, mut fact)| {
+        .map(|mut fact| {
             // Years are the site's years.
             fact.filed_at = fact.filed_at.to_offset(offset);
             fact.acknowledged_at = fact.acknowledged_at.map(|t| t.to_offset(offset));
@@ -131,13 +126,6 @@ pub async fn page(
     years.reverse();
     let deadlines = state.config().safeguarding.deadlines;
     let stats = YearlyStatistics::compute(year, &facts, &deadlines);
-    store
-        .audit(
-            &auth.actor(),
-            NewAuditEvent::new("safeguarding_statistics_read", SEALED_ENTITY, "")
-                .with_detail(format!("year={year}")),
-        )
-        .await?;
     let children = CountRow {
         label_key: "safeguarding-all-children".to_owned(),
         reports: stats.reports,
