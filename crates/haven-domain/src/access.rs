@@ -83,6 +83,8 @@ pub enum Kind {
     UserAccount,
     /// The audit trail.
     AuditTrail,
+    /// Running Haven: its metrics (request counts and times, the database's state).
+    Operations,
 }
 
 /// A permission: an action on a kind of record.
@@ -319,6 +321,7 @@ pub const GRANTS: &[(Role, &[Permission])] = &[
             read(Kind::UserAccount),
             write(Kind::UserAccount),
             read(Kind::AuditTrail),
+            read(Kind::Operations),
             read(Kind::Place),
             write(Kind::Place),
             read(Kind::Staff),

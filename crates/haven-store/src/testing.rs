@@ -86,3 +86,67 @@ impl TestStore {
         })
     }
 }
+
+/// The shape of a database as the migrations made it: each table with its columns,
+/// and the names of the indexes made by `CREATE INDEX` (not those a database makes
+/// for a primary key or a UNIQUE constraint by itself).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    pub tables: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    pub indexes: std::collections::BTreeSet<String>,
+}
+
+impl TestStore {
+    /// The tables, columns and indexes of this store (the migrations' bookkeeping
+    /// table left out).
+    pub async fn schema(&self) -> Result<Schema> {
+        let mut schema = Schema::default();
+        let columns: Vec<(String, String)> = match &self.store.pool {
+            crate::db::Pool::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                       AND m.name <> '_sqlx_migrations'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            crate::db::Pool::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        for (table, column) in columns {
+            schema.tables.entry(table).or_default().insert(column);
+        }
+        let indexes: Vec<String> = match &self.store.pool {
+            crate::db::Pool::Sqlite(pool) => {
+                sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            crate::db::Pool::Postgres(pool) => {
+                // Indexes that back a constraint (primary keys, UNIQUE) are the
+                // database's own, like SQLite's automatic ones.
+                sqlx::query_scalar(
+                    "SELECT i.indexname::text FROM pg_indexes i
+                     WHERE i.schemaname = current_schema()
+                       AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                                       WHERE c.conname = i.indexname
+                                         AND c.connamespace = (SELECT oid FROM pg_namespace
+                                                               WHERE nspname = current_schema()))",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        schema.indexes = indexes.into_iter().collect();
+        Ok(schema)
+    }
+}

@@ -156,6 +156,43 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+/// The caller behind a request that passes no layer of its own (`/metrics`): a bearer
+/// token, or else a live session. `None` when neither is there or valid.
+pub(crate) async fn caller_of_request(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<Option<haven_app::Caller>, haven_store::StoreError> {
+    let store = state.store();
+    let address = client_address_of(
+        &parts.extensions,
+        &parts.headers,
+        state.config().trust_forwarded_for,
+    );
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    let user = if let Some(token) = bearer {
+        store.resolve_api_token(token).await?.map(|(user, _)| user)
+    } else {
+        let jar = CookieJar::from_headers(&parts.headers);
+        match jar.get(SESSION_COOKIE) {
+            Some(cookie) => store
+                .active_session(cookie.value(), state.config().sessions)
+                .await?
+                .map(|(_, user)| user),
+            None => None,
+        }
+    };
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let roles = roles_of(store, &user).await?;
+    Ok(Some(haven_app::Caller::new(user, roles, address)))
+}
+
 /// The address of the client, from the connection.
 fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
     client_address_of(request.extensions(), request.headers(), trust_forwarded_for)

@@ -145,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), pages::render_errors))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(security_headers())
+        .layer(strict_transport(state.config().secure_cookies))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -184,6 +185,22 @@ fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
              frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         ),
     )
+}
+
+/// `Strict-Transport-Security` when Haven is meant to be reached over HTTPS (its
+/// cookies are `Secure`): browsers then refuse plain HTTP to it for a year. Browsers
+/// ignore the header on a plain HTTP answer, so a loopback test is unaffected.
+fn strict_transport(
+    secure: bool,
+) -> tower::util::Either<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity> {
+    if secure {
+        tower::util::Either::Left(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        tower::util::Either::Right(tower::layer::util::Identity::new())
+    }
 }
 
 async fn api_not_found() -> Response {

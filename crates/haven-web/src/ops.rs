@@ -133,7 +133,18 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// The metrics, for a signed-in user or a token whose roles may read operations
+/// (`Read Operations`: system administrators); 401 without either, 403 for others.
+pub async fn metrics(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let caller = match crate::auth::caller_of_request(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => return crate::error::ApiError::unauthenticated().into_response(),
+        Err(error) => return crate::error::ApiError::from(error).into_response(),
+    };
+    if let Err(error) = state.app().may_read_metrics(&caller) {
+        return crate::error::ApiError::from(error).into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,

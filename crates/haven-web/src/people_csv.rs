@@ -9,8 +9,9 @@
 
 use std::collections::HashMap;
 
+use haven_app::{App, AppError, Caller};
 use haven_domain::person::{BirthDateInput, IdentifierKind, NameField, NameInput};
-use haven_store::{Actor, Id, NewPerson, Person, Store, StoreError};
+use haven_store::{Id, NewPerson, Person};
 use time::Date;
 
 use crate::i18n::Tr;
@@ -254,19 +255,25 @@ pub fn read_file(
     Ok(rows)
 }
 
-/// Checks the good rows against the database: the facility must exist, and no one
-/// may hold their identifiers already.
-pub async fn check_rows(store: &Store, rows: &mut [Row]) -> Result<(), StoreError> {
+/// Checks the good rows against the database: the facility must exist and lie in the
+/// importer's write scope for people (haven-app decides), and no one may hold their
+/// identifiers already.
+pub async fn check_rows(app: &App, caller: &Caller, rows: &mut [Row]) -> Result<(), AppError> {
     for row in rows.iter_mut() {
         let Ok(new) = &row.outcome else { continue };
-        let problems = check_against_store(store, new, None).await?;
-        let problems: Vec<RowProblem> = problems
+        let mut problems: Vec<RowProblem> = check_against_store(app.store(), new, None)
+            .await?
             .into_iter()
             .map(|error| RowProblem::Field {
                 column: column_of(error.field, &row.identifier_columns),
                 problem: error.problem,
             })
             .collect();
+        match app.may_place(caller, new.details.registered_facility).await {
+            Ok(()) => {}
+            Err(AppError::ScopeBeyondYours) => problems.push(beyond_yours()),
+            Err(other) => return Err(other),
+        }
         for problem in problems {
             row.refuse(problem);
         }
@@ -274,20 +281,27 @@ pub async fn check_rows(store: &Store, rows: &mut [Row]) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Registers the good rows, one by one, then audits the import as a whole. A row
-/// whose identifier was taken since the check is refused and reported like any bad
-/// row; the rows before it stay imported.
+fn beyond_yours() -> RowProblem {
+    RowProblem::Field {
+        column: "facility",
+        problem: InputProblem::FacilityBeyondYours,
+    }
+}
+
+/// Registers the good rows, one by one, through haven-app's registration, then audits
+/// the import as a whole. A row whose identifier was taken since the check is refused
+/// and reported like any bad row; the rows before it stay imported.
 pub async fn import_rows(
-    store: &Store,
-    actor: &Actor,
+    app: &App,
+    caller: &Caller,
     rows: &mut [Row],
-) -> Result<Imported, StoreError> {
+) -> Result<Imported, AppError> {
     let mut imported = Imported::default();
     for row in rows.iter_mut() {
         let Ok(new) = &row.outcome else { continue };
-        match store.create_person(actor, new).await {
+        match app.register_person(caller, new).await {
             Ok(person) => imported.people.push((row.line, person)),
-            Err(StoreError::Duplicate {
+            Err(AppError::Duplicate {
                 field: "identifier",
             }) => {
                 let column = row.identifier_columns.first().copied().unwrap_or("");
@@ -296,12 +310,13 @@ pub async fn import_rows(
                     problem: InputProblem::IdentifierTaken,
                 });
             }
+            Err(AppError::ScopeBeyondYours) => row.refuse(beyond_yours()),
             Err(other) => return Err(other),
         }
     }
     let refused = rows.iter().filter(|row| !row.is_good()).count();
-    store
-        .record_people_import(actor, imported.people.len(), refused)
+    app.store()
+        .record_people_import(&caller.actor(), imported.people.len(), refused)
         .await?;
     Ok(imported)
 }

@@ -74,6 +74,8 @@ pub enum InputProblem {
     IdentifierRepeated,
     TooLong,
     MalformedProvince,
+    /// The facility is beyond the places where the user may register people.
+    FacilityBeyondYours,
 }
 
 impl InputProblem {
@@ -93,6 +95,7 @@ impl InputProblem {
             InputProblem::IdentifierRepeated => "repeated",
             InputProblem::TooLong => "too_long",
             InputProblem::MalformedProvince => "malformed_province",
+            InputProblem::FacilityBeyondYours => "facility_beyond_yours",
         }
     }
 
@@ -111,11 +114,12 @@ impl InputProblem {
             InputProblem::IdentifierRepeated => "import-error-identifier-repeated",
             InputProblem::TooLong => "import-error-too-long",
             InputProblem::MalformedProvince => "import-error-province",
+            InputProblem::FacilityBeyondYours => "person-error-facility-beyond-yours",
         }
     }
 
     /// Every message key, for the test that keeps the translation files complete.
-    pub const MESSAGE_KEYS: [&'static str; 11] = [
+    pub const MESSAGE_KEYS: [&'static str; 12] = [
         "import-error-sex",
         "import-error-precision",
         "import-error-category",
@@ -127,6 +131,7 @@ impl InputProblem {
         "import-error-identifier-repeated",
         "import-error-too-long",
         "import-error-province",
+        "person-error-facility-beyond-yours",
     ];
 }
 

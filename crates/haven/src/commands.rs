@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context};
 use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
-use haven_store::{Actor, ChainReport, NewUser, Store};
+use haven_store::{ChainReport, Store};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
@@ -86,13 +86,17 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
                 .user_by_username(&username.trim().to_lowercase())
                 .await
                 .with_context(|| format!("finding the user {username}"))?;
-            let label = haven_domain::text::normalise(&label);
-            if label.is_empty() || label.chars().count() > 100 {
-                bail!("the label says in 1 to 100 characters what the token is for");
-            }
-            let (token, _) = store
-                .create_api_token(&Actor::system(), user.id, &label)
-                .await?;
+            let app = haven_app::App::new(store.clone());
+            let (token, _) = match app
+                .create_token(&haven_app::Caller::operator(), user.id, &label)
+                .await
+            {
+                Ok(made) => made,
+                Err(haven_app::AppError::Invalid(_)) => {
+                    bail!("the label says in 1 to 100 characters what the token is for")
+                }
+                Err(other) => return Err(other).context("making the token"),
+            };
             store.close().await;
             eprintln!(
                 "a new API token for {}; it is shown only this once:",
@@ -212,7 +216,9 @@ async fn import_people(
         }
     };
     let store = open(settings).await?;
-    people_csv::check_rows(&store, &mut rows)
+    let app = haven_app::App::new(store.clone());
+    let operator = haven_app::Caller::operator();
+    people_csv::check_rows(&app, &operator, &mut rows)
         .await
         .context("checking the rows against the database")?;
     print_bad_rows(&rows, &tr);
@@ -228,7 +234,7 @@ async fn import_people(
         println!("dry run: nothing was imported");
         return Ok(ExitCode::SUCCESS);
     }
-    let imported = people_csv::import_rows(&store, &Actor::system(), &mut rows)
+    let imported = people_csv::import_rows(&app, &operator, &mut rows)
         .await
         .context("importing the rows");
     store.close().await;
@@ -434,6 +440,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let address = listener
         .local_addr()
         .context("reading the listening address")?;
+    if let Some(warning) = plain_http_warning(&settings, address) {
+        eprintln!("warning: {warning}");
+        tracing::warn!("{warning}");
+    }
     // Listen for SIGTERM before saying Haven serves: a signal sent right after that
     // line must stop Haven gracefully, not kill it.
     let shutdown = shutdown_signal()?;
@@ -522,20 +532,19 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCo
             let password = read_password(password_file.as_deref())?;
             let password =
                 NewPassword::parse(&password, &username).map_err(|e| anyhow!("password: {e}"))?;
-            let hash = haven_store::password::hash_password(password.expose())?;
             let store = open(&settings).await?;
-            let actor = Actor::system();
-            let user = store
-                .create_user_with_role(
-                    &actor,
-                    NewUser {
+            let app = haven_app::App::new(store.clone());
+            let user = app
+                .create_account(
+                    &haven_app::Caller::operator(),
+                    haven_app::accounts::NewAccount {
                         username,
                         display_name,
-                        password_hash: hash,
+                        password,
                         language,
+                        role,
+                        scope: scope.clone(),
                     },
-                    role,
-                    &scope,
                 )
                 .await
                 .context("creating the user")?;
@@ -556,9 +565,10 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCo
                 println!("{} is already disabled", user.username);
                 return Ok(ExitCode::SUCCESS);
             }
-            store
-                .disable_user(&Actor::system(), user.id, user.version)
-                .await?;
+            haven_app::App::new(store.clone())
+                .disable_account(&haven_app::Caller::operator(), user.id, user.version)
+                .await
+                .context("disabling the account")?;
             store.close().await;
             println!("disabled {}; their sessions have ended", user.username);
             Ok(ExitCode::SUCCESS)
@@ -685,4 +695,53 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
+}
+
+/// What to say at start-up when Haven serves plain HTTP beyond this machine: with
+/// `Secure` cookies browsers elsewhere cannot sign in; without them, sessions travel
+/// in clear. Behind a reverse proxy (`trust_forwarded_for`) the proxy speaks HTTPS.
+fn plain_http_warning(settings: &Settings, address: std::net::SocketAddr) -> Option<String> {
+    if address.ip().is_loopback() || settings.trust_forwarded_for {
+        return None;
+    }
+    Some(if settings.secure_cookies {
+        format!(
+            "Haven serves plain HTTP on {address}: browsers on other machines will not keep \
+             its Secure session cookie, so nobody can sign in from them. Put Haven behind an \
+             HTTPS reverse proxy (and set trust_forwarded_for = true), or, on a closed site \
+             network only, set secure_cookies = false"
+        )
+    } else {
+        format!(
+            "Haven serves plain HTTP on {address} with secure_cookies = false: passwords and \
+             session cookies cross the network in clear. Serve it behind an HTTPS reverse proxy"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_beyond_loopback_is_warned_about_and_loopback_or_a_proxy_is_not() {
+        let at = |text: &str| {
+            text.parse::<std::net::SocketAddr>()
+                .unwrap_or_else(|_| unreachable!())
+        };
+        let mut settings = Settings::default();
+        assert!(settings.secure_cookies, "Secure is the default");
+        assert_eq!(plain_http_warning(&settings, at("127.0.0.1:8080")), None);
+        assert_eq!(plain_http_warning(&settings, at("[::1]:8080")), None);
+        let lan = plain_http_warning(&settings, at("0.0.0.0:8080")).unwrap_or_default();
+        assert!(
+            lan.contains("will not keep its Secure session cookie"),
+            "{lan}"
+        );
+        settings.secure_cookies = false;
+        let clear = plain_http_warning(&settings, at("192.168.1.10:8080")).unwrap_or_default();
+        assert!(clear.contains("in clear"), "{clear}");
+        settings.trust_forwarded_for = true;
+        assert_eq!(plain_http_warning(&settings, at("192.168.1.10:8080")), None);
+    }
 }

@@ -86,7 +86,10 @@ pub struct Settings {
     pub listen: String,
     /// `en` or `km`: the language of visitors who have not chosen one.
     pub default_language: String,
-    /// Set when Haven is reached over HTTPS (behind a TLS proxy): cookies get `Secure`.
+    /// Cookies get `Secure` (on by default): browsers send them only over HTTPS, or to
+    /// a loopback address. Turn it off only on a closed site network served over plain
+    /// HTTP; `serve` warns when it is on and Haven listens beyond loopback without a
+    /// reverse proxy in front.
     pub secure_cookies: bool,
     /// Set when Haven is reached through a reverse proxy that adds X-Forwarded-For:
     /// the audit trail and the sign-in throttle then see the real client.
@@ -163,7 +166,7 @@ impl Default for Settings {
             database_url: None,
             listen: "127.0.0.1:8080".to_owned(),
             default_language: "en".to_owned(),
-            secure_cookies: false,
+            secure_cookies: true,
             trust_forwarded_for: false,
             time_offset: "+07:00".to_owned(),
             immunisation_schedule: "kh".to_owned(),

@@ -14,6 +14,7 @@ mod demo;
 mod growth;
 mod health;
 mod mch;
+mod migrations;
 mod people;
 mod places;
 mod safeguarding;

@@ -109,12 +109,12 @@ pub async fn import(
         Ok(rows) => rows,
         Err(problem) => return show_file_problem(&auth, &problem),
     };
-    let store = state.store();
-    people_csv::check_rows(store, &mut rows).await?;
+    let caller = auth.caller();
+    people_csv::check_rows(state.app(), &caller, &mut rows).await?;
     let all_good = rows.iter().all(Row::is_good);
     let any_good = rows.iter().any(Row::is_good);
     if form.step == "import" && any_good && (all_good || form.good_rows_only) {
-        let imported = people_csv::import_rows(store, &auth.actor(), &mut rows).await?;
+        let imported = people_csv::import_rows(state.app(), &caller, &mut rows).await?;
         let page = ImportDone {
             layout: Layout::new(&auth.visitor, "import-done-title"),
             imported: imported

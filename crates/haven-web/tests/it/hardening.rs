@@ -119,7 +119,7 @@ async fn made_up_methods_do_not_grow_the_metrics() {
                 .expect("a request");
             browser.send(request).await;
         }
-        let metrics = browser.get("/metrics").await.body;
+        let metrics = app.metrics().await.body;
         assert!(
             !metrics.contains("BREW") && !metrics.contains("WHATEVER"),
             "[{}]",

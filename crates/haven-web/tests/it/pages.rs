@@ -364,7 +364,15 @@ async fn health_readiness_and_metrics_answer() {
         assert_eq!(page.status, StatusCode::OK, "[{}]", app.label);
         signed_in.get("/nope").await;
 
-        let metrics = browser.get("/metrics").await;
+        // Metrics are for the people who run Haven: not for anyone who reaches the
+        // port, nor for a doctor.
+        assert_eq!(
+            browser.get("/metrics").await.status,
+            StatusCode::UNAUTHORIZED,
+            "[{}]",
+            app.label
+        );
+        let metrics = app.metrics().await;
         let what = format!("[{}] {}", app.label, metrics.body);
         assert_eq!(metrics.status, StatusCode::OK, "{what}");
         assert!(

@@ -213,7 +213,13 @@ const CASES: &[Case] = &[
     api("GET", "/api/v1/openapi.json", Need::Public, ""),
     other("/healthz"),
     other("/readyz"),
-    other("/metrics"),
+    Case {
+        via: Via::Other,
+        method: "GET",
+        path: "/metrics",
+        need: Need::Permission(Action::Read, Kind::Operations),
+        body: "",
+    },
     other("/static/{*name}"),
 ];
 
@@ -348,7 +354,8 @@ fn check(app: &App, case: &Case, role: Option<Role>, answer: &Answer) {
         );
     } else if role.is_none() {
         match case.via {
-            Via::Api => {
+            // The machine endpoints (the API, /metrics) answer 401 problems.
+            Via::Api | Via::Other => {
                 assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                 assert_eq!(answer.content_type(), "application/problem+json", "{what}");
             }
@@ -363,7 +370,7 @@ fn check(app: &App, case: &Case, role: Option<Role>, answer: &Answer) {
             StatusCode::FORBIDDEN,
             "should be refused: {what}"
         );
-        if case.via == Via::Api {
+        if matches!(case.via, Via::Api | Via::Other) {
             assert_eq!(answer.content_type(), "application/problem+json", "{what}");
         } else {
             assert!(

@@ -1102,7 +1102,7 @@ async fn no_other_role_finds_any_trace_of_a_report_on_any_route() {
             app.label,
             everything.body
         );
-        let metrics = app.browser().get("/metrics").await;
+        let metrics = app.metrics().await;
         assert!(
             !metrics.body.contains("safeguarding"),
             "[{}] {}",

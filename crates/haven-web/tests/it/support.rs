@@ -157,6 +157,18 @@ impl App {
         browser
     }
 
+    /// `/metrics` as the people who run Haven read it: with a token of a new system
+    /// administrator.
+    pub async fn metrics(&self) -> Answer {
+        let operator = self
+            .user(
+                &format!("operator-{}", haven_store::Id::new().as_uuid().simple()),
+                Role::SystemAdministrator,
+            )
+            .await;
+        self.api_client(&operator).await.get("/metrics").await
+    }
+
     /// An API client with a fresh token of `user`.
     pub async fn api_client(&self, user: &User) -> Browser<'_> {
         let (token, _) = self
