@@ -8,8 +8,9 @@
 //! sealed classes, and the domain's rules. The store's transaction holds the rules
 //! that must survive two users acting at once. Adapters parse, call and render.
 //!
-//! Parts are moving here one at a time; the ones here now are [`accounts`] and
-//! [`people`] (docs/architecture.md lists what has moved).
+//! Every part has its module here. Accounts, people, places, staff, safeguarding and
+//! mother-and-child health have moved whole; the clinic, growth and care mostly;
+//! docs/architecture.md lists what is left in haven-web.
 
 pub mod access;
 pub mod accounts;
