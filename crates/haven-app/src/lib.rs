@@ -14,11 +14,13 @@
 
 pub mod access;
 pub mod accounts;
+pub mod audit;
 pub mod care;
 pub mod clinic;
 mod error;
 pub mod growth;
 pub mod mch;
+pub mod model;
 pub mod operations;
 pub mod people;
 pub mod places;

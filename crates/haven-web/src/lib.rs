@@ -9,6 +9,7 @@ mod assets;
 pub mod auth;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod growth_json;
 pub mod i18n;
 mod ops;

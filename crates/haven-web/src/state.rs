@@ -117,6 +117,14 @@ impl AppState {
         &self.inner.config
     }
 
+    /// Today where the site is: the one clock every page and API handler reads (the
+    /// domain's date rules take it as an argument).
+    pub fn today(&self) -> time::Date {
+        time::OffsetDateTime::now_utc()
+            .to_offset(self.inner.config.time_offset)
+            .date()
+    }
+
     /// Hashes a password off the async runtime, waiting for a free slot (shared with
     /// the actions' own hashing).
     pub(crate) async fn hash_password(

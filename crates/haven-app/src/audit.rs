@@ -1,0 +1,1 @@
+//! The audit trail as a reader sees it: who may read which events.

@@ -1,0 +1,1 @@
+//! The audit trail: who reads which events.
