@@ -54,6 +54,16 @@ impl App {
         Ok(accounts)
     }
 
+    /// Every account with its current roles, for a download: the same reach as
+    /// [`App::list_accounts`], and the export is audited with its row count.
+    pub async fn export_accounts(&self, caller: &Caller) -> Result<Vec<AccountSummary>> {
+        let accounts = self.list_accounts(caller).await?;
+        self.store()
+            .record_export(&caller.actor(), "user", accounts.len())
+            .await?;
+        Ok(accounts)
+    }
+
     /// One account, with what the caller may do to it.
     pub async fn account(&self, caller: &Caller, id: Id) -> Result<Account> {
         may_read_accounts(caller)?;

@@ -25,6 +25,7 @@ pub mod operations;
 pub mod people;
 pub mod places;
 pub mod safeguarding;
+pub mod sessions;
 pub mod staff;
 
 pub use access::Caller;
@@ -44,6 +45,9 @@ pub struct App {
     /// [`PASSWORD_CHECKS_AT_ONCE`] run at a time, so a burst of sign-ins queues
     /// instead of exhausting a small site machine's memory.
     password_checks: Arc<tokio::sync::Semaphore>,
+    /// A hash no password matches, made once: unknown usernames are checked against
+    /// it so that they cost the time of a wrong password.
+    decoy: Arc<tokio::sync::OnceCell<String>>,
 }
 
 /// How many password hashes or checks may run at the same time.
@@ -54,6 +58,7 @@ impl App {
         App {
             store,
             password_checks: Arc::new(tokio::sync::Semaphore::new(PASSWORD_CHECKS_AT_ONCE)),
+            decoy: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 
@@ -68,6 +73,21 @@ impl App {
     pub async fn verify_password(&self, password: String, hash: String) -> bool {
         let _slot = self.password_checks.acquire().await;
         haven_store::password::verify_password_off_runtime(password, hash).await
+    }
+
+    /// The decoy hash, made on first use off the async runtime.
+    async fn decoy_hash(&self) -> Result<String> {
+        let hash = self
+            .decoy
+            .get_or_try_init(|| async {
+                let _slot = self.password_checks.acquire().await;
+                tokio::task::spawn_blocking(haven_store::password::decoy_hash)
+                    .await
+                    .map_err(|_| AppError::Store(haven_store::StoreError::Password))?
+                    .map_err(AppError::from)
+            })
+            .await?;
+        Ok(hash.clone())
     }
 
     /// The store, for the adapters' parts that have not moved here yet. New code

@@ -16,8 +16,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use haven_app::model::{Actor, User};
 use haven_domain::{Action, Kind, Language, Role, Scope};
-use haven_store::{Actor, Store, User};
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, WebError};
@@ -161,8 +161,8 @@ impl FromRequestParts<AppState> for Authenticated {
 pub(crate) async fn caller_of_request(
     state: &AppState,
     parts: &Parts,
-) -> Result<Option<haven_app::Caller>, haven_store::StoreError> {
-    let store = state.store();
+) -> Result<Option<haven_app::Caller>, haven_app::AppError> {
+    let app = state.app();
     let address = client_address_of(
         &parts.extensions,
         &parts.headers,
@@ -174,23 +174,21 @@ pub(crate) async fn caller_of_request(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim);
-    let user = if let Some(token) = bearer {
-        store.resolve_api_token(token).await?.map(|(user, _)| user)
+    let found = if let Some(token) = bearer {
+        app.token_holder(token)
+            .await?
+            .map(|holder| (holder.user, holder.roles))
     } else {
         let jar = CookieJar::from_headers(&parts.headers);
         match jar.get(SESSION_COOKIE) {
-            Some(cookie) => store
-                .active_session(cookie.value(), state.config().sessions)
+            Some(cookie) => app
+                .session(cookie.value(), state.config().sessions)
                 .await?
-                .map(|(_, user)| user),
+                .map(|live| (live.user, live.roles)),
             None => None,
         }
     };
-    let Some(user) = user else {
-        return Ok(None);
-    };
-    let roles = roles_of(store, &user).await?;
-    Ok(Some(haven_app::Caller::new(user, roles, address)))
+    Ok(found.map(|(user, roles)| haven_app::Caller::new(user, roles, address)))
 }
 
 /// The address of the client, from the connection.
@@ -235,19 +233,6 @@ fn anonymous_language(jar: &CookieJar, headers: &HeaderMap, default: Language) -
         .unwrap_or(default)
 }
 
-pub(crate) async fn roles_of(
-    store: &Store,
-    user: &User,
-) -> Result<Vec<(Role, Scope)>, haven_store::StoreError> {
-    Ok(store
-        .role_assignments(user.id)
-        .await?
-        .into_iter()
-        .filter(|assignment| assignment.revoked_at.is_none())
-        .filter_map(|assignment| Some((assignment.role()?, assignment.scope()?)))
-        .collect())
-}
-
 /// Builds a cookie with Haven's attributes: HttpOnly, SameSite=Lax, path /, and
 /// Secure behind TLS.
 pub fn cookie_header(
@@ -282,7 +267,6 @@ pub async fn visitor_layer(
 async fn visit(state: AppState, request: Request, next: Next) -> Result<Response, Response> {
     let jar = CookieJar::from_headers(request.headers());
     let address = client_address(&request, state.config().trust_forwarded_for);
-    let store = state.store();
     let timeouts = state.config().sessions;
 
     let mut signed_in = None;
@@ -290,15 +274,12 @@ async fn visit(state: AppState, request: Request, next: Next) -> Result<Response
     let mut session_ended = false;
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let token = cookie.value().to_owned();
-        match store.active_session(&token, timeouts).await {
-            Ok(Some((session, user))) => {
-                let roles = roles_of(store, &user)
-                    .await
-                    .map_err(|e| WebError::from(e).into_response())?;
-                csrf_from_session = Some(session.csrf_token);
+        match state.app().session(&token, timeouts).await {
+            Ok(Some(live)) => {
+                csrf_from_session = Some(live.session.csrf_token);
                 signed_in = Some(SignedIn {
-                    user,
-                    roles,
+                    user: live.user,
+                    roles: live.roles,
                     session_token: token,
                 });
             }
@@ -509,12 +490,12 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(ApiError::unauthenticated)?;
-        let store = state.store();
-        let (user, token_id) = store
-            .resolve_api_token(token)
+        let holder = state
+            .app()
+            .token_holder(token)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
-        let roles = roles_of(store, &user).await?;
+        let (user, roles, token_id) = (holder.user, holder.roles, holder.token);
         let ip = client_address_of(
             &parts.extensions,
             &parts.headers,

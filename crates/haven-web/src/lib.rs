@@ -215,7 +215,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let store = state.store().clone();
+    let actions = state.app().clone();
     let app = router(state);
     axum::serve(
         listener,
@@ -223,7 +223,7 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await?;
-    store.close().await;
+    actions.close().await;
     Ok(())
 }
 

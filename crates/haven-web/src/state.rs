@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use haven_app::model::SessionTimeouts;
 use haven_domain::Language;
-use haven_store::{SessionTimeouts, Store};
 
 use crate::i18n::Translations;
 use crate::ops::Metrics;
@@ -67,14 +67,10 @@ pub struct AppState {
 
 pub(crate) struct Inner {
     pub app: haven_app::App,
-    pub store: Store,
     pub config: WebConfig,
     pub translations: Arc<Translations>,
     pub throttle: Throttle,
     pub metrics: Metrics,
-    /// A password hash no password matches, checked for unknown usernames so that
-    /// they cost the same time as a wrong password.
-    pub decoy_hash: String,
 }
 
 /// Start-up failed before serving.
@@ -82,24 +78,19 @@ pub(crate) struct Inner {
 pub enum StartError {
     #[error(transparent)]
     Translations(#[from] crate::i18n::TranslationError),
-    #[error("preparing the password check")]
-    Password(#[from] haven_store::StoreError),
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> Result<AppState, StartError> {
+    pub fn new(app: haven_app::App, config: WebConfig) -> Result<AppState, StartError> {
         let translations = Arc::new(Translations::load()?);
-        let decoy_hash = haven_store::password::decoy_hash()?;
         let throttle = Throttle::new(config.throttle);
         Ok(AppState {
             inner: Arc::new(Inner {
-                app: haven_app::App::new(store.clone()),
-                store,
+                app,
                 config,
                 translations,
                 throttle,
                 metrics: Metrics::new(),
-                decoy_hash,
             }),
         })
     }
@@ -109,8 +100,8 @@ impl AppState {
         &self.inner.app
     }
 
-    pub fn store(&self) -> &Store {
-        &self.inner.store
+    pub fn store(&self) -> &haven_store::Store {
+        self.inner.app.store()
     }
 
     pub fn config(&self) -> &WebConfig {
@@ -123,19 +114,5 @@ impl AppState {
         time::OffsetDateTime::now_utc()
             .to_offset(self.inner.config.time_offset)
             .date()
-    }
-
-    /// Hashes a password off the async runtime, waiting for a free slot (shared with
-    /// the actions' own hashing).
-    pub(crate) async fn hash_password(
-        &self,
-        password: &haven_domain::NewPassword,
-    ) -> Result<String, haven_app::AppError> {
-        self.app().hash_password(password).await
-    }
-
-    /// Checks a password off the async runtime, waiting for a free slot.
-    pub(crate) async fn verify_password(&self, password: String, hash: String) -> bool {
-        self.app().verify_password(password, hash).await
     }
 }

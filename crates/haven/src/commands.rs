@@ -430,7 +430,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
             "the database has no user yet: add an administrator with\n  haven user add --username admin --role system_administrator"
         );
     }
-    let state = haven_web::AppState::new(store, settings.web_config())
+    let state = haven_web::AppState::new(haven_app::App::new(store), settings.web_config())
         .context("preparing the web interface")?;
     // WHO's growth tables are parsed once, here, so that no request pays for it.
     haven_domain::growth::tables::GrowthTables::get();

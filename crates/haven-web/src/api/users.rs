@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use haven_app::accounts::NewAccount;
 use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
-use haven_store::{Id, User};
+use haven_app::model::{Id, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -274,7 +274,7 @@ pub async fn grant_role(
         .grant_role(&app_caller, id, role, &scope, password.as_ref())
         .await?;
     Ok(Json(
-        user_wire(&state, state.store().user(id).await?).await?,
+        user_wire(&state, state.app().account(&app_caller, id).await?.user).await?,
     ))
 }
 
@@ -307,7 +307,7 @@ pub async fn revoke_role(
         .revoke_role(&app_caller, id, assignment, request.version)
         .await?;
     Ok(Json(
-        user_wire(&state, state.store().user(id).await?).await?,
+        user_wire(&state, state.app().account(&app_caller, id).await?.user).await?,
     ))
 }
 

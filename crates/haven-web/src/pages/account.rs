@@ -4,8 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
-use haven_domain::account::AccountError;
-use haven_domain::{NewPassword, Username};
+use haven_app::AppError;
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
@@ -65,41 +64,29 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let tr = auth.tr().clone();
-    let store = state.store();
-    let user = store.user(auth.me.user.id).await?;
-    let stored = store
-        .user_with_password(&user.username)
-        .await?
-        .map(|(_, hash)| hash)
-        .ok_or(WebError::NotFound)?;
-    let current = form.current.clone();
-    let current_ok = state.verify_password(current, stored).await;
-    let mut page = page(&auth);
-    let username = Username::parse(&user.username).map_err(|_| WebError::Internal)?;
-    let new_password = if form.new_password != form.confirm {
-        Err("account-passwords-differ".to_owned())
-    } else {
-        NewPassword::parse(&form.new_password, &username)
-            .map_err(|e: AccountError| e.code().to_owned())
-    };
-    if !current_ok {
-        page.current_error = Some(tr.t("account-current-wrong"));
-    }
-    if let Err(code) = &new_password {
-        page.new_error = Some(tr.t(code));
-    }
-    let new_password = match new_password {
-        Ok(password) if current_ok => password,
-        _ => {
-            let mut response = render(&page)?;
-            *response.status_mut() = FORM_ERROR;
-            return Ok(no_store(response));
+    let changed = state
+        .app()
+        .change_own_password(
+            &auth.caller(),
+            form.current.clone(),
+            &form.new_password,
+            &form.confirm,
+        )
+        .await;
+    if let Err(AppError::Invalid(wrong)) = changed {
+        let mut page = page(&auth);
+        for error in wrong {
+            let message = Some(tr.t(error.code));
+            match error.field {
+                "current" => page.current_error = message,
+                _ => page.new_error = message,
+            }
         }
-    };
-    let hash = state.hash_password(&new_password).await?;
+        let mut response = render(&page)?;
+        *response.status_mut() = FORM_ERROR;
+        return Ok(no_store(response));
+    }
     // Changing the password ends every session of the account, this one included.
-    store
-        .set_password(&auth.actor(), user.id, user.version, &hash)
-        .await?;
+    changed?;
     Ok(see_other("/login?password_changed=1"))
 }

@@ -28,20 +28,9 @@ pub async fn switch_language(
 ) -> Result<Response, WebError> {
     let language = Language::parse(&form.lang).ok_or(WebError::BadRequest("bad-language"))?;
     if let Some(me) = &visitor.signed_in {
-        let store = state.store();
-        let actor = me.actor(&visitor.address);
-        // Re-read on a conflict: the user's own language choice should not fail because
-        // an administrator changed the account a moment ago.
-        let user = store.user(me.user.id).await?;
-        if let Err(haven_store::StoreError::Conflict { .. }) = store
-            .set_user_language(&actor, user.id, user.version, language)
-            .await
-        {
-            let user = store.user(me.user.id).await?;
-            store
-                .set_user_language(&actor, user.id, user.version, language)
-                .await?;
-        }
+        let caller =
+            haven_app::Caller::new(me.user.clone(), me.roles.clone(), visitor.address.clone());
+        state.app().set_own_language(&caller, language).await?;
     }
     let mut response = see_other(local_path(&form.back));
     response.headers_mut().append(

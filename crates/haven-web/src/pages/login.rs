@@ -5,17 +5,16 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use haven_domain::Username;
-use haven_store::{Actor, Id, NewAuditEvent};
+use haven_app::sessions::SignIn;
 use serde::Deserialize;
 
-use crate::auth::{actor_for, cookie_header, Visitor, SESSION_COOKIE};
+use crate::auth::{cookie_header, Visitor, SESSION_COOKIE};
 use crate::error::{see_other, WebError};
 use crate::pages::{local_path, no_store, render, Layout};
 use crate::state::AppState;
 
 /// Stands in the audit trail for a username that names no account.
-pub const UNKNOWN_USERNAME: &str = "(unknown)";
+pub use haven_app::sessions::UNKNOWN_USERNAME;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -112,32 +111,19 @@ pub async fn login(
         return refuse(StatusCode::TOO_MANY_REQUESTS, message);
     }
 
-    let store = state.store();
-    let found = match Username::parse(&form.username) {
-        Ok(username) => store.user_with_password(username.as_str()).await?,
-        Err(_) => None,
-    };
-    // Unknown users are checked against a decoy hash, so they take as long as a
-    // wrong password and timing does not reveal which usernames exist.
-    let hash = found
-        .as_ref()
-        .map(|(_, hash)| hash.clone())
-        .unwrap_or_else(|| state.inner.decoy_hash.clone());
     let password = form.password.clone();
-    let matches = state.verify_password(password, hash).await;
-
-    match found {
-        Some((user, _)) if matches && user.is_active() => {
+    let outcome = state
+        .app()
+        .sign_in(
+            &form.username,
+            password,
+            &visitor.address,
+            state.config().sessions,
+        )
+        .await?;
+    match outcome {
+        SignIn::Signed { token, .. } => {
             throttle.record_success(&typed, &visitor.address);
-            let (token, _) = store
-                .create_session(user.id, state.config().sessions)
-                .await?;
-            store
-                .audit(
-                    &actor_for(&user, &visitor.address),
-                    NewAuditEvent::new("sign_in", "user", user.id),
-                )
-                .await?;
             let mut response = see_other(&next);
             response.headers_mut().append(
                 header::SET_COOKIE,
@@ -145,47 +131,15 @@ pub async fn login(
             );
             Ok(response)
         }
-        found => {
-            // What was typed is kept only when it names an account: a password typed
-            // into the username box must not stay in the audit trail for ever.
-            let (actor_id, username, reason) = match &found {
-                Some((user, _)) if !user.is_active() => {
-                    (user.id, user.username.clone(), "disabled")
-                }
-                Some((user, _)) => (user.id, user.username.clone(), "wrong_password"),
-                None => (Id::SYSTEM, UNKNOWN_USERNAME.to_owned(), "unknown_user"),
-            };
-            let actor = Actor {
-                id: actor_id,
-                username,
-                address: visitor.address.clone(),
-            };
-            let event = NewAuditEvent::new(
-                "sign_in_failed",
-                "user",
-                if actor_id == Id::SYSTEM {
-                    String::new()
-                } else {
-                    actor_id.to_string()
-                },
-            )
-            .with_detail(reason);
-            store.audit(&actor, event).await?;
-            refuse(StatusCode::UNAUTHORIZED, tr.t("login-failed"))
-        }
+        SignIn::Refused => refuse(StatusCode::UNAUTHORIZED, tr.t("login-failed")),
     }
 }
 
 pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     if let Some(me) = &visitor.signed_in {
-        state.store().end_session(&me.session_token).await?;
-        state
-            .store()
-            .audit(
-                &me.actor(&visitor.address),
-                NewAuditEvent::new("sign_out", "user", me.user.id),
-            )
-            .await?;
+        let caller =
+            haven_app::Caller::new(me.user.clone(), me.roles.clone(), visitor.address.clone());
+        state.app().sign_out(&caller, &me.session_token).await?;
     }
     let mut response = see_other("/login?signed_out=1");
     response.headers_mut().append(

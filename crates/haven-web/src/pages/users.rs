@@ -9,7 +9,7 @@ use haven_app::access::AccountAuthority;
 use haven_app::accounts::{Account, NewAccount};
 use haven_app::AppError;
 use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
-use haven_store::{Id, User};
+use haven_app::model::{Id, User};
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
@@ -146,7 +146,7 @@ pub async fn export(
     auth: Authenticated,
 ) -> Result<Response, WebError> {
     let mut rows = Vec::new();
-    for account in state.app().list_accounts(&auth.caller()).await? {
+    for account in state.app().export_accounts(&auth.caller()).await? {
         let roles = account
             .roles
             .iter()
@@ -168,10 +168,6 @@ pub async fn export(
             user.created_at.to_text(),
         ]);
     }
-    state
-        .store()
-        .record_export(&auth.actor(), "user", rows.len())
-        .await?;
     let header: Vec<String> = [
         "username",
         "display_name",
