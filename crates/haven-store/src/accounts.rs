@@ -3,7 +3,7 @@
 
 use haven_domain::{DisplayName, Language, Role, Scope, Username};
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::{Id, Result, Store, StoreError, Timestamp};
 
@@ -71,10 +71,8 @@ impl Store {
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             tx.insert_user(self.site_id, actor, id, &new, now).await?;
-            tx.commit().await?;
         });
         self.user(id).await
     }
@@ -90,11 +88,9 @@ impl Store {
     ) -> Result<User> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             tx.insert_user(self.site_id, actor, id, &new, now).await?;
             tx.insert_role_assignment(self.site_id, actor, Id::new(), id, role, scope, now).await?;
-            tx.commit().await?;
         });
         self.user(id).await
     }
@@ -219,8 +215,7 @@ impl Store {
             change.guard()
         );
         let value = change.value();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let mut query = sqlx::query(&sql).bind(now).bind(actor.id).bind(id).bind(version);
             if let Some(value) = value {
                 query = query.bind(value);
@@ -252,7 +247,6 @@ impl Store {
             }
             tx.append_change("user", id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &change.audit_event(id), now).await?;
-            tx.commit().await?;
         });
         self.user(id).await
     }
@@ -267,10 +261,8 @@ impl Store {
     ) -> Result<RoleAssignment> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             tx.insert_role_assignment(self.site_id, actor, id, user_id, role, scope, now).await?;
-            tx.commit().await?;
         });
         self.role_assignment(id).await
     }
@@ -284,8 +276,7 @@ impl Store {
     ) -> Result<RoleAssignment> {
         let now = Timestamp::now();
         let assignment = self.role_assignment(assignment_id).await?;
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE role_assignment SET revoked_at = $1, revoked_by = $2, updated_at = $1,
                      updated_by = $2, version = version + 1
@@ -308,7 +299,6 @@ impl Store {
             let event = NewAuditEvent::new("role_revoke", "user", assignment.user_id)
                 .with_detail(format!("{} {scope}", assignment.role));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.role_assignment(assignment_id).await
     }

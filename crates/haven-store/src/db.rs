@@ -37,6 +37,23 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Runs `$body` in one write transaction on whichever pool the store has, bound to
+/// `$tx`, and commits when the body finishes; a `?` or an early return inside it
+/// rolls the transaction back (as dropping one does). The store's writes are this
+/// sequence: begin (taking SQLite's write lock at once), write the rows, append to
+/// the change log and the audit chain, commit.
+macro_rules! in_write {
+    ($store:expr, $tx:ident => $body:block) => {
+        $crate::db::on_pool!(&$store.pool, pool => {
+            let mut $tx = $crate::db::BeginWrite::begin_write(pool).await?;
+            let value = $body;
+            $tx.commit().await?;
+            value
+        })
+    };
+}
+pub(crate) use in_write;
+
 /// Opens a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`), so that a transaction that reads before it writes waits for
 /// other writers instead of failing when it upgrades its lock.

@@ -8,7 +8,7 @@ use haven_domain::places::{FacilityDetails, FacilityKind, PlaceName, ProgrammeDe
 use haven_domain::Scope;
 use time::Date;
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::{Id, Reach, Result, Store, StoreError, Timestamp};
 
@@ -135,8 +135,7 @@ impl Store {
         let id = Id::new();
         let now = Timestamp::now();
         let point = details.point();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let country_id = Id::new();
             let created = sqlx::query(
                 "INSERT INTO country (id, site_id, code, name, name_km, created_at, created_by,
@@ -180,7 +179,6 @@ impl Store {
             .await?;
             tx.append_change("programme", id, 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("programme_create", "programme", id), now).await?;
-            tx.commit().await?;
         });
         self.programme(id).await
     }
@@ -195,8 +193,7 @@ impl Store {
     ) -> Result<Programme> {
         let now = Timestamp::now();
         let point = details.point();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE programme SET name = $1, name_km = $2, province_code = $3, district = $4,
                      commune = $5, village = $6, latitude = $7, longitude = $8,
@@ -224,7 +221,6 @@ impl Store {
             }
             tx.append_change("programme", id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("programme_update", "programme", id), now).await?;
-            tx.commit().await?;
         });
         self.programme(id).await
     }
@@ -258,8 +254,7 @@ impl Store {
     ) -> Result<Facility> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO facility (id, site_id, programme_id, kind, name, name_km, opened_on,
                      catchment_population, created_at, created_by, updated_at, updated_by, version)
@@ -281,7 +276,6 @@ impl Store {
             tx.append_change("facility", id, 1, self.site_id, actor, now).await?;
             let event = NewAuditEvent::new("facility_create", "facility", id).with_detail(details.kind().code());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.facility(id).await
     }
@@ -295,8 +289,7 @@ impl Store {
         details: &FacilityDetails,
     ) -> Result<Facility> {
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE facility SET kind = $1, name = $2, name_km = $3, opened_on = $4,
                      catchment_population = $5, updated_at = $6, updated_by = $7, version = version + 1
@@ -320,7 +313,6 @@ impl Store {
             }
             tx.append_change("facility", id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("facility_update", "facility", id), now).await?;
-            tx.commit().await?;
         });
         self.facility(id).await
     }
@@ -363,8 +355,7 @@ impl Store {
     ) -> Result<Ward> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO ward (id, site_id, facility_id, name, created_at, created_by,
                      updated_at, updated_by, version)
@@ -381,7 +372,6 @@ impl Store {
             .map_err(|e| missing_as(e, "facility"))?;
             tx.append_change("ward", id, 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("ward_create", "ward", id), now).await?;
-            tx.commit().await?;
         });
         self.ward(id).await
     }
@@ -415,8 +405,7 @@ impl Store {
     pub async fn create_bed(&self, actor: &Actor, ward_id: Id, label: &PlaceName) -> Result<Bed> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO bed (id, site_id, ward_id, label, created_at, created_by,
                      updated_at, updated_by, version)
@@ -433,7 +422,6 @@ impl Store {
             .map_err(|e| missing_as(e, "ward"))?;
             tx.append_change("bed", id, 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("bed_create", "bed", id), now).await?;
-            tx.commit().await?;
         });
         self.bed(id).await
     }
@@ -485,8 +473,7 @@ impl Store {
             PlaceKind::Ward => "ward_close",
             PlaceKind::Bed => "bed_close",
         };
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(&sql)
                 .bind(now)
                 .bind(actor.id)
@@ -501,7 +488,6 @@ impl Store {
             }
             tx.append_change(table, id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new(action, table, id), now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -599,10 +585,8 @@ impl Store {
     ) -> Result<()> {
         let now = Timestamp::now();
         let event = NewAuditEvent::new("export", entity, "").with_detail(format!("rows={rows}"));
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -8,7 +8,7 @@
 use haven_domain::staff::{days_until, ErrorReason, Profession, StaffDetails, TrainingDetails};
 use time::Date;
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::places::missing_as;
 use crate::{Id, Result, Store, StoreError, Timestamp};
@@ -116,8 +116,7 @@ impl Store {
     ) -> Result<StaffMember> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let person: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person WHERE id = $1")
                 .bind(person_id)
                 .fetch_one(&mut *tx)
@@ -168,7 +167,6 @@ impl Store {
             tx.append_change("staff", id, 1, self.site_id, actor, now).await?;
             let event = NewAuditEvent::new("staff_create", "staff", id).with_detail(details.profession().code());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.staff_member(id).await
     }
@@ -183,8 +181,7 @@ impl Store {
         details: &StaffDetails,
     ) -> Result<StaffMember> {
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE staff_member SET profession = $1, registration_number = $2,
                      registration_expires_on = $3, started_on = $4, left_on = $5,
@@ -210,7 +207,6 @@ impl Store {
             tx.append_change("staff", id, version + 1, self.site_id, actor, now).await?;
             let event = NewAuditEvent::new("staff_update", "staff", id).with_detail(details.profession().code());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.staff_member(id).await
     }
@@ -225,8 +221,7 @@ impl Store {
         user_id: Option<Id>,
     ) -> Result<StaffMember> {
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             if let Some(user_id) = user_id {
                 let linked: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM staff_member WHERE user_id = $1 AND id <> $2",
@@ -266,7 +261,6 @@ impl Store {
                 None => NewAuditEvent::new("staff_user_unlink", "staff", id),
             };
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.staff_member(id).await
     }
@@ -417,8 +411,7 @@ impl Store {
     ) -> Result<StaffAssignment> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let staff: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_member WHERE id = $1")
                 .bind(staff_id)
                 .fetch_one(&mut *tx)
@@ -446,7 +439,6 @@ impl Store {
             tx.append_change("staff_facility", id, 1, self.site_id, actor, now).await?;
             let event = NewAuditEvent::new("staff_facility_assign", "staff", staff_id).with_detail(facility_id.to_string());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.staff_assignment(id).await
     }
@@ -460,8 +452,7 @@ impl Store {
     ) -> Result<StaffAssignment> {
         let now = Timestamp::now();
         let assignment = self.staff_assignment(assignment_id).await?;
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE staff_facility SET ended_at = $1, ended_by = $2, updated_at = $1,
                      updated_by = $2, version = version + 1
@@ -481,7 +472,6 @@ impl Store {
             let event = NewAuditEvent::new("staff_facility_end", "staff", assignment.staff_id)
                 .with_detail(assignment.facility_id.to_string());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.staff_assignment(assignment_id).await
     }
@@ -526,8 +516,7 @@ impl Store {
     ) -> Result<Training> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO training (id, site_id, staff_id, course, provider, started_on, ended_on,
                      hours, certificate, created_at, created_by, updated_at, updated_by, version)
@@ -550,7 +539,6 @@ impl Store {
             tx.append_change("training", id, 1, self.site_id, actor, now).await?;
             let event = NewAuditEvent::new("training_create", "staff", staff_id).with_detail(id.to_string());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.training(id).await
     }
@@ -591,8 +579,7 @@ impl Store {
         reason: &ErrorReason,
     ) -> Result<()> {
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let staff_id: Option<Id> = sqlx::query_scalar("SELECT staff_id FROM training WHERE id = $1")
                 .bind(training_id)
                 .fetch_optional(&mut *tx)
@@ -621,7 +608,6 @@ impl Store {
             let event = NewAuditEvent::new("training_entered_in_error", "staff", staff_id)
                 .with_detail(training_id.to_string());
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! API tokens for machine clients. A token acts with its user's roles. Only its
 //! SHA-256 is stored; the token itself is shown once, when it is made.
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::sessions::{hash_token, random_token};
 use crate::{Id, Result, Store, StoreError, Timestamp, User};
@@ -30,8 +30,7 @@ impl Store {
         let token = format!("{TOKEN_PREFIX}{}", random_token());
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO api_token (id, site_id, user_id, label, token_hash,
                      created_at, created_by, updated_at, updated_by, version)
@@ -52,7 +51,6 @@ impl Store {
             })?;
             tx.append_change("api_token", id, 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("api_token_create", "user", user_id), now).await?;
-            tx.commit().await?;
         });
         let record = on_pool!(&self.pool, pool => {
             sqlx::query_as::<_, ApiToken>(
@@ -105,8 +103,7 @@ impl Store {
 
     pub async fn revoke_api_token(&self, actor: &Actor, token_id: Id, version: i64) -> Result<()> {
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let user_id: Option<Id> = sqlx::query_scalar(
                 "UPDATE api_token SET revoked_at = $1, revoked_by = $2, updated_at = $1, updated_by = $2,
                      version = version + 1
@@ -120,18 +117,14 @@ impl Store {
             .await?;
             let Some(user_id) = user_id else {
                 tx.rollback().await?;
-                let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM api_token WHERE id = $1")
-                    .bind(token_id)
-                    .fetch_optional(pool)
-                    .await?;
-                return Err(match exists {
-                    Some(_) => StoreError::Conflict { entity: "API token" },
-                    None => StoreError::NotFound { entity: "API token" },
+                return Err(match self.why_not_changed("api_token", token_id).await {
+                    StoreError::Conflict { .. } => StoreError::Conflict { entity: "API token" },
+                    StoreError::NotFound { .. } => StoreError::NotFound { entity: "API token" },
+                    other => other,
                 });
             };
             tx.append_change("api_token", token_id, version + 1, self.site_id, actor, now).await?;
             tx.append_audit(actor, &NewAuditEvent::new("api_token_revoke", "user", user_id), now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -11,7 +11,7 @@ use haven_domain::person::{
 use rand::Rng;
 use time::Date;
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::people::{Address, NewPerson, PersonDetails, PersonRows};
 use crate::places::missing_as;
@@ -187,8 +187,7 @@ impl Store {
             };
             babies.push((i64::try_from(position).unwrap_or(0) + 1, baby, registration));
         }
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let closed = sqlx::query(
                 "UPDATE pregnancy SET delivered_on = $1, updated_at = $2, updated_by = $3,
                      version = version + 1
@@ -284,7 +283,6 @@ impl Store {
             let event = NewAuditEvent::new("delivery_record", "person", pregnancy.person_id)
                 .with_detail(format!("delivery={id} pregnancy={pregnancy_id} babies={} live={live}", babies.len()));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.delivery(id).await
     }
@@ -362,8 +360,7 @@ impl Store {
         ))?;
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO pnc_contact (id, site_id, delivery_id, person_id, facility_id,
                      contact_on, contact_number, day_after_birth, temperature_c, weight_g,
@@ -395,7 +392,6 @@ impl Store {
             let event = NewAuditEvent::new("pnc_contact_record", "person", person_id)
                 .with_detail(format!("delivery={delivery_id} contact={id} number={number}"));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         let sql = format!("SELECT {PNC_COLUMNS} FROM pnc_contact WHERE id = $1");
         on_pool!(&self.pool, pool => {

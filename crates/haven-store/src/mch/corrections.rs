@@ -12,7 +12,7 @@ use time::Date;
 
 use super::immunisation::DoseRows;
 use super::Pregnancy;
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::{Id, Result, Store, StoreError, Timestamp};
 
@@ -87,8 +87,7 @@ impl Store {
         let now = Timestamp::now();
         let dating = details.dating();
         let (dating_lmp, basis) = dating.dating_lmp();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE pregnancy SET registered_on = $1, lmp = $2, ultrasound_on = $3,
                      ultrasound_ga_days = $4, dating_lmp = $5, dating_basis = $6, edd = $7,
@@ -141,7 +140,6 @@ impl Store {
             let event = NewAuditEvent::new("pregnancy_correct", "person", pregnancy.person_id)
                 .with_detail(format!("pregnancy={id} version={}", version + 1));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.pregnancy(id).await
     }
@@ -158,8 +156,7 @@ impl Store {
     ) -> Result<Pregnancy> {
         let pregnancy = self.pregnancy(id).await?;
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE pregnancy SET ended_on = $1, end_reason = $2, end_notes = $3,
                      updated_at = $4, updated_by = $5, version = version + 1
@@ -183,7 +180,6 @@ impl Store {
             let event = NewAuditEvent::new("pregnancy_end", "person", pregnancy.person_id)
                 .with_detail(format!("pregnancy={id} reason={}", details.reason().code()));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.pregnancy(id).await
     }
@@ -229,8 +225,7 @@ impl Store {
                  version = version + 1
              WHERE id = $4 AND version = $5 AND entered_in_error_at IS NULL"
         );
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(&sql)
                 .bind(now)
                 .bind(actor.id)
@@ -275,7 +270,6 @@ impl Store {
             let event = NewAuditEvent::new(what.audit_action(), "person", person_id)
                 .with_detail(format!("{table}={id}"));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -3,7 +3,7 @@
 use haven_domain::mch::family_planning::FpVisitDetails;
 use time::Date;
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::places::missing_as;
 use crate::{Id, Result, Store, StoreError, Timestamp};
@@ -55,8 +55,7 @@ impl Store {
     ) -> Result<FpVisit> {
         let id = Id::new();
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO fp_visit (id, site_id, person_id, facility_id, visit_on, counselled,
                      method, quantity, follow_up_on, notes, created_at, created_by, updated_at,
@@ -82,7 +81,6 @@ impl Store {
             let event = NewAuditEvent::new("fp_visit_record", "person", person_id)
                 .with_detail(format!("visit={id} method={}", details.method().map(|m| m.code()).unwrap_or("")));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         let sql = format!("{FP_SELECT} WHERE v.id = $1");
         on_pool!(&self.pool, pool => {

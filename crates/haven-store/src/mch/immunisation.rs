@@ -13,7 +13,7 @@ use haven_domain::mch::immunisation::{due_window, evaluate, GivenDose, Group, Sc
 use haven_domain::person::Sex;
 use time::Date;
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::people::Person;
 use crate::places::missing_as;
@@ -226,8 +226,7 @@ impl Store {
     ) -> Result<Vec<Id>> {
         let now = Timestamp::now();
         let mut ids = Vec::new();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             for dose in doses {
                 let id = tx.insert_dose(self.site_id, actor, dose, schedule, now).await?;
                 let event = NewAuditEvent::new("immunisation_dose_record", "person", dose.person_id)
@@ -235,7 +234,6 @@ impl Store {
                 tx.append_audit(actor, &event, now).await?;
                 ids.push(id);
             }
-            tx.commit().await?;
         });
         Ok(ids)
     }
@@ -277,8 +275,7 @@ impl Store {
     ) -> Result<()> {
         let dose = self.dose(id).await?;
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE immunisation_dose SET entered_in_error_at = $1, entered_in_error_by = $2,
                      entered_in_error_reason = $3, updated_at = $1, updated_by = $2,
@@ -301,7 +298,6 @@ impl Store {
             let event = NewAuditEvent::new("immunisation_dose_entered_in_error", "person", dose.person_id)
                 .with_detail(format!("dose={id}"));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -10,7 +10,7 @@ use haven_domain::mch::{join_codes, split_codes};
 use time::Date;
 
 use super::immunisation::{DoseRows, NewDose};
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::places::missing_as;
 use crate::{Id, Result, Store, StoreError, Timestamp};
@@ -168,8 +168,7 @@ impl Store {
         let now = Timestamp::now();
         let dating = details.dating();
         let (dating_lmp, basis) = dating.dating_lmp();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let person: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM person WHERE id = $1 AND merged_into IS NULL
                      AND entered_in_error_at IS NULL",
@@ -221,7 +220,6 @@ impl Store {
             let event = NewAuditEvent::new("pregnancy_register", "person", person_id)
                 .with_detail(format!("pregnancy={id} facility={facility_id}"));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.pregnancy(id).await
     }
@@ -305,8 +303,7 @@ impl Store {
         );
         let number = anc_contact_number(ga);
         let bp = details.blood_pressure();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "INSERT INTO anc_contact (id, site_id, pregnancy_id, person_id, facility_id,
                      contact_on, contact_number, gestational_age_days, systolic, diastolic, weight_kg,
@@ -389,7 +386,6 @@ impl Store {
             let event = NewAuditEvent::new("anc_contact_record", "person", pregnancy.person_id)
                 .with_detail(format!("pregnancy={pregnancy_id} contact={id} urgent={}", details.is_urgent()));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.anc_contact(id).await
     }
@@ -464,8 +460,7 @@ impl Store {
     ) -> Result<()> {
         let pregnancy = self.pregnancy(id).await?;
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE pregnancy SET entered_in_error_at = $1, entered_in_error_by = $2,
                      entered_in_error_reason = $3, updated_at = $1, updated_by = $2,
@@ -488,7 +483,6 @@ impl Store {
             let event = NewAuditEvent::new("pregnancy_entered_in_error", "person", pregnancy.person_id)
                 .with_detail(format!("pregnancy={id}"));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -27,7 +27,7 @@ use haven_domain::Scope;
 use rand::Rng;
 use time::Date;
 
-use crate::db::{on_pool, BeginWrite};
+use crate::db::{in_write, on_pool};
 use crate::ledger::{Actor, Ledger, NewAuditEvent};
 use crate::{AuditEvent, AuditFilter, Id, Result, Store, StoreError, Timestamp};
 
@@ -309,8 +309,7 @@ impl Store {
         let mut children = report.registry_children.clone();
         children.sort();
         children.dedup();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             for person in &children {
                 let found: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM person WHERE id = $1 AND entered_in_error_at IS NULL",
@@ -426,7 +425,6 @@ impl Store {
             }
             let event = NewAuditEvent::new("safeguarding_report_file", SEALED_ENTITY, id).with_detail(detail);
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         self.safeguarding_report(id).await
     }
@@ -480,8 +478,7 @@ impl Store {
     ) -> Result<SafeguardingReport> {
         let report = self.safeguarding_report(id).await?;
         let now = Timestamp::now();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             sqlx::query(
                 "UPDATE safeguarding_notification SET read_at = $1, updated_at = $1, updated_by = $2,
                      version = version + 1
@@ -494,7 +491,6 @@ impl Store {
             .await?;
             let event = NewAuditEvent::new("safeguarding_report_read", SEALED_ENTITY, id).with_detail(what);
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(report)
     }
@@ -586,8 +582,7 @@ impl Store {
         };
         let outcome = details.outcome().map(|o| o.code()).unwrap_or("");
         let step_id = Id::new();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             let current: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM safeguarding_report WHERE id = $1")
                     .bind(report)
@@ -668,7 +663,6 @@ impl Store {
             }
             let event = NewAuditEvent::new("safeguarding_step_record", SEALED_ENTITY, report).with_detail(detail);
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(self.safeguarding_report(report).await?)
     }
@@ -684,13 +678,11 @@ impl Store {
         self.safeguarding_report(report).await?;
         let now = Timestamp::now();
         let attachment = Id::new();
-        on_pool!(&self.pool, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_write!(self, tx => {
             insert_attachment!(tx, self, actor, now, report, attachment, key, file);
             let event = NewAuditEvent::new("safeguarding_attachment_add", SEALED_ENTITY, report)
                 .with_detail(format!("attachment={attachment} type={}", file.kind.code()));
             tx.append_audit(actor, &event, now).await?;
-            tx.commit().await?;
         });
         Ok(attachment)
     }
