@@ -343,6 +343,14 @@ pub fn local_path(candidate: &str) -> &str {
 /// The status of a re-rendered form with errors.
 pub const FORM_ERROR: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
+/// The one answer of a page: rendered, with `status` (200, or [`FORM_ERROR`] for a
+/// form sent back with its messages, or a conflict's 409), never cached.
+pub fn respond(page: &impl Template, status: StatusCode) -> Result<Response, WebError> {
+    let mut response = render(page)?;
+    *response.status_mut() = status;
+    Ok(no_store(response))
+}
+
 #[cfg(test)]
 mod tests {
     use super::local_path;

@@ -7,9 +7,9 @@ use axum::response::Response;
 use axum::Form;
 use haven_app::access::AccountAuthority;
 use haven_app::accounts::{Account, NewAccount};
+use haven_app::model::{Id, User};
 use haven_app::AppError;
 use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
-use haven_app::model::{Id, User};
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
@@ -17,7 +17,7 @@ use crate::error::{see_other, WebError};
 use crate::i18n::Tr;
 use crate::pages::audit::format_instant;
 use crate::pages::home::scope_label;
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{no_store, render, respond, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// A user in the list.
@@ -366,14 +366,6 @@ fn user_page_of(state: &AppState, auth: &Authenticated, account: Account) -> Use
     }
 }
 
-fn respond(page: &UserPage, ok: bool) -> Result<Response, WebError> {
-    let mut response = render(page)?;
-    if !ok {
-        *response.status_mut() = FORM_ERROR;
-    }
-    Ok(no_store(response))
-}
-
 /// Shows a refusal of an action at the form it came from, or answers with the
 /// error page.
 async fn refused_at(
@@ -399,7 +391,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let page = user_page(&state, &auth, parse_id(&id)?).await?;
-    respond(&page, true)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -463,7 +455,7 @@ pub async fn reset_password(
         Ok(password) => password,
         Err(e) => {
             page.password_error = Some(auth.tr().t(e.code()));
-            return respond(&page, false);
+            return respond(&page, FORM_ERROR);
         }
     };
     if let Err(error) = state
@@ -478,7 +470,7 @@ pub async fn reset_password(
     }
     let mut page = user_page(&state, &auth, id).await?;
     page.notice = Some(auth.tr().t("user-password-was-reset"));
-    respond(&page, true)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -513,7 +505,7 @@ pub async fn add_role(
     page.role_form = (form.role.clone(), form.scope.clone());
     let (Some(role), Ok(scope), None) = (role, scope, problem) else {
         page.role_error = problem.map(|key| tr.t(key));
-        return respond(&page, false);
+        return respond(&page, FORM_ERROR);
     };
     let password = if form.password.is_empty() {
         None
@@ -523,7 +515,7 @@ pub async fn add_role(
             Ok(password) => Some(password),
             Err(e) => {
                 page.role_password_error = Some(tr.t(e.code()));
-                return respond(&page, false);
+                return respond(&page, FORM_ERROR);
             }
         }
     };
@@ -537,7 +529,7 @@ pub async fn add_role(
             for field in fields {
                 page.role_password_error = Some(tr.t(field.code));
             }
-            respond(&page, false)
+            respond(&page, FORM_ERROR)
         }
         Err(error) => {
             refused_at(&state, &auth, id, error, |page, message| {
@@ -585,13 +577,13 @@ pub async fn create_token(
         Ok((token, _)) => {
             let mut page = user_page(&state, &auth, id).await?;
             page.new_token = Some(token);
-            respond(&page, true)
+            respond(&page, axum::http::StatusCode::OK)
         }
         Err(AppError::Invalid(fields)) => {
             let mut page = user_page(&state, &auth, id).await?;
             page.token_error = fields.first().map(|f| auth.tr().t(f.code));
             page.token_label = form.label;
-            respond(&page, false)
+            respond(&page, FORM_ERROR)
         }
         Err(error) => {
             refused_at(&state, &auth, id, error, |page, message| {
