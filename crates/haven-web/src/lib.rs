@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod form;
 pub mod growth_json;
 pub mod i18n;
 mod ops;
