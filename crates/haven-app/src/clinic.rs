@@ -13,6 +13,16 @@
 //! second discharge or a transfer); an HIV test ordered only by one who may read its
 //! result; results parsed and flagged by the catalogue for the patient's sex and age.
 
+mod chart;
+mod pharmacy;
+mod records;
+
+pub use chart::{Chart, ChartRead};
+pub use pharmacy::{Dispensary, StockChanged, WaitingPrescription};
+pub use records::{
+    ClinicSummary, EncounterRecords, LabOrderDetails, ReferralLetter, ResultsToSee, StayDetails,
+};
+
 use std::collections::BTreeMap;
 
 use haven_domain::clinic::lab::{catalogue, LabState, ResultValue};

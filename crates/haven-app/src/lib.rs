@@ -90,8 +90,16 @@ impl App {
         Ok(hash.clone())
     }
 
-    /// The store, for the adapters' parts that have not moved here yet. New code
-    /// calls an action instead.
+    /// The store behind the actions. Only this crate reaches it (and, with the
+    /// `testing` feature, haven-app's own tables of cases): an adapter calls an
+    /// action.
+    #[cfg(not(feature = "testing"))]
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store behind the actions, for haven-app's tables of cases.
+    #[cfg(feature = "testing")]
     pub fn store(&self) -> &Store {
         &self.store
     }

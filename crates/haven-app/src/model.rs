@@ -5,11 +5,11 @@
 //! haven-web does not depend on haven-store.
 
 pub use haven_store::{
-    Actor, Address, ApiToken, AuditEvent, AuditFilter, Bed, ChainReport, Country,
-    DuplicateProbe, ExpiringRegistration, Facility, Id, NewAuditEvent, NewPerson, NewUser,
-    PeopleQuery, Person, PersonDetails, PersonIdentifier, PersonMerge, PlaceKind, Programme,
-    Reach, RelationshipView, RoleAssignment, Session, SessionTimeouts, StaffAssignment,
-    StaffFilter, StaffMember, StoreError, Timestamp, Training, User, Ward, SCAN_LIMIT,
+    Actor, Address, ApiToken, AuditEvent, AuditFilter, Bed, ChainReport, Country, DuplicateProbe,
+    ExpiringRegistration, Facility, Id, NewAuditEvent, NewPerson, NewUser, PeopleQuery, Person,
+    PersonDetails, PersonIdentifier, PersonMerge, PlaceKind, Programme, Reach, RelationshipView,
+    RoleAssignment, Session, SessionTimeouts, StaffAssignment, StaffFilter, StaffMember,
+    StoreError, Timestamp, Training, User, Ward, SCAN_LIMIT,
 };
 
 /// Care: placements, notes, plans, schooling, households.

@@ -5,7 +5,6 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use haven_app::AppError;
-use haven_store::StoreError;
 use serde::Serialize;
 
 /// Marks a response as an error to be rendered by [`crate::pages::render_errors`], which
@@ -69,19 +68,6 @@ impl IntoResponse for WebError {
     }
 }
 
-impl From<StoreError> for WebError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound { .. } => WebError::NotFound,
-            StoreError::Conflict { .. } => WebError::Conflict,
-            other => {
-                tracing::error!(error = %other, source = ?std::error::Error::source(&other), "store error");
-                WebError::Internal
-            }
-        }
-    }
-}
-
 /// An action's error as a page: the same statuses as the API answers
 /// ([`From<AppError> for ApiError`]), with the page's translation keys.
 impl From<AppError> for WebError {
@@ -99,7 +85,10 @@ impl From<AppError> for WebError {
             AppError::Refused(code) => WebError::BadRequest(code),
             AppError::Conflict { .. } => WebError::Conflict,
             AppError::Duplicate { .. } => WebError::Refused(StatusCode::CONFLICT, "duplicate"),
-            AppError::Store(store) => WebError::from(store),
+            AppError::Store(error) => {
+                tracing::error!(%error, source = ?std::error::Error::source(&error), "store error");
+                WebError::Internal
+            }
         }
     }
 }
@@ -284,36 +273,21 @@ impl From<AppError> for ApiError {
                 code,
                 format!("refused: {rule}"),
             ),
-            AppError::Conflict { entity } => StoreError::Conflict { entity }.into(),
-            AppError::Duplicate { field } => StoreError::Duplicate { field }.into(),
-            AppError::Store(store) => store.into(),
-        }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound { entity } => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("no such {entity}"),
-            ),
-            StoreError::Conflict { entity } => ApiError::new(
+            AppError::Conflict { entity } => ApiError::new(
                 StatusCode::CONFLICT,
-                "conflict.stale_version",
+                code,
                 format!("the {entity} was changed since you read it; read it again and retry"),
             ),
-            StoreError::Duplicate { field } => ApiError::new(
+            AppError::Duplicate { field } => ApiError::new(
                 StatusCode::CONFLICT,
-                "conflict.duplicate",
+                code,
                 format!("the {field} is already taken"),
             ),
-            other => {
-                tracing::error!(error = %other, source = ?std::error::Error::source(&other), "store error");
+            AppError::Store(error) => {
+                tracing::error!(%error, source = ?std::error::Error::source(&error), "store error");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    code,
                     "something went wrong on the server",
                 )
             }

@@ -9,14 +9,14 @@
 
 use std::collections::HashMap;
 
+use haven_app::model::{Id, NewPerson, Person};
 use haven_app::{App, AppError, Caller};
 use haven_domain::person::{BirthDateInput, IdentifierKind, NameField, NameInput};
-use haven_store::{Id, NewPerson, Person};
 use time::Date;
 
 use crate::i18n::Tr;
 use crate::person_input::{
-    check_against_store, parse_person, split_date, InputField, InputProblem, PersonInput,
+    check_against_registry, parse_person, split_date, InputField, InputProblem, PersonInput,
 };
 
 /// The columns an import file may have, in the order the export writes them.
@@ -261,7 +261,7 @@ pub fn read_file(
 pub async fn check_rows(app: &App, caller: &Caller, rows: &mut [Row]) -> Result<(), AppError> {
     for row in rows.iter_mut() {
         let Ok(new) = &row.outcome else { continue };
-        let mut problems: Vec<RowProblem> = check_against_store(app.store(), new, None)
+        let mut problems: Vec<RowProblem> = check_against_registry(app, caller, new, None)
             .await?
             .into_iter()
             .map(|error| RowProblem::Field {
@@ -315,8 +315,7 @@ pub async fn import_rows(
         }
     }
     let refused = rows.iter().filter(|row| !row.is_good()).count();
-    app.store()
-        .record_people_import(&caller.actor(), imported.people.len(), refused)
+    app.record_people_import(caller, imported.people.len(), refused)
         .await?;
     Ok(imported)
 }

@@ -2,17 +2,17 @@
 //! turned into a registration once, with every problem named by its field.
 //!
 //! The API and the CSV import both call [`parse_person`], then
-//! [`check_against_store`] for what only the database knows (is the facility there,
-//! does someone else hold this identifier). Each caller names the fields its own way:
+//! [`check_against_registry`] for what only the database knows (is the facility
+//! there, does someone else hold this identifier: haven-app asks). Each caller names the fields its own way:
 //! the API as `names.family_km` or `identifiers[0]`, the import by its columns.
 
+use haven_app::model::{Address, Id, NewPerson, PersonDetails};
+use haven_app::{App, AppError, Caller};
 use haven_domain::person::{
     AgeBand, BirthDate, BirthDateInput, BirthDatePrecision, Category, Identifier, IdentifierKind,
     NameField, NameInput, PersonError, PersonNames, Phone, Sex,
 };
 use haven_domain::text::normalise;
-use haven_domain::{Action, Kind, Role, Scope};
-use haven_store::{Address, Id, NewPerson, PersonDetails, Reach, Store, StoreError};
 use time::Date;
 
 /// The fields of a person as typed; empty strings for what was left out.
@@ -296,31 +296,26 @@ pub fn parse_person(input: &PersonInput<'_>, today: Date) -> Result<NewPerson, V
     }
 }
 
-/// What only the database knows: whether the facility exists and whether someone
-/// other than `except` holds one of the identifiers. Identifier problems name the
-/// place of the identifier in `new.identifiers`.
-pub async fn check_against_store(
-    store: &Store,
+/// What only the database knows, asked of haven-app: whether the facility exists
+/// and whether someone other than `except` holds one of the identifiers. Identifier
+/// problems name the place of the identifier in `new.identifiers`.
+pub async fn check_against_registry(
+    app: &App,
+    caller: &Caller,
     new: &NewPerson,
     except: Option<Id>,
-) -> Result<Vec<InputError>, StoreError> {
+) -> Result<Vec<InputError>, AppError> {
+    let found = app.registration_conflicts(caller, new, except).await?;
     let mut errors = Vec::new();
-    if let Some(facility) = new.details.registered_facility {
-        if !store.facility_exists(facility).await? {
-            errors.push(InputError::new(
-                InputField::Facility,
-                InputProblem::UnknownFacility,
-            ));
-        }
+    if found.unknown_facility {
+        errors.push(InputError::new(
+            InputField::Facility,
+            InputProblem::UnknownFacility,
+        ));
     }
-    for (index, (identifier, _)) in new.identifiers.iter().enumerate() {
-        if store.identifier_taken(identifier, except).await? {
-            errors.push(InputError::new(
-                InputField::Identifier(index),
-                InputProblem::IdentifierTaken,
-            ));
-        }
-    }
+    errors.extend(found.taken_identifiers.into_iter().map(|index| {
+        InputError::new(InputField::Identifier(index), InputProblem::IdentifierTaken)
+    }));
     Ok(errors)
 }
 
@@ -426,22 +421,8 @@ pub fn parse_filters(input: &FilterInput<'_>) -> Result<Filters, Vec<&'static st
     })
 }
 
-/// How far a user's roles that grant `action` on people reach: the scopes of those
-/// roles only, so that a role without the permission widens nothing.
-pub async fn reach_of_roles(
-    store: &Store,
-    roles: &[(Role, Scope)],
-    action: Action,
-) -> Result<Reach, StoreError> {
-    let scopes: Vec<Scope> = roles
-        .iter()
-        .filter(|(role, _)| role.permits(action, Kind::Person))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    store.reach_of(&scopes).await
-}
-
-/// Today in the site's time.
+/// Today in the site's time. Kept for the command line; handlers read
+/// `AppState::today`.
 pub fn today(offset: time::UtcOffset) -> Date {
     time::OffsetDateTime::now_utc().to_offset(offset).date()
 }

@@ -100,10 +100,6 @@ impl AppState {
         &self.inner.app
     }
 
-    pub fn store(&self) -> &haven_store::Store {
-        self.inner.app.store()
-    }
-
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
     }

@@ -225,8 +225,11 @@ pub async fn chart(store: &Store, encounters: usize, runs: usize) -> anyhow::Res
         .await
         .context("making the bench user")?;
     let roles = vec![(Role::Doctor, Scope::All)];
-    let state = haven_web::AppState::new(store.clone(), haven_web::WebConfig::default())
-        .context("building the web state")?;
+    let state = haven_web::AppState::new(
+        haven_app::App::new(store.clone()),
+        haven_web::WebConfig::default(),
+    )
+    .context("building the web state")?;
     let viewer = haven_store::clinic::Viewer::everything();
     let records = store.records_of(person).await?;
     let mut size = 0;

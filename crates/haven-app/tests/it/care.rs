@@ -846,3 +846,471 @@ async fn households_and_plans_are_written_in_write_reach() {
         let _ = (c.v2, c.lotus);
     }
 }
+
+fn admission() -> Parsed<AdmissionDetails> {
+    AdmissionDetails::parse(
+        &AdmissionInput {
+            necessity: "Parents died",
+            suitability: "Siblings together",
+            chosen_option: "sos_family",
+            decision: "admit",
+            decided_on: &days_ago(1),
+            review_on: &(today() + time::Duration::days(70)).to_string(),
+            ..AdmissionInput::default()
+        },
+        today(),
+    )
+}
+
+fn house_command(name: &'static str, parent: Option<Id>) -> Parsed<haven_app::care::HouseCommand> {
+    Ok(haven_app::care::HouseCommand {
+        details: HouseDetails::parse(&HouseInput {
+            name,
+            kind: "sos_family",
+            capacity: "6",
+        })?,
+        sos_parent: parent,
+        family_assistant: None,
+    })
+}
+
+fn decision(status: AdmissionStatus) -> Parsed<haven_app::care::Decision> {
+    Ok(haven_app::care::Decision {
+        status,
+        note: String::new(),
+    })
+}
+
+#[tokio::test]
+async fn villages_houses_admissions_and_partners_are_read_and_written_in_reach() {
+    for w in World::all().await {
+        let app = &w.app;
+        let c = care(&w).await;
+        let p2 = app.store().facility(c.v2).await.unwrap().programme_id;
+        let (_, worker) = w
+            .account("worker-v1", &[(Role::CareWorker, w.facility(c.v1))])
+            .await;
+        let (_, nurse) = w
+            .account("nurse", &[(Role::RegisteredNurse, Scope::All)])
+            .await;
+        // Reads and writes care everywhere, approves admissions only at V1.
+        let (_, approver) = w
+            .account(
+                "approver",
+                &[
+                    (Role::SocialWorker, Scope::All),
+                    (Role::ProgrammeDirector, w.facility(c.v1)),
+                ],
+            )
+            .await;
+        let lotus = app.store().house(c.lotus).await.unwrap();
+        let near = person(&w, "Dara", date!(2016 - 01 - 01), c.v1).await;
+        let far = person(&w, "Bopha", date!(2016 - 01 - 01), c.v2).await;
+        let pending_v1 = app
+            .store()
+            .record_admission(&Actor::system(), near, c.v1, &admission().unwrap())
+            .await
+            .unwrap();
+        let pending_v2 = app
+            .store()
+            .record_admission(&Actor::system(), far, c.v2, &admission().unwrap())
+            .await
+            .unwrap();
+        let newcomer = person(&w, "Kanha", date!(2017 - 01 - 01), c.v1).await;
+        let outsider = person(&w, "Rith", date!(2017 - 01 - 01), c.v2).await;
+        let partner = app
+            .create_partner(
+                &worker,
+                haven_domain::care::PartnerDetails::parse("Legal Aid", "legal", ""),
+            )
+            .await
+            .unwrap();
+        let page_of = |page: haven_app::Result<haven_app::care::ChildPage>| match page {
+            Ok(page) => format!("ok writable={}", page.writable),
+            Err(error) => outcome::<()>(&Err(error)),
+        };
+        let cases: Vec<(&str, String, &str)> = vec![
+            (
+                "a care worker reads her programme's care",
+                outcome(&app.care_programme(&worker, w.p1, today()).await),
+                "ok",
+            ),
+            (
+                "a care worker reads another programme's care",
+                outcome(&app.care_programme(&worker, p2, today()).await),
+                "not_found",
+            ),
+            (
+                "a nurse reads a programme's care",
+                outcome(&app.care_programme(&nurse, w.p1, today()).await),
+                "auth.forbidden",
+            ),
+            (
+                "a care worker reads her village",
+                outcome(&app.village_view(&worker, c.v1, today()).await),
+                "ok",
+            ),
+            (
+                "a care worker reads a village of another programme",
+                outcome(&app.village_view(&worker, c.v2, today()).await),
+                "not_found",
+            ),
+            (
+                "the SOS parent reads her village whole",
+                outcome(&app.village_view(&c.mother, c.v1, today()).await),
+                "not_found",
+            ),
+            (
+                "the SOS parent reads her own house",
+                outcome(&app.house_view(&c.mother, c.lotus).await),
+                "ok",
+            ),
+            (
+                "the SOS parent changes her own house",
+                outcome(&app.house_to_write(&c.mother, c.lotus).await),
+                "auth.forbidden",
+            ),
+            (
+                "a care worker adds a house to her village",
+                outcome(
+                    &app.create_house(&worker, c.v1, house_command("Jasmine", None))
+                        .await,
+                ),
+                "ok",
+            ),
+            (
+                "a care worker adds a house to a village of another programme",
+                outcome(
+                    &app.create_house(&worker, c.v2, house_command("Orchid", None))
+                        .await,
+                ),
+                "not_found",
+            ),
+            (
+                "a care worker names a caregiver who is no staff member",
+                outcome(
+                    &app.create_house(&worker, c.v1, house_command("Lily", Some(Id::new())))
+                        .await,
+                ),
+                "not_found",
+            ),
+            (
+                "a care worker adds a house with a bad form",
+                outcome(
+                    &app.create_house(&worker, c.v1, house_command("", None))
+                        .await,
+                ),
+                "invalid name",
+            ),
+            (
+                "a nurse adds a house with a bad form: the permission comes first",
+                outcome(
+                    &app.create_house(&nurse, c.v1, house_command("", None))
+                        .await,
+                ),
+                "auth.forbidden",
+            ),
+            (
+                "a care worker changes a house naming no version",
+                outcome(
+                    &app.update_house(&worker, c.lotus, None, house_command("Lotus", None))
+                        .await,
+                ),
+                "invalid version",
+            ),
+            (
+                "a care worker changes a house on a stale version",
+                outcome(
+                    &app.update_house(
+                        &worker,
+                        c.lotus,
+                        Some(lotus.version + 3),
+                        house_command("Lotus", None),
+                    )
+                    .await,
+                ),
+                "conflict.stale_version",
+            ),
+            (
+                "a care worker closes a house where a child lives",
+                outcome(
+                    &app.close_house(&worker, c.lotus, Some(lotus.version), true)
+                        .await,
+                ),
+                "invalid house",
+            ),
+            (
+                "a care worker assesses a child of her village",
+                outcome(
+                    &app.record_admission(&worker, newcomer, Some(c.v1), admission())
+                        .await,
+                ),
+                "ok",
+            ),
+            (
+                "a care worker assesses a child at a village she does not see",
+                outcome(
+                    &app.record_admission(&worker, newcomer, Some(c.v2), admission())
+                        .await,
+                ),
+                "invalid facility",
+            ),
+            (
+                "a care worker assesses a child registered in another programme",
+                outcome(
+                    &app.record_admission(&worker, outsider, Some(c.v1), admission())
+                        .await,
+                ),
+                "not_found",
+            ),
+            (
+                "the SOS parent assesses a child",
+                outcome(
+                    &app.record_admission(&c.mother, newcomer, Some(c.v1), admission())
+                        .await,
+                ),
+                "auth.forbidden",
+            ),
+            (
+                "a care worker decides an admission",
+                outcome(
+                    &app.decide_admission(
+                        &worker,
+                        pending_v1.id,
+                        pending_v1.version,
+                        decision(AdmissionStatus::Approved),
+                    )
+                    .await,
+                ),
+                "auth.forbidden",
+            ),
+            (
+                "the approver of V1 decides an admission at V2 she reads",
+                outcome(
+                    &app.decide_admission(
+                        &approver,
+                        pending_v2.id,
+                        pending_v2.version,
+                        decision(AdmissionStatus::Approved),
+                    )
+                    .await,
+                ),
+                "auth.scope_beyond_yours",
+            ),
+            (
+                "the approver of V1 decides an admission at V1",
+                outcome(
+                    &app.decide_admission(
+                        &approver,
+                        pending_v1.id,
+                        pending_v1.version,
+                        decision(AdmissionStatus::Approved),
+                    )
+                    .await,
+                ),
+                "ok",
+            ),
+            (
+                "a care worker reads an admission of another programme",
+                outcome(&app.care_admission_record(&worker, pending_v2.id).await),
+                "not_found",
+            ),
+            (
+                "the SOS parent's page of her house's child",
+                page_of(app.care_child_page(&c.mother, c.c1, false).await),
+                "ok writable=false",
+            ),
+            (
+                "a care worker's page of a child of her village",
+                page_of(app.care_child_page(&worker, c.c1, false).await),
+                "ok writable=true",
+            ),
+            (
+                "a care worker's page of a child of another programme",
+                page_of(app.care_child_page(&worker, c.c2, true).await),
+                "not_found",
+            ),
+            (
+                "a care worker reads the record of a child of another programme",
+                outcome(&app.read_care_child_record(&worker, c.c2).await),
+                "not_found",
+            ),
+            (
+                "a nurse lists the partners",
+                outcome(&app.partners(&nurse).await),
+                "auth.forbidden",
+            ),
+            (
+                "the SOS parent lists the partners",
+                outcome(&app.partners(&c.mother).await),
+                "ok",
+            ),
+            (
+                "the SOS parent adds a partner",
+                outcome(
+                    &app.create_partner(
+                        &c.mother,
+                        haven_domain::care::PartnerDetails::parse("Clinic", "", ""),
+                    )
+                    .await,
+                ),
+                "auth.forbidden",
+            ),
+            (
+                "a care worker changes a partner naming no version",
+                outcome(
+                    &app.update_partner(
+                        &worker,
+                        partner.id,
+                        None,
+                        haven_domain::care::PartnerDetails::parse("Legal Aid", "", ""),
+                    )
+                    .await,
+                ),
+                "invalid version",
+            ),
+            (
+                "a care worker closes an unknown partner",
+                outcome(&app.close_partner(&worker, Id::new(), Some(1), true).await),
+                "not_found",
+            ),
+            (
+                "a care worker closes a partner",
+                outcome(
+                    &app.close_partner(&worker, partner.id, Some(partner.version), true)
+                        .await,
+                ),
+                "ok",
+            ),
+        ];
+        for (what, got, expected) in cases {
+            assert_eq!(got, expected, "[{}] {what}", w.label);
+        }
+        // The lists hold only what the caller sees.
+        let children = app.care_children(&worker, None).await.unwrap();
+        assert!(
+            children.iter().all(|child| child.facility_id == c.v1)
+                && children.iter().any(|child| child.id == c.c1),
+            "[{}] a care worker lists her village's children",
+            w.label
+        );
+        let mine = app.care_children(&c.mother, None).await.unwrap();
+        assert_eq!(
+            mine.iter().map(|child| child.id).collect::<Vec<_>>(),
+            vec![c.c1],
+            "[{}] the SOS parent lists her house's children",
+            w.label
+        );
+        let overview = app.care_overview(&c.mother, today()).await.unwrap();
+        assert!(
+            overview.facilities.is_empty() && overview.my_houses.len() == 1 && overview.sees_any,
+            "[{}] the SOS parent's overview is her house",
+            w.label
+        );
+        assert!(
+            app.care_programme_figures(&c.mother, today())
+                .await
+                .unwrap()
+                .is_empty(),
+            "[{}] no figures without Read Report",
+            w.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn records_of_households_and_plans_say_what_the_caller_may_do() {
+    for w in World::all().await {
+        let app = &w.app;
+        let c = care(&w).await;
+        let p2 = app.store().facility(c.v2).await.unwrap().programme_id;
+        let o1 = office(&w, w.p1, "O1").await;
+        let o2 = office(&w, p2, "O2").await;
+        let (_, social) = w
+            .account(
+                "social-p1",
+                &[(Role::SocialWorker, Scope::Programme(w.p1.to_string()))],
+            )
+            .await;
+        let (_, director) = w
+            .account("director", &[(Role::ProgrammeDirector, Scope::All)])
+            .await;
+        let ours = app
+            .create_household(&social, Some(o1), household())
+            .await
+            .unwrap();
+        let theirs = app
+            .create_household(&director, Some(o2), household())
+            .await
+            .unwrap();
+        let plan = app.create_child_plan(&social, c.c1, plan()).await.unwrap();
+        let list = app.households(&social, None).await.unwrap();
+        assert_eq!(
+            list.households.iter().map(|h| h.id).collect::<Vec<_>>(),
+            vec![ours.id],
+            "[{}] a social worker lists her programme's households",
+            w.label
+        );
+        assert_eq!(
+            list.offices.iter().map(|o| o.id).collect::<Vec<_>>(),
+            vec![o1],
+            "[{}] and its offices",
+            w.label
+        );
+        let flags = |record: haven_app::Result<haven_app::care::PlanRecord>| match record {
+            Ok(r) => format!("write={} approve={}", r.may_write, r.may_approve),
+            Err(error) => outcome::<()>(&Err(error)),
+        };
+        let cases: Vec<(&str, String, &str)> = vec![
+            (
+                "a social worker reads her household",
+                outcome(&app.read_household_record(&social, ours.id).await),
+                "ok",
+            ),
+            (
+                "a social worker reads a household of another programme",
+                outcome(&app.household_record(&social, theirs.id).await),
+                "not_found",
+            ),
+            (
+                "the SOS parent reads a household",
+                outcome(&app.household_record(&c.mother, ours.id).await),
+                "not_found",
+            ),
+            (
+                "the social worker's plan",
+                flags(app.read_plan_record(&social, plan.id).await),
+                "write=true approve=false",
+            ),
+            (
+                "the director's view of the plan",
+                flags(app.plan_record(&director, plan.id).await),
+                "write=true approve=true",
+            ),
+            (
+                "the SOS parent's view of her child's plan",
+                flags(app.plan_record(&c.mother, plan.id).await),
+                "write=false approve=false",
+            ),
+            (
+                "a nurse reads the plan",
+                flags(
+                    app.plan_record(
+                        &w.account("nurse", &[(Role::RegisteredNurse, Scope::All)])
+                            .await
+                            .1,
+                        plan.id,
+                    )
+                    .await,
+                ),
+                "auth.forbidden",
+            ),
+        ];
+        for (what, got, expected) in cases {
+            assert_eq!(got, expected, "[{}] {what}", w.label);
+        }
+        let record = app.household_record(&social, ours.id).await.unwrap();
+        assert!(record.writable, "[{}] the social worker may write", w.label);
+        let _ = (c.v1, c.v2, c.c2, c.lotus);
+    }
+}

@@ -9,16 +9,17 @@
 
 use std::collections::BTreeMap;
 
-use haven_app::clinic::{NewAdmission, STAY_DISCHARGED};
+use haven_app::clinic::{ChartRead, NewAdmission, StockChanged, STAY_DISCHARGED};
 use haven_app::{AppError, Caller};
 use haven_domain::clinic::lab::{catalogue, LabState};
+use haven_domain::clinic::medicines::{Prescription, PrescriptionInput, Receipt, StockChange};
 use haven_domain::clinic::vitals::{Vitals, VitalsInput};
 use haven_domain::clinic::{Discharge, VisitType};
 use haven_domain::person::{BirthDate, Category, NameInput, PersonNames, Sex};
 use haven_domain::places::{FacilityDetails, FacilityInput, PlaceName};
 use haven_domain::{Kind, Role, Scope};
-use haven_store::clinic::Encounter;
-use haven_store::{Actor, Address, Id, NewPerson, PersonDetails, PlaceKind};
+use haven_store::clinic::{ChartWindow, DispenseOutcome, Encounter};
+use haven_store::{Actor, Address, AuditFilter, Id, NewPerson, PersonDetails, PlaceKind};
 use time::macros::date;
 
 use crate::{outcome, World};
@@ -675,6 +676,565 @@ async fn lab_results_are_entered_in_write_reach_and_parsed_once() {
                     "not_found",
                 ),
             ],
+        );
+    }
+}
+
+/// Stock and a prescription at A1 and at A2, for the pharmacy's cases.
+struct Pharmacy {
+    batch_a1: Id,
+    batch_a2: Id,
+    prescription_a1: Id,
+    prescription_a2: Id,
+}
+
+async fn pharmacy(w: &World, c: &Clinic) -> Pharmacy {
+    let store = w.app.store();
+    let receive = |facility: Id| async move {
+        let receipt =
+            Receipt::parse("paracetamol_500_tab", "B-1", "2027-06-01", "100", TODAY).unwrap();
+        store
+            .receive_stock(&Actor::system(), facility, &receipt, None)
+            .await
+            .unwrap()
+    };
+    let prescribe = |visit: Id| async move {
+        let prescription = Prescription::parse(&PrescriptionInput {
+            medicine: "paracetamol_500_tab",
+            dose: "1 tablet",
+            route: "oral",
+            frequency: "qds",
+            duration_days: "3",
+            quantity: "12",
+            instructions: "",
+        })
+        .unwrap();
+        store
+            .prescribe(
+                &Actor::system(),
+                Encounter::Visit(visit),
+                &prescription,
+                None,
+            )
+            .await
+            .unwrap()
+    };
+    Pharmacy {
+        batch_a1: receive(w.a1).await,
+        batch_a2: receive(w.a2).await,
+        prescription_a1: prescribe(c.visit_a1).await,
+        prescription_a2: prescribe(c.visit_a2).await,
+    }
+}
+
+#[tokio::test]
+async fn the_pharmacy_reads_in_read_reach_and_writes_in_write_reach() {
+    for w in World::all().await {
+        let c = clinic(&w).await;
+        let p = pharmacy(&w, &c).await;
+        let who = callers(&w).await;
+        let app = &w.app;
+        let at = |role: Role, scope: Scope| vec![(role, scope)];
+        let pharmacist_a1 = w
+            .account("pharmacist-a1", &at(Role::Pharmacist, w.facility(w.a1)))
+            .await
+            .1;
+        // Dispenses at A1; as a nurse of P1, reads the medicines of A2 too.
+        let pharmacist_a1_nurse_p1 = w
+            .account(
+                "pharmacist-a1-p1",
+                &[
+                    (Role::Pharmacist, w.facility(w.a1)),
+                    (Role::RegisteredNurse, Scope::Programme(w.p1.to_string())),
+                ],
+            )
+            .await
+            .1;
+        let issue = StockChange::parse("issue", "1", "", "to the ward").unwrap();
+        let receipt = Receipt::parse("ors_sachet", "B-9", "2027-06-01", "10", TODAY).unwrap();
+        let version =
+            |batch: Id| async move { app.store().stock_batch(batch).await.unwrap().version };
+        check(
+            w.label,
+            vec![
+                (
+                    "a pharmacist reads her dispensary",
+                    outcome(&app.dispensary(&pharmacist_a1, w.a1, TODAY).await),
+                    "ok",
+                ),
+                (
+                    "a pharmacist does not find another programme's dispensary",
+                    outcome(&app.dispensary(&pharmacist_a1, w.b1, TODAY).await),
+                    "not_found",
+                ),
+                (
+                    "a clerk reads no dispensary",
+                    outcome(&app.dispensary(&who.clerk_a1, w.a1, TODAY).await),
+                    "auth.forbidden",
+                ),
+                (
+                    "a pharmacist does not find the stock of another facility",
+                    outcome(&app.facility_stock(&pharmacist_a1, w.a2).await),
+                    "not_found",
+                ),
+                (
+                    "read reach (a nurse of P1) reads the stock of A2",
+                    outcome(&app.facility_stock(&pharmacist_a1_nurse_p1, w.a2).await),
+                    "ok",
+                ),
+                (
+                    "movements, out of read reach",
+                    outcome(&app.stock_movements(&pharmacist_a1, w.b1, 10).await),
+                    "not_found",
+                ),
+                (
+                    "warnings, in read reach",
+                    outcome(
+                        &app.stock_warnings(&pharmacist_a1_nurse_p1, w.a2, TODAY)
+                            .await,
+                    ),
+                    "ok",
+                ),
+                (
+                    "prescriptions to dispense, out of read reach",
+                    outcome(&app.prescriptions_to_dispense(&who.doctor_b1, w.a1).await),
+                    "not_found",
+                ),
+                (
+                    "a batch out of read reach",
+                    outcome(&app.stock_batch_to_read(&who.doctor_b1, p.batch_a1).await),
+                    "not_found",
+                ),
+                (
+                    "a batch in read reach",
+                    outcome(&app.stock_batch_to_read(&who.doctor_a1, p.batch_a1).await),
+                    "ok",
+                ),
+                (
+                    "a pharmacist receives stock at her facility",
+                    outcome(
+                        &app.receive_stock(&pharmacist_a1, w.a1, &receipt, None)
+                            .await,
+                    ),
+                    "ok",
+                ),
+                (
+                    "read reach is not write reach: receiving at A2",
+                    outcome(
+                        &app.receive_stock(&pharmacist_a1_nurse_p1, w.a2, &receipt, None)
+                            .await,
+                    ),
+                    "auth.scope_beyond_yours",
+                ),
+                (
+                    "a doctor reads medicines but receives no stock",
+                    outcome(
+                        &app.receive_stock(&who.doctor_a1, w.a1, &receipt, None)
+                            .await,
+                    ),
+                    "auth.forbidden",
+                ),
+                (
+                    "receiving at another programme's facility",
+                    outcome(
+                        &app.receive_stock(&pharmacist_a1, w.b1, &receipt, None)
+                            .await,
+                    ),
+                    "not_found",
+                ),
+                (
+                    "a pharmacist issues from a batch of her facility",
+                    outcome(
+                        &app.change_stock(
+                            &pharmacist_a1,
+                            p.batch_a1,
+                            version(p.batch_a1).await,
+                            &issue,
+                        )
+                        .await,
+                    ),
+                    "ok",
+                ),
+                (
+                    "read reach is not write reach: a batch of A2",
+                    outcome(
+                        &app.change_stock(
+                            &pharmacist_a1_nurse_p1,
+                            p.batch_a2,
+                            version(p.batch_a2).await,
+                            &issue,
+                        )
+                        .await,
+                    ),
+                    "auth.scope_beyond_yours",
+                ),
+                (
+                    "a stale version changes nothing",
+                    outcome(
+                        &app.change_stock(&pharmacist_a1, p.batch_a1, 1, &issue)
+                            .await,
+                    ),
+                    "conflict.stale_version",
+                ),
+                (
+                    "a pharmacist dispenses at her facility",
+                    outcome(
+                        &app.dispense(&pharmacist_a1, p.prescription_a1, 2, TODAY, None)
+                            .await,
+                    ),
+                    "ok",
+                ),
+                (
+                    "read reach is not write reach: dispensing at A2",
+                    outcome(
+                        &app.dispense(&pharmacist_a1_nurse_p1, p.prescription_a2, 2, TODAY, None)
+                            .await,
+                    ),
+                    "auth.scope_beyond_yours",
+                ),
+                (
+                    "a doctor dispenses nothing",
+                    outcome(
+                        &app.dispense(&who.doctor_a1, p.prescription_a1, 2, TODAY, None)
+                            .await,
+                    ),
+                    "auth.forbidden",
+                ),
+            ],
+        );
+        // The rules of the stock hold whoever asks: nothing below zero, nothing more
+        // than prescribed.
+        let too_many = StockChange::parse("issue", "10000", "", "").unwrap();
+        let changed = app
+            .change_stock(
+                &pharmacist_a1,
+                p.batch_a1,
+                version(p.batch_a1).await,
+                &too_many,
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(changed, StockChanged::NotEnough(s) if s.available == 97),
+            "[{}] {changed:?}",
+            w.label
+        );
+        let dispensed = app
+            .dispense(&pharmacist_a1, p.prescription_a1, 50, TODAY, None)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                dispensed,
+                DispenseOutcome::MoreThanPrescribed { remaining: 10 }
+            ),
+            "[{}] {dispensed:?}",
+            w.label
+        );
+        let home = app.pharmacy_home(&pharmacist_a1).await.unwrap();
+        assert_eq!(
+            home.iter().map(|(f, n)| (f.id, *n)).collect::<Vec<_>>(),
+            vec![(w.a1, 1)],
+            "[{}]",
+            w.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_clinic_is_read_in_read_reach_and_reads_are_audited() {
+    for w in World::all().await {
+        let c = clinic(&w).await;
+        let who = callers(&w).await;
+        let app = &w.app;
+        let visit_a1 = Encounter::Visit(c.visit_a1);
+        let since = haven_store::Timestamp::now().plus_seconds(-24 * 3600);
+        check(
+            w.label,
+            vec![
+                (
+                    "a doctor reads what was recorded at a visit of her facility",
+                    outcome(&app.encounter_records(&who.doctor_a1, visit_a1).await),
+                    "ok",
+                ),
+                (
+                    "a programme's doctor, at another facility of it",
+                    outcome(
+                        &app.encounter_records(&who.doctor_p1, Encounter::Visit(c.visit_a2))
+                            .await,
+                    ),
+                    "ok",
+                ),
+                (
+                    "another programme's doctor does not find the visit",
+                    outcome(&app.encounter_records(&who.doctor_b1, visit_a1).await),
+                    "not_found",
+                ),
+                (
+                    "a clerk reads no clinical record",
+                    outcome(&app.encounter_records(&who.clerk_a1, visit_a1).await),
+                    "auth.forbidden",
+                ),
+                (
+                    "a stay's details, in read reach",
+                    outcome(&app.stay_details(&who.nurse_a1, c.stay_a1).await),
+                    "ok",
+                ),
+                (
+                    "a stay's details, out of read reach",
+                    outcome(&app.stay_details(&who.doctor_b1, c.stay_a1).await),
+                    "not_found",
+                ),
+                (
+                    "an open stay has no discharge summary",
+                    outcome(&app.discharge_summary(&who.doctor_a1, c.stay_a1).await),
+                    "not_found",
+                ),
+                (
+                    "a discharged stay's summary",
+                    outcome(
+                        &app.discharge_summary(&who.doctor_a1, c.discharged_stay)
+                            .await,
+                    ),
+                    "ok",
+                ),
+                (
+                    "a discharged stay's summary, out of read reach",
+                    outcome(
+                        &app.discharge_summary(&who.doctor_b1, c.discharged_stay)
+                            .await,
+                    ),
+                    "not_found",
+                ),
+                (
+                    "a clerk reads her facility's queue",
+                    outcome(&app.facility_queue(&who.clerk_a1, w.a1, since).await),
+                    "ok",
+                ),
+                (
+                    "a clerk does not find another programme's queue",
+                    outcome(&app.facility_queue(&who.clerk_a1, w.b1, since).await),
+                    "not_found",
+                ),
+                (
+                    "an SOS parent reads no queue",
+                    outcome(&app.facility_queue(&who.sos_parent_a1, w.a1, since).await),
+                    "auth.forbidden",
+                ),
+                (
+                    "the laboratory's worklist, in read reach",
+                    outcome(&app.lab_worklist(&who.lab_a1_nurse_p1, w.a2, &[]).await),
+                    "ok",
+                ),
+                (
+                    "the laboratory's worklist, out of read reach",
+                    outcome(&app.lab_worklist(&who.nurse_a1, w.b1, &[]).await),
+                    "not_found",
+                ),
+                (
+                    "a clerk reads no worklist",
+                    outcome(&app.lab_worklist_orders(&who.clerk_a1, w.a1).await),
+                    "auth.forbidden",
+                ),
+                (
+                    "an order's page, in read reach",
+                    outcome(&app.read_lab_order(&who.nurse_a1, c.order_a1).await),
+                    "ok",
+                ),
+                (
+                    "an order's page, out of read reach",
+                    outcome(&app.read_lab_order(&who.doctor_b1, c.order_a1).await),
+                    "not_found",
+                ),
+                (
+                    "no result to print before there are results",
+                    outcome(&app.print_lab_result(&who.doctor_a1, c.order_a1).await),
+                    "not_found",
+                ),
+                (
+                    "a clerk has no results to see",
+                    outcome(&app.read_results_to_see(&who.clerk_a1).await),
+                    "auth.forbidden",
+                ),
+                (
+                    "a clerk reads a patient's Haven number for the heading",
+                    outcome(&app.clinic_haven_number(&who.clerk_a1, c.person_a1).await),
+                    "ok",
+                ),
+                (
+                    "an SOS parent reads no clinic heading",
+                    outcome(
+                        &app.clinic_haven_number(&who.sos_parent_a1, c.person_a1)
+                            .await,
+                    ),
+                    "auth.forbidden",
+                ),
+                (
+                    "a clerk chooses no referral destination",
+                    outcome(&app.referral_destinations(&who.clerk_a1, w.a1).await),
+                    "auth.forbidden",
+                ),
+            ],
+        );
+        // HIV orders reach only those who read HIV results.
+        let orders = |caller: &Caller| {
+            let caller = caller.clone();
+            async move {
+                app.encounter_records(&caller, visit_a1)
+                    .await
+                    .unwrap()
+                    .orders
+                    .iter()
+                    .any(|o| o.id == c.hiv_order)
+            }
+        };
+        assert!(orders(&who.doctor_a1).await, "[{}]", w.label);
+        assert!(!orders(&who.nurse_a1).await, "[{}]", w.label);
+        // The queue's counts: the facility's waiting visit, out of reach none.
+        let home = app.clinic_home(&who.clerk_a1, since).await.unwrap();
+        assert_eq!(
+            home.iter().map(|(f, n)| (f.id, *n)).collect::<Vec<_>>(),
+            vec![(w.a1, 1)],
+            "[{}]",
+            w.label
+        );
+        // The clinic's part of a person's page: nothing for one who reads no visit,
+        // the last visit for a doctor in reach.
+        let person = app.store().person(c.person_a1).await.unwrap();
+        let none = app
+            .clinic_summary(&who.sos_parent_a1, &person)
+            .await
+            .unwrap();
+        assert!(
+            none.last_visit.is_none() && none.current_stay.is_none(),
+            "[{}]",
+            w.label
+        );
+        let seen = app.clinic_summary(&who.doctor_a1, &person).await.unwrap();
+        assert_eq!(seen.current_stay, Some(c.stay_a1), "[{}]", w.label);
+        assert!(seen.last_visit.is_some(), "[{}]", w.label);
+        let other = app.clinic_summary(&who.doctor_b1, &person).await.unwrap();
+        assert!(
+            other.last_visit.is_none() && other.current_stay.is_none(),
+            "[{}]",
+            w.label
+        );
+        // Reads that show a patient's records are audited, by the one function every
+        // adapter calls.
+        app.read_visit(&who.doctor_a1, c.visit_a1).await.unwrap();
+        app.read_stay(&who.doctor_a1, c.stay_a1).await.unwrap();
+        let events = app
+            .store()
+            .list_audit_events(&AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        for action in [
+            "visit_read",
+            "stay_read",
+            "lab_order_read",
+            "discharge_summary_print",
+        ] {
+            assert!(
+                events.iter().any(|e| e.action == action),
+                "[{}] {action}",
+                w.label
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_chart_and_the_counts_are_read_in_read_reach() {
+    for w in World::all().await {
+        let c = clinic(&w).await;
+        let who = callers(&w).await;
+        let app = &w.app;
+        let window = ChartWindow::newest(100);
+        let chart = |caller: &Caller, person: Id| {
+            let (caller, window) = (caller.clone(), window.clone());
+            async move { app.read_patient_chart(&caller, person, &window).await }
+        };
+        let report_b1 = w
+            .account("me-b1", &[(Role::MeOfficer, w.facility(w.b1))])
+            .await
+            .1;
+        check(
+            w.label,
+            vec![
+                (
+                    "a doctor reads the chart of a patient of her facility",
+                    outcome(&chart(&who.doctor_a1, c.person_a1).await),
+                    "ok",
+                ),
+                (
+                    "a programme's doctor reads it too",
+                    outcome(&chart(&who.doctor_p1, c.person_a1).await),
+                    "ok",
+                ),
+                (
+                    "another programme's doctor: no person, no record in reach",
+                    outcome(&chart(&who.doctor_b1, c.person_a1).await),
+                    "not_found",
+                ),
+                (
+                    "a clerk reads no chart",
+                    outcome(&chart(&who.clerk_a1, c.person_a1).await),
+                    "auth.forbidden",
+                ),
+                (
+                    "a person that does not exist",
+                    outcome(&chart(&who.doctor_a1, Id::new()).await),
+                    "not_found",
+                ),
+                (
+                    "a doctor reads her facility's treatment counts",
+                    outcome(&app.treatment_counts(&who.doctor_a1, w.a1).await),
+                    "ok",
+                ),
+                (
+                    "an SOS parent reads no treatment counts",
+                    outcome(&app.treatment_counts(&who.sos_parent_a1, w.a1).await),
+                    "auth.forbidden",
+                ),
+            ],
+        );
+        let counted = |caller: &Caller, facility: Id| {
+            let caller = caller.clone();
+            async move {
+                !app.treatment_counts(&caller, facility)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            }
+        };
+        assert!(counted(&who.doctor_a1, w.a1).await, "[{}]", w.label);
+        // Out of reach, a facility's counts are not shown (its page still is).
+        assert!(!counted(&who.doctor_a1, w.b1).await, "[{}]", w.label);
+        assert!(counted(&report_b1, w.b1).await, "[{}]", w.label);
+        // The chart holds the patient's records, and reading it is audited.
+        match chart(&who.doctor_a1, c.person_a1).await.unwrap() {
+            ChartRead::Chart(read) => {
+                assert!(read.data.total > 0, "[{}]", w.label);
+            }
+            ChartRead::Merged(_) => panic!("[{}] not merged", w.label),
+        }
+        let events = app
+            .store()
+            .list_audit_events(&AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == "chart_read" && e.entity_id == c.person_a1.to_string()),
+            "[{}]",
+            w.label
         );
     }
 }

@@ -6,13 +6,14 @@
 
 use haven_app::mch::{DoseCommand, PregnancyRecord};
 use haven_app::{App, Caller};
+use haven_domain::growth::nutrition::{AppetiteTest, DischargeOutcome, Programme, Wasting};
 use haven_domain::growth::{Measurements, MeasurementsInput};
 use haven_domain::mch::family_planning::FpVisitInput;
 use haven_domain::mch::immunisation::Schedule;
 use haven_domain::mch::pregnancy::{AncContactInput, PregnancyDetails, PregnancyInput};
 use haven_domain::person::{BirthDate, Category, NameInput, PersonNames, Sex};
 use haven_domain::{Action, Role, Scope};
-use haven_store::growth::NewMeasurement;
+use haven_store::growth::{NewAdmission, NewFollowUp, NewMeasurement};
 use haven_store::mch::{Correctable, TdGiven};
 use haven_store::{Address, Id, NewPerson, PersonDetails};
 use time::macros::date;
@@ -608,5 +609,340 @@ async fn growth_reads_and_records_in_reach() {
         check(w.label, &cases);
         let (_, measured) = app.read_growth(&c.doctor, her).await.unwrap();
         assert_eq!(measured.len(), 1, "{}", w.label);
+    }
+}
+
+fn admission(person: Id, facility: Id, admitted_on: Date) -> NewAdmission {
+    NewAdmission {
+        person_id: person,
+        facility_id: facility,
+        programme: Programme::Otp,
+        admitted_on,
+        admitted_by: Wasting::Muac,
+        measurement_id: None,
+        complications: false,
+        appetite_test: AppetiteTest::Passed,
+    }
+}
+
+fn follow_up(person: Id) -> NewFollowUp {
+    NewFollowUp {
+        measurement: measurement(person, None),
+        appetite_test: AppetiteTest::Passed,
+        note: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn the_malnutrition_programme_follows_reach() {
+    for w in World::all().await {
+        let app = &w.app;
+        let c = callers(&w).await;
+        let her = app
+            .register_person(&c.clerk, &woman(w.a1))
+            .await
+            .unwrap()
+            .id;
+        let measured = app
+            .record_measurement(&c.nurse_a1, &measurement(her, Some(w.a1)))
+            .await
+            .unwrap();
+        let on = date!(2026 - 11 - 10);
+        let cases = [
+            (
+                "admit: clerk",
+                outcome(
+                    &app.admit_to_programme(&c.clerk, &admission(her, w.a1, on))
+                        .await,
+                ),
+                "auth.forbidden",
+            ),
+            (
+                "admit: nurse at B1 (child out of read reach)",
+                outcome(
+                    &app.admit_to_programme(&c.nurse_b1, &admission(her, w.b1, on))
+                        .await,
+                ),
+                "not_found",
+            ),
+            (
+                "admit: nurse at A1 at B1 (facility out of write reach)",
+                outcome(
+                    &app.admit_to_programme(&c.nurse_a1, &admission(her, w.b1, on))
+                        .await,
+                ),
+                "invalid facility",
+            ),
+            (
+                "admit: before her birth",
+                outcome(
+                    &app.admit_to_programme(
+                        &c.nurse_a1,
+                        &admission(her, w.a1, date!(1990 - 01 - 01)),
+                    )
+                    .await,
+                ),
+                "invalid admitted_on",
+            ),
+            (
+                "admit: a measurement not hers",
+                outcome(
+                    &app.admit_to_programme(
+                        &c.nurse_a1,
+                        &NewAdmission {
+                            measurement_id: Some(Id::new()),
+                            ..admission(her, w.a1, on)
+                        },
+                    )
+                    .await,
+                ),
+                "not_found",
+            ),
+        ];
+        check(w.label, &cases);
+        let admitted = app
+            .admit_to_programme(&c.nurse_a1, &admission(her, w.a1, on))
+            .await
+            .unwrap();
+        assert_eq!(
+            admitted.measurement_id,
+            Some(measured.id),
+            "[{}] admitted with her latest measurement",
+            w.label
+        );
+        let id = admitted.id;
+        let cases = [
+            (
+                "admit again: one programme at a time",
+                outcome(
+                    &app.admit_to_programme(&c.nurse_a1, &admission(her, w.a1, on))
+                        .await,
+                ),
+                "conflict.duplicate",
+            ),
+            (
+                "read admission: nurse at A1",
+                outcome(&app.read_nutrition_admission(&c.nurse_a1, id).await),
+                "ok",
+            ),
+            (
+                "read admission: doctor everywhere",
+                outcome(&app.read_nutrition_admission(&c.doctor, id).await),
+                "ok",
+            ),
+            (
+                "read admission: nurse at B1 (out of read reach)",
+                outcome(&app.read_nutrition_admission(&c.nurse_b1, id).await),
+                "not_found",
+            ),
+            (
+                "read admission: laboratory",
+                outcome(&app.read_nutrition_admission(&c.lab, id).await),
+                "auth.forbidden",
+            ),
+            (
+                "read admission: unknown",
+                outcome(&app.read_nutrition_admission(&c.doctor, Id::new()).await),
+                "not_found",
+            ),
+            (
+                "admission to write: nurse at B1",
+                outcome(&app.nutrition_admission_to_write(&c.nurse_b1, id).await),
+                "not_found",
+            ),
+            (
+                "admission to write: M&E at P1 (no Write Clinical)",
+                outcome(&app.nutrition_admission_to_write(&c.me_p1, id).await),
+                "auth.forbidden",
+            ),
+            (
+                "follow up: clerk",
+                outcome(&app.record_follow_up(&c.clerk, id, &follow_up(her)).await),
+                "auth.forbidden",
+            ),
+            (
+                "follow up: nurse at B1",
+                outcome(&app.record_follow_up(&c.nurse_b1, id, &follow_up(her)).await),
+                "not_found",
+            ),
+            (
+                "follow up: nurse at A1",
+                outcome(&app.record_follow_up(&c.nurse_a1, id, &follow_up(her)).await),
+                "ok",
+            ),
+            (
+                "children in the programme: nurse at A1",
+                outcome(&app.open_nutrition_admissions(&c.nurse_a1, &[w.a1]).await),
+                "ok",
+            ),
+            (
+                "children in the programme: M&E (figures only)",
+                outcome(&app.open_nutrition_admissions(&c.me_p1, &[w.a1]).await),
+                "auth.forbidden",
+            ),
+            (
+                "discharge: nurse at B1",
+                outcome(
+                    &app.discharge_from_programme(
+                        &c.nurse_b1,
+                        id,
+                        admitted.version,
+                        on,
+                        DischargeOutcome::Cured,
+                        "",
+                    )
+                    .await,
+                ),
+                "not_found",
+            ),
+            (
+                "discharge: before the admission",
+                outcome(
+                    &app.discharge_from_programme(
+                        &c.nurse_a1,
+                        id,
+                        admitted.version,
+                        date!(2026 - 11 - 01),
+                        DischargeOutcome::Cured,
+                        "",
+                    )
+                    .await,
+                ),
+                "invalid discharged_on",
+            ),
+            (
+                "discharge: a stale version",
+                outcome(
+                    &app.discharge_from_programme(
+                        &c.nurse_a1,
+                        id,
+                        admitted.version + 7,
+                        on,
+                        DischargeOutcome::Cured,
+                        "",
+                    )
+                    .await,
+                ),
+                "conflict.stale_version",
+            ),
+            (
+                "discharge: nurse at A1",
+                outcome(
+                    &app.discharge_from_programme(
+                        &c.nurse_a1,
+                        id,
+                        admitted.version,
+                        on,
+                        DischargeOutcome::Cured,
+                        "",
+                    )
+                    .await,
+                ),
+                "ok",
+            ),
+            (
+                "follow up once discharged",
+                outcome(&app.record_follow_up(&c.nurse_a1, id, &follow_up(her)).await),
+                "conflict.stale_version",
+            ),
+        ];
+        check(w.label, &cases);
+        let record = app.read_nutrition_admission(&c.doctor, id).await.unwrap();
+        assert_eq!(record.follow_ups.len(), 1, "[{}]", w.label);
+        assert_eq!(
+            record.admitting.map(|m| m.id),
+            Some(measured.id),
+            "[{}]",
+            w.label
+        );
+        let seen = app
+            .open_nutrition_admissions(&c.nurse_b1, &[w.a1])
+            .await
+            .unwrap();
+        assert!(seen.is_empty(), "[{}] A1 is out of B1's reach", w.label);
+        let from = date!(2026 - 01 - 01);
+        let cases = [
+            (
+                "outcomes: M&E at P1",
+                outcome(&app.programme_outcomes(&c.me_p1, &[w.a1], from, TODAY).await),
+                "ok",
+            ),
+            (
+                "outcomes: M&E at P2 (A1 out of reach)",
+                outcome(&app.programme_outcomes(&c.me_p2, &[w.a1], from, TODAY).await),
+                "not_found",
+            ),
+            (
+                "outcomes: nurse at A1 of B1",
+                outcome(
+                    &app.programme_outcomes(&c.nurse_a1, &[w.b1], from, TODAY)
+                        .await,
+                ),
+                "not_found",
+            ),
+            (
+                "outcomes: clerk",
+                outcome(&app.programme_outcomes(&c.clerk, &[], from, TODAY).await),
+                "auth.forbidden",
+            ),
+            (
+                "outcome facilities: clerk",
+                outcome(&app.nutrition_outcome_facilities(&c.clerk).await),
+                "auth.forbidden",
+            ),
+            (
+                "session: nurse at A1",
+                outcome(
+                    &app.growth_session_children(&c.nurse_a1, w.a1, date!(1900 - 01 - 01), 10)
+                        .await,
+                ),
+                "ok",
+            ),
+            (
+                "session: nurse at B1 of A1",
+                outcome(
+                    &app.growth_session_children(&c.nurse_b1, w.a1, date!(1900 - 01 - 01), 10)
+                        .await,
+                ),
+                "not_found",
+            ),
+            (
+                "session: clerk",
+                outcome(
+                    &app.growth_session_children(&c.clerk, w.a1, date!(1900 - 01 - 01), 10)
+                        .await,
+                ),
+                "auth.forbidden",
+            ),
+            (
+                "visit measurements: unknown visit",
+                outcome(&app.visit_measurements(&c.nurse_a1, Id::new()).await),
+                "not_found",
+            ),
+            (
+                "visit measurements: clerk",
+                outcome(&app.visit_measurements(&c.clerk, Id::new()).await),
+                "auth.forbidden",
+            ),
+        ];
+        check(w.label, &cases);
+        let months = app
+            .programme_outcomes(&c.me_p1, &[w.a1], from, TODAY)
+            .await
+            .unwrap();
+        assert_eq!(months.len(), 1, "[{}]", w.label);
+        assert_eq!(months[0].counts.cured, 1, "[{}]", w.label);
+        let reached: Vec<Id> = app
+            .nutrition_outcome_facilities(&c.me_p1)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert!(
+            reached.contains(&w.a1) && reached.contains(&w.a2) && !reached.contains(&w.b1),
+            "[{}] {reached:?}",
+            w.label
+        );
     }
 }

@@ -290,6 +290,27 @@ impl Store {
             })
     }
 
+    /// The follow-ups of these care leavers, each child's newest first.
+    pub async fn followups_of_children(&self, child_ids: &[Id]) -> Result<Vec<FollowUp>> {
+        let mut followups = Vec::new();
+        for chunk in child_ids.chunks(400) {
+            let sql = format!(
+                "SELECT id, child_id, followed_on, situation, notes, next_on FROM care_followup
+                 WHERE child_id IN ({}) ORDER BY child_id, followed_on DESC, id DESC",
+                marks(chunk.len(), 1)
+            );
+            let rows: Vec<FollowUp> = on_pool!(&self.pool, pool => {
+                let mut query = sqlx::query_as::<_, FollowUp>(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            followups.extend(rows);
+        }
+        Ok(followups)
+    }
+
     /// A care leaver's follow-ups, newest first.
     pub async fn followups_of(&self, child_id: Id) -> Result<Vec<FollowUp>> {
         on_pool!(&self.pool, pool => {

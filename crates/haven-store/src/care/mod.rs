@@ -659,6 +659,36 @@ impl Store {
         })
     }
 
+    /// The care records of these children, in no set order (one query per 400 ids).
+    pub async fn care_children_by_ids(&self, ids: &[Id]) -> Result<Vec<CareChild>> {
+        self.care_children_where("c.id", ids).await
+    }
+
+    /// The care records of these people (at most one each), in no set order.
+    pub async fn care_children_of_people(&self, person_ids: &[Id]) -> Result<Vec<CareChild>> {
+        self.care_children_where("c.person_id", person_ids).await
+    }
+
+    async fn care_children_where(&self, column: &str, ids: &[Id]) -> Result<Vec<CareChild>> {
+        let mut children = Vec::new();
+        // In chunks, so a long list never exceeds a database's parameter limit.
+        for chunk in ids.chunks(400) {
+            let sql = format!(
+                "{CHILD_SELECT} WHERE {column} IN ({})",
+                marks(chunk.len(), 1)
+            );
+            let rows: Vec<CareChild> = on_pool!(&self.pool, pool => {
+                let mut query = sqlx::query_as::<_, CareChild>(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            children.extend(rows);
+        }
+        Ok(children)
+    }
+
     /// Children registered at a facility (under 18 on `today`) who have no care
     /// record yet: referrals waiting for gatekeeping. At most `limit`, youngest last.
     pub async fn awaiting_admission(
@@ -1052,6 +1082,27 @@ impl Store {
         on_pool!(&self.pool, pool => {
             Ok(sqlx::query_as::<_, Placement>(&sql).bind(child_id).fetch_all(pool).await?)
         })
+    }
+
+    /// The current placements (not ended, not in error) of these children.
+    pub async fn current_placements_of(&self, child_ids: &[Id]) -> Result<Vec<Placement>> {
+        let mut placements = Vec::new();
+        for chunk in child_ids.chunks(400) {
+            let sql = format!(
+                "{PLACEMENT_SELECT} WHERE pl.child_id IN ({}) AND pl.ended_on IS NULL
+                 AND pl.entered_in_error_at IS NULL ORDER BY pl.started_on DESC, pl.id DESC",
+                marks(chunk.len(), 1)
+            );
+            let rows: Vec<Placement> = on_pool!(&self.pool, pool => {
+                let mut query = sqlx::query_as::<_, Placement>(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            placements.extend(rows);
+        }
+        Ok(placements)
     }
 
     /// The placements of a house (current and past), newest first.

@@ -2,8 +2,7 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use haven_domain::{Action, Kind};
-use haven_store::AuditFilter;
+use haven_app::audit::TrailSearch;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -57,34 +56,34 @@ pub async fn list_audit_events(
     caller: ApiCaller,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEventWire>>, ApiError> {
-    caller.require(Action::Read, Kind::AuditTrail)?;
-    // Events about safeguarding reports, or by a focal point, only for a national
-    // focal point.
-    let sealed = crate::pages::safeguarding::is_national_focal_point(&caller.roles);
-    let before = match page_cursor(state.store(), params.before.as_deref(), sealed).await {
+    let app_caller = caller.caller();
+    state.app().may_read_audit_trail(&app_caller)?;
+    let before = match page_cursor(params.before.as_deref()) {
         Ok(before) => before,
         Err(CursorError::NotAnId) => return Err(ApiError::validation("before: an event's id")),
-        Err(CursorError::Store(error)) => return Err(error.into()),
     };
-    let events = state
-        .store()
-        .list_audit_events(&AuditFilter {
-            actor_username: clean(params.user),
-            action: clean(params.action),
-            entity: clean(params.entity),
-            entity_id: clean(params.record),
-            from: None,
-            until: None,
-            before_sequence: before,
-            limit: params.limit.unwrap_or(100),
-            include_sealed: sealed,
-        })
+    let trail = state
+        .app()
+        .audit_trail(
+            &app_caller,
+            &TrailSearch {
+                username: clean(params.user),
+                action: clean(params.action),
+                entity: clean(params.entity),
+                entity_id: clean(params.record),
+                from: None,
+                until: None,
+                before,
+                limit: params.limit.unwrap_or(100),
+            },
+        )
         .await?;
     Ok(Json(
-        events
+        trail
+            .events
             .into_iter()
             .map(|e| AuditEventWire {
-                sequence: sealed.then_some(e.sequence),
+                sequence: e.sequence,
                 id: e.id.to_string(),
                 occurred_at: e.occurred_at.to_text(),
                 actor_username: e.actor_username,
@@ -93,7 +92,7 @@ pub async fn list_audit_events(
                 entity_id: e.entity_id,
                 address: e.address,
                 detail: e.detail,
-                hash: sealed.then_some(e.hash),
+                hash: e.hash,
             })
             .collect(),
     ))

@@ -7,33 +7,31 @@
 //! Bad input answers 422 problem+json naming each field and its code; out of reach
 //! answers 404.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use haven_app::care::{CaseStep, Parsed, Placing};
+use haven_app::care::{
+    CaseStep, Decision, HouseCommand, HouseholdRecord, Parsed, Placing, PlanRecord,
+};
+use haven_app::model::care::{Admission, CareChild, House, Household, Partner, PlacementChecks};
+use haven_app::model::Id;
 use haven_app::{AppError, FieldError};
 use haven_domain::care::{
     AdmissionDetails, AdmissionInput, AdmissionStatus, CareCaseState, CareError, CareNoteKind,
     EnrolmentDetails, EnrolmentInput, FollowUpDetails, GoalDetails, GoalInput, GoalUpdate,
     HouseDetails, HouseInput, HouseholdDetails, HouseholdEnd, LeavingDetails, NoteDetails,
-    PartnerDetails, PlacementDetails, PlacementInput, PlanDetails, PlanInput, Problems,
-    ProgressDetails, ReviewDetails, ServiceDetails, StepDetails, TermDetails, TermInput,
+    PartnerDetails, PlacementDetails, PlacementInput, PlanDetails, PlanInput, ProgressDetails,
+    ReviewDetails, ServiceDetails, StepDetails, TermDetails, TermInput,
 };
-use haven_domain::{Action, Kind};
-use haven_store::care::{
-    Admission, CareChild, CareWriteError, House, Household, PlacementChecks, Plan, PlanSubject,
-};
-use haven_store::Id;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::pages::care::CareAccess;
+use crate::extract::Ids;
 use crate::state::AppState;
 
 /// Adds this part's API routes.
@@ -79,17 +77,6 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(close_partner))
 }
 
-fn problems(errors: Problems) -> ApiError {
-    field_errors(&errors, |f| f, CareError::code)
-}
-
-fn refusal(error: CareWriteError) -> ApiError {
-    match error {
-        CareWriteError::Refused(field, rule) => problems(vec![(field, rule)]),
-        CareWriteError::Store(error) => error.into(),
-    }
-}
-
 /// An action's refusal as problem+json: wrong fields answer 422 with each field and
 /// its code, in `detail` as well as in `errors`.
 fn app_error(error: AppError) -> ApiError {
@@ -125,7 +112,7 @@ fn rename_field(error: AppError, from: &str, to: &'static str) -> AppError {
     }
 }
 
-fn placement_wire(p: haven_store::care::Placement) -> PlacementWire {
+fn placement_wire(p: haven_app::model::care::Placement) -> PlacementWire {
     PlacementWire {
         id: p.id.to_string(),
         house_id: p.house_id.to_string(),
@@ -144,66 +131,6 @@ fn not_found(entity: &str) -> ApiError {
         "not_found",
         format!("no such {entity}"),
     )
-}
-
-fn id_of(raw: &str, entity: &str) -> Result<Id, ApiError> {
-    raw.trim().parse().map_err(|_| not_found(entity))
-}
-
-fn today(state: &AppState) -> time::Date {
-    crate::pages::places::today(state)
-}
-
-async fn access(state: &AppState, caller: &ApiCaller) -> Result<CareAccess, ApiError> {
-    Ok(CareAccess::of(state.store(), &caller.roles, caller.user.id).await?)
-}
-
-/// A child the caller may see; `whole` asks for the facility's whole reach (writes).
-async fn child_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-    whole: bool,
-) -> Result<CareChild, ApiError> {
-    let id = id_of(raw, "child in care")?;
-    let child = match state.store().care_child(id).await {
-        Ok(c) => c,
-        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("child in care")),
-        Err(other) => return Err(other.into()),
-    };
-    let access = access(state, caller).await?;
-    let ok = if whole {
-        access.sees_facility(child.facility_id)
-    } else {
-        access.sees_child(&child)
-    };
-    if !ok {
-        return Err(not_found("child in care"));
-    }
-    Ok(child)
-}
-
-async fn household_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<Household, ApiError> {
-    let household = match state.store().household(id_of(raw, "household")?).await {
-        Ok(h) => h,
-        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("household")),
-        Err(other) => return Err(other.into()),
-    };
-    if !access(state, caller)
-        .await?
-        .sees_facility(household.facility_id)
-    {
-        return Err(not_found("household"));
-    }
-    Ok(household)
-}
-
-fn version_of(version: Option<i64>) -> Result<i64, ApiError> {
-    version.ok_or_else(|| ApiError::validation("version: required to change a record"))
 }
 
 fn date(d: Option<time::Date>) -> Option<String> {
@@ -486,11 +413,10 @@ pub struct ReviewWire {
     pub next_review_on: String,
 }
 
-async fn plan_wire(state: &AppState, p: Plan) -> Result<PlanWire, ApiError> {
-    let store = state.store();
-    let goals = store
-        .goals_of(p.id)
-        .await?
+fn plan_wire(record: PlanRecord, today: time::Date) -> PlanWire {
+    let p = record.plan;
+    let goals = record
+        .goals
         .into_iter()
         .map(|g| GoalWire {
             id: g.id.to_string(),
@@ -504,9 +430,8 @@ async fn plan_wire(state: &AppState, p: Plan) -> Result<PlanWire, ApiError> {
             version: g.version,
         })
         .collect();
-    let reviews = store
-        .reviews_of(p.id)
-        .await?
+    let reviews = record
+        .reviews
         .into_iter()
         .map(|r| ReviewWire {
             reviewed_on: r.reviewed_on.to_string(),
@@ -514,13 +439,13 @@ async fn plan_wire(state: &AppState, p: Plan) -> Result<PlanWire, ApiError> {
             next_review_on: r.next_review_on.to_string(),
         })
         .collect();
-    Ok(PlanWire {
+    PlanWire {
         id: p.id.to_string(),
         child_id: p.child_id.map(|c| c.to_string()),
         household_id: p.household_id.map(|h| h.to_string()),
         made_on: p.made_on.to_string(),
         review_on: p.review_on.to_string(),
-        overdue: haven_domain::care::review_overdue(p.review_on, today(state)),
+        overdue: haven_domain::care::review_overdue(p.review_on, today),
         strengths: p.strengths,
         risks_needs: p.risks_needs,
         child_heard: p.child_heard == 1,
@@ -529,7 +454,13 @@ async fn plan_wire(state: &AppState, p: Plan) -> Result<PlanWire, ApiError> {
         goals,
         reviews,
         version: p.version,
-    })
+    }
+}
+
+/// A plan as it is now, as the caller reads it, for the answer to a change.
+async fn plan_answer(state: &AppState, caller: &ApiCaller, plan: Id) -> Result<PlanWire, ApiError> {
+    let record = state.app().plan_record(&caller.caller(), plan).await?;
+    Ok(plan_wire(record, state.today()))
 }
 
 /// A note about a child.
@@ -585,51 +516,9 @@ pub struct ProgressWire {
     pub note: String,
 }
 
-async fn household_wire(
-    state: &AppState,
-    h: Household,
-    full: bool,
-) -> Result<HouseholdWire, ApiError> {
-    let store = state.store();
-    let (members, services, progress) = if full {
-        (
-            store
-                .household_members(h.id)
-                .await?
-                .into_iter()
-                .map(|m| MemberWire {
-                    id: m.id.to_string(),
-                    person_id: m.person_id.to_string(),
-                    at_risk: m.at_risk == 1,
-                })
-                .collect(),
-            store
-                .services_of(h.id)
-                .await?
-                .into_iter()
-                .map(|s| ServiceWire {
-                    kind: s.kind,
-                    given_on: s.given_on.to_string(),
-                    partner_id: s.partner_id.map(|p| p.to_string()),
-                    person_id: s.person_id.map(|p| p.to_string()),
-                    notes: s.notes,
-                })
-                .collect(),
-            store
-                .progress_of(h.id)
-                .await?
-                .into_iter()
-                .map(|p| ProgressWire {
-                    assessed_on: p.assessed_on.to_string(),
-                    level: p.level,
-                    note: p.note,
-                })
-                .collect(),
-        )
-    } else {
-        (Vec::new(), Vec::new(), Vec::new())
-    };
-    Ok(HouseholdWire {
+/// A household without its members, services and progress (for a list).
+fn household_brief(h: Household) -> HouseholdWire {
+    HouseholdWire {
         id: h.id.to_string(),
         facility_id: h.facility_id.to_string(),
         vulnerabilities: h
@@ -642,11 +531,60 @@ async fn household_wire(
         status: h.status,
         ended_on: date(h.ended_on),
         end_reason: h.end_reason,
-        members,
-        services,
-        progress,
+        members: Vec::new(),
+        services: Vec::new(),
+        progress: Vec::new(),
         version: h.version,
-    })
+    }
+}
+
+/// A household with its members, services and progress.
+fn household_wire(record: HouseholdRecord) -> HouseholdWire {
+    HouseholdWire {
+        members: record
+            .members
+            .into_iter()
+            .map(|(m, _)| MemberWire {
+                id: m.id.to_string(),
+                person_id: m.person_id.to_string(),
+                at_risk: m.at_risk == 1,
+            })
+            .collect(),
+        services: record
+            .services
+            .into_iter()
+            .map(|s| ServiceWire {
+                kind: s.kind,
+                given_on: s.given_on.to_string(),
+                partner_id: s.partner_id.map(|p| p.to_string()),
+                person_id: s.person_id.map(|p| p.to_string()),
+                notes: s.notes,
+            })
+            .collect(),
+        progress: record
+            .progress
+            .into_iter()
+            .map(|p| ProgressWire {
+                assessed_on: p.assessed_on.to_string(),
+                level: p.level,
+                note: p.note,
+            })
+            .collect(),
+        ..household_brief(record.household)
+    }
+}
+
+/// A household as it is now, as the caller reads it, for the answer to a change.
+async fn household_answer(
+    state: &AppState,
+    caller: &ApiCaller,
+    household: Id,
+) -> Result<HouseholdWire, ApiError> {
+    let record = state
+        .app()
+        .household_record(&caller.caller(), household)
+        .await?;
+    Ok(household_wire(record))
 }
 
 /// A partner organisation.
@@ -661,7 +599,7 @@ pub struct PartnerWire {
     pub version: i64,
 }
 
-fn partner_wire(p: haven_store::care::Partner) -> PartnerWire {
+fn partner_wire(p: Partner) -> PartnerWire {
     PartnerWire {
         id: p.id.to_string(),
         name: p.name,
@@ -682,35 +620,22 @@ fn partner_wire(p: haven_store::care::Partner) -> PartnerWire {
 pub async fn get_programme(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
 ) -> Result<Json<ProgrammeCareWire>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let id = id_of(&raw, "programme")?;
-    let store = state.store();
-    let access = access(&state, &caller).await?;
-    let ids: Vec<Id> = store
-        .care_facilities()
-        .await?
-        .into_iter()
-        .filter(|f| f.programme_id == id && access.sees_facility(f.id))
-        .map(|f| f.id)
-        .collect();
-    if ids.is_empty() {
-        return Err(not_found("programme"));
-    }
-    let day = today(&state);
-    let rows = store.care_child_rows(&ids, day).await?;
-    let f = haven_store::care::CareFigures::from_rows(&rows, day);
+    let day = state.today();
+    let care = state
+        .app()
+        .care_programme(&caller.caller(), raw, day)
+        .await?;
+    let f = &care.figures;
     let by = |figure: &str, b: &haven_domain::care::figures::BySex| BySexWire {
         figure: figure.to_owned(),
         girls: b.girls,
         boys: b.boys,
         total: b.total,
     };
-    let children = store.care_children_of(&ids).await?;
-    let split = store.split_sibling_groups(&children).await?;
     Ok(Json(ProgrammeCareWire {
-        programme_id: id.to_string(),
+        programme_id: care.programme.id.to_string(),
         year: f.year,
         figures: vec![
             by("in_care", &f.in_care),
@@ -722,23 +647,15 @@ pub async fn get_programme(
             by("with_results", &f.with_results),
             by("passed", &f.passed),
         ],
-        split_sibling_groups: split
+        split_sibling_groups: care
+            .split
             .iter()
-            .map(|g| g.iter().map(|c| c.id.to_string()).collect())
+            .map(|g| g.iter().map(|(c, _)| c.id.to_string()).collect())
             .collect(),
-        overdue_plan_ids: store
-            .overdue_plans(&ids, day)
-            .await?
-            .into_iter()
-            .map(|o| o.plan.id.to_string())
-            .collect(),
-        pending_admission_ids: store
-            .pending_admissions(&ids)
-            .await?
-            .into_iter()
-            .map(|a| a.id.to_string())
-            .collect(),
-        not_enrolled_child_ids: rows
+        overdue_plan_ids: care.overdue.iter().map(|o| o.plan.id.to_string()).collect(),
+        pending_admission_ids: care.pending.iter().map(|(a, _)| a.id.to_string()).collect(),
+        not_enrolled_child_ids: care
+            .rows
             .iter()
             .filter(|r| {
                 r.in_care() && haven_domain::care::is_school_age(r.birth_date, day) && !r.enrolled()
@@ -770,45 +687,28 @@ pub struct HouseRequest {
 }
 
 impl HouseRequest {
-    fn parse(&self) -> Result<(HouseDetails, Option<Id>, Option<Id>), ApiError> {
+    /// The house's details and caregivers; a caregiver who is no id is a bad choice.
+    fn command(&self) -> Parsed<HouseCommand> {
         let details = HouseDetails::parse(&HouseInput {
             name: &self.name,
             kind: &self.kind,
             capacity: &self.capacity.to_string(),
-        })
-        .map_err(problems)?;
-        let staff = |raw: &Option<String>, field: &'static str| -> Result<Option<Id>, ApiError> {
+        })?;
+        let staff = |raw: &Option<String>, field: &'static str| -> Parsed<Option<Id>> {
             match raw.as_deref().map(str::trim) {
                 None | Some("") => Ok(None),
                 Some(raw) => raw
                     .parse()
                     .map(Some)
-                    .map_err(|_| problems(vec![(field, CareError::BadChoice)])),
+                    .map_err(|_| vec![(field, CareError::BadChoice)]),
             }
         };
-        Ok((
+        Ok(HouseCommand {
             details,
-            staff(&self.sos_parent_id, "sos_parent_id")?,
-            staff(&self.family_assistant_id, "family_assistant_id")?,
-        ))
+            sos_parent: staff(&self.sos_parent_id, "sos_parent_id")?,
+            family_assistant: staff(&self.family_assistant_id, "family_assistant_id")?,
+        })
     }
-}
-
-async fn village_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Result<Id, ApiError> {
-    let id = id_of(raw, "village")?;
-    let facility = match state.store().facility(id).await {
-        Ok(f) => f,
-        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("village")),
-        Err(other) => return Err(other.into()),
-    };
-    if !matches!(
-        facility.kind.as_str(),
-        "childrens_village" | "youth_facility"
-    ) || !access(state, caller).await?.sees_facility(id)
-    {
-        return Err(not_found("village"));
-    }
-    Ok(id)
 }
 
 /// The houses of a village.
@@ -818,19 +718,13 @@ async fn village_in_reach(state: &AppState, caller: &ApiCaller, raw: &str) -> Re
 pub async fn list_houses(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(village): Ids<Id>,
 ) -> Result<Json<Vec<HouseWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let id = village_in_reach(&state, &caller, &raw).await?;
-    Ok(Json(
-        state
-            .store()
-            .houses_of(id)
-            .await?
-            .into_iter()
-            .map(house_wire)
-            .collect(),
-    ))
+    let houses = state
+        .app()
+        .village_houses(&caller.caller(), village)
+        .await?;
+    Ok(Json(houses.into_iter().map(house_wire).collect()))
 }
 
 /// Adds a house to a village.
@@ -841,40 +735,15 @@ pub async fn list_houses(
 pub async fn create_house(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(village): Ids<Id>,
     ApiJson(request): ApiJson<HouseRequest>,
 ) -> Result<(StatusCode, Json<HouseWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let id = village_in_reach(&state, &caller, &raw).await?;
-    let (details, parent, assistant) = request.parse()?;
     let house = state
-        .store()
-        .create_house(&caller.actor(), id, &details, parent, assistant)
-        .await?;
+        .app()
+        .create_house(&caller.caller(), village, request.command())
+        .await
+        .map_err(app_error)?;
     Ok((StatusCode::CREATED, Json(house_wire(house))))
-}
-
-async fn house_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-    whole: bool,
-) -> Result<House, ApiError> {
-    let house = match state.store().house(id_of(raw, "house")?).await {
-        Ok(h) => h,
-        Err(haven_store::StoreError::NotFound { .. }) => return Err(not_found("house")),
-        Err(other) => return Err(other.into()),
-    };
-    let access = access(state, caller).await?;
-    let ok = if whole {
-        access.sees_facility(house.facility_id)
-    } else {
-        access.sees_house(&house)
-    };
-    if !ok {
-        return Err(not_found("house"));
-    }
-    Ok(house)
 }
 
 /// One house.
@@ -884,12 +753,10 @@ async fn house_in_reach(
 pub async fn get_house(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(house): Ids<Id>,
 ) -> Result<Json<HouseWire>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    Ok(Json(house_wire(
-        house_in_reach(&state, &caller, &raw, false).await?,
-    )))
+    let seen = state.app().house_to_read(&caller.caller(), house).await?;
+    Ok(Json(house_wire(seen.house)))
 }
 
 /// Changes a house; `version` is the one read.
@@ -900,26 +767,15 @@ pub async fn get_house(
 pub async fn update_house(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(house): Ids<Id>,
     ApiJson(request): ApiJson<HouseRequest>,
 ) -> Result<Json<HouseWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let house = house_in_reach(&state, &caller, &raw, true).await?;
-    let (details, parent, assistant) = request.parse()?;
-    let version = version_of(request.version)?;
-    Ok(Json(house_wire(
-        state
-            .store()
-            .update_house(
-                &caller.actor(),
-                house.id,
-                version,
-                &details,
-                parent,
-                assistant,
-            )
-            .await?,
-    )))
+    let house = state
+        .app()
+        .update_house(&caller.caller(), house, request.version, request.command())
+        .await
+        .map_err(app_error)?;
+    Ok(Json(house_wire(house)))
 }
 
 // ---------------------------------------------------------------------------
@@ -942,8 +798,6 @@ pub async fn list_children(
     caller: ApiCaller,
     Query(query): Query<ChildrenQuery>,
 ) -> Result<Json<Vec<ChildWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let access = access(&state, &caller).await?;
     let facility = match query.facility.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(
@@ -951,22 +805,11 @@ pub async fn list_children(
                 .map_err(|_| ApiError::validation("facility: not an id"))?,
         ),
     };
-    let ids: Vec<Id> = state
-        .store()
-        .care_facilities()
-        .await?
-        .into_iter()
-        .map(|f| f.id)
-        .filter(|id| facility.is_none_or(|f| f == *id))
-        .collect();
-    let children = state.store().care_children_of(&ids).await?;
-    Ok(Json(
-        children
-            .iter()
-            .filter(|c| access.sees_child(c))
-            .map(child_wire)
-            .collect(),
-    ))
+    let children = state
+        .app()
+        .care_children(&caller.caller(), facility)
+        .await?;
+    Ok(Json(children.iter().map(child_wire).collect()))
 }
 
 /// A child in care with placements, admissions, plans, school, independence and
@@ -977,45 +820,24 @@ pub async fn list_children(
 pub async fn get_child(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
 ) -> Result<Json<ChildDetailWire>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let child = child_in_reach(&state, &caller, &raw, false).await?;
-    let store = state.store();
-    let child = store.read_care_child(&caller.actor(), child.id).await?;
-    let enrolments = store.enrolments_of(child.id).await?;
-    let terms = store
-        .terms_of(&enrolments.iter().map(|e| e.id).collect::<Vec<_>>())
+    let record = state
+        .app()
+        .read_care_child_record(&caller.caller(), raw)
         .await?;
+    let child = record.child;
+    let terms = record.terms;
     Ok(Json(ChildDetailWire {
-        placements: store
-            .placements_of(child.id)
-            .await?
-            .into_iter()
-            .map(|p| PlacementWire {
-                id: p.id.to_string(),
-                house_id: p.house_id.to_string(),
-                started_on: p.started_on.to_string(),
-                ended_on: date(p.ended_on),
-                start_reason: p.start_reason,
-                end_reason: p.end_reason,
-                apart_reason: p.apart_reason,
-                version: p.version,
-            })
-            .collect(),
-        admission_ids: store
-            .admissions_of(child.id)
-            .await?
+        placements: record.placements.into_iter().map(placement_wire).collect(),
+        admission_ids: record
+            .admissions
             .into_iter()
             .map(|a| a.id.to_string())
             .collect(),
-        plan_ids: store
-            .plans_of(PlanSubject::Child(child.id))
-            .await?
-            .into_iter()
-            .map(|p| p.id.to_string())
-            .collect(),
-        enrolments: enrolments
+        plan_ids: record.plans.into_iter().map(|p| p.id.to_string()).collect(),
+        enrolments: record
+            .enrolments
             .into_iter()
             .map(|e| EnrolmentWire {
                 terms: terms
@@ -1039,9 +861,8 @@ pub async fn get_child(
                 scholarship: e.scholarship,
             })
             .collect(),
-        steps: store
-            .steps_of(child.id)
-            .await?
+        steps: record
+            .steps
             .into_iter()
             .map(|s| StepWire {
                 kind: s.kind,
@@ -1050,9 +871,8 @@ pub async fn get_child(
                 details: s.details,
             })
             .collect(),
-        followups: store
-            .followups_of(child.id)
-            .await?
+        followups: record
+            .followups
             .into_iter()
             .map(|f| FollowUpWire {
                 followed_on: f.followed_on.to_string(),
@@ -1061,9 +881,8 @@ pub async fn get_child(
                 next_on: date(f.next_on),
             })
             .collect(),
-        case_history: store
-            .case_events(child.id)
-            .await?
+        case_history: record
+            .case_history
             .into_iter()
             .map(|e| CaseEventWire {
                 from_state: e.from_state,
@@ -1121,8 +940,6 @@ pub async fn create_admission(
     caller: ApiCaller,
     ApiJson(r): ApiJson<AdmissionRequest>,
 ) -> Result<(StatusCode, Json<AdmissionWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    caller.require(Action::Read, Kind::Person)?;
     let details = AdmissionDetails::parse(
         &AdmissionInput {
             referred_by: &r.referred_by,
@@ -1141,47 +958,17 @@ pub async fn create_admission(
             decided_on: &r.decided_on,
             review_on: &r.review_on,
         },
-        today(&state),
-    )
-    .map_err(problems)?;
-    let person = id_of(&r.person_id, "person")?;
-    let facility = id_of(&r.facility_id, "facility")?;
-    let store = state.store();
-    let p = store
-        .person(person)
-        .await
-        .map_err(|_| not_found("person"))?;
-    let reach = crate::person_input::reach_of_roles(store, &caller.roles, Action::Read).await?;
-    let access = access(&state, &caller).await?;
-    if !reach.holds(p.registered_facility_id)
-        || p.entered_in_error_at.is_some()
-        || !access.sees_facility(facility)
-    {
-        return Err(not_found("person"));
-    }
-    if let Some(existing) = store.care_child_of_person(person).await? {
-        if !access.sees_child(&existing) {
-            return Err(not_found("person"));
-        }
-    }
-    let admission = store
-        .record_admission(&caller.actor(), person, facility, &details)
-        .await?;
-    Ok((StatusCode::CREATED, Json(admission_wire(admission))))
-}
-
-async fn admission_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<Admission, ApiError> {
+        state.today(),
+    );
+    // An id that is no id names no one: a fresh id names no one either.
+    let person = r.person_id.trim().parse().unwrap_or_else(|_| Id::new());
+    let facility = r.facility_id.trim().parse().ok();
     let admission = state
-        .store()
-        .admission(id_of(raw, "admission")?)
+        .app()
+        .record_admission(&caller.caller(), person, facility, details)
         .await
-        .map_err(|_| not_found("admission"))?;
-    child_in_reach(state, caller, &admission.child_id.to_string(), false).await?;
-    Ok(admission)
+        .map_err(|e| app_error(rename_field(e, "facility", "facility_id")))?;
+    Ok((StatusCode::CREATED, Json(admission_wire(admission))))
 }
 
 /// One admission.
@@ -1191,25 +978,13 @@ async fn admission_in_reach(
 pub async fn get_admission(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
 ) -> Result<Json<AdmissionWire>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let admission = admission_in_reach(&state, &caller, &raw).await?;
-    let person = state
-        .store()
-        .care_child(admission.child_id)
-        .await?
-        .person_id;
-    state
-        .store()
-        .audit_person(
-            &caller.actor(),
-            "care_child_read",
-            person,
-            &format!("admission {}", admission.id),
-        )
+    let record = state
+        .app()
+        .read_care_admission(&caller.caller(), raw)
         .await?;
-    Ok(Json(admission_wire(admission)))
+    Ok(Json(admission_wire(record.admission)))
 }
 
 /// The director's decision on an admission.
@@ -1231,23 +1006,26 @@ pub struct DecisionRequest {
 pub async fn decide_admission(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<DecisionRequest>,
 ) -> Result<Json<AdmissionWire>, ApiError> {
-    caller.require(Action::Write, Kind::CareApproval)?;
-    let admission = admission_in_reach(&state, &caller, &raw).await?;
-    let status = match r.status.trim() {
-        "approved" => AdmissionStatus::Approved,
-        "declined" => AdmissionStatus::Declined,
-        _ => return Err(problems(vec![("status", CareError::BadChoice)])),
-    };
-    let note = haven_domain::care::parse_case_note(&r.note).map_err(problems)?;
-    Ok(Json(admission_wire(
-        state
-            .store()
-            .decide_admission(&caller.actor(), admission.id, r.version, status, &note)
-            .await?,
-    )))
+    let decision = match r.status.trim() {
+        "approved" => Ok(AdmissionStatus::Approved),
+        "declined" => Ok(AdmissionStatus::Declined),
+        _ => Err(vec![("status", CareError::BadChoice)]),
+    }
+    .and_then(|status| {
+        Ok(Decision {
+            status,
+            note: haven_domain::care::parse_case_note(&r.note)?,
+        })
+    });
+    let admission = state
+        .app()
+        .decide_admission(&caller.caller(), raw, r.version, decision)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(admission_wire(admission)))
 }
 
 /// A placement in a house.
@@ -1273,10 +1051,10 @@ pub struct PlacementRequest {
 pub async fn place_child(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<PlacementRequest>,
 ) -> Result<(StatusCode, Json<PlacementWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let details = PlacementDetails::parse(
         &PlacementInput {
             started_on: &r.started_on,
@@ -1284,7 +1062,7 @@ pub async fn place_child(
             reason: &r.reason,
             apart_reason: &r.apart_reason,
         },
-        today(&state),
+        state.today(),
     );
     // An id that is no id names no house: a fresh id names none either, so the
     // answer is the same bad choice.
@@ -1320,11 +1098,10 @@ pub struct EndRequest {
 pub async fn end_placement(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((raw, placement)): Path<(String, String)>,
+    Ids((raw, placement)): Ids<(Id, Id)>,
     ApiJson(r): ApiJson<EndRequest>,
 ) -> Result<Json<PlacementWire>, ApiError> {
-    let child = id_of(&raw, "child in care")?;
-    let placement = id_of(&placement, "placement")?;
+    let child = raw;
     let p = state
         .app()
         .end_placement(
@@ -1334,7 +1111,7 @@ pub async fn end_placement(
             r.version,
             &r.ended_on,
             &r.end_reason,
-            today(&state),
+            state.today(),
         )
         .await
         .map_err(app_error)?;
@@ -1357,11 +1134,10 @@ pub struct InErrorRequest {
 pub async fn placement_in_error(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((raw, placement)): Path<(String, String)>,
+    Ids((raw, placement)): Ids<(Id, Id)>,
     ApiJson(r): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let child = id_of(&raw, "child in care")?;
-    let placement = id_of(&placement, "placement")?;
+    let child = raw;
     state
         .app()
         .mark_placement_in_error(
@@ -1403,10 +1179,10 @@ fn case_step(r: &CaseRequest) -> Parsed<CaseStep> {
 pub async fn move_child_case(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<CaseRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let step = case_step(&r);
     state
         .app()
@@ -1434,9 +1210,9 @@ pub struct NoteRequest {
 pub async fn list_notes(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
 ) -> Result<Json<Vec<NoteWire>>, ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let notes = state.app().care_notes(&caller.caller(), child).await?;
     Ok(Json(
         notes
@@ -1460,12 +1236,12 @@ pub async fn list_notes(
 pub async fn add_note(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<NoteRequest>,
 ) -> Result<(StatusCode, Json<NoteWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let kind = CareNoteKind::parse(&r.kind).unwrap_or(CareNoteKind::Daily);
-    let details = NoteDetails::parse(&r.kind, &r.written_on, &r.body, today(&state));
+    let details = NoteDetails::parse(&r.kind, &r.written_on, &r.body, state.today());
     let n = state
         .app()
         .add_care_note(&caller.caller(), child, kind, details)
@@ -1491,11 +1267,10 @@ pub async fn add_note(
 pub async fn note_in_error(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((raw, note)): Path<(String, String)>,
+    Ids((raw, note)): Ids<(Id, Id)>,
     ApiJson(r): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let child = id_of(&raw, "child in care")?;
-    let note = id_of(&note, "note")?;
+    let child = raw;
     state
         .app()
         .mark_note_in_error(
@@ -1533,10 +1308,10 @@ pub struct EnrolmentRequest {
 pub async fn add_enrolment(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<EnrolmentRequest>,
 ) -> Result<(StatusCode, Json<EnrolmentWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let details = EnrolmentDetails::parse(&EnrolmentInput {
         level: &r.level,
         school: &r.school,
@@ -1590,11 +1365,10 @@ pub struct TermRequest {
 pub async fn add_term(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((raw, enrolment)): Path<(String, String)>,
+    Ids((raw, enrolment)): Ids<(Id, Id)>,
     ApiJson(r): ApiJson<TermRequest>,
 ) -> Result<(StatusCode, Json<TermWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
-    let enrolment = id_of(&enrolment, "enrolment")?;
+    let child = raw;
     let text = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let average = r.average.map(|a| a.to_string()).unwrap_or_default();
     let details = TermDetails::parse(&TermInput {
@@ -1645,16 +1419,16 @@ pub struct StepRequest {
 pub async fn add_step(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<StepRequest>,
 ) -> Result<(StatusCode, Json<StepWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let details = StepDetails::parse(
         &r.kind,
         &r.started_on,
         &r.ended_on,
         &r.details,
-        today(&state),
+        state.today(),
     );
     let s = state
         .app()
@@ -1691,11 +1465,11 @@ pub struct LeavingRequest {
 pub async fn record_leaving(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<LeavingRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let child = id_of(&raw, "child in care")?;
-    let details = LeavingDetails::parse(&r.left_on, &r.destination, &r.reason, today(&state));
+    let child = raw;
+    let details = LeavingDetails::parse(&r.left_on, &r.destination, &r.reason, state.today());
     state
         .app()
         .record_leaving(&caller.caller(), child, r.version, details)
@@ -1725,16 +1499,16 @@ pub struct FollowUpRequest {
 pub async fn add_followup(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<FollowUpRequest>,
 ) -> Result<(StatusCode, Json<FollowUpWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let details = FollowUpDetails::parse(
         &r.followed_on,
         &r.situation,
         &r.notes,
         &r.next_on,
-        today(&state),
+        state.today(),
     );
     let f = state
         .app()
@@ -1782,7 +1556,7 @@ fn plan_details(state: &AppState, r: &PlanRequest) -> Parsed<PlanDetails> {
             child_heard: r.child_heard,
             child_views: &r.child_views,
         },
-        today(state),
+        state.today(),
         state.config().care_review_months,
     )
 }
@@ -1795,16 +1569,19 @@ fn plan_details(state: &AppState, r: &PlanRequest) -> Parsed<PlanDetails> {
 pub async fn create_child_plan(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<PlanRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    let child = id_of(&raw, "child in care")?;
+    let child = raw;
     let plan = state
         .app()
         .create_child_plan(&caller.caller(), child, plan_details(&state, &r))
         .await
         .map_err(app_error)?;
-    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(plan_answer(&state, &caller, plan.id).await?),
+    ))
 }
 
 /// A plan with its goals and reviews.
@@ -1814,26 +1591,10 @@ pub async fn create_child_plan(
 pub async fn get_plan(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
 ) -> Result<Json<PlanWire>, ApiError> {
-    let plan = state
-        .app()
-        .plan_to_read(&caller.caller(), id_of(&raw, "plan")?)
-        .await?
-        .plan;
-    if let Some(PlanSubject::Child(child)) = plan.subject() {
-        let person = state.store().care_child(child).await?.person_id;
-        state
-            .store()
-            .audit_person(
-                &caller.actor(),
-                "care_child_read",
-                person,
-                &format!("plan {}", plan.id),
-            )
-            .await?;
-    }
-    Ok(Json(plan_wire(&state, plan).await?))
+    let record = state.app().read_plan_record(&caller.caller(), raw).await?;
+    Ok(Json(plan_wire(record, state.today())))
 }
 
 /// A goal of a plan.
@@ -1862,10 +1623,10 @@ pub struct GoalRequest {
 pub async fn add_goal(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<GoalRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    let plan = id_of(&raw, "plan")?;
+    let plan = raw;
     let details = GoalDetails::parse(&GoalInput {
         area: &r.area,
         goal: &r.goal,
@@ -1880,7 +1641,10 @@ pub async fn add_goal(
         .add_goal(&caller.caller(), plan, details)
         .await
         .map_err(app_error)?;
-    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(plan_answer(&state, &caller, plan.id).await?),
+    ))
 }
 
 /// A goal's progress.
@@ -1902,18 +1666,17 @@ pub struct GoalProgressRequest {
 pub async fn update_goal(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((raw, goal)): Path<(String, String)>,
+    Ids((raw, goal)): Ids<(Id, Id)>,
     ApiJson(r): ApiJson<GoalProgressRequest>,
 ) -> Result<Json<PlanWire>, ApiError> {
-    let plan = id_of(&raw, "plan")?;
-    let goal = id_of(&goal, "goal")?;
+    let plan = raw;
     let update = GoalUpdate::parse(&r.progress, &r.progress_note);
     let plan = state
         .app()
         .update_goal(&caller.caller(), plan, goal, r.version, update)
         .await
         .map_err(app_error)?;
-    Ok(Json(plan_wire(&state, plan).await?))
+    Ok(Json(plan_answer(&state, &caller, plan.id).await?))
 }
 
 /// A review of a plan.
@@ -1935,15 +1698,15 @@ pub struct ReviewRequest {
 pub async fn review_plan(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<ReviewRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    let plan = id_of(&raw, "plan")?;
+    let plan = raw;
     let review = ReviewDetails::parse(
         &r.reviewed_on,
         &r.notes,
         &r.next_review_on,
-        today(&state),
+        state.today(),
         state.config().care_review_months,
     );
     let plan = state
@@ -1951,7 +1714,10 @@ pub async fn review_plan(
         .review_plan(&caller.caller(), plan, r.version, review)
         .await
         .map_err(app_error)?;
-    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(plan_answer(&state, &caller, plan.id).await?),
+    ))
 }
 
 /// A version read, for an approval.
@@ -1969,16 +1735,16 @@ pub struct VersionRequest {
 pub async fn approve_plan(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<VersionRequest>,
 ) -> Result<Json<PlanWire>, ApiError> {
-    let plan = id_of(&raw, "plan")?;
+    let plan = raw;
     let plan = state
         .app()
         .approve_plan(&caller.caller(), plan, r.version)
         .await
         .map_err(app_error)?;
-    Ok(Json(plan_wire(&state, plan).await?))
+    Ok(Json(plan_answer(&state, &caller, plan.id).await?))
 }
 
 // ---------------------------------------------------------------------------
@@ -1991,21 +1757,10 @@ pub async fn list_households(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<HouseholdWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let access = access(&state, &caller).await?;
-    let ids: Vec<Id> = state
-        .store()
-        .care_facilities()
-        .await?
-        .into_iter()
-        .filter(|f| access.sees_facility(f.id))
-        .map(|f| f.id)
-        .collect();
-    let mut out = Vec::new();
-    for h in state.store().households_of(&ids).await? {
-        out.push(household_wire(&state, h, false).await?);
-    }
-    Ok(Json(out))
+    let list = state.app().households(&caller.caller(), None).await?;
+    Ok(Json(
+        list.households.into_iter().map(household_brief).collect(),
+    ))
 }
 
 /// A household to register.
@@ -2044,7 +1799,7 @@ pub async fn create_household(
         .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
-        Json(household_wire(&state, h, true).await?),
+        Json(household_answer(&state, &caller, h.id).await?),
     ))
 }
 
@@ -2055,21 +1810,15 @@ pub async fn create_household(
 pub async fn get_household(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
 ) -> Result<Json<HouseholdWire>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    let h = household_in_reach(&state, &caller, &raw).await?;
-    state
-        .store()
-        .audit(
-            &caller.actor(),
-            haven_store::NewAuditEvent::new("care_household_read", "care_household", h.id),
-        )
+    let record = state
+        .app()
+        .read_household_record(&caller.caller(), raw)
         .await?;
-    Ok(Json(household_wire(&state, h, true).await?))
+    Ok(Json(household_wire(record)))
 }
 
-/// A member to add.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
@@ -2086,10 +1835,10 @@ pub struct MemberRequest {
 pub async fn add_member(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<MemberRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    let household = id_of(&raw, "household")?;
+    let household = raw;
     let h = state
         .app()
         .add_household_member(&caller.caller(), household, &r.person_id, r.at_risk)
@@ -2101,7 +1850,7 @@ pub async fn add_member(
         })?;
     Ok((
         StatusCode::CREATED,
-        Json(household_wire(&state, h, true).await?),
+        Json(household_answer(&state, &caller, h.id).await?),
     ))
 }
 
@@ -2113,11 +1862,10 @@ pub async fn add_member(
 pub async fn end_member(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((raw, member)): Path<(String, String)>,
+    Ids((raw, member)): Ids<(Id, Id)>,
     ApiJson(r): ApiJson<VersionRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let household = id_of(&raw, "household")?;
-    let member = id_of(&member, "member")?;
+    let household = raw;
     state
         .app()
         .end_household_member(&caller.caller(), household, member, r.version)
@@ -2151,10 +1899,10 @@ pub struct ServiceRequest {
 pub async fn add_service(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<ServiceRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    let household = id_of(&raw, "household")?;
+    let household = raw;
     let (partner, person) = match (
         optional_id(&r.partner_id, "partner"),
         optional_id(&r.person_id, "person"),
@@ -2176,7 +1924,7 @@ pub async fn add_service(
         &r.given_on,
         &r.notes,
         partner.is_some(),
-        today(&state),
+        state.today(),
     );
     let h = state
         .app()
@@ -2185,7 +1933,7 @@ pub async fn add_service(
         .map_err(|e| app_error(rename_service_fields(e)))?;
     Ok((
         StatusCode::CREATED,
-        Json(household_wire(&state, h, true).await?),
+        Json(household_answer(&state, &caller, h.id).await?),
     ))
 }
 
@@ -2227,11 +1975,11 @@ pub struct ProgressRequest {
 pub async fn add_progress(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<ProgressRequest>,
 ) -> Result<(StatusCode, Json<HouseholdWire>), ApiError> {
-    let household = id_of(&raw, "household")?;
-    let details = ProgressDetails::parse(&r.assessed_on, &r.level, &r.note, today(&state));
+    let household = raw;
+    let details = ProgressDetails::parse(&r.assessed_on, &r.level, &r.note, state.today());
     let h = state
         .app()
         .add_household_progress(&caller.caller(), household, details)
@@ -2239,7 +1987,7 @@ pub async fn add_progress(
         .map_err(app_error)?;
     Ok((
         StatusCode::CREATED,
-        Json(household_wire(&state, h, true).await?),
+        Json(household_answer(&state, &caller, h.id).await?),
     ))
 }
 
@@ -2251,10 +1999,10 @@ pub async fn add_progress(
 pub async fn move_household_case(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<CaseRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let household = id_of(&raw, "household")?;
+    let household = raw;
     state
         .app()
         .move_household_case(&caller.caller(), household, r.version, case_step(&r))
@@ -2282,17 +2030,17 @@ pub struct HouseholdEndRequest {
 pub async fn end_household(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<HouseholdEndRequest>,
 ) -> Result<Json<HouseholdWire>, ApiError> {
-    let household = id_of(&raw, "household")?;
-    let end = HouseholdEnd::parse(&r.status, &r.ended_on, &r.reason, today(&state));
+    let household = raw;
+    let end = HouseholdEnd::parse(&r.status, &r.ended_on, &r.reason, state.today());
     let h = state
         .app()
         .end_household(&caller.caller(), household, r.version, end)
         .await
         .map_err(app_error)?;
-    Ok(Json(household_wire(&state, h, true).await?))
+    Ok(Json(household_answer(&state, &caller, h.id).await?))
 }
 
 /// Makes a family's development plan.
@@ -2303,16 +2051,19 @@ pub async fn end_household(
 pub async fn create_household_plan(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<PlanRequest>,
 ) -> Result<(StatusCode, Json<PlanWire>), ApiError> {
-    let household = id_of(&raw, "household")?;
+    let household = raw;
     let plan = state
         .app()
         .create_household_plan(&caller.caller(), household, plan_details(&state, &r))
         .await
         .map_err(app_error)?;
-    Ok((StatusCode::CREATED, Json(plan_wire(&state, plan).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(plan_answer(&state, &caller, plan.id).await?),
+    ))
 }
 
 /// The partner organisations.
@@ -2322,16 +2073,8 @@ pub async fn list_partners(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<PartnerWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Care)?;
-    Ok(Json(
-        state
-            .store()
-            .partners()
-            .await?
-            .into_iter()
-            .map(partner_wire)
-            .collect(),
-    ))
+    let partners = state.app().partners(&caller.caller()).await?;
+    Ok(Json(partners.into_iter().map(partner_wire).collect()))
 }
 
 /// A partner organisation to add.
@@ -2354,12 +2097,12 @@ pub async fn create_partner(
     caller: ApiCaller,
     ApiJson(r): ApiJson<PartnerRequest>,
 ) -> Result<(StatusCode, Json<PartnerWire>), ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let details = PartnerDetails::parse(&r.name, &r.services, &r.contact).map_err(problems)?;
+    let details = PartnerDetails::parse(&r.name, &r.services, &r.contact);
     let p = state
-        .store()
-        .create_partner(&caller.actor(), &details)
-        .await?;
+        .app()
+        .create_partner(&caller.caller(), details)
+        .await
+        .map_err(app_error)?;
     Ok((StatusCode::CREATED, Json(partner_wire(p))))
 }
 
@@ -2383,20 +2126,16 @@ pub struct PartnerUpdate {
 pub async fn update_partner(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<PartnerUpdate>,
 ) -> Result<Json<PartnerWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let id = id_of(&raw, "partner")?;
-    state.store().partner(id).await?;
-    let details = PartnerDetails::parse(&r.name, &r.services, &r.contact).map_err(problems)?;
-    let version = version_of(r.version)?;
-    Ok(Json(partner_wire(
-        state
-            .store()
-            .update_partner(&caller.actor(), id, version, &details)
-            .await?,
-    )))
+    let details = PartnerDetails::parse(&r.name, &r.services, &r.contact);
+    let partner = state
+        .app()
+        .update_partner(&caller.caller(), raw, r.version, details)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(partner_wire(partner)))
 }
 
 /// Closing (or opening again) a house or a partner, with the version read.
@@ -2417,19 +2156,15 @@ pub struct CloseRequest {
 pub async fn close_partner(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<CloseRequest>,
 ) -> Result<Json<PartnerWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let id = id_of(&raw, "partner")?;
-    state.store().partner(id).await?;
-    let version = version_of(r.version)?;
-    Ok(Json(partner_wire(
-        state
-            .store()
-            .set_partner_closed(&caller.actor(), id, version, !r.reopen)
-            .await?,
-    )))
+    let partner = state
+        .app()
+        .close_partner(&caller.caller(), raw, r.version, !r.reopen)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(partner_wire(partner)))
 }
 
 /// Closes a house (no children live in it any more), or opens it again.
@@ -2440,17 +2175,13 @@ pub async fn close_partner(
 pub async fn close_house(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(raw): Ids<Id>,
     ApiJson(r): ApiJson<CloseRequest>,
 ) -> Result<Json<HouseWire>, ApiError> {
-    caller.require(Action::Write, Kind::Care)?;
-    let house = house_in_reach(&state, &caller, &raw, true).await?;
-    let version = version_of(r.version)?;
-    Ok(Json(house_wire(
-        state
-            .store()
-            .set_house_closed(&caller.actor(), house.id, version, !r.reopen)
-            .await
-            .map_err(refusal)?,
-    )))
+    let house = state
+        .app()
+        .close_house(&caller.caller(), raw, r.version, !r.reopen)
+        .await
+        .map_err(app_error)?;
+    Ok(Json(house_wire(house)))
 }

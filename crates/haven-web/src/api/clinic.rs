@@ -6,9 +6,15 @@
 //! field with its stable code; a dispense beyond the stock is `stock.insufficient`
 //! with the quantity available. Every read of a patient's records is audited.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::clinic::{EncounterRecords, StockChanged};
+use haven_app::model::clinic::{
+    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, MovementRow, PrescriptionRow,
+    Referral, Stay, StockBatch, Viewer, Visit, VitalSigns,
+};
+use haven_app::model::{Id, Timestamp};
 use haven_domain::clinic::icd10;
 use haven_domain::clinic::lab::LabState;
 use haven_domain::clinic::medicines::{
@@ -19,12 +25,7 @@ use haven_domain::clinic::{
     AdministrationStatus, ClinicError, DiagnosisDetails, Discharge, FieldError, ReferralDetails,
     VisitNotes, VisitNotesInput, VisitType,
 };
-use haven_domain::{Action, Kind};
-use haven_store::clinic::{
-    DispenseOutcome, Encounter, FormToken, LabOrder, LabResult, MovementRow, PrescriptionRow,
-    Referral, StockBatch, Viewer, VitalSigns,
-};
-use haven_store::Id;
+use haven_domain::Kind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -36,6 +37,7 @@ use haven_app::AppError;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, FieldErrorWire, Problem};
+use crate::extract::Ids;
 use crate::state::AppState;
 
 /// Adds this part's routes.
@@ -90,23 +92,11 @@ fn field_problem(errors: &[FieldError]) -> ApiError {
     ApiError::validation(detail)
 }
 
-fn not_found(entity: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        format!("no such {entity}"),
-    )
-}
-
-/// An id from a path or a body. Text that is not an id names no record: it becomes
-/// an id no record has, so that the action still refuses a caller without the
-/// permission (403) before it finds nothing (404).
-fn id_of(raw: &str, _entity: &str) -> Result<Id, ApiError> {
-    Ok(raw.parse().unwrap_or_else(|_| Id::new()))
-}
-
-async fn viewer(state: &AppState, caller: &ApiCaller, kind: Kind) -> Result<Viewer, ApiError> {
-    Ok(state.app().clinic_viewer(&caller.caller(), kind).await?)
+/// An id from a body. Text that is not an id names no record: it becomes an id no
+/// record has, so that the action still refuses a caller without the permission
+/// (403) before it finds nothing (404). Ids in paths are read by [`Ids`].
+fn body_id(raw: &str) -> Id {
+    raw.parse().unwrap_or_else(|_| Id::new())
 }
 
 /// An action refused by haven-app, answered as this API always has: the wrong
@@ -159,15 +149,6 @@ fn api_field(field: &str) -> String {
 /// → `choose_option`).
 fn api_error_code(code: &str) -> String {
     code.trim_start_matches("clinic-error-").replace('-', "_")
-}
-
-fn today(state: &AppState) -> time::Date {
-    crate::pages::people::today(state)
-}
-
-async fn facility_in_reach(state: &AppState, viewer: &Viewer, raw: &str) -> Result<Id, ApiError> {
-    let id = id_of(raw, "facility")?;
-    Ok(state.app().facility_reached(viewer, id).await?.id)
 }
 
 /// An ICD-10 code of the WHO list.
@@ -226,24 +207,15 @@ pub struct QueueWire {
 pub async fn facility_queue(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Json<Vec<QueueWire>>, ApiError> {
-    let (_, facility) = state
+    let since = Timestamp::now().plus_seconds(-24 * 3600);
+    let (_, rows) = state
         .app()
-        .clinic_facility(
-            &caller.caller(),
-            Kind::CheckIn,
-            id_of(&facility, "facility")?,
-        )
+        .facility_queue(&caller.caller(), facility, since)
         .await?;
-    let facility = facility.id;
-    let since = haven_store::Timestamp::now().plus_seconds(-24 * 3600);
     Ok(Json(
-        state
-            .store()
-            .queue(facility, since)
-            .await?
-            .into_iter()
+        rows.into_iter()
             .map(|row| QueueWire {
                 visit_id: row.id.to_string(),
                 person_id: row.person_id.to_string(),
@@ -297,10 +269,10 @@ pub async fn check_in(
         .app()
         .check_in(
             &caller.caller(),
-            id_of(&request.person_id, "person")?,
-            id_of(&request.facility_id, "facility")?,
+            body_id(&request.person_id),
+            body_id(&request.facility_id),
             visit_type,
-            today(&state),
+            state.today(),
             token.as_ref(),
         )
         .await
@@ -476,30 +448,19 @@ pub struct EncounterWire {
     pub administrations: Vec<AdministrationWire>,
 }
 
-async fn encounter_parts(
-    state: &AppState,
-    viewer: &Viewer,
-    encounter: Encounter,
-) -> Result<
-    (
-        Vec<VitalsWire>,
-        Vec<DiagnosisWire>,
-        Vec<LabOrderWire>,
-        Vec<PrescriptionWire>,
-    ),
-    ApiError,
-> {
-    let store = state.store();
-    let vitals = store
-        .vitals_of(encounter)
-        .await?
-        .into_iter()
-        .map(vitals_wire)
-        .collect();
-    let diagnoses = store
-        .diagnoses_of(encounter)
-        .await?
-        .into_iter()
+fn encounter_parts(
+    records: &EncounterRecords,
+) -> (
+    Vec<VitalsWire>,
+    Vec<DiagnosisWire>,
+    Vec<LabOrderWire>,
+    Vec<PrescriptionWire>,
+) {
+    let vitals = records.vitals.iter().cloned().map(vitals_wire).collect();
+    let diagnoses = records
+        .diagnoses
+        .iter()
+        .cloned()
         .map(|d| DiagnosisWire {
             id: d.id.to_string(),
             title: icd10::Icd10Code::parse(&d.icd10_code)
@@ -510,40 +471,27 @@ async fn encounter_parts(
             note: d.note,
         })
         .collect();
-    let orders = store.lab_orders_of(viewer, encounter).await?;
-    let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
-    let results = store.lab_results(&ids).await?;
-    let orders = orders.iter().map(|o| order_wire(o, &results)).collect();
-    let prescriptions = store
-        .prescriptions_of(encounter)
-        .await?
-        .into_iter()
+    let orders = records
+        .orders
+        .iter()
+        .map(|o| order_wire(o, &records.results))
+        .collect();
+    let prescriptions = records
+        .prescriptions
+        .iter()
+        .cloned()
         .map(prescription_wire)
         .collect();
-    Ok((vitals, diagnoses, orders, prescriptions))
-}
-
-async fn visit_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
-    Ok(state
-        .app()
-        .visit_to_read(&caller.caller(), id_of(raw, "visit")?)
-        .await?)
+    (vitals, diagnoses, orders, prescriptions)
 }
 
 /// A visit the caller may record on (clinical WRITE reach).
 async fn visit_to_write(
     state: &AppState,
     caller: &ApiCaller,
-    raw: &str,
-) -> Result<(haven_store::clinic::Visit, Viewer), ApiError> {
-    Ok(state
-        .app()
-        .visit_to_write(&caller.caller(), id_of(raw, "visit")?)
-        .await?)
+    id: Id,
+) -> Result<(Visit, Viewer), ApiError> {
+    Ok(state.app().visit_to_write(&caller.caller(), id).await?)
 }
 
 /// A visit with its vital signs, diagnoses, lab orders (HIV ones only for callers
@@ -554,22 +502,16 @@ async fn visit_to_write(
 pub async fn get_visit(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
 ) -> Result<Json<EncounterWire>, ApiError> {
-    let (visit, viewer) = visit_in_reach(&state, &caller, &visit).await?;
-    let (vitals, diagnoses, lab_orders, prescriptions) =
-        encounter_parts(&state, &viewer, Encounter::Visit(visit.id)).await?;
-    let referrals = referrals_of(&state, Encounter::Visit(visit.id)).await?;
-    state
-        .store()
-        .audit_clinical_read(
-            &caller.actor(),
-            "visit_read",
-            "person",
-            visit.person_id,
-            format!("visit={}", visit.id),
-        )
+    let caller = caller.caller();
+    let (visit, _) = state.app().read_visit(&caller, visit).await?;
+    let records = state
+        .app()
+        .encounter_records(&caller, Encounter::Visit(visit.id))
         .await?;
+    let (vitals, diagnoses, lab_orders, prescriptions) = encounter_parts(&records);
+    let referrals = referrals_of(&records);
     Ok(Json(EncounterWire {
         id: visit.id.to_string(),
         person_id: visit.person_id.to_string(),
@@ -620,10 +562,10 @@ pub struct VitalsRequest {
 pub async fn add_vitals(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<VitalsRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     vitals_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -694,10 +636,10 @@ pub struct DiagnosisRequest {
 pub async fn add_diagnosis(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<DiagnosisRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     diagnosis_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -742,10 +684,10 @@ pub struct LabOrderRequest {
 pub async fn order_test(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<LabOrderRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     order_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -800,10 +742,10 @@ pub struct PrescriptionRequest {
 pub async fn prescribe(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<PrescriptionRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     prescription_for(&state, &caller, Encounter::Visit(visit.id), request).await
 }
 
@@ -851,24 +793,13 @@ async fn prescription_for(
 pub async fn worklist(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
-    let (viewer, facility) = state
+    let orders = state
         .app()
-        .clinic_facility(
-            &caller.caller(),
-            Kind::Laboratory,
-            id_of(&facility, "facility")?,
-        )
+        .lab_worklist_orders(&caller.caller(), facility)
         .await?;
-    let facility = facility.id;
-    let store = state.store();
-    let mut out = Vec::new();
-    for row in store.worklist(&viewer, facility, &[]).await? {
-        let order = store.lab_order(&viewer, row.id).await?;
-        out.push(order_wire(&order, &[]));
-    }
-    Ok(Json(out))
+    Ok(Json(orders.iter().map(|o| order_wire(o, &[])).collect()))
 }
 
 /// One lab order with its results. Audited.
@@ -878,28 +809,10 @@ pub async fn worklist(
 pub async fn get_lab_order(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
 ) -> Result<Json<LabOrderWire>, ApiError> {
-    let record = state
-        .app()
-        .lab_order_to_read(
-            &caller.caller(),
-            id_of(&order, "lab order")?,
-            Kind::Laboratory,
-        )
-        .await?;
-    let (order, results) = (record.order, record.results);
-    state
-        .store()
-        .audit_clinical_read(
-            &caller.actor(),
-            "lab_order_read",
-            "person",
-            order.person_id,
-            format!("order={}", order.id),
-        )
-        .await?;
-    Ok(Json(order_wire(&order, &results)))
+    let details = state.app().read_lab_order(&caller.caller(), order).await?;
+    Ok(Json(order_wire(&details.order, &details.results)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -920,17 +833,17 @@ pub struct ResultsRequest {
 pub async fn enter_results(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
     ApiJson(request): ApiJson<ResultsRequest>,
 ) -> Result<Json<LabOrderWire>, ApiError> {
     let record = state
         .app()
         .enter_lab_results(
             &caller.caller(),
-            id_of(&order, "lab order")?,
+            order,
             request.version,
             &request.results,
-            today(&state),
+            state.today(),
         )
         .await
         .map_err(app_problem)?;
@@ -954,27 +867,13 @@ pub struct BatchWire {
 pub async fn facility_stock(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Json<Vec<BatchWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
-    Ok(Json(
-        state
-            .store()
-            .stock_of(facility, false)
-            .await?
-            .into_iter()
-            .map(|b| BatchWire {
-                id: b.id.to_string(),
-                medicine: b.medicine_code,
-                batch_number: b.batch_number,
-                expires_on: b.expires_on.to_string(),
-                on_hand: b.on_hand,
-                version: b.version,
-            })
-            .collect(),
-    ))
+    let (_, batches) = state
+        .app()
+        .facility_stock(&caller.caller(), facility)
+        .await?;
+    Ok(Json(batches.into_iter().map(batch_wire).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -996,24 +895,24 @@ pub struct ReceiptRequest {
 pub async fn receive_stock(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
     ApiJson(request): ApiJson<ReceiptRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Medicines)?;
-    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
+    let caller = caller.caller();
+    // The facility out of reach is not found before a wrong receipt is named.
+    state.app().pharmacy_to_write(&caller, facility).await?;
     let receipt = Receipt::parse(
         &request.medicine,
         &request.batch_number,
         &request.expires_on,
         &request.quantity.to_string(),
-        today(&state),
+        state.today(),
     )
     .map_err(|e| field_problem(&e))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let id = state
-        .store()
-        .receive_stock(&caller.actor(), facility, &receipt, token.as_ref())
+        .app()
+        .receive_stock(&caller, facility, &receipt, token.as_ref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -1031,15 +930,12 @@ pub async fn receive_stock(
 pub async fn prescriptions_to_dispense(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Json<Vec<PrescriptionWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
     Ok(Json(
         state
-            .store()
-            .prescriptions_to_dispense(facility)
+            .app()
+            .prescriptions_to_dispense(&caller.caller(), facility)
             .await?
             .into_iter()
             .map(prescription_wire)
@@ -1069,22 +965,26 @@ pub struct DispensedWire {
 pub async fn dispense(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(prescription): Path<String>,
+    Ids(prescription): Ids<Id>,
     ApiJson(request): ApiJson<DispenseRequest>,
 ) -> Result<(StatusCode, Json<DispensedWire>), ApiError> {
-    caller.require(Action::Write, Kind::Medicines)?;
-    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
+    let caller = caller.caller();
+    // Refused before the quantity is read: a caller who may not dispense, or a
+    // prescription out of reach.
+    state
+        .app()
+        .prescription_to_dispense(&caller, prescription)
+        .await?;
     let quantity = parse_quantity(&request.quantity.to_string())
         .map_err(|e| field_problem(&[("quantity", e)]))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
     let outcome = state
-        .store()
+        .app()
         .dispense(
-            &caller.actor(),
-            &viewer,
-            id_of(&prescription, "prescription")?,
+            &caller,
+            prescription,
             quantity,
-            today(&state),
+            state.today(),
             token.as_ref(),
         )
         .await?;
@@ -1131,17 +1031,14 @@ pub async fn admit(
     ApiJson(request): ApiJson<AdmitRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
     state.app().may_admit(&caller.caller())?;
-    let visit = match request.visit_id.as_deref() {
-        Some(v) => Some(id_of(v, "visit")?),
-        None => None,
-    };
+    let visit = request.visit_id.as_deref().map(body_id);
     let token = request.once.as_deref().and_then(FormToken::parse);
     let admission = NewAdmission {
-        person: id_of(&request.person_id, "person")?,
-        bed: id_of(&request.bed_id, "bed")?,
+        person: body_id(&request.person_id),
+        bed: body_id(&request.bed_id),
         visit,
         reason: &request.reason,
-        today: today(&state),
+        today: state.today(),
         token: token.as_ref(),
     };
     let id = state
@@ -1158,17 +1055,6 @@ pub async fn admit(
     ))
 }
 
-async fn stay_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
-    Ok(state
-        .app()
-        .stay_to_read(&caller.caller(), id_of(raw, "stay")?)
-        .await?)
-}
-
 /// A stay with its vital signs, diagnoses, lab orders and prescriptions. Audited.
 #[utoipa::path(get, path = "/api/v1/clinic/stays/{stay}", tag = "clinic", security(("bearer" = [])),
     params(("stay" = String, Path, description = "the stay's id")),
@@ -1176,16 +1062,19 @@ async fn stay_in_reach(
 pub async fn get_stay(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
 ) -> Result<Json<EncounterWire>, ApiError> {
-    let (stay, viewer) = stay_in_reach(&state, &caller, &stay).await?;
-    let (vitals, diagnoses, lab_orders, prescriptions) =
-        encounter_parts(&state, &viewer, Encounter::Stay(stay.id)).await?;
-    let referrals = referrals_of(&state, Encounter::Stay(stay.id)).await?;
-    let progress_notes = state
-        .store()
-        .progress_notes(&[stay.id])
-        .await?
+    let caller = caller.caller();
+    let (stay, _) = state.app().read_stay(&caller, stay).await?;
+    let records = state
+        .app()
+        .encounter_records(&caller, Encounter::Stay(stay.id))
+        .await?;
+    let details = state.app().stay_details(&caller, stay.id).await?;
+    let (vitals, diagnoses, lab_orders, prescriptions) = encounter_parts(&records);
+    let referrals = referrals_of(&records);
+    let progress_notes = details
+        .notes
         .into_iter()
         .map(|n| ProgressNoteWire {
             id: n.id.to_string(),
@@ -1194,10 +1083,8 @@ pub async fn get_stay(
             written_by: n.created_by.to_string(),
         })
         .collect();
-    let administrations = state
-        .store()
-        .administrations(&[stay.id])
-        .await?
+    let administrations = details
+        .administrations
         .into_iter()
         .map(|a| AdministrationWire {
             id: a.id.to_string(),
@@ -1208,16 +1095,6 @@ pub async fn get_stay(
             recorded_by: a.created_by.to_string(),
         })
         .collect();
-    state
-        .store()
-        .audit_clinical_read(
-            &caller.actor(),
-            "stay_read",
-            "person",
-            stay.person_id,
-            format!("stay={}", stay.id),
-        )
-        .await?;
     Ok(Json(EncounterWire {
         id: stay.id.to_string(),
         person_id: stay.person_id.to_string(),
@@ -1267,10 +1144,10 @@ pub struct DischargeRequest {
 pub async fn discharge(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<DischargeRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     let discharge = Discharge::parse(&request.outcome, &request.summary, &request.cause_of_death)
         .map_err(|e| field_problem(&e))?;
     state
@@ -1300,7 +1177,7 @@ pub struct VisitStateWire {
     pub version: i64,
 }
 
-fn visit_state_wire(visit: &haven_store::clinic::Visit) -> VisitStateWire {
+fn visit_state_wire(visit: &Visit) -> VisitStateWire {
     VisitStateWire {
         id: visit.id.to_string(),
         queue_state: visit.queue_state.clone(),
@@ -1317,10 +1194,10 @@ fn visit_state_wire(visit: &haven_store::clinic::Visit) -> VisitStateWire {
 pub async fn call_in(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<CallInRequest>,
 ) -> Result<Json<VisitStateWire>, ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     let visit = state
         .app()
         .call_in(&caller.caller(), visit.id, request.version)
@@ -1361,10 +1238,10 @@ pub struct VisitNotesRequest {
 pub async fn save_visit_notes(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<VisitNotesRequest>,
 ) -> Result<Json<VisitStateWire>, ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     let follow_up = visit
         .follow_up_on
         .map(|d| d.to_string())
@@ -1387,7 +1264,7 @@ pub async fn save_visit_notes(
             follow_up_on: &follow_up_on,
             outcome: &outcome,
         },
-        today(&state),
+        state.today(),
     )
     .map_err(|e| field_problem(&e))?;
     let visit = state
@@ -1445,17 +1322,13 @@ fn referral_wire(r: Referral) -> ReferralWire {
     }
 }
 
-async fn referrals_of(
-    state: &AppState,
-    encounter: Encounter,
-) -> Result<Vec<ReferralWire>, ApiError> {
-    Ok(state
-        .store()
-        .referrals_of(encounter)
-        .await?
-        .into_iter()
+fn referrals_of(records: &EncounterRecords) -> Vec<ReferralWire> {
+    records
+        .referrals
+        .iter()
+        .cloned()
         .map(referral_wire)
-        .collect())
+        .collect()
 }
 
 /// Refers the patient of a visit to a facility of Haven or to a partner by name.
@@ -1465,10 +1338,10 @@ async fn referrals_of(
 pub async fn refer(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     ApiJson(request): ApiJson<ReferralRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (visit, _) = visit_to_write(&state, &caller, &visit).await?;
+    let (visit, _) = visit_to_write(&state, &caller, visit).await?;
     let raw_facility = request.to_facility_id.as_deref().unwrap_or("").trim();
     let mut errors = Vec::new();
     let to_facility = if raw_facility.is_empty() {
@@ -1534,21 +1407,11 @@ pub async fn refer(
 pub async fn get_referral(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(referral): Path<String>,
+    Ids(referral): Ids<Id>,
 ) -> Result<Json<ReferralWire>, ApiError> {
-    let (referral, _) = state
+    let referral = state
         .app()
-        .referral_to_read(&caller.caller(), id_of(&referral, "referral")?)
-        .await?;
-    state
-        .store()
-        .audit_clinical_read(
-            &caller.actor(),
-            "referral_read",
-            "person",
-            referral.person_id,
-            format!("referral={}", referral.id),
-        )
+        .read_referral(&caller.caller(), referral)
         .await?;
     Ok(Json(referral_wire(referral)))
 }
@@ -1574,11 +1437,11 @@ pub struct LabStateRequest {
 pub async fn advance_lab_order(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
     ApiJson(request): ApiJson<LabStateRequest>,
 ) -> Result<Json<LabOrderWire>, ApiError> {
     let caller = caller.caller();
-    let id = id_of(&order, "lab order")?;
+    let id = order;
     state.app().may_record_lab_work(&caller)?;
     // The order out of reach is not found before a wrong state is named.
     state
@@ -1629,21 +1492,13 @@ pub async fn results_to_see(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<LabOrderWire>>, ApiError> {
-    let (orders, results) = state.app().results_to_see(&caller.caller()).await?;
-    let store = state.store();
-    for order in &orders {
-        store
-            .audit_clinical_read(
-                &caller.actor(),
-                "lab_order_read",
-                "person",
-                order.person_id,
-                format!("order={} list=results_to_see", order.id),
-            )
-            .await?;
-    }
+    let to_see = state.app().read_results_to_see(&caller.caller()).await?;
     Ok(Json(
-        orders.iter().map(|o| order_wire(o, &results)).collect(),
+        to_see
+            .orders
+            .iter()
+            .map(|o| order_wire(o, &to_see.results))
+            .collect(),
     ))
 }
 
@@ -1655,11 +1510,11 @@ pub async fn results_to_see(
 pub async fn mark_result_seen(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
 ) -> Result<StatusCode, ApiError> {
     state
         .app()
-        .mark_result_seen(&caller.caller(), id_of(&order, "lab order")?)
+        .mark_result_seen(&caller.caller(), order)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1683,17 +1538,12 @@ pub struct LabCancelRequest {
 pub async fn cancel_lab_order(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
     ApiJson(request): ApiJson<LabCancelRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .app()
-        .cancel_lab_order(
-            &caller.caller(),
-            id_of(&order, "lab order")?,
-            request.version,
-            &request.reason,
-        )
+        .cancel_lab_order(&caller.caller(), order, request.version, &request.reason)
         .await
         .map_err(app_problem)?;
     Ok(StatusCode::NO_CONTENT)
@@ -1715,16 +1565,12 @@ pub struct VersionRequest {
 pub async fn diagnosis_in_error(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(diagnosis): Path<String>,
+    Ids(diagnosis): Ids<Id>,
     ApiJson(request): ApiJson<VersionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let marked = state
         .app()
-        .mark_diagnosis_in_error(
-            &caller.caller(),
-            id_of(&diagnosis, "diagnosis")?,
-            request.version,
-        )
+        .mark_diagnosis_in_error(&caller.caller(), diagnosis, request.version)
         .await?;
     if marked.already {
         return Err(AppError::Conflict {
@@ -1748,22 +1594,6 @@ fn batch_wire(b: StockBatch) -> BatchWire {
     }
 }
 
-async fn batch_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-) -> Result<StockBatch, ApiError> {
-    let viewer = viewer(state, caller, Kind::Medicines).await?;
-    let batch = state
-        .store()
-        .stock_batch(id_of(raw, "stock batch")?)
-        .await?;
-    if !viewer.reaches(batch.facility_id) {
-        return Err(not_found("stock batch"));
-    }
-    Ok(batch)
-}
-
 /// One batch of a facility's stock.
 #[utoipa::path(get, path = "/api/v1/clinic/stock/{batch}", tag = "clinic", security(("bearer" = [])),
     params(("batch" = String, Path, description = "the batch's id")),
@@ -1771,11 +1601,13 @@ async fn batch_in_reach(
 pub async fn get_batch(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(batch): Path<String>,
+    Ids(batch): Ids<Id>,
 ) -> Result<Json<BatchWire>, ApiError> {
-    caller.require(Action::Read, Kind::Medicines)?;
     Ok(Json(batch_wire(
-        batch_in_reach(&state, &caller, &batch).await?,
+        state
+            .app()
+            .stock_batch_to_read(&caller.caller(), batch)
+            .await?,
     )))
 }
 
@@ -1807,11 +1639,12 @@ pub struct StockChangeRequest {
 pub async fn change_stock(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(batch): Path<String>,
+    Ids(batch): Ids<Id>,
     ApiJson(request): ApiJson<StockChangeRequest>,
 ) -> Result<Json<BatchWire>, ApiError> {
-    caller.require(Action::Write, Kind::Medicines)?;
-    let batch = batch_in_reach(&state, &caller, &batch).await?;
+    let caller = caller.caller();
+    // The batch out of reach is not found before a wrong change is named.
+    let (batch, _) = state.app().stock_batch_to_change(&caller, batch).await?;
     let change = StockChange::parse(
         &request.kind,
         &request.quantity.to_string(),
@@ -1819,13 +1652,13 @@ pub async fn change_stock(
         &request.note,
     )
     .map_err(|e| field_problem(&e))?;
-    let store = state.store();
-    match store
-        .change_stock(&caller.actor(), batch.id, request.version, &change)
+    match state
+        .app()
+        .change_stock(&caller, batch.id, request.version, &change)
         .await?
     {
-        Ok(()) => Ok(Json(batch_wire(store.stock_batch(batch.id).await?))),
-        Err(shortfall) => Err(ApiError::new(
+        StockChanged::Changed(batch) => Ok(Json(batch_wire(batch))),
+        StockChanged::NotEnough(shortfall) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "stock.insufficient",
             format!(
@@ -1888,16 +1721,13 @@ pub struct MovementsQuery {
 pub async fn stock_movements(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
     Query(query): Query<MovementsQuery>,
 ) -> Result<Json<Vec<MovementWire>>, ApiError> {
-    caller.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
     Ok(Json(
         state
-            .store()
-            .stock_movements(facility, query.limit.unwrap_or(50))
+            .app()
+            .stock_movements(&caller.caller(), facility, query.limit.unwrap_or(50))
             .await?
             .into_iter()
             .map(movement_wire)
@@ -1936,13 +1766,13 @@ pub struct StockWarningsWire {
 pub async fn stock_warnings(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Json<StockWarningsWire>, ApiError> {
-    caller.require(Action::Read, Kind::Medicines)?;
-    let viewer = viewer(&state, &caller, Kind::Medicines).await?;
-    let facility = facility_in_reach(&state, &viewer, &facility).await?;
-    let today = today(&state);
-    let warnings = state.store().stock_warnings(facility, today).await?;
+    let today = state.today();
+    let warnings = state
+        .app()
+        .stock_warnings(&caller.caller(), facility, today)
+        .await?;
     let mut near_expiry: Vec<NearExpiryWire> = warnings
         .near_expiry
         .into_iter()
@@ -2005,17 +1835,16 @@ pub struct WardWire {
 pub async fn ward_figures(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Json<Vec<WardWire>>, ApiError> {
     let caller = caller.caller();
-    let facility = id_of(&facility, "facility")?;
     // The facility out of reach is not found before a wrong month is named.
     state
         .app()
         .clinic_facility(&caller, Kind::Clinical, facility)
         .await?;
-    let today = today(&state);
+    let today = state.today();
     let (year, month) = match query.month.as_deref().map(str::trim) {
         None | Some("") => (today.year(), today.month()),
         Some(raw) => {
@@ -2083,12 +1912,9 @@ pub struct BedBoardWire {
 pub async fn bed_board(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(ward): Path<String>,
+    Ids(ward): Ids<Id>,
 ) -> Result<Json<BedBoardWire>, ApiError> {
-    let (ward, beds) = state
-        .app()
-        .bed_board(&caller.caller(), id_of(&ward, "ward")?)
-        .await?;
+    let (ward, beds) = state.app().bed_board(&caller.caller(), ward).await?;
     let beds: Vec<BedWire> = beds
         .into_iter()
         .map(|b| BedWire {
@@ -2114,11 +1940,11 @@ pub async fn bed_board(
 async fn open_stay_in_reach(
     state: &AppState,
     caller: &ApiCaller,
-    raw: &str,
-) -> Result<(haven_store::clinic::Stay, Viewer), ApiError> {
+    id: Id,
+) -> Result<(Stay, Viewer), ApiError> {
     state
         .app()
-        .stay_to_write(&caller.caller(), id_of(raw, "stay")?)
+        .stay_to_write(&caller.caller(), id)
         .await
         .map_err(app_problem)
 }
@@ -2140,10 +1966,10 @@ pub struct TransferRequest {
 pub async fn transfer(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<TransferRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     let bed = request
         .bed_id
         .trim()
@@ -2181,10 +2007,10 @@ pub struct ProgressNoteWire {
 pub async fn add_progress_note(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<ProgressNoteRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     let note = haven_domain::clinic::required_note(&request.note, haven_domain::clinic::NOTE_MAX)
         .map_err(|e| field_problem(&[("note", e)]))?;
     let token = request.once.as_deref().and_then(FormToken::parse);
@@ -2210,10 +2036,10 @@ pub async fn add_progress_note(
 pub async fn add_stay_vitals(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<VitalsRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     vitals_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
 
@@ -2224,10 +2050,10 @@ pub async fn add_stay_vitals(
 pub async fn add_stay_diagnosis(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<DiagnosisRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     diagnosis_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
 
@@ -2239,10 +2065,10 @@ pub async fn add_stay_diagnosis(
 pub async fn order_stay_test(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<LabOrderRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     order_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
 
@@ -2254,10 +2080,10 @@ pub async fn order_stay_test(
 pub async fn prescribe_at_stay(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<PrescriptionRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     prescription_for(&state, &caller, Encounter::Stay(stay.id), request).await
 }
 
@@ -2294,10 +2120,10 @@ pub struct AdministrationWire {
 pub async fn administer(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     ApiJson(request): ApiJson<AdministrationRequest>,
 ) -> Result<(StatusCode, Json<CreatedWire>), ApiError> {
-    let (stay, _) = open_stay_in_reach(&state, &caller, &stay).await?;
+    let (stay, _) = open_stay_in_reach(&state, &caller, stay).await?;
     let mut errors = Vec::new();
     let status = AdministrationStatus::parse(&request.status);
     if status.is_none() {

@@ -7,15 +7,15 @@
 //! - `GET /api/v1/growth/outcomes`: the programme's discharges per facility and month with
 //!   the Sphere rates (Read Clinical, the facilities in reach).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::model::growth::{growth_sex, GrowthMeasurement, NewMeasurement};
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::growth::anthro::{age_in_days, parse_age_days, MeasurementField};
 use haven_domain::growth::{GrowthError, GrowthSex, Measurements, MeasurementsInput};
-use haven_domain::{Action, Kind};
-use haven_store::growth::{growth_sex, GrowthMeasurement, NewMeasurement};
-use haven_store::{Id, Person};
+use haven_domain::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::{IntoParams, ToSchema};
@@ -26,6 +26,7 @@ use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
+use crate::extract::Ids;
 use crate::growth_json::CalculatorAnswer;
 use crate::state::AppState;
 
@@ -208,20 +209,6 @@ fn not_found(entity: &str) -> ApiError {
     )
 }
 
-/// A person the caller may `action` clinical records of, or 404.
-async fn person_in_reach(
-    state: &AppState,
-    caller: &ApiCaller,
-    raw: &str,
-    action: Action,
-) -> Result<Person, ApiError> {
-    let id: Id = raw.parse().map_err(|_| not_found("person"))?;
-    Ok(state
-        .app()
-        .growth_child(&caller.caller(), id, action)
-        .await?)
-}
-
 /// A person's measurements, oldest first, with their z-scores. The read is audited.
 #[utoipa::path(get, path = "/api/v1/growth/people/{child}/measurements", tag = "growth", security(("bearer" = [])),
     params(("child" = String, Path, description = "the person's id")),
@@ -229,9 +216,8 @@ async fn person_in_reach(
 pub async fn list_measurements(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(person): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<Vec<MeasurementWire>>, ApiError> {
-    let id: Id = person.parse().map_err(|_| not_found("person"))?;
     let (person, all) = state.app().read_growth(&caller.caller(), id).await?;
     Ok(Json(
         all.into_iter()
@@ -279,12 +265,15 @@ pub struct MeasurementRequest {
 pub async fn record_measurement(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     ApiJson(request): ApiJson<MeasurementRequest>,
 ) -> Result<(StatusCode, Json<MeasurementWire>), ApiError> {
-    let person = person_in_reach(&state, &caller, &person, Action::Write).await?;
+    let person = state
+        .app()
+        .growth_child(&caller.caller(), person, Action::Write)
+        .await?;
     let mut errors: Vec<(MeasurementField, GrowthError)> = Vec::new();
-    let today = crate::person_input::today(state.config().time_offset);
+    let today = state.today();
     let measured_on = match time::Date::parse(request.measured_on.trim(), DATE) {
         Ok(d) if d > today => {
             errors.push((MeasurementField::Date, GrowthError::DateInFuture));
@@ -409,9 +398,12 @@ pub async fn outcomes(
     caller: ApiCaller,
     Query(query): Query<OutcomesQuery>,
 ) -> Result<Json<Vec<OutcomeWire>>, ApiError> {
-    // Figures without names: clinicians and M&E (Read Report) read them.
-    let readers = caller.scopes_for(Action::Read, &[Kind::Clinical, Kind::Report])?;
-    let today = crate::person_input::today(state.config().time_offset);
+    // Figures without names: clinicians and M&E (Read Report) read them, as far as
+    // those roles reach (haven-app decides).
+    let caller = caller.caller();
+    let app = state.app();
+    let facilities = app.nutrition_outcome_facilities(&caller).await?;
+    let today = state.today();
     let date = |raw: &Option<String>, field: &str, default: time::Date| match raw
         .as_deref()
         .map(str::trim)
@@ -423,32 +415,18 @@ pub async fn outcomes(
     };
     let to = date(&query.to, "to", today)?;
     let from = date(&query.from, "from", to - time::Duration::days(365))?;
-    let reach = state.store().reach_of(&readers).await?;
     let facilities: Vec<Id> = match query
         .facility
         .as_deref()
         .map(str::trim)
         .filter(|f| !f.is_empty())
     {
-        Some(raw) => {
-            let id: Id = raw.parse().map_err(|_| not_found("facility"))?;
-            if !reach.holds(Some(id)) {
-                return Err(not_found("facility"));
-            }
-            vec![id]
-        }
-        None => state
-            .store()
-            .facilities()
-            .await?
-            .into_iter()
-            .filter(|f| reach.holds(Some(f.id)))
-            .map(|f| f.id)
-            .collect(),
+        // One out of reach is not found (haven-app says so).
+        Some(raw) => vec![raw.parse().map_err(|_| not_found("facility"))?],
+        None => facilities.iter().map(|f| f.id).collect(),
     };
-    let months = state
-        .store()
-        .programme_outcomes(&facilities, from, to)
+    let months = app
+        .programme_outcomes(&caller, &facilities, from, to)
         .await?;
     Ok(Json(
         months

@@ -4,12 +4,14 @@
 //! Write Clinical to write; HIV results only with the HIV permissions. Records of
 //! facilities out of the caller's reach answer 404 and are left out of lists.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use haven_app::mch::{
     DeliveryRecord, DoseCommand, ImmunisationCard, NewPncContact, PregnancyRecord, PREGNANCY_CLOSED,
 };
+use haven_app::model::mch::{Dose, Pregnancy, TdGiven};
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::mch::birth::{BabyInput, DeliveryInput};
 use haven_domain::mch::family_planning::FpVisitInput;
@@ -19,8 +21,6 @@ use haven_domain::mch::immunisation::{
 use haven_domain::mch::postnatal::PncContactInput;
 use haven_domain::mch::pregnancy::{anc_status, AncContactInput, PregnancyDetails, PregnancyInput};
 use haven_domain::mch::MchError;
-use haven_store::mch::{Dose, Pregnancy, TdGiven};
-use haven_store::{Id, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -30,6 +30,7 @@ use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, FieldErrorWire, Problem};
+use crate::extract::Ids;
 use crate::state::AppState;
 
 /// Adds this part's API routes.
@@ -57,18 +58,6 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 fn mch_errors(errors: &[(&'static str, MchError)]) -> ApiError {
     field_errors(errors, |f| f, MchError::code)
-}
-
-fn not_found(entity: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        format!("no such {entity}"),
-    )
-}
-
-fn parse_id(raw: &str, entity: &str) -> Result<Id, ApiError> {
-    raw.trim().parse().map_err(|_| not_found(entity))
 }
 
 /// An error of haven-app as this part's API answers it: wrong fields as before
@@ -107,10 +96,6 @@ fn facility_id(raw: &str) -> Option<Id> {
     raw.trim().parse().ok()
 }
 
-fn today(state: &AppState) -> time::Date {
-    crate::pages::places::today(state)
-}
-
 fn schedule(state: &AppState) -> Result<&'static Schedule, ApiError> {
     Schedule::builtin(&state.config().immunisation_schedule).map_err(|_| {
         ApiError::new(
@@ -143,7 +128,7 @@ impl FacilityQuery {
 
     fn day(&self, state: &AppState) -> Result<time::Date, ApiError> {
         match self.date.as_deref().map(str::trim) {
-            None | Some("") => Ok(today(state)),
+            None | Some("") => Ok(state.today()),
             Some(raw) => haven_domain::places::parse_date(raw)
                 .ok_or_else(|| ApiError::validation("date: mch-error-bad-date")),
         }
@@ -318,7 +303,7 @@ pub async fn register_pregnancy(
             risk_factors: &request.risk_factors,
             notes: &request.notes,
         },
-        today(&state),
+        state.today(),
     );
     let pregnancy = state
         .app()
@@ -348,7 +333,7 @@ pub async fn register_pregnancy(
         })?;
     Ok((
         StatusCode::CREATED,
-        Json(pregnancy_wire(&pregnancy, &[], today(&state))),
+        Json(pregnancy_wire(&pregnancy, &[], state.today())),
     ))
 }
 
@@ -356,7 +341,7 @@ fn pregnancy_answer(state: &AppState, record: &PregnancyRecord) -> PregnancyWire
     let p = &record.pregnancy;
     let (contacts, hiv, syphilis) = (&record.contacts, &record.hiv, &record.syphilis);
     let days: Vec<time::Date> = contacts.iter().map(|c| c.contact_on).collect();
-    let mut wire = pregnancy_wire(p, &days, today(state));
+    let mut wire = pregnancy_wire(p, &days, state.today());
     wire.contacts = Some(
         contacts
             .iter()
@@ -404,9 +389,8 @@ fn pregnancy_answer(state: &AppState, record: &PregnancyRecord) -> PregnancyWire
 pub async fn get_pregnancy(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<PregnancyWire>, ApiError> {
-    let id = parse_id(&raw, "pregnancy")?;
     let record = state
         .app()
         .read_pregnancy(&caller.caller(), id)
@@ -458,10 +442,9 @@ pub struct ContactRequest {
 pub async fn add_contact(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<ContactRequest>,
 ) -> Result<(StatusCode, Json<PregnancyWire>), ApiError> {
-    let id = parse_id(&raw, "pregnancy")?;
     let input = AncContactInput {
         contact_on: &request.contact_on,
         blood_pressure: &request.blood_pressure,
@@ -484,7 +467,7 @@ pub async fn add_contact(
     };
     let app = state.app();
     let caller = caller.caller();
-    app.record_anc_contact(&caller, id, &input, today(&state), td)
+    app.record_anc_contact(&caller, id, &input, state.today(), td)
         .await
         .map_err(app_error)?;
     let record = app.pregnancy_record(&caller, id).await.map_err(app_error)?;
@@ -633,10 +616,9 @@ fn delivery_answer(record: DeliveryRecord) -> DeliveryWire {
 pub async fn record_delivery(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<DeliveryRequest>,
 ) -> Result<(StatusCode, Json<DeliveryWire>), ApiError> {
-    let id = parse_id(&raw, "pregnancy")?;
     let input = DeliveryInput {
         delivered_on: &request.delivered_on,
         delivered_time: &request.delivered_time,
@@ -661,7 +643,7 @@ pub async fn record_delivery(
     let app = state.app();
     let caller = caller.caller();
     let delivery = app
-        .record_delivery(&caller, id, Some(request.version), &input, today(&state))
+        .record_delivery(&caller, id, Some(request.version), &input, state.today())
         .await
         .map_err(app_error)?;
     let record = app
@@ -678,9 +660,8 @@ pub async fn record_delivery(
 pub async fn get_delivery(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<DeliveryWire>, ApiError> {
-    let id = parse_id(&raw, "delivery")?;
     let record = state
         .app()
         .read_delivery(&caller.caller(), id)
@@ -716,10 +697,9 @@ pub struct PncRequest {
 pub async fn add_pnc(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<PncRequest>,
 ) -> Result<(StatusCode, Json<DeliveryWire>), ApiError> {
-    let id = parse_id(&raw, "delivery")?;
     let contact = NewPncContact {
         // Not an id: refused at the field, as a person who is not of the delivery.
         person: request.person_id.trim().parse().ok(),
@@ -734,7 +714,7 @@ pub async fn add_pnc(
     };
     let app = state.app();
     let caller = caller.caller();
-    app.record_pnc_contact(&caller, id, &contact, "person_id", today(&state))
+    app.record_pnc_contact(&caller, id, &contact, "person_id", state.today())
         .await
         .map_err(app_error)?;
     let record = app.delivery_record(&caller, id).await.map_err(app_error)?;
@@ -789,7 +769,7 @@ pub struct CardWire {
 
 fn card(state: &AppState, person: &Person, doses: &[Dose]) -> Result<CardWire, ApiError> {
     let schedule = schedule(state)?;
-    let on = today(state);
+    let on = state.today();
     let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
     let subject = Subject {
         born: person.birth_date,
@@ -856,9 +836,8 @@ fn card(state: &AppState, person: &Person, doses: &[Dose]) -> Result<CardWire, A
 pub async fn immunisation_card(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<CardWire>, ApiError> {
-    let id = parse_id(&raw, "person")?;
     let record = state
         .app()
         .read_immunisation_card(&caller.caller(), id)
@@ -902,10 +881,9 @@ pub struct DoseAnswer {
 pub async fn record_dose(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<DoseRequest>,
 ) -> Result<(StatusCode, Json<DoseAnswer>), ApiError> {
-    let id = parse_id(&raw, "person")?;
     let app = state.app();
     let caller = caller.caller();
     let ImmunisationCard { person, doses } =
@@ -919,7 +897,7 @@ pub async fn record_dose(
     let given_on = haven_domain::places::parse_date(&request.given_on);
     match given_on {
         None => errors.push(("given_on", MchError::BadDate)),
-        Some(d) if d > today(&state) => errors.push(("given_on", MchError::DateInFuture)),
+        Some(d) if d > state.today() => errors.push(("given_on", MchError::DateInFuture)),
         Some(d) if d < person.birth_date => errors.push(("given_on", MchError::DoseBeforeBirth)),
         _ => {}
     }
@@ -946,7 +924,7 @@ pub async fn record_dose(
         born: person.birth_date,
         sex: person.sex(),
     };
-    let verdict = evaluate(schedule, group, subject, &given, today(&state))
+    let verdict = evaluate(schedule, group, subject, &given, state.today())
         .validity
         .last()
         .copied()
@@ -1167,7 +1145,7 @@ pub struct FpVisitWire {
     pub version: i64,
 }
 
-fn fp_wire(v: &haven_store::mch::FpVisit) -> FpVisitWire {
+fn fp_wire(v: &haven_app::model::mch::FpVisit) -> FpVisitWire {
     FpVisitWire {
         id: v.id.to_string(),
         person_id: v.person_id.to_string(),
@@ -1189,9 +1167,8 @@ fn fp_wire(v: &haven_store::mch::FpVisit) -> FpVisitWire {
 pub async fn family_planning(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<Vec<FpVisitWire>>, ApiError> {
-    let id = parse_id(&raw, "person")?;
     let (_, visits) = state
         .app()
         .read_family_planning(&caller.caller(), id)
@@ -1227,10 +1204,9 @@ pub struct FpVisitRequest {
 pub async fn record_fp_visit(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<FpVisitRequest>,
 ) -> Result<(StatusCode, Json<FpVisitWire>), ApiError> {
-    let id = parse_id(&raw, "person")?;
     let input = FpVisitInput {
         visit_on: &request.visit_on,
         counselled: request.counselled,
@@ -1247,7 +1223,7 @@ pub async fn record_fp_visit(
             facility_id(&request.facility_id),
             "facility_id",
             &input,
-            today(&state),
+            state.today(),
         )
         .await
         .map_err(app_error)?;
@@ -1450,10 +1426,9 @@ pub struct CorrectPregnancyRequest {
 pub async fn correct_pregnancy(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<CorrectPregnancyRequest>,
 ) -> Result<Json<PregnancyWire>, ApiError> {
-    let id = parse_id(&raw, "pregnancy")?;
     let details = PregnancyDetails::parse(
         &PregnancyInput {
             registered_on: &request.registered_on,
@@ -1466,7 +1441,7 @@ pub async fn correct_pregnancy(
             risk_factors: &request.risk_factors,
             notes: &request.notes,
         },
-        today(&state),
+        state.today(),
     );
     let app = state.app();
     let caller = caller.caller();
@@ -1498,10 +1473,9 @@ pub struct EndPregnancyRequest {
 pub async fn end_pregnancy(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<EndPregnancyRequest>,
 ) -> Result<Json<PregnancyWire>, ApiError> {
-    let id = parse_id(&raw, "pregnancy")?;
     let input = haven_domain::mch::pregnancy::PregnancyEndInput {
         ended_on: &request.ended_on,
         reason: &request.reason,
@@ -1509,7 +1483,7 @@ pub async fn end_pregnancy(
     };
     let app = state.app();
     let caller = caller.caller();
-    app.end_pregnancy(&caller, id, request.version, &input, today(&state))
+    app.end_pregnancy(&caller, id, request.version, &input, state.today())
         .await
         .map_err(app_error)?;
     let record = app.pregnancy_record(&caller, id).await.map_err(app_error)?;
@@ -1528,11 +1502,10 @@ pub struct InErrorRequest {
 async fn mark_in_error(
     state: &AppState,
     caller: &ApiCaller,
-    what: haven_store::mch::Correctable,
-    raw: &str,
+    what: haven_app::model::mch::Correctable,
+    id: Id,
     request: &InErrorRequest,
 ) -> Result<StatusCode, ApiError> {
-    let id = parse_id(raw, "record")?;
     state
         .app()
         .mark_entered_in_error(
@@ -1556,11 +1529,11 @@ async fn mark_in_error(
 pub async fn anc_contact_in_error(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    use haven_store::mch::Correctable;
-    mark_in_error(&state, &caller, Correctable::AncContact, &raw, &request).await
+    use haven_app::model::mch::Correctable;
+    mark_in_error(&state, &caller, Correctable::AncContact, id, &request).await
 }
 
 /// Marks a postnatal contact entered in error.
@@ -1571,11 +1544,11 @@ pub async fn anc_contact_in_error(
 pub async fn pnc_contact_in_error(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    use haven_store::mch::Correctable;
-    mark_in_error(&state, &caller, Correctable::PncContact, &raw, &request).await
+    use haven_app::model::mch::Correctable;
+    mark_in_error(&state, &caller, Correctable::PncContact, id, &request).await
 }
 
 /// Marks a family planning visit entered in error.
@@ -1586,9 +1559,9 @@ pub async fn pnc_contact_in_error(
 pub async fn fp_visit_in_error(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<InErrorRequest>,
 ) -> Result<StatusCode, ApiError> {
-    use haven_store::mch::Correctable;
-    mark_in_error(&state, &caller, Correctable::FpVisit, &raw, &request).await
+    use haven_app::model::mch::Correctable;
+    mark_in_error(&state, &caller, Correctable::FpVisit, id, &request).await
 }

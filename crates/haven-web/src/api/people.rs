@@ -5,13 +5,14 @@
 //! code (the domain's `PersonError::code()`, or `duplicate`, `unknown_category`...).
 //! A caller sees only the people their roles' scopes reach; others are not found.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use haven_app::model::{Id, NewPerson, Person};
+use haven_app::people::{ListedPerson, PeopleSearch, PersonRecord};
 use haven_domain::person::{BirthDateInput, NameField, NameInput};
-use haven_domain::{Action, Kind};
-use haven_store::{Id, PeopleQuery, Person, Reach, StoreError};
+use haven_domain::Kind;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::{IntoParams, ToSchema};
@@ -21,9 +22,10 @@ use utoipa_axum::routes;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
+use crate::extract::Ids;
 use crate::person_input::{
-    check_against_store, parse_filters, parse_person, reach_of_roles, split_date, today,
-    FilterInput, InputError, InputField, InputProblem, PersonInput,
+    check_against_registry, parse_filters, parse_person, split_date, FilterInput, InputError,
+    InputField, InputProblem, PersonInput,
 };
 use crate::state::AppState;
 use haven_app::AppError;
@@ -258,8 +260,8 @@ impl From<ApiError> for PeopleApiError {
     }
 }
 
-impl From<StoreError> for PeopleApiError {
-    fn from(error: StoreError) -> Self {
+impl From<AppError> for PeopleApiError {
+    fn from(error: AppError) -> Self {
         PeopleApiError::Problem(ApiError::from(error))
     }
 }
@@ -300,7 +302,8 @@ pub async fn search_people(
     caller: ApiCaller,
     Query(params): Query<PeopleParams>,
 ) -> Result<Json<PeopleWire>, PeopleApiError> {
-    caller.require(Action::Read, Kind::Person)?;
+    let app_caller = caller.caller();
+    state.app().may_read_people(&app_caller)?;
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let (q, facility, category, sex, age_band) = (
         text(&params.q),
@@ -358,43 +361,23 @@ pub async fn search_people(
     let (Some(limit), Some(offset)) = (limit, offset) else {
         return Err(PeopleApiError::Fields(errors));
     };
-    let store = state.store();
-    let reach = reach_of_roles(store, &caller.roles, Action::Read).await?;
-    let ids = store
-        .search_people(&PeopleQuery {
-            text: filters.text,
-            facility: filters.facility,
-            category: filters.category,
-            sex: filters.sex,
-            age_band: filters.age_band,
-            today: today(state.config().time_offset),
-            reach: reach.clone(),
-            limit,
-            offset,
-        })
+    let found = state
+        .app()
+        .search_people(
+            &app_caller,
+            &PeopleSearch {
+                text: filters.text,
+                facility: filters.facility,
+                category: filters.category,
+                sex: filters.sex,
+                age_band: filters.age_band,
+                today: state.today(),
+                limit,
+                offset,
+            },
+        )
         .await?;
-    let found = store.people(&ids).await?;
-    let shown: Vec<Person> = found.into_iter().filter(|p| is_shown(p, &reach)).collect();
-    let ids: Vec<Id> = shown.iter().map(|p| p.id).collect();
-    let numbers = store.haven_numbers(&ids).await?;
-    let people = shown
-        .into_iter()
-        .map(|person| {
-            let haven_number = numbers
-                .iter()
-                .find(|(id, _)| *id == person.id)
-                .map(|(_, n)| n.clone());
-            PersonSummaryWire {
-                id: person.id.to_string(),
-                haven_number,
-                display_name: person.display_name(),
-                sex: person.sex.clone(),
-                birth_date: birth_date_wire(&person),
-                registered_facility_id: person.registered_facility_id.map(|id| id.to_string()),
-                version: person.version,
-            }
-        })
-        .collect();
+    let people = found.into_iter().map(summary_wire).collect();
     Ok(Json(PeopleWire {
         people,
         limit,
@@ -412,10 +395,8 @@ pub async fn create_person(
     caller: ApiCaller,
     ApiJson(request): ApiJson<NewPersonRequest>,
 ) -> Result<Response, PeopleApiError> {
-    state
-        .app()
-        .may_register_people(&caller.caller())
-        .map_err(ApiError::from)?;
+    let app_caller = caller.caller();
+    state.app().may_register_people(&app_caller)?;
     let numbers = BirthDateNumbers::of(&request.birth_date);
     let (input, early) = person_input(
         &request.names,
@@ -435,21 +416,21 @@ pub async fn create_person(
         categories: request.categories.iter().map(String::as_str).collect(),
         ..input
     };
-    let store = state.store();
-    let new = parse_or_fields(&input, early, today(state.config().time_offset))?;
-    let problems = check_against_store(store, &new, None).await?;
+    let new = parse_or_fields(&input, early, state.today())?;
+    let problems = check_against_registry(state.app(), &app_caller, &new, None).await?;
     if !problems.is_empty() {
         return Err(fields(&problems));
     }
-    let person = match state.app().register_person(&caller.caller(), &new).await {
+    let person = match state.app().register_person(&app_caller, &new).await {
         Ok(person) => person,
         // Taken between the check and the write: the same answer as the check's.
         Err(AppError::Duplicate {
             field: "identifier",
-        }) => return Err(taken_identifier(store, &new).await),
-        Err(other) => return Err(ApiError::from(other).into()),
+        }) => return Err(taken_identifier(&state, &app_caller, &new).await),
+        Err(other) => return Err(other.into()),
     };
-    let wire = person_wire(&state, person.id, person).await?;
+    let record = state.app().person_record(&app_caller, person.id).await?;
+    let wire = person_wire(record);
     let location = format!("/api/v1/people/{}", wire.id);
     let mut response = (StatusCode::CREATED, Json(wire)).into_response();
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -467,19 +448,10 @@ pub async fn create_person(
 pub async fn get_person(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<PersonWire>, PeopleApiError> {
-    caller.require(Action::Read, Kind::Person)?;
-    let requested = parse_id(&id)?;
-    let store = state.store();
-    let survivor = store.resolve_merged(requested).await?;
-    let person = store.person(survivor).await?;
-    let reach = reach_of_roles(store, &caller.roles, Action::Read).await?;
-    if !is_shown(&person, &reach) {
-        return Err(not_found().into());
-    }
-    let person = store.read_person(&caller.actor(), survivor).await?;
-    Ok(Json(person_wire(&state, requested, person).await?))
+    let record = state.app().read_person(&caller.caller(), id).await?;
+    Ok(Json(person_wire(record)))
 }
 
 /// Corrects a person's details, naming the version read: a stale version is refused
@@ -493,17 +465,14 @@ pub async fn get_person(
 pub async fn update_person(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<UpdatePersonRequest>,
 ) -> Result<Json<PersonWire>, PeopleApiError> {
-    let id = parse_id(&id)?;
-    let store = state.store();
     let app_caller = caller.caller();
     let current = state
         .app()
         .person_to_write(&app_caller, id, Kind::Person)
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
     if let Some(survivor) = current.merged_into {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -522,17 +491,17 @@ pub async fn update_person(
         &request.address,
         request.registered_facility_id.as_deref(),
     );
-    let new = parse_or_fields(&input, early, today(state.config().time_offset))?;
-    let problems = check_against_store(store, &new, Some(id)).await?;
+    let new = parse_or_fields(&input, early, state.today())?;
+    let problems = check_against_registry(state.app(), &app_caller, &new, Some(id)).await?;
     if !problems.is_empty() {
         return Err(fields(&problems));
     }
     let person = state
         .app()
         .update_person(&app_caller, id, request.version, &new.details, None)
-        .await
-        .map_err(ApiError::from)?;
-    Ok(Json(person_wire(&state, id, person).await?))
+        .await?;
+    let record = state.app().person_record(&app_caller, person.id).await?;
+    Ok(Json(person_wire(record)))
 }
 
 /// The numbers of a date of birth as text, for the domain's parser.
@@ -614,7 +583,7 @@ fn parse_or_fields(
     input: &PersonInput<'_>,
     early: Vec<InputError>,
     today: time::Date,
-) -> Result<haven_store::NewPerson, PeopleApiError> {
+) -> Result<NewPerson, PeopleApiError> {
     match parse_person(input, today) {
         Ok(new) if early.is_empty() => Ok(new),
         Ok(_) => Err(fields(&early)),
@@ -672,10 +641,11 @@ fn field_name(field: InputField) -> String {
 
 /// Which identifier was taken, found again after the write refused it.
 async fn taken_identifier(
-    store: &haven_store::Store,
-    new: &haven_store::NewPerson,
+    state: &AppState,
+    caller: &haven_app::Caller,
+    new: &NewPerson,
 ) -> PeopleApiError {
-    match check_against_store(store, new, None).await {
+    match check_against_registry(state.app(), caller, new, None).await {
         Ok(problems) if !problems.is_empty() => fields(&problems),
         Ok(_) => fields(&[InputError {
             field: InputField::Identifier(0),
@@ -685,18 +655,17 @@ async fn taken_identifier(
     }
 }
 
-fn is_shown(person: &Person, reach: &Reach) -> bool {
-    person.merged_into.is_none()
-        && person.entered_in_error_at.is_none()
-        && reach.holds(person.registered_facility_id)
-}
-
-fn parse_id(raw: &str) -> Result<Id, ApiError> {
-    raw.parse().map_err(|_| not_found())
-}
-
-fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such person")
+fn summary_wire(listed: ListedPerson) -> PersonSummaryWire {
+    let person = listed.person;
+    PersonSummaryWire {
+        id: person.id.to_string(),
+        haven_number: listed.haven_number,
+        display_name: person.display_name(),
+        sex: person.sex.clone(),
+        birth_date: birth_date_wire(&person),
+        registered_facility_id: person.registered_facility_id.map(|id| id.to_string()),
+        version: person.version,
+    }
 }
 
 fn birth_date_wire(person: &Person) -> BirthDateWire {
@@ -707,20 +676,11 @@ fn birth_date_wire(person: &Person) -> BirthDateWire {
 }
 
 /// The whole person: identifiers and categories of every record merged into them.
-async fn person_wire(
-    state: &AppState,
-    requested: Id,
-    person: Person,
-) -> Result<PersonWire, StoreError> {
-    let store = state.store();
-    let records = store.records_of(person.id).await?;
-    let identifiers = store.identifiers_of(&records).await?;
-    let categories = store.categories_of(&records).await?;
-    let haven_number = identifiers
-        .iter()
-        .find(|i| i.person_id == person.id && i.kind == "haven")
-        .map(|i| i.value.clone());
-    Ok(PersonWire {
+fn person_wire(record: PersonRecord) -> PersonWire {
+    let haven_number = record.haven_number().map(str::to_owned);
+    let requested = record.requested;
+    let person = record.person;
+    PersonWire {
         id: person.id.to_string(),
         requested_id: requested.to_string(),
         merged_into: (requested != person.id).then(|| person.id.to_string()),
@@ -744,17 +704,22 @@ async fn person_wire(
             village: person.village,
         },
         registered_facility_id: person.registered_facility_id.map(|id| id.to_string()),
-        identifiers: identifiers
+        identifiers: record
+            .identifiers
             .into_iter()
             .map(|i| IdentifierWire {
                 kind: i.kind,
                 value: i.value,
             })
             .collect(),
-        categories: categories.iter().map(|c| c.code().to_owned()).collect(),
+        categories: record
+            .categories
+            .iter()
+            .map(|c| c.code().to_owned())
+            .collect(),
         died_on: person.died_on.map(|d| d.to_string()),
         version: person.version,
         created_at: person.created_at.to_text(),
         updated_at: person.updated_at.to_text(),
-    })
+    }
 }

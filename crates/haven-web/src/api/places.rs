@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::model::{Facility, Id, Programme};
 use haven_app::places::ProgrammeView;
 use haven_domain::places::{
     FacilityDetails, FacilityInput, PlaceError, PlaceField, ProgrammeDetails, ProgrammeInput,
 };
-use haven_store::{Facility, Id, Programme};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
+use crate::extract::Ids;
 use crate::state::AppState;
 
 /// Adds this part's routes (and their OpenAPI paths) to the API router.
@@ -145,10 +146,6 @@ fn parse_id(raw: &str, entity: &str) -> Result<Id, ApiError> {
     })
 }
 
-fn today(state: &AppState) -> time::Date {
-    crate::pages::places::today(state)
-}
-
 /// Every programme location with its facilities.
 #[utoipa::path(get, path = "/api/v1/places", tag = "places", security(("bearer" = [])),
     responses((status = 200, body = [ProgrammeWire]), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -237,10 +234,9 @@ pub async fn create_programme(
 pub async fn get_programme(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<ProgrammeWire>, ApiError> {
     let caller = caller.caller();
-    let id = parse_id(&id, "programme")?;
     Ok(Json(programme_view_wire(
         state.app().programme_view(&caller, id).await?,
     )))
@@ -254,12 +250,11 @@ pub async fn get_programme(
 pub async fn update_programme(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<ProgrammeRequest>,
 ) -> Result<Json<ProgrammeWire>, ApiError> {
     let caller = caller.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id, "programme")?;
     let details = request.details()?;
     let version = version_required(request.version)?;
     let programme = state
@@ -322,7 +317,7 @@ pub async fn create_facility(
 ) -> Result<(StatusCode, Json<FacilityWire>), ApiError> {
     let caller = caller.caller();
     state.app().may_change_places(&caller)?;
-    let details = request.details(today(&state))?;
+    let details = request.details(state.today())?;
     let programme = request
         .programme_id
         .as_deref()
@@ -342,9 +337,8 @@ pub async fn create_facility(
 pub async fn get_facility(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<FacilityWire>, ApiError> {
-    let id = parse_id(&id, "facility")?;
     let found = state.app().facility_served(&caller.caller(), id).await?;
     Ok(Json(facility_wire(found.facility, found.served)))
 }
@@ -357,13 +351,12 @@ pub async fn get_facility(
 pub async fn update_facility(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<FacilityRequest>,
 ) -> Result<Json<FacilityWire>, ApiError> {
     let caller = caller.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id, "facility")?;
-    let details = request.details(today(&state))?;
+    let details = request.details(state.today())?;
     let version = version_required(request.version)?;
     let changed = state
         .app()

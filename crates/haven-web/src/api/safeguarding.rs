@@ -3,9 +3,11 @@
 //! with its children and steps, recording a step, and the yearly figures.
 //! Attachments are added and downloaded on the pages only.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::model::safeguarding::{NewReport, ReportStep, SafeguardingReport};
+use haven_app::model::Id;
 use haven_app::safeguarding::{CaseShelf, CaseView, StepRecorded};
 use haven_app::AppError;
 use haven_domain::safeguarding::{
@@ -13,8 +15,6 @@ use haven_domain::safeguarding::{
     StepField, StepInput, WorkflowError, YearlyStatistics,
 };
 use haven_domain::{Action, Kind};
-use haven_store::safeguarding::{NewReport, ReportStep, SafeguardingReport};
-use haven_store::Id;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -24,6 +24,7 @@ use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
+use crate::extract::Ids;
 use crate::pages::safeguarding::own_status;
 use crate::state::AppState;
 
@@ -303,11 +304,6 @@ fn summary_of(
     }
 }
 
-fn case_id(raw: &str) -> Result<Id, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such report"))
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CasesQuery {
@@ -394,13 +390,13 @@ fn case_wire(state: &AppState, view: CaseView) -> CaseWire {
 pub async fn get_case(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(case): Path<String>,
+    Ids(case): Ids<Id>,
 ) -> Result<Json<CaseWire>, ApiError> {
     let caller = caller.caller();
     state.app().may_read_cases(&caller)?;
     let view = state
         .app()
-        .read_safeguarding_case(&caller, case_id(&case)?, "api")
+        .read_safeguarding_case(&caller, case, "api")
         .await?;
     Ok(Json(case_wire(&state, view)))
 }
@@ -436,12 +432,11 @@ pub struct StepRequest {
 pub async fn record_step(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(case): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<StepRequest>,
 ) -> Result<Json<CaseSummaryWire>, ApiError> {
     let caller = caller.caller();
     state.app().may_write_cases(&caller)?;
-    let id = case_id(&case)?;
     let details = StepDetails::parse(&StepInput {
         step: &request.step,
         note: &request.note,
@@ -551,9 +546,7 @@ pub async fn statistics(
     let caller = caller.caller();
     state.app().may_read_cases(&caller)?;
     let offset = state.config().time_offset;
-    let year = query
-        .year
-        .unwrap_or_else(|| crate::pages::places::today(&state).year());
+    let year = query.year.unwrap_or_else(|| state.today().year());
     let facts: Vec<_> = state
         .app()
         .safeguarding_statistics(&caller, year)

@@ -1,14 +1,14 @@
 //! Staff over the API: the list with its filters, one staff member, changes, and
 //! trainings.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use haven_app::model::{Id, StaffFilter, Training};
 use haven_app::staff::StaffRecord;
 use haven_domain::staff::{
     Profession, StaffDetails, StaffError, StaffField, StaffInput, TrainingDetails, TrainingInput,
 };
-use haven_store::{Id, StaffFilter, Training};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -18,6 +18,7 @@ use super::places::field_errors;
 use super::ApiJson;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
+use crate::extract::Ids;
 use crate::state::AppState;
 
 /// Adds this part's routes (and their OpenAPI paths) to the API router.
@@ -241,11 +242,10 @@ pub async fn create_staff(
 pub async fn get_staff(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Json<StaffWire>, ApiError> {
     let caller = caller.caller();
     state.app().may_read_staff(&caller)?;
-    let id = parse_id(&id, "staff member")?;
     let record = state.app().staff_record(&caller, id).await?;
     Ok(Json(staff_wire(record, true)))
 }
@@ -259,12 +259,11 @@ pub async fn get_staff(
 pub async fn update_staff(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<StaffRequest>,
 ) -> Result<Json<StaffWire>, ApiError> {
     let caller = caller.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id, "staff member")?;
     let details = request.details()?;
     let version = request
         .version
@@ -302,12 +301,11 @@ pub struct TrainingRequest {
 pub async fn add_training(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     ApiJson(request): ApiJson<TrainingRequest>,
 ) -> Result<(StatusCode, Json<TrainingWire>), ApiError> {
     let caller = caller.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id, "staff member")?;
     let hours = request.hours.map(|h| h.to_string()).unwrap_or_default();
     let details = TrainingDetails::parse(&TrainingInput {
         course: &request.course,

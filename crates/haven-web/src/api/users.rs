@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use haven_app::accounts::NewAccount;
-use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
 use haven_app::model::{Id, User};
+use haven_domain::{DisplayName, Language, NewPassword, Role, Scope, Username};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use haven_domain::{Action, Kind};
-use haven_store::{AuditFilter, Timestamp};
+use haven_app::audit::{TrailEvent, TrailSearch};
+use haven_app::model::{Id, Timestamp};
 use serde::Deserialize;
 use time::macros::format_description;
 use time::{Date, UtcOffset};
@@ -85,7 +85,7 @@ pub struct AuditQuery {
 }
 
 pub struct EventRow {
-    /// Shown only to readers who see sealed events too (see [`page_cursor`]).
+    /// Shown only to readers who see sealed events too (haven-app decides).
     pub sequence: Option<i64>,
     pub id: String,
     pub at: String,
@@ -173,10 +173,10 @@ pub const ACTIONS: &[&str] = &[
 pub fn actions() -> impl Iterator<Item = &'static str> {
     ACTIONS
         .iter()
-        .chain(haven_store::clinic::CLINIC_AUDIT_ACTIONS)
-        .chain(haven_store::mch::MCH_AUDIT_ACTIONS)
-        .chain(haven_store::growth::GROWTH_AUDIT_ACTIONS)
-        .chain(haven_store::care::CARE_AUDIT_ACTIONS)
+        .chain(haven_app::model::clinic::CLINIC_AUDIT_ACTIONS)
+        .chain(haven_app::model::mch::MCH_AUDIT_ACTIONS)
+        .chain(haven_app::model::growth::GROWTH_AUDIT_ACTIONS)
+        .chain(haven_app::model::care::CARE_AUDIT_ACTIONS)
         .copied()
 }
 
@@ -199,65 +199,42 @@ fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// The store filter the query asks for, up to `limit` events; `Err` when a date
-/// does not parse.
-fn filter_of(
-    query: &AuditQuery,
-    before_sequence: Option<i64>,
-    limit: i64,
-    include_sealed: bool,
-) -> Result<AuditFilter, ()> {
+/// The search the query asks for, up to `limit` events, starting after the event
+/// `before` names; `Err` when a date does not parse.
+fn search_of(query: &AuditQuery, before: Option<Id>, limit: i64) -> Result<TrailSearch, ()> {
     let from = parse_day(&query.from)?;
     // "Until" includes the whole day typed.
     let until = parse_day(&query.until)?.map(|d| d.plus_seconds(24 * 3600));
-    Ok(AuditFilter {
-        actor_username: non_empty(&query.user).map(|u| u.to_lowercase()),
+    Ok(TrailSearch {
+        username: non_empty(&query.user).map(|u| u.to_lowercase()),
         action: non_empty(&query.action),
         entity: non_empty(&query.entity),
         entity_id: non_empty(&query.record),
         from,
         until,
-        before_sequence,
+        before,
         limit,
-        include_sealed,
     })
 }
 
-/// Where a page starts: after the event `before` names, by id. Sequence numbers are
-/// shared with the sealed events (safeguarding), so readers who cannot see those are
-/// never shown a sequence number nor page by one: gaps would show how many sealed
-/// events there are, and when. An id that is not an id is a bad request; an unknown or
-/// sealed event's id gives an empty page.
-pub async fn page_cursor(
-    store: &haven_store::Store,
-    before: Option<&str>,
-    include_sealed: bool,
-) -> Result<Option<i64>, CursorError> {
-    let Some(raw) = before.map(str::trim).filter(|b| !b.is_empty()) else {
-        return Ok(None);
-    };
-    let id: haven_store::Id = raw.parse().map_err(|_| CursorError::NotAnId)?;
-    // Sequences start at 1: "before 0" is an empty page.
-    Ok(Some(
-        store
-            .audit_cursor(id, include_sealed)
-            .await
-            .map_err(CursorError::Store)?
-            .unwrap_or(0),
-    ))
+/// The event a page starts after, by id (haven-app never pages by a sequence number
+/// a reader types). Empty is the newest page; anything but an id is a bad request.
+pub fn page_cursor(before: Option<&str>) -> Result<Option<Id>, CursorError> {
+    match before.map(str::trim).filter(|b| !b.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| CursorError::NotAnId),
+    }
 }
 
-/// Why a page's start could not be found.
+/// Why a page's start could not be read.
 pub enum CursorError {
     NotAnId,
-    Store(haven_store::StoreError),
 }
 
 impl From<CursorError> for WebError {
     fn from(error: CursorError) -> WebError {
         match error {
             CursorError::NotAnId => WebError::BadRequest("bad-request"),
-            CursorError::Store(error) => error.into(),
         }
     }
 }
@@ -272,17 +249,13 @@ pub async fn export(
     auth: Authenticated,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::AuditTrail)?;
-    // Events about safeguarding reports only for a national focal point.
-    let sealed = crate::pages::safeguarding::is_national_focal_point(&auth.me.roles);
-    let store = state.store();
-    let before = page_cursor(store, query.before.as_deref(), sealed).await?;
-    let filter = filter_of(&query, before, EXPORT_MAX_EVENTS, sealed)
+    let caller = auth.caller();
+    state.app().may_read_audit_trail(&caller)?;
+    let before = page_cursor(query.before.as_deref())?;
+    let search = search_of(&query, before, EXPORT_MAX_EVENTS)
         .map_err(|()| WebError::BadRequest("bad-request"))?;
-    let events = store.list_audit_events(&filter).await?;
-    store
-        .record_export(&auth.actor(), "audit_event", events.len())
-        .await?;
+    let trail = state.app().export_audit_trail(&caller, &search).await?;
+    let sealed = trail.shows_chain;
     // The sequence column only for readers who see every event (see `page_cursor`).
     let header: Vec<String> = sealed
         .then_some("sequence")
@@ -299,11 +272,12 @@ pub async fn export(
         ])
         .map(|h| h.to_owned())
         .collect();
-    let rows = events
+    let rows = trail
+        .events
         .into_iter()
         .map(|e| {
-            sealed
-                .then(|| e.sequence.to_string())
+            e.sequence
+                .map(|sequence| sequence.to_string())
                 .into_iter()
                 .chain([
                     e.id.to_string(),
@@ -330,13 +304,16 @@ pub async fn audit_trail(
     auth: Authenticated,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::AuditTrail)?;
+    let caller = auth.caller();
+    state.app().may_read_audit_trail(&caller)?;
     let tr = auth.tr().clone();
     let offset = state.config().time_offset;
-    let sealed = crate::pages::safeguarding::is_national_focal_point(&auth.me.roles);
-    let before = page_cursor(state.store(), query.before.as_deref(), sealed).await?;
-    let (events, date_error) = match filter_of(&query, before, PAGE_SIZE, sealed) {
-        Ok(filter) => (state.store().list_audit_events(&filter).await?, None),
+    let before = page_cursor(query.before.as_deref())?;
+    let (events, date_error) = match search_of(&query, before, PAGE_SIZE) {
+        Ok(search) => (
+            state.app().audit_trail(&caller, &search).await?.events,
+            None,
+        ),
         Err(()) => (Vec::new(), Some(tr.t("audit-bad-date"))),
     };
     let older = (events.len() as i64 == PAGE_SIZE)
@@ -356,8 +333,8 @@ pub async fn audit_trail(
         });
     let rows = events
         .into_iter()
-        .map(|e| EventRow {
-            sequence: sealed.then_some(e.sequence),
+        .map(|e: TrailEvent| EventRow {
+            sequence: e.sequence,
             id: e.id.to_string(),
             at: format_instant(&e.occurred_at, offset),
             action_label: tr.t(&format!("action-{}", e.action.replace('_', "-"))),

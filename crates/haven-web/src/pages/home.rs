@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use haven_domain::{Action, Kind, Scope};
-use haven_store::AuditFilter;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
@@ -73,16 +72,11 @@ pub async fn home(
         .collect();
     // Administrators see the latest failed sign-ins: a burst of them is the first sign
     // of someone guessing passwords.
-    let failed_sign_ins = if auth.me.can(Action::Read, Kind::AuditTrail) {
-        let events = state
-            .store()
-            .list_audit_events(&AuditFilter {
-                action: Some("sign_in_failed".to_owned()),
-                limit: 5,
-                ..AuditFilter::default()
-            })
-            .await?;
-        Some(
+    let failed_sign_ins = state
+        .app()
+        .recent_failed_sign_ins(&auth.caller())
+        .await?
+        .map(|events| {
             events
                 .into_iter()
                 .map(|event| Attention {
@@ -93,11 +87,8 @@ pub async fn home(
                     username: event.actor_username,
                     detail: crate::pages::audit::detail_label(&tr, &event.action, &event.detail),
                 })
-                .collect(),
-        )
-    } else {
-        None
-    };
+                .collect()
+        });
     let page = HomePage {
         layout,
         display_name: auth.me.user.display_name.clone(),

@@ -4,24 +4,26 @@
 //! death, merging two records and undoing it, and the printable identity card.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Form;
+use haven_app::model::{
+    Address, DuplicateProbe, Id, NewPerson, Person, PersonDetails, PersonIdentifier,
+};
+use haven_app::people::{refusals, ListedPerson, PeopleSearch, PersonRecord};
 use haven_domain::person::{
-    age_in_years, check_death_date, display_name, AgeBand, BirthDate, BirthDateInput,
-    BirthDatePrecision, Category, Identifier, IdentifierKind, NameField, NameInput, PersonError,
-    PersonNames, Phone, RelationshipKind, Sex,
+    age_in_years, display_name, AgeBand, BirthDate, BirthDateInput, BirthDatePrecision, Category,
+    Identifier, IdentifierKind, NameField, NameInput, PersonError, PersonNames, Phone,
+    RelationshipKind, Sex,
 };
 use haven_domain::{Action, Kind};
-use haven_store::{
-    Address, DuplicateProbe, Id, NewPerson, PeopleQuery, Person, PersonDetails, Reach, StoreError,
-};
 use serde::Deserialize;
 use time::Date;
 
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::audit::format_instant;
 use crate::pages::places::place_name;
@@ -55,39 +57,16 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// Today's date where the site is.
-pub fn today(state: &AppState) -> Date {
-    crate::person_input::today(state.config().time_offset)
-}
-
-/// How far the reader's roles that may read people reach.
-pub async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
-    Ok(crate::person_input::reach_of_roles(state.store(), &auth.me.roles, Action::Read).await?)
-}
-
-/// A person the reader may see, or 404: a person out of reach does not exist for
-/// them.
-async fn reachable_person(
-    state: &AppState,
-    auth: &Authenticated,
-    raw_id: &str,
-) -> Result<Person, WebError> {
-    let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
-    Ok(state.app().person_to_read(&auth.caller(), id).await?)
-}
-
-/// A person the user may change with the permission `kind`: in their WRITE reach
-/// (haven-app decides; 404 out of read reach, 403 out of write reach).
+/// A person the user may change (`Write Person`), for a form's page: haven-app
+/// answers 404 out of read reach, 403 out of write reach.
 async fn writable_person(
     state: &AppState,
     auth: &Authenticated,
-    raw_id: &str,
-    kind: Kind,
+    id: Id,
 ) -> Result<Person, WebError> {
-    let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
     Ok(state
         .app()
-        .person_to_write(&auth.caller(), id, kind)
+        .person_to_write(&auth.caller(), id, Kind::Person)
         .await?)
 }
 
@@ -162,50 +141,32 @@ fn age_band_options(tr: &Tr) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// Turns the search form into a store query (unknown filter values are ignored).
-pub fn people_query(form: &SearchForm, reach: Reach, today: Date, limit: i64) -> PeopleQuery {
-    PeopleQuery {
+/// Turns the search form into a search (unknown filter values are ignored).
+pub fn people_search(form: &SearchForm, today: Date, limit: i64) -> PeopleSearch {
+    PeopleSearch {
         text: form.q.chars().take(200).collect(),
         facility: form.facility.parse().ok(),
         category: Category::parse(&form.category),
         sex: Sex::parse(&form.sex),
         age_band: AgeBand::parse(&form.age_band),
         today,
-        reach,
         limit,
         offset: (form.page.unwrap_or(1).clamp(1, 10_000) - 1) * limit,
     }
 }
 
-/// The rows of a list of people.
-pub async fn person_rows(
-    state: &AppState,
-    tr: &Tr,
-    ids: &[Id],
-    today: Date,
-) -> Result<Vec<PersonRow>, WebError> {
-    let store = state.store();
-    let people = store.people(ids).await?;
-    let numbers = store.haven_numbers(ids).await?;
-    Ok(people
-        .into_iter()
-        .map(|person| {
-            let haven_number = numbers
-                .iter()
-                .find(|(id, _)| *id == person.id)
-                .map(|(_, number)| number.clone())
-                .unwrap_or_default();
-            PersonRow {
-                id: person.id.to_string(),
-                name: person.display_name(),
-                sex: tr.t(&person.sex().label_key()),
-                born: birth_date_text(tr, &person.birth_date()),
-                age: age_text(tr, &person, today),
-                haven_number,
-                died: person.is_dead(),
-            }
-        })
-        .collect())
+/// A row of a list of people.
+pub fn person_row(tr: &Tr, listed: &ListedPerson, today: Date) -> PersonRow {
+    let person = &listed.person;
+    PersonRow {
+        id: person.id.to_string(),
+        name: person.display_name(),
+        sex: tr.t(&person.sex().label_key()),
+        born: birth_date_text(tr, &person.birth_date()),
+        age: age_text(tr, person, today),
+        haven_number: listed.haven_number.clone().unwrap_or_default(),
+        died: person.is_dead(),
+    }
 }
 
 pub async fn search(
@@ -213,9 +174,10 @@ pub async fn search(
     auth: Authenticated,
     Query(form): Query<SearchForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Person)?;
+    let caller = auth.caller();
+    state.app().may_read_people(&caller)?;
     let tr = auth.tr().clone();
-    let today = today(&state);
+    let today = state.today();
     let searched = !form.q.trim().is_empty()
         || !form.facility.is_empty()
         || !form.category.is_empty()
@@ -224,12 +186,11 @@ pub async fn search(
     let mut rows = Vec::new();
     let mut has_more = false;
     if searched {
-        let reach = person_reach(&state, &auth).await?;
-        let query = people_query(&form, reach, today, PAGE_SIZE + 1);
-        let mut ids = state.store().search_people(&query).await?;
-        has_more = ids.len() as i64 > PAGE_SIZE;
-        ids.truncate(PAGE_SIZE as usize);
-        rows = person_rows(&state, &tr, &ids, today).await?;
+        let search = people_search(&form, today, PAGE_SIZE + 1);
+        let mut found = state.app().search_people(&caller, &search).await?;
+        has_more = found.len() as i64 > PAGE_SIZE;
+        found.truncate(PAGE_SIZE as usize);
+        rows = found.iter().map(|p| person_row(&tr, p, today)).collect();
     }
     let export_query = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &form.q)
@@ -682,13 +643,13 @@ pub async fn register(
     auth: Authenticated,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    state.app().may_register_people(&auth.caller())?;
+    let caller = auth.caller();
+    state.app().may_register_people(&caller)?;
     let tr = auth.tr().clone();
     let form = PersonForm::from_pairs(pairs);
     let mut errors = PersonErrors::default();
     let facilities = facility_options(&state, &tr).await?;
-    let store = state.store();
-    let Some(parsed) = parse_person_form(&form, &tr, today(&state), &facilities, &mut errors)
+    let Some(parsed) = parse_person_form(&form, &tr, state.today(), &facilities, &mut errors)
     else {
         let page = form_page(&state, &auth, form, errors, None, Vec::new()).await?;
         return with_status(render(&page));
@@ -696,7 +657,7 @@ pub async fn register(
     // A facility beyond the user's write scope is refused at its field.
     match state
         .app()
-        .may_place(&auth.caller(), parsed.details.registered_facility)
+        .may_place(&caller, parsed.details.registered_facility)
         .await
     {
         Ok(()) => {}
@@ -706,8 +667,17 @@ pub async fn register(
         Err(other) => return Err(other.into()),
     }
     // An identifier someone holds is refused at its field, before anything else.
-    for identifier in &parsed.identifiers {
-        if store.identifier_taken(identifier, None).await? {
+    let new = NewPerson {
+        details: parsed.details,
+        identifiers: parsed.identifiers.into_iter().map(|i| (i, None)).collect(),
+        categories: parsed.categories,
+    };
+    let conflicts = state
+        .app()
+        .registration_conflicts(&caller, &new, None)
+        .await?;
+    for index in conflicts.taken_identifiers {
+        if let Some((identifier, _)) = new.identifiers.get(index) {
             *errors.identifier_slot(identifier.kind()) =
                 Some(tr.t("person-error-identifier-taken"));
         }
@@ -718,35 +688,23 @@ pub async fn register(
     }
     if !form.not_a_duplicate {
         let probe = DuplicateProbe {
-            names: parsed.details.names.clone(),
-            birth_date: Some(parsed.details.birth_date.date()),
-            identifier_keys: parsed
+            names: new.details.names.clone(),
+            birth_date: Some(new.details.birth_date.date()),
+            identifier_keys: new
                 .identifiers
                 .iter()
-                .map(|i| i.key().to_owned())
+                .map(|(i, _)| i.key().to_owned())
                 .collect(),
             exclude: None,
         };
-        let reach = person_reach(&state, &auth).await?;
-        let mut ids = store.possible_duplicates(&probe).await?;
-        let people = store.people(&ids).await?;
-        ids.retain(|id| {
-            people
-                .iter()
-                .any(|p| p.id == *id && reach.holds(p.registered_facility_id))
-        });
-        if !ids.is_empty() {
-            let duplicates = duplicate_rows(&state, &tr, &ids).await?;
+        let found = state.app().possible_duplicates(&caller, &probe).await?;
+        if !found.is_empty() {
+            let duplicates = found.iter().map(|p| duplicate_row(&tr, p)).collect();
             let page = form_page(&state, &auth, form, errors, None, duplicates).await?;
             return render(&page).map(no_store);
         }
     }
-    let new = NewPerson {
-        details: parsed.details,
-        identifiers: parsed.identifiers.into_iter().map(|i| (i, None)).collect(),
-        categories: parsed.categories,
-    };
-    match state.app().register_person(&auth.caller(), &new).await {
+    match state.app().register_person(&caller, &new).await {
         Ok(person) => Ok(see_other(&format!("/people/{}?registered=1", person.id))),
         Err(AppError::Duplicate { .. }) => {
             errors.form = Some(tr.t("person-error-identifier-taken"));
@@ -762,40 +720,25 @@ pub async fn register(
     }
 }
 
-async fn duplicate_rows(
-    state: &AppState,
-    tr: &Tr,
-    ids: &[Id],
-) -> Result<Vec<DuplicateRow>, WebError> {
-    let store = state.store();
-    let numbers = store.haven_numbers(ids).await?;
-    Ok(store
-        .people(ids)
-        .await?
-        .into_iter()
-        .map(|p| DuplicateRow {
-            id: p.id.to_string(),
-            name: p.display_name(),
-            born: birth_date_text(tr, &p.birth_date()),
-            haven_number: numbers
-                .iter()
-                .find(|(id, _)| *id == p.id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default(),
-        })
-        .collect())
+fn duplicate_row(tr: &Tr, listed: &ListedPerson) -> DuplicateRow {
+    let p = &listed.person;
+    DuplicateRow {
+        id: p.id.to_string(),
+        name: p.display_name(),
+        born: birth_date_text(tr, &p.birth_date()),
+        haven_number: listed.haven_number.clone().unwrap_or_default(),
+    }
 }
 
 pub async fn edit(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
+    let (person, categories) = state.app().person_to_edit(&auth.caller(), person).await?;
     if let Some(survivor) = person.merged_into {
         return Ok(see_other(&format!("/people/{survivor}/edit")));
     }
-    let categories = state.store().categories_of(&[person.id]).await?;
     let form = PersonForm::of_person(&person, &categories);
     let page = form_page(
         &state,
@@ -812,16 +755,16 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
+    let person = writable_person(&state, &auth, person).await?;
     let tr = auth.tr().clone();
     let form = PersonForm::from_pairs(pairs);
     let mut errors = PersonErrors::default();
     let facilities = facility_options(&state, &tr).await?;
     let id = Some(person.id.to_string());
-    let Some(parsed) = parse_person_form(&form, &tr, today(&state), &facilities, &mut errors)
+    let Some(parsed) = parse_person_form(&form, &tr, state.today(), &facilities, &mut errors)
     else {
         let page = form_page(&state, &auth, form, errors, id, Vec::new()).await?;
         return with_status(render(&page));
@@ -943,20 +886,14 @@ struct PersonPage {
 async fn person_page(
     state: &AppState,
     auth: &Authenticated,
-    person: Person,
+    record: PersonRecord,
     forms: PersonPageForms,
 ) -> Result<PersonPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let today = today(state);
-    let records = store.records_of(person.id).await?;
-    let identifiers = store.identifiers_of(&records).await?;
-    let haven_number = identifiers
-        .iter()
-        .find(|i| i.person_id == person.id && i.kind() == Some(IdentifierKind::Haven))
-        .map(|i| i.value.clone())
-        .unwrap_or_default();
-    let identifier_rows = identifiers
+    let today = state.today();
+    let haven_number = record.haven_number().unwrap_or_default().to_owned();
+    let identifier_rows = record
+        .identifiers
         .iter()
         .map(|i| IdentifierRow {
             id: i.id.to_string(),
@@ -969,10 +906,9 @@ async fn person_page(
             retirable: i.kind() != Some(IdentifierKind::Haven),
         })
         .collect();
-    let relationships = store
-        .relationships_of(&records)
-        .await?
-        .into_iter()
+    let relationships = record
+        .relationships
+        .iter()
         .map(|r| RelationshipRow {
             id: r.id.to_string(),
             label: if r.inverse {
@@ -981,38 +917,31 @@ async fn person_page(
                 tr.t(&r.kind.label_key())
             },
             other_id: r.other_id.to_string(),
-            other_name: r.other_name,
+            other_name: r.other_name.clone(),
             version: r.version,
         })
         .collect();
-    let categories = store.categories_of(&records).await?;
-    let mut merges = Vec::new();
-    for merge in store.merges_of(person.id).await? {
-        let this_survived = merge.survivor_id == person.id;
-        let other = if this_survived {
-            merge.merged_id
-        } else {
-            merge.survivor_id
-        };
-        merges.push(MergeRow {
-            id: merge.id.to_string(),
-            other_id: other.to_string(),
-            other_name: store.person(other).await?.display_name(),
-            this_survived,
-            when: format_instant(&merge.created_at, state.config().time_offset),
-            reason: merge.reason.clone(),
-            undone: merge.undone_at.is_some(),
-            version: merge.version,
-        });
-    }
-    let facility = match person.registered_facility_id {
-        Some(id) => match store.facility(id).await {
-            Ok(f) => place_name(tr, &f.name, &f.name_km),
-            Err(StoreError::NotFound { .. }) => String::new(),
-            Err(other) => return Err(other.into()),
-        },
-        None => String::new(),
-    };
+    let categories = &record.categories;
+    let merges = record
+        .merges
+        .iter()
+        .map(|seen| MergeRow {
+            id: seen.merge.id.to_string(),
+            other_id: seen.other_id.to_string(),
+            other_name: seen.other_name.clone(),
+            this_survived: seen.this_survived,
+            when: format_instant(&seen.merge.created_at, state.config().time_offset),
+            reason: seen.merge.reason.clone(),
+            undone: seen.merge.undone_at.is_some(),
+            version: seen.merge.version,
+        })
+        .collect();
+    let facility = record
+        .facility
+        .as_ref()
+        .map(|f| place_name(tr, &f.name, &f.name_km))
+        .unwrap_or_default();
+    let person = record.person;
     let province = province_options(tr)
         .into_iter()
         .find(|(code, _)| *code == person.province_code)
@@ -1036,7 +965,7 @@ async fn person_page(
             .collect(),
         categories: categories.iter().map(|c| tr.t(&c.label_key())).collect(),
         merges,
-        merged_records: records.len() - 1,
+        merged_records: record.records.len() - 1,
         forms,
         identifier_kinds: IdentifierKind::ALL
             .iter()
@@ -1050,14 +979,7 @@ async fn person_page(
         can_write: auth.me.can(Action::Write, Kind::Person),
         can_merge: auth.me.can(Action::Write, Kind::PersonMerge),
         can_staff: auth.me.can(Action::Write, Kind::Staff),
-        staff_id: if auth.me.can(Action::Read, Kind::Staff) {
-            store
-                .staff_member_of_person(person.id)
-                .await?
-                .map(|staff| staff.id.to_string())
-        } else {
-            None
-        },
+        staff_id: record.staff_member.map(|id| id.to_string()),
         // Mother and child health: links only, kept apart for the merge.
         mch_summary: crate::pages::mch::person_summary(state, auth, &person).await?,
         care_link: crate::pages::care::care_link_of_person(state, auth, &person).await?,
@@ -1080,16 +1002,15 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let person = reachable_person(&state, &auth, &person).await?;
-    if person.merged_into.is_some() {
-        let survivor = state.store().resolve_merged(person.id).await?;
-        return Ok(see_other(&format!("/people/{survivor}?from={}", person.id)));
+    let caller = auth.caller();
+    if let Some(survivor) = state.app().merged_survivor(&caller, person).await? {
+        return Ok(see_other(&format!("/people/{survivor}?from={person}")));
     }
     let tr = auth.tr();
-    let person = state.store().read_person(&auth.actor(), person.id).await?;
+    let record = state.app().read_person(&caller, person).await?;
     let notice = if query.registered.is_some() {
         Some(tr.t("person-registered"))
     } else if query.saved.is_some() {
@@ -1103,17 +1024,20 @@ pub async fn show(
         notice,
         ..PersonPageForms::default()
     };
-    let page = person_page(&state, &auth, person, forms).await?;
+    let page = person_page(&state, &auth, record, forms).await?;
     render(&page).map(no_store)
 }
 
+/// The person page again, with a small form's errors (its read is not audited
+/// again).
 async fn page_with_errors(
     state: &AppState,
     auth: &Authenticated,
-    person: Person,
+    person: Id,
     forms: PersonPageForms,
 ) -> Result<Response, WebError> {
-    let page = person_page(state, auth, person, forms).await?;
+    let record = state.app().person_record(&auth.caller(), person).await?;
+    let page = person_page(state, auth, record, forms).await?;
     with_status(render(&page))
 }
 
@@ -1128,10 +1052,10 @@ pub struct IdentifierForm {
 pub async fn add_identifier(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<IdentifierForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
+    let person = writable_person(&state, &auth, person).await?.id;
     let tr = auth.tr().clone();
     let mut forms = PersonPageForms {
         identifier_kind: form.kind.clone(),
@@ -1151,12 +1075,12 @@ pub async fn add_identifier(
         }
     };
     match state
-        .store()
-        .add_identifier(&auth.actor(), person.id, &identifier, None)
+        .app()
+        .add_identifier(&auth.caller(), person, &identifier)
         .await
     {
-        Ok(()) => Ok(see_other(&format!("/people/{}", person.id))),
-        Err(StoreError::Duplicate { .. }) => {
+        Ok(()) => Ok(see_other(&format!("/people/{person}"))),
+        Err(AppError::Duplicate { .. }) => {
             forms.identifier_error = Some(tr.t("person-error-identifier-taken"));
             page_with_errors(&state, &auth, person, forms).await
         }
@@ -1170,53 +1094,42 @@ pub struct VersionForm {
     version: String,
 }
 
-fn conflict_or(error: StoreError) -> WebError {
-    match error {
-        StoreError::Conflict { .. } => WebError::Conflict,
-        StoreError::NotFound { .. } => WebError::NotFound,
-        other => other.into(),
+impl VersionForm {
+    /// The version read; one no record has when the field is not a number.
+    fn version(&self) -> i64 {
+        self.version.trim().parse().unwrap_or(-1)
     }
 }
 
 pub async fn retire_identifier(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((person, identifier)): Path<(String, String)>,
+    Ids((person, identifier)): Ids<(Id, Id)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
-    let identifier: Id = identifier.parse().map_err(|_| WebError::NotFound)?;
-    let records = state.store().records_of(person.id).await?;
-    let held = state.store().identifiers_of(&records).await?;
-    if !held.iter().any(|i| i.id == identifier) {
-        return Err(WebError::NotFound);
-    }
-    let version = form.version.trim().parse().unwrap_or(-1);
     state
-        .store()
-        .retire_identifier(&auth.actor(), identifier, version)
-        .await
-        .map_err(conflict_or)?;
-    Ok(see_other(&format!("/people/{}", person.id)))
+        .app()
+        .retire_identifier(&auth.caller(), person, identifier, form.version())
+        .await?;
+    Ok(see_other(&format!("/people/{person}")))
 }
 
 pub async fn set_categories(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
     let categories: Vec<Category> = pairs
         .iter()
         .filter(|(k, _)| k == "category")
         .filter_map(|(_, v)| Category::parse(v))
         .collect();
     state
-        .store()
-        .set_categories(&auth.actor(), person.id, &categories)
+        .app()
+        .set_person_categories(&auth.caller(), person, &categories)
         .await?;
-    Ok(see_other(&format!("/people/{}", person.id)))
+    Ok(see_other(&format!("/people/{person}")))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1231,10 +1144,10 @@ pub struct RelationshipForm {
 pub async fn add_relationship(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<RelationshipForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
+    let person = writable_person(&state, &auth, person).await?.id;
     let tr = auth.tr().clone();
     let mut forms = PersonPageForms {
         relationship_kind: form.kind.clone(),
@@ -1245,64 +1158,31 @@ pub async fn add_relationship(
         forms.relationship_error = Some(tr.t("person-error-relationship-kind"));
         return page_with_errors(&state, &auth, person, forms).await;
     };
-    let other = find_by_identifier(&state, &auth, &form.other).await?;
-    let Some(other) = other else {
-        forms.relationship_error = Some(tr.t("person-error-other-not-found"));
-        return page_with_errors(&state, &auth, person, forms).await;
-    };
-    if other == person.id {
-        forms.relationship_error = Some(tr.t("person-error-relationship-self"));
-        return page_with_errors(&state, &auth, person, forms).await;
+    match state
+        .app()
+        .add_relationship(&auth.caller(), person, kind, &form.other)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/people/{person}"))),
+        Err(AppError::Invalid(fields)) => {
+            forms.relationship_error = fields.first().map(|f| tr.t(f.code));
+            page_with_errors(&state, &auth, person, forms).await
+        }
+        Err(other) => Err(other.into()),
     }
-    state
-        .store()
-        .add_relationship(&auth.actor(), person.id, other, kind)
-        .await?;
-    Ok(see_other(&format!("/people/{}", person.id)))
-}
-
-/// The person (as their surviving record) holding a typed identifier, if the reader
-/// may see them.
-async fn find_by_identifier(
-    state: &AppState,
-    auth: &Authenticated,
-    typed: &str,
-) -> Result<Option<Id>, WebError> {
-    let key = haven_domain::person::identifier_key(typed);
-    if key.is_empty() {
-        return Ok(None);
-    }
-    let Some(found) = state.store().person_by_identifier_key(&key).await? else {
-        return Ok(None);
-    };
-    let survivor = state.store().resolve_merged(found).await?;
-    let person = state.store().person(survivor).await?;
-    let reach = person_reach(state, auth).await?;
-    Ok(reach
-        .holds(person.registered_facility_id)
-        .then_some(survivor))
 }
 
 pub async fn end_relationship(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((person, relationship)): Path<(String, String)>,
+    Ids((person, relationship)): Ids<(Id, Id)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
-    let relationship: Id = relationship.parse().map_err(|_| WebError::NotFound)?;
-    let records = state.store().records_of(person.id).await?;
-    let current = state.store().relationships_of(&records).await?;
-    if !current.iter().any(|r| r.id == relationship) {
-        return Err(WebError::NotFound);
-    }
-    let version = form.version.trim().parse().unwrap_or(-1);
     state
-        .store()
-        .end_relationship(&auth.actor(), relationship, version)
-        .await
-        .map_err(conflict_or)?;
-    Ok(see_other(&format!("/people/{}", person.id)))
+        .app()
+        .end_relationship(&auth.caller(), person, relationship, form.version())
+        .await?;
+    Ok(see_other(&format!("/people/{person}")))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1318,10 +1198,10 @@ pub struct DeathForm {
 pub async fn record_death(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<DeathForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::Person).await?;
+    let person = writable_person(&state, &auth, person).await?.id;
     let tr = auth.tr().clone();
     let mut forms = PersonPageForms {
         death_date: form.died_on.clone(),
@@ -1329,30 +1209,29 @@ pub async fn record_death(
         ..PersonPageForms::default()
     };
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let parsed = Date::parse(form.died_on.trim(), &format)
-        .map_err(|_| PersonError::BirthDateNoSuchDay)
-        .and_then(|date| check_death_date(date, person.birth_date, today(&state)));
-    let died_on = match parsed {
-        Ok(date) => date,
-        Err(e) => {
-            forms.death_error = Some(tr.t(e.code()));
-            return page_with_errors(&state, &auth, person, forms).await;
-        }
+    let Ok(died_on) = Date::parse(form.died_on.trim(), &format) else {
+        forms.death_error = Some(tr.t(PersonError::BirthDateNoSuchDay.code()));
+        return page_with_errors(&state, &auth, person, forms).await;
     };
     let version = form.version.trim().parse().unwrap_or(-1);
     match state
-        .store()
+        .app()
         .record_death(
-            &auth.actor(),
-            person.id,
+            &auth.caller(),
+            person,
             version,
             died_on,
             &clean(&form.cause),
+            state.today(),
         )
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/people/{}", person.id))),
-        Err(StoreError::Conflict { .. }) => {
+        Ok(_) => Ok(see_other(&format!("/people/{person}"))),
+        Err(AppError::Invalid(fields)) => {
+            forms.death_error = fields.first().map(|f| tr.t(f.code));
+            page_with_errors(&state, &auth, person, forms).await
+        }
+        Err(AppError::Conflict { .. }) => {
             forms.death_error = Some(tr.t("person-error-conflict"));
             page_with_errors(&state, &auth, person, forms).await
         }
@@ -1395,18 +1274,14 @@ struct MergePage {
     sides: Vec<MergeSide>,
 }
 
-async fn merge_side(state: &AppState, tr: &Tr, person: &Person) -> Result<MergeSide, WebError> {
-    let records = state.store().records_of(person.id).await?;
-    Ok(MergeSide {
+fn merge_side(tr: &Tr, person: &Person, identifiers: &[PersonIdentifier]) -> MergeSide {
+    MergeSide {
         id: person.id.to_string(),
         name: person.display_name(),
         sex: tr.t(&person.sex().label_key()),
         born: birth_date_text(tr, &person.birth_date()),
-        identifiers: state
-            .store()
-            .identifiers_of(&records)
-            .await?
-            .into_iter()
+        identifiers: identifiers
+            .iter()
             .map(|i| {
                 let kind = i
                     .kind()
@@ -1415,16 +1290,19 @@ async fn merge_side(state: &AppState, tr: &Tr, person: &Person) -> Result<MergeS
                 format!("{kind}: {}", i.value)
             })
             .collect(),
-    })
+    }
 }
 
 pub async fn merge_form(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Query(form): Query<MergeForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::PersonMerge).await?;
+    let person = state
+        .app()
+        .person_to_merge_into(&auth.caller(), person)
+        .await?;
     let page = MergePage {
         layout: Layout::new(&auth.visitor, "merge-title"),
         person_id: person.id.to_string(),
@@ -1438,87 +1316,69 @@ pub async fn merge_form(
 pub async fn merge(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<MergeForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::PersonMerge).await?;
+    let caller = auth.caller();
     let tr = auth.tr().clone();
     let mut page = MergePage {
         layout: Layout::new(&auth.visitor, "merge-title"),
-        person_id: person.id.to_string(),
+        person_id: person.to_string(),
         error: None,
         sides: Vec::new(),
         form,
     };
-    if person.merged_into.is_some() {
-        page.error = Some(tr.t("merge-error-already-merged"));
-        return with_status(render(&page));
-    }
-    let other = match page.form.other.trim().parse::<Id>() {
-        Ok(id) => Some(id),
-        Err(_) => find_by_identifier(&state, &auth, &page.form.other).await?,
-    };
-    let other = match other {
-        Some(id) => match reachable_person(&state, &auth, &id.to_string()).await {
-            Ok(other) => Some(other),
-            Err(WebError::NotFound) => None,
-            Err(e) => return Err(e),
-        },
-        None => None,
-    };
-    let Some(other) = other else {
-        page.error = Some(tr.t("person-error-other-not-found"));
-        return with_status(render(&page));
-    };
-    if other.id == person.id || other.merged_into.is_some() {
-        page.error = Some(tr.t("merge-error-same"));
-        return with_status(render(&page));
-    }
     if page.form.confirm.is_empty() {
-        page.sides = vec![
-            merge_side(&state, &tr, &person).await?,
-            merge_side(&state, &tr, &other).await?,
-        ];
-        return render(&page).map(no_store);
+        match state
+            .app()
+            .merge_candidates(&caller, person, &page.form.other)
+            .await
+        {
+            Ok(pair) => {
+                page.sides = vec![
+                    merge_side(&tr, &pair.kept.0, &pair.kept.1),
+                    merge_side(&tr, &pair.merged.0, &pair.merged.1),
+                ];
+                return render(&page).map(no_store);
+            }
+            Err(error) => return merge_refused(page, &tr, error),
+        }
     }
     let reason = clean(&page.form.reason);
     match state
-        .store()
-        .merge_people(&auth.actor(), person.id, other.id, &reason)
+        .app()
+        .merge_people(&caller, person, &page.form.other, &reason)
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/people/{}", person.id))),
-        Err(StoreError::Conflict { .. }) => {
-            page.error = Some(tr.t("person-error-conflict"));
-            with_status(render(&page))
-        }
-        Err(e) => Err(e.into()),
+        Ok(_) => Ok(see_other(&format!("/people/{person}"))),
+        Err(error) => merge_refused(page, &tr, error),
     }
+}
+
+/// The merge form again with the rule the merge broke, or the error's own page.
+fn merge_refused(mut page: MergePage, tr: &Tr, error: AppError) -> Result<Response, WebError> {
+    let code = match error {
+        AppError::Refused(
+            code @ (refusals::ALREADY_MERGED | refusals::OTHER_NOT_FOUND | refusals::MERGE_SAME),
+        ) => code,
+        AppError::Conflict { .. } => "person-error-conflict",
+        other => return Err(other.into()),
+    };
+    page.error = Some(tr.t(code));
+    with_status(render(&page))
 }
 
 pub async fn undo_merge(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((person, merge)): Path<(String, String)>,
+    Ids((person, merge)): Ids<(Id, Id)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
-    let person = writable_person(&state, &auth, &person, Kind::PersonMerge).await?;
-    let merge: Id = merge.parse().map_err(|_| WebError::NotFound)?;
-    let found = match state.store().merge(merge).await {
-        Ok(found) => found,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    if found.survivor_id != person.id && found.merged_id != person.id {
-        return Err(WebError::NotFound);
-    }
-    let version = form.version.trim().parse().unwrap_or(-1);
     state
-        .store()
-        .undo_merge(&auth.actor(), merge, version)
-        .await
-        .map_err(conflict_or)?;
-    Ok(see_other(&format!("/people/{}", person.id)))
+        .app()
+        .undo_merge(&auth.caller(), person, merge, form.version())
+        .await?;
+    Ok(see_other(&format!("/people/{person}")))
 }
 
 // ---------------------------------------------------------------------------
@@ -1540,20 +1400,17 @@ struct CardPage {
 pub async fn card(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let person = reachable_person(&state, &auth, &person).await?;
+    let caller = auth.caller();
+    let person = state.app().person_to_read(&caller, person).await?;
     if let Some(survivor) = person.merged_into {
         return Ok(see_other(&format!("/people/{survivor}/card")));
     }
     let tr = auth.tr();
-    let numbers = state.store().haven_numbers(&[person.id]).await?;
-    let haven_number = numbers.first().map(|(_, n)| n.clone()).unwrap_or_default();
+    let card = state.app().print_person_card(&caller, person.id).await?;
+    let (person, haven_number) = (card.person, card.haven_number);
     let qr_svg = qr_svg(&haven_number);
-    state
-        .store()
-        .audit_person(&auth.actor(), "person_card_print", person.id, "")
-        .await?;
     let page = CardPage {
         layout: Layout::new(&auth.visitor, "card-title"),
         person_id: person.id.to_string(),

@@ -13,14 +13,13 @@ use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, MethodRouter};
-use haven_domain::{Action, Kind};
-use haven_store::{Id, PeopleQuery, Person, Store};
+use haven_app::people::{ExportedPerson, PeopleSearch, EXPORT_MAX_PEOPLE};
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::people_csv::{self, FileProblem, Row, COLUMNS};
-use crate::person_input::{parse_filters, reach_of_roles, today, FilterInput};
+use crate::person_input::{parse_filters, FilterInput};
 use crate::state::AppState;
 
 use super::{no_store, render, Layout, FORM_ERROR};
@@ -34,7 +33,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 }
 
 /// The most people one export holds.
-pub const EXPORT_MAX_ROWS: i64 = 10_000;
+pub const EXPORT_MAX_ROWS: i64 = EXPORT_MAX_PEOPLE;
 
 /// A bad row as the page shows it.
 struct ReportRow {
@@ -69,8 +68,11 @@ struct ImportDone {
 }
 
 /// The upload form and the documented columns.
-pub async fn import_page(auth: Authenticated) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
+pub async fn import_page(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Response, WebError> {
+    state.app().may_register_people(&auth.caller())?;
     let page = ImportPage {
         layout: Layout::new(&auth.visitor, "import-title"),
         columns: column_help(auth.tr()),
@@ -96,7 +98,8 @@ pub async fn import(
     auth: Authenticated,
     request: Request,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Person)?;
+    let caller = auth.caller();
+    state.app().may_register_people(&caller)?;
     let form = read_form(request, &state).await?;
     let tr = auth.tr().clone();
     let bytes: &[u8] = if form.file.is_empty() {
@@ -104,12 +107,11 @@ pub async fn import(
     } else {
         &form.file
     };
-    let today = today(state.config().time_offset);
+    let today = state.today();
     let mut rows = match people_csv::read_file(bytes, None, today) {
         Ok(rows) => rows,
         Err(problem) => return show_file_problem(&auth, &problem),
     };
-    let caller = auth.caller();
     people_csv::check_rows(state.app(), &caller, &mut rows).await?;
     let all_good = rows.iter().all(Row::is_good);
     let any_good = rows.iter().any(Row::is_good);
@@ -170,7 +172,8 @@ pub async fn export(
     auth: Authenticated,
     params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Person)?;
+    let caller = auth.caller();
+    state.app().may_read_people(&caller)?;
     let Ok(Query(params)) = params else {
         return Err(WebError::BadRequest("bad-request"));
     };
@@ -182,33 +185,18 @@ pub async fn export(
         age_band: &params.age_band,
     })
     .map_err(|_| WebError::BadRequest("bad-request"))?;
-    let store = state.store();
-    let reach = reach_of_roles(store, &auth.me.roles, Action::Read).await?;
-    let ids = store
-        .search_people(&PeopleQuery {
-            text: filters.text,
-            facility: filters.facility,
-            category: filters.category,
-            sex: filters.sex,
-            age_band: filters.age_band,
-            today: today(state.config().time_offset),
-            reach: reach.clone(),
-            limit: EXPORT_MAX_ROWS,
-            offset: 0,
-        })
-        .await?;
-    let mut people = Vec::new();
-    for chunk in ids.chunks(500) {
-        people.extend(store.people(chunk).await?.into_iter().filter(|p| {
-            p.merged_into.is_none()
-                && p.entered_in_error_at.is_none()
-                && reach.holds(p.registered_facility_id)
-        }));
-    }
-    let rows = export_rows(store, &people).await?;
-    store
-        .record_export(&auth.actor(), "person", rows.len())
-        .await?;
+    let search = PeopleSearch {
+        text: filters.text,
+        facility: filters.facility,
+        category: filters.category,
+        sex: filters.sex,
+        age_band: filters.age_band,
+        today: state.today(),
+        limit: EXPORT_MAX_ROWS,
+        offset: 0,
+    };
+    let people = state.app().export_people(&caller, &search).await?;
+    let rows = people.iter().map(export_row).collect();
     let header: Vec<String> = std::iter::once("haven_number")
         .chain(COLUMNS.iter().copied())
         .map(str::to_owned)
@@ -216,61 +204,54 @@ pub async fn export(
     Ok(crate::export::csv_response("people.csv", &header, rows))
 }
 
-/// The import's columns for each person, with the Haven number first.
-async fn export_rows(store: &Store, people: &[Person]) -> Result<Vec<Vec<String>>, WebError> {
-    let mut rows = Vec::with_capacity(people.len());
-    for chunk in people.chunks(500) {
-        let ids: Vec<Id> = chunk.iter().map(|p| p.id).collect();
-        let identifiers = store.identifiers_of(&ids).await?;
-        let categories = store.categories_by_person(&ids).await?;
-        for person in chunk {
-            let identifier = |kind: &str| -> String {
-                identifiers
-                    .iter()
-                    .filter(|i| i.person_id == person.id && i.kind == kind)
-                    .map(|i| i.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";")
-            };
-            let categories = categories
-                .iter()
-                .filter(|(id, _)| *id == person.id)
-                .map(|(_, c)| c.code())
-                .collect::<Vec<_>>()
-                .join(";");
-            rows.push(vec![
-                identifier("haven"),
-                person.family_name_km.clone(),
-                person.given_name_km.clone(),
-                person.family_name_latin.clone(),
-                person.given_name_latin.clone(),
-                person.other_names.clone(),
-                person.nicknames.clone(),
-                person.sex.clone(),
-                person.birth_date.to_string(),
-                person.birth_date_precision.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                person.phone.clone(),
-                person.province_code.clone(),
-                person.district.clone(),
-                person.commune.clone(),
-                person.village.clone(),
-                identifier("national_id"),
-                identifier("birth_certificate"),
-                identifier("sos_child_number"),
-                identifier("id_poor"),
-                categories,
-                person
-                    .registered_facility_id
-                    .map(|id| id.to_string())
-                    .unwrap_or_default(),
-            ]);
-        }
-    }
-    Ok(rows)
+/// The import's columns for one person, with the Haven number first.
+fn export_row(exported: &ExportedPerson) -> Vec<String> {
+    let person = &exported.person;
+    let identifier = |kind: &str| -> String {
+        exported
+            .identifiers
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| i.value.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let categories = exported
+        .categories
+        .iter()
+        .map(|c| c.code())
+        .collect::<Vec<_>>()
+        .join(";");
+    vec![
+        identifier("haven"),
+        person.family_name_km.clone(),
+        person.given_name_km.clone(),
+        person.family_name_latin.clone(),
+        person.given_name_latin.clone(),
+        person.other_names.clone(),
+        person.nicknames.clone(),
+        person.sex.clone(),
+        person.birth_date.to_string(),
+        person.birth_date_precision.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        person.phone.clone(),
+        person.province_code.clone(),
+        person.district.clone(),
+        person.commune.clone(),
+        person.village.clone(),
+        identifier("national_id"),
+        identifier("birth_certificate"),
+        identifier("sos_child_number"),
+        identifier("id_poor"),
+        categories,
+        person
+            .registered_facility_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    ]
 }
 
 fn column_help(tr: &crate::i18n::Tr) -> Vec<(&'static str, String)> {

@@ -5,23 +5,24 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Form;
+use haven_app::model::{Facility, Id, Programme};
 use haven_app::AppError;
 use haven_domain::places::{
     FacilityDetails, FacilityInput, FacilityKind, PlaceField, PlaceName, ProgrammeDetails,
     ProgrammeInput, Province,
 };
 use haven_domain::Language;
-use haven_store::{Facility, Id, Programme};
 use serde::Deserialize;
 use time::Date;
 
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::export::csv_response;
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
@@ -69,17 +70,6 @@ impl FieldMessages {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-}
-
-/// Today in the site's time: the domain's date rules need it as an argument.
-pub fn today(state: &AppState) -> Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(state.config().time_offset)
-        .date()
-}
-
-pub fn parse_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse::<Id>().map_err(|_| WebError::NotFound)
 }
 
 /// A place's name in the reader's language: the Khmer name for Khmer readers where
@@ -516,7 +506,7 @@ async fn programme_page(
     let care_page = (view.can_read_care
         && programme_facilities
             .iter()
-            .any(|f| haven_store::care::CARE_FACILITY_KINDS.contains(&f.kind.as_str())))
+            .any(|f| haven_app::model::care::CARE_FACILITY_KINDS.contains(&f.kind.as_str())))
     .then(|| format!("/care/programmes/{id}"));
     let facilities = programme_facilities
         .iter()
@@ -548,21 +538,20 @@ async fn programme_page(
 pub async fn show_programme(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let page = programme_page(&state, &auth, parse_id(&id)?).await?;
+    let page = programme_page(&state, &auth, id).await?;
     respond(&page, true)
 }
 
 pub async fn update_programme(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<ProgrammeForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id)?;
     let tr = auth.tr().clone();
     let result: Result<(), Option<FieldMessages>> = match form.parse(&tr) {
         Ok(details) => {
@@ -592,13 +581,12 @@ pub async fn update_programme(
 pub async fn create_facility(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<FacilityForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id)?;
-    match form.parse(auth.tr(), today(&state)) {
+    match form.parse(auth.tr(), state.today()) {
         Ok(details) => {
             let facility = state.app().create_facility(&caller, id, &details).await?;
             Ok(see_other(&format!("/places/facilities/{}", facility.id)))
@@ -732,7 +720,7 @@ async fn facility_page(
         bed_form: BedForm::default(),
         bed_error: None,
         clinic_counts: if view.can_read_clinic_counts {
-            crate::pages::clinic::counts::facility_section(state, tr, id).await?
+            crate::pages::clinic::counts::section(state, auth, id).await?
         } else {
             None
         },
@@ -743,23 +731,22 @@ async fn facility_page(
 pub async fn show_facility(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let page = facility_page(&state, &auth, parse_id(&id)?).await?;
+    let page = facility_page(&state, &auth, id).await?;
     respond(&page, true)
 }
 
 pub async fn update_facility(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<FacilityForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id)?;
     let tr = auth.tr().clone();
-    let result: Result<(), Option<FieldMessages>> = match form.parse(&tr, today(&state)) {
+    let result: Result<(), Option<FieldMessages>> = match form.parse(&tr, state.today()) {
         Ok(details) => {
             match state
                 .app()
@@ -801,12 +788,11 @@ pub struct WardForm {
 pub async fn create_ward(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<WardForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id)?;
     match PlaceName::parse(&form.name) {
         Ok(name) => {
             state.app().create_ward(&caller, id, &name).await?;
@@ -832,12 +818,11 @@ pub struct BedForm {
 pub async fn create_bed(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<BedForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id)?;
     let ward = form.ward.parse::<Id>().ok();
     match state.app().create_bed(&caller, id, ward, &form.label).await {
         Ok(_) => Ok(see_other(&format!("/places/facilities/{id}"))),
@@ -860,13 +845,11 @@ pub struct VersionForm {
 pub async fn close_bed(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((id, bed)): Path<(String, String)>,
+    Ids((id, bed)): Ids<(Id, Id)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_places(&caller)?;
-    let id = parse_id(&id)?;
-    let bed = parse_id(&bed)?;
     state
         .app()
         .close_bed(&caller, id, bed, version_of(&form.version))

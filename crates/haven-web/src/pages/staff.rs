@@ -4,23 +4,24 @@
 //! Write Staff.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Form;
+use haven_app::model::{Id, StaffFilter, StaffMember};
 use haven_app::AppError;
 use haven_domain::staff::{
     ErrorReason, Profession, StaffDetails, StaffField, StaffInput, TrainingDetails, TrainingInput,
 };
 use haven_domain::{Action, Kind};
-use haven_store::{Id, StaffFilter, StaffMember};
 use serde::Deserialize;
 
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::export::csv_response;
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{parse_id, place_name, today, FieldMessages};
+use crate::pages::places::{place_name, FieldMessages};
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -252,7 +253,7 @@ pub async fn expiring(
     let tr = auth.tr();
     let rows = state
         .app()
-        .registrations_expiring(&auth.caller(), EXPIRY_WINDOW_DAYS, today(&state))
+        .registrations_expiring(&auth.caller(), EXPIRY_WINDOW_DAYS, state.today())
         .await?
         .into_iter()
         .map(|e| ExpiringRow {
@@ -284,7 +285,7 @@ pub async fn export_expiring(
 ) -> Result<Response, WebError> {
     let rows: Vec<Vec<String>> = state
         .app()
-        .export_registrations_expiring(&auth.caller(), EXPIRY_WINDOW_DAYS, today(&state))
+        .export_registrations_expiring(&auth.caller(), EXPIRY_WINDOW_DAYS, state.today())
         .await?
         .into_iter()
         .map(|e| {
@@ -537,7 +538,7 @@ async fn staff_page(
     let record = state.app().staff_record(&caller, id).await?;
     let (staff, username) = (record.staff, record.username);
     let expiry = staff.registration_expires_on.map(|expires| {
-        let days = haven_domain::staff::days_until(expires, today(state));
+        let days = haven_domain::staff::days_until(expires, state.today());
         if days < 0 {
             tr.t1("staff-expired-days-ago", "days", -days)
         } else {
@@ -614,21 +615,20 @@ fn respond(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let page = staff_page(&state, &auth, parse_id(&id)?).await?;
+    let page = staff_page(&state, &auth, id).await?;
     respond(&page, None)
 }
 
 pub async fn update(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<StaffForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id)?;
     let tr = auth.tr().clone();
     let version = form.version.trim().parse().unwrap_or(-1);
     let errors = match form.parse(&tr) {
@@ -661,12 +661,11 @@ pub async fn update(
 pub async fn add_training(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<TrainingForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id)?;
     let parsed = TrainingDetails::parse(&TrainingInput {
         course: &form.course,
         provider: &form.provider,
@@ -700,13 +699,11 @@ pub struct InErrorForm {
 pub async fn training_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((id, training)): Path<(String, String)>,
+    Ids((id, training)): Ids<(Id, Id)>,
     Form(form): Form<InErrorForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id)?;
-    let training = parse_id(&training)?;
     match ErrorReason::parse(&form.reason) {
         Ok(reason) => {
             let version = form.version.trim().parse().unwrap_or(-1);
@@ -733,12 +730,11 @@ pub struct AssignForm {
 pub async fn assign_facility(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id)?;
     let facility = form.facility.parse::<Id>().ok();
     let problem = match state
         .app()
@@ -765,13 +761,11 @@ pub struct VersionForm {
 pub async fn end_facility(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((id, assignment)): Path<(String, String)>,
+    Ids((id, assignment)): Ids<(Id, Id)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id)?;
-    let assignment = parse_id(&assignment)?;
     let version = form.version.trim().parse().unwrap_or(-1);
     state
         .app()
@@ -792,12 +786,11 @@ pub struct UserLinkForm {
 pub async fn link_user(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    Ids(id): Ids<Id>,
     Form(form): Form<UserLinkForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_change_staff(&caller)?;
-    let id = parse_id(&id)?;
     let version = form.version.trim().parse().unwrap_or(-1);
     let username = haven_domain::text::normalise(&form.username);
     match state

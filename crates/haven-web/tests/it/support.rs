@@ -44,7 +44,8 @@ pub async fn apps_with(config: WebConfig) -> Vec<App> {
     let mut apps = Vec::new();
     for test_store in haven_store::testing::all().await {
         let store = test_store.store.clone();
-        let state = AppState::new(haven_app::App::new(store.clone()), config.clone()).expect("building the app state");
+        let state = AppState::new(haven_app::App::new(store.clone()), config.clone())
+            .expect("building the app state");
         apps.push(App {
             router: haven_web::router(state),
             store,

@@ -3,9 +3,16 @@
 //! leaving care, after-care, notes, and the health section), and every form on it.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::care::{
+    AdmissionForm, AdmissionRecord, CareLink, CaseStep, ChildPage as ChildRecordPage, Decision,
+    Placing,
+};
+use haven_app::model::care::{Admission, CareChild, PlacementChecks};
+use haven_app::model::{Id, Person};
+use haven_app::AppError;
 use haven_domain::care::{
     add_months, is_school_age, needs_family_care, AdmissionDecision, AdmissionDetails,
     AdmissionInput, AdmissionStatus, CareCaseState, CareError, CareNoteKind, CareOption,
@@ -15,36 +22,15 @@ use haven_domain::care::{
 };
 use haven_domain::person::age_in_years;
 use haven_domain::{Action, Kind};
-use haven_store::care::{Admission, CareChild, PlacementChecks, PlanSubject};
-use haven_store::{Person, StoreError};
 use serde::Deserialize;
 
-use super::{
-    date_text, label, options, readable_note_kinds, refused, refused_or_conflict, CareAccess,
-    Fields, FormState,
-};
+use super::{date_text, label, options, refused, refused_or_conflict, Fields, FormState};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::pages::places::{parse_id, place_name, today};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::extract::Ids;
+use crate::pages::places::place_name;
+use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
-use haven_app::care::{CaseStep, Placing};
-use haven_app::AppError;
-use haven_store::Id;
-
-/// A child the reader may see (Read Care, within their care access), with the
-/// reader's access; 404 otherwise.
-pub(super) async fn visible_child(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<(CareChild, CareAccess), WebError> {
-    let seen = state
-        .app()
-        .care_child_to_read(&auth.caller(), parse_id(raw)?)
-        .await?;
-    Ok((seen.child, seen.access))
-}
 
 /// The link from a person's registry page to their care: their care page, or the
 /// gatekeeping form for someone who may admit them. `None` when neither applies.
@@ -53,34 +39,29 @@ pub async fn care_link_of_person(
     auth: &Authenticated,
     person: &Person,
 ) -> Result<Option<(String, String)>, WebError> {
-    if !auth.me.can(Action::Read, Kind::Care) {
-        return Ok(None);
-    }
     let tr = auth.tr();
-    match state.store().care_child_of_person(person.id).await? {
-        Some(child) => {
-            let access = super::access_of_page(state, auth).await?;
-            Ok(access.sees_child(&child).then(|| {
-                (
-                    format!("/care/children/{}", child.id),
-                    tr.t("care-see-child"),
-                )
-            }))
-        }
-        None if auth.me.can(Action::Write, Kind::Care)
-            && age_in_years(person.birth_date, today(state)) < 18 =>
+    Ok(
+        match state
+            .app()
+            .care_link(&auth.caller(), person, state.today())
+            .await?
         {
-            let facility = person
-                .registered_facility_id
-                .map(|f| format!("&facility={f}"))
-                .unwrap_or_default();
-            Ok(Some((
-                format!("/care/admit?person={}{facility}", person.id),
-                tr.t("care-admit-child"),
-            )))
-        }
-        None => Ok(None),
-    }
+            Some(CareLink::Child(child)) => {
+                Some((format!("/care/children/{child}"), tr.t("care-see-child")))
+            }
+            Some(CareLink::Admit) => {
+                let facility = person
+                    .registered_facility_id
+                    .map(|f| format!("&facility={f}"))
+                    .unwrap_or_default();
+                Some((
+                    format!("/care/admit?person={}{facility}", person.id),
+                    tr.t("care-admit-child"),
+                ))
+            }
+            None => None,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -111,52 +92,29 @@ struct AdmitPage {
     review_default: String,
 }
 
-async fn admissible_person(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<Person, WebError> {
-    let id = parse_id(raw)?;
-    let person = match state.store().person(id).await {
-        Ok(p) => p,
-        Err(StoreError::NotFound { .. }) => return Err(WebError::NotFound),
-        Err(other) => return Err(other.into()),
-    };
-    let reach = crate::pages::people::person_reach(state, auth).await?;
-    if !reach.holds(person.registered_facility_id)
-        || person.entered_in_error_at.is_some()
-        || person.merged_into.is_some()
-    {
-        return Err(WebError::NotFound);
-    }
-    // Someone already in care elsewhere is out of this reader's reach.
-    if let Some(child) = state.store().care_child_of_person(person.id).await? {
-        if !super::access_of_page(state, auth).await?.sees_child(&child) {
-            return Err(WebError::NotFound);
-        }
-    }
-    Ok(person)
+/// The person a form or a link names: an id, or nobody (a fresh id names no one).
+fn person_named(raw: &str) -> Id {
+    raw.trim().parse().unwrap_or_else(|_| Id::new())
 }
 
-async fn admit_form(
+fn admit_form(
     state: &AppState,
     auth: &Authenticated,
-    person: Person,
+    form: AdmissionForm,
     facility: String,
     f: FormState,
-) -> Result<AdmitPage, WebError> {
+) -> AdmitPage {
     let tr = auth.tr();
-    let store = state.store();
-    let access = super::access_of_page(state, auth).await?;
-    let facilities = access
-        .facilities_of(&store.care_facilities().await?)
-        .into_iter()
-        .filter(|f| f.closed_at.is_none())
+    let AdmissionForm {
+        person,
+        siblings,
+        facilities,
+    } = form;
+    let facilities = facilities
+        .iter()
         .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
         .collect();
-    let siblings = store
-        .siblings_of(person.id)
-        .await?
+    let siblings = siblings
         .into_iter()
         .map(|s| {
             let status = match (&s.care_child_id, &s.house_name) {
@@ -172,8 +130,8 @@ async fn admit_form(
             )
         })
         .collect();
-    let day = today(state);
-    Ok(AdmitPage {
+    let day = state.today();
+    AdmitPage {
         layout: Layout::new(&auth.visitor, "care-admit-title"),
         name: person.display_name(),
         age: age_in_years(person.birth_date, day),
@@ -191,7 +149,7 @@ async fn admit_form(
         today: day.to_string(),
         review_default: add_months(day, state.config().care_review_months).to_string(),
         person,
-    })
+    }
 }
 
 pub async fn admit_page(
@@ -199,10 +157,11 @@ pub async fn admit_page(
     auth: Authenticated,
     Query(query): Query<AdmitQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    auth.require(Action::Read, Kind::Person)?;
-    let person = admissible_person(&state, &auth, &query.person).await?;
-    let page = admit_form(&state, &auth, person, query.facility, FormState::default()).await?;
+    let form = state
+        .app()
+        .admission_form(&auth.caller(), person_named(&query.person))
+        .await?;
+    let page = admit_form(&state, &auth, form, query.facility, FormState::default());
     render(&page).map(no_store)
 }
 
@@ -237,41 +196,21 @@ pub async fn admit(
     auth: Authenticated,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    auth.require(Action::Read, Kind::Person)?;
     let fields = Fields(fields);
-    let person = admissible_person(&state, &auth, fields.get("person")).await?;
-    let tr = auth.tr();
-    let access = super::access_of_page(&state, &auth).await?;
-    let facility = fields.id("facility").filter(|f| access.sees_facility(*f));
-    let parsed = admission_details(&fields, today(&state));
-    let f = match (facility, parsed) {
-        (Some(facility), Ok(details)) => match state
-            .store()
-            .record_admission(&auth.actor(), person.id, facility, &details)
-            .await
-        {
-            Ok(admission) => return Ok(see_other(&format!("/care/admissions/{}", admission.id))),
-            Err(StoreError::NotFound { .. }) => FormState::refused(
-                "admit",
-                fields.clone(),
-                tr,
-                "facility",
-                CareError::BadChoice,
-            ),
-            Err(other) => return Err(other.into()),
-        },
-        (None, parsed) => {
-            let mut problems = parsed.err().unwrap_or_default();
-            problems.insert(0, ("facility", CareError::Required));
-            FormState::failed("admit", fields.clone(), tr, problems)
-        }
-        (Some(_), Err(problems)) => FormState::failed("admit", fields.clone(), tr, problems),
+    let caller = auth.caller();
+    let person = person_named(fields.get("person"));
+    let parsed = admission_details(&fields, state.today());
+    let f = match state
+        .app()
+        .record_admission(&caller, person, fields.id("facility"), parsed)
+        .await
+    {
+        Ok(admission) => return Ok(see_other(&format!("/care/admissions/{}", admission.id))),
+        Err(error) => refused(error, "admit", fields.clone(), auth.tr())?,
     };
-    let page = admit_form(&state, &auth, person, fields.get("facility").to_owned(), f).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = FORM_ERROR;
-    Ok(no_store(response))
+    let form = state.app().admission_form(&caller, person).await?;
+    let page = admit_form(&state, &auth, form, fields.get("facility").to_owned(), f);
+    render_status(&page, FORM_ERROR)
 }
 
 #[derive(Template)]
@@ -291,26 +230,18 @@ struct AdmissionPage {
     f: FormState,
 }
 
-async fn admission_page(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-    f: FormState,
-) -> Result<AdmissionPage, WebError> {
+fn admission_page(auth: &Authenticated, record: AdmissionRecord, f: FormState) -> AdmissionPage {
     let tr = auth.tr();
-    let store = state.store();
-    let id = parse_id(raw)?;
-    let admission = store.admission(id).await?;
-    let (child, _) = visible_child(state, auth, &admission.child_id.to_string()).await?;
-    let approver = match admission.approved_by {
-        Some(user) => store.user(user).await.ok().map(|u| u.display_name),
-        None => None,
-    };
+    let AdmissionRecord {
+        admission,
+        child,
+        approver,
+    } = record;
     let chosen = CareOption::parse(&admission.chosen_option);
     let under_three_warning = chosen.is_some_and(|o| !o.family_based())
         && needs_family_care(child.birth_date, admission.decided_on);
     let pending = admission.status() == AdmissionStatus::Pending;
-    Ok(AdmissionPage {
+    AdmissionPage {
         layout: Layout::new(&auth.visitor, "care-admission-title"),
         status: tr.t(&admission.status().label_key()),
         decision: label(
@@ -343,83 +274,53 @@ async fn admission_page(
         f,
         admission,
         child,
-    })
+    }
 }
 
 pub async fn admission(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
-    let page = admission_page(&state, &auth, &raw, FormState::default()).await?;
-    state
-        .store()
-        .audit_person(
-            &auth.actor(),
-            "care_child_read",
-            page.child.person_id,
-            &format!("admission {}", page.admission.id),
-        )
-        .await?;
-    render(&page).map(no_store)
+    let record = state.app().read_care_admission(&auth.caller(), id).await?;
+    render(&admission_page(&auth, record, FormState::default())).map(no_store)
 }
 
 /// The programme director approves or declines an admission.
 pub async fn decide(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::CareApproval)?;
     let fields = Fields(fields);
-    let page = admission_page(&state, &auth, &raw, FormState::default()).await?;
-    let tr = auth.tr();
-    let status = match fields.get("status") {
-        "approved" => Some(AdmissionStatus::Approved),
-        "declined" => Some(AdmissionStatus::Declined),
-        _ => None,
+    let caller = auth.caller();
+    let decision = match fields.get("status") {
+        "approved" => Ok(AdmissionStatus::Approved),
+        "declined" => Ok(AdmissionStatus::Declined),
+        _ => Err(vec![("status", CareError::Required)]),
+    }
+    .and_then(|status| {
+        Ok(Decision {
+            status,
+            note: haven_domain::care::parse_case_note(fields.get("note"))?,
+        })
+    });
+    let f = match state
+        .app()
+        .decide_admission(&caller, id, fields.version(), decision)
+        .await
+    {
+        Ok(_) => return Ok(see_other(&format!("/care/admissions/{id}"))),
+        Err(error) => refused_or_conflict(error, "decide", fields, auth.tr())?,
     };
-    let note = haven_domain::care::parse_case_note(fields.get("note"));
-    let (f, code) = match (status, note) {
-        (Some(status), Ok(note)) => match state
-            .store()
-            .decide_admission(
-                &auth.actor(),
-                page.admission.id,
-                fields.version(),
-                status,
-                &note,
-            )
-            .await
-        {
-            Ok(_) => {
-                return Ok(see_other(&format!(
-                    "/care/admissions/{}",
-                    page.admission.id
-                )))
-            }
-            Err(StoreError::Conflict { .. }) => {
-                let mut f = FormState::failed("decide", fields, tr, Vec::new());
-                f.notice = Some(tr.t("error-conflict"));
-                (f, axum::http::StatusCode::CONFLICT)
-            }
-            Err(other) => return Err(other.into()),
-        },
-        (None, _) => (
-            FormState::refused("decide", fields, tr, "status", CareError::Required),
-            FORM_ERROR,
-        ),
-        (_, Err(problems)) => (
-            FormState::failed("decide", fields, tr, problems),
-            FORM_ERROR,
-        ),
+    let record = state.app().care_admission_record(&caller, id).await?;
+    let status = if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
     };
-    let page = admission_page(&state, &auth, &raw, f).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = code;
-    Ok(no_store(response))
+    render_status(&admission_page(&auth, record, f), status)
 }
 
 // ---------------------------------------------------------------------------
@@ -501,19 +402,26 @@ struct ChildPage {
     f: FormState,
 }
 
-async fn child_page(
+fn child_page(
     state: &AppState,
     auth: &Authenticated,
-    child: CareChild,
-    access: &CareAccess,
+    page: ChildRecordPage,
     f: FormState,
 ) -> Result<ChildPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let day = today(state);
-    let siblings = store
-        .siblings_of(child.person_id)
-        .await?
+    let day = state.today();
+    let ChildRecordPage {
+        record,
+        access,
+        siblings,
+        note_kinds: kinds,
+        notes,
+        writable: can_write,
+        houses: placeable,
+        health,
+    } = page;
+    let child = record.child;
+    let siblings = siblings
         .into_iter()
         .map(|s| {
             let apart =
@@ -532,9 +440,8 @@ async fn child_page(
             )
         })
         .collect();
-    let admissions = store
-        .admissions_of(child.id)
-        .await?
+    let admissions = record
+        .admissions
         .into_iter()
         .map(|a| {
             (
@@ -550,9 +457,8 @@ async fn child_page(
             )
         })
         .collect();
-    let placements = store
-        .placements_of(child.id)
-        .await?
+    let placements = record
+        .placements
         .into_iter()
         .map(|p| PlacementRow {
             id: p.id.to_string(),
@@ -567,32 +473,22 @@ async fn child_page(
             version: p.version,
         })
         .collect();
-    let can_write =
-        auth.me.can(Action::Write, Kind::Care) && access.sees_facility(child.facility_id);
-    let mut houses = Vec::new();
-    if can_write {
-        for facility in access.facilities_of(&store.care_facilities().await?) {
-            if facility.programme_id != child.programme_id {
-                continue;
-            }
-            for h in store.houses_of(facility.id).await? {
-                if h.closed_at.is_none() {
-                    houses.push((
-                        h.id.to_string(),
-                        format!(
-                            "{} · {} ({})",
-                            place_name(tr, &facility.name, &facility.name_km),
-                            h.name,
-                            tr.t1("care-free-places-n", "count", h.free_places())
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    let case_history = store
-        .case_events(child.id)
-        .await?
+    let houses = placeable
+        .iter()
+        .map(|(facility, h)| {
+            (
+                h.id.to_string(),
+                format!(
+                    "{} · {} ({})",
+                    place_name(tr, &facility.name, &facility.name_km),
+                    h.name,
+                    tr.t1("care-free-places-n", "count", h.free_places())
+                ),
+            )
+        })
+        .collect();
+    let case_history = record
+        .case_history
         .into_iter()
         .map(|e| {
             (
@@ -604,9 +500,8 @@ async fn child_page(
             )
         })
         .collect();
-    let plans = store
-        .plans_of(PlanSubject::Child(child.id))
-        .await?
+    let plans = record
+        .plans
         .into_iter()
         .map(|p| {
             let overdue = haven_domain::care::review_overdue(p.review_on, day);
@@ -623,11 +518,9 @@ async fn child_page(
             )
         })
         .collect();
-    let enrolment_list = store.enrolments_of(child.id).await?;
-    let terms = store
-        .terms_of(&enrolment_list.iter().map(|e| e.id).collect::<Vec<_>>())
-        .await?;
-    let enrolments = enrolment_list
+    let terms = record.terms;
+    let enrolments = record
+        .enrolments
         .into_iter()
         .map(|e| EnrolmentRow {
             id: e.id.to_string(),
@@ -658,9 +551,8 @@ async fn child_page(
                 .collect(),
         })
         .collect();
-    let steps = store
-        .steps_of(child.id)
-        .await?
+    let steps = record
+        .steps
         .into_iter()
         .map(|s| {
             (
@@ -676,9 +568,8 @@ async fn child_page(
             )
         })
         .collect();
-    let followups = store
-        .followups_of(child.id)
-        .await?
+    let followups = record
+        .followups
         .into_iter()
         .map(|x| {
             (
@@ -694,8 +585,6 @@ async fn child_page(
             )
         })
         .collect();
-    let kinds = readable_note_kinds(|a, k| auth.me.can(a, k));
-    let notes = store.care_notes_of(child.id, &kinds).await?;
     let note_rows = |kind: CareNoteKind| -> Vec<NoteRow> {
         notes
             .iter()
@@ -722,7 +611,10 @@ async fn child_page(
         )
     });
     let facility = place_name(tr, &child.facility_name, &child.facility_name_km);
-    let health = super::health::health_view(state, auth, &child).await?;
+    let health = match &health {
+        Some(summary) => Some(super::health::health_view(state, auth, &child, summary)?),
+        None => None,
+    };
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "care-child-title"),
         name: child.display_name(),
@@ -797,16 +689,13 @@ async fn child_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
-    let (child, access) = visible_child(&state, &auth, &raw).await?;
-    let child = state
-        .store()
-        .read_care_child(&auth.actor(), child.id)
+    let page = state
+        .app()
+        .care_child_page(&auth.caller(), child, true)
         .await?;
-    let page = child_page(&state, &auth, child, &access, FormState::default()).await?;
-    render(&page).map(no_store)
+    render(&child_page(&state, &auth, page, FormState::default())?).map(no_store)
 }
 
 /// The child's page again with a form's problems, answered 422 (or 409 on a stale
@@ -814,8 +703,7 @@ pub async fn show(
 pub(super) async fn again(
     state: &AppState,
     auth: &Authenticated,
-    child: CareChild,
-    access: &CareAccess,
+    child: Id,
     f: FormState,
 ) -> Result<Response, WebError> {
     let status = if f.notice.is_some() {
@@ -823,49 +711,23 @@ pub(super) async fn again(
     } else {
         FORM_ERROR
     };
-    let child = state.store().care_child(child.id).await?;
-    let page = child_page(state, auth, child, access, f).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(no_store(response))
-}
-
-/// A writer of care records who reaches the child's facility (the rule is
-/// haven-app's).
-async fn writable_child(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<(CareChild, CareAccess), WebError> {
-    let seen = state
+    let page = state
         .app()
-        .care_child_to_write(&auth.caller(), parse_id(raw)?)
+        .care_child_page(&auth.caller(), child, false)
         .await?;
-    Ok((seen.child, seen.access))
+    render_status(&child_page(state, auth, page, f)?, status)
 }
 
 fn back_to(child: Id, anchor: &str) -> Response {
     see_other(&format!("/care/children/{child}#{anchor}"))
 }
 
-/// The child's page again with the refused form, for a write that failed.
-async fn refused_again(
-    state: &AppState,
-    auth: &Authenticated,
-    child: Id,
-    f: FormState,
-) -> Result<Response, WebError> {
-    let (child, access) = writable_child(state, auth, &child.to_string()).await?;
-    again(state, auth, child, &access, f).await
-}
-
 pub async fn place(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = PlacementDetails::parse(
         &PlacementInput {
@@ -874,7 +736,7 @@ pub async fn place(
             reason: fields.get("reason"),
             apart_reason: fields.get("apart_reason"),
         },
-        today(&state),
+        state.today(),
     );
     let placing = Placing {
         house: fields.id("house"),
@@ -890,7 +752,7 @@ pub async fn place(
         Ok(_) => Ok(back_to(child, "placements")),
         Err(error) => {
             let f = refused(error, "place", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -898,11 +760,9 @@ pub async fn place(
 pub async fn end_placement(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, placement)): Path<(String, String)>,
+    Ids((child, placement)): Ids<(Id, Id)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
-    let placement = parse_id(&placement)?;
     let fields = Fields(fields);
     match state
         .app()
@@ -913,14 +773,14 @@ pub async fn end_placement(
             fields.version(),
             fields.get("ended_on"),
             fields.get("end_reason"),
-            today(&state),
+            state.today(),
         )
         .await
     {
         Ok(_) => Ok(back_to(child, "placements")),
         Err(error) => {
             let f = refused_or_conflict(error, "end", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -929,11 +789,9 @@ pub async fn end_placement(
 pub async fn placement_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, placement)): Path<(String, String)>,
+    Ids((child, placement)): Ids<(Id, Id)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
-    let placement = parse_id(&placement)?;
     let fields = Fields(fields);
     match state
         .app()
@@ -949,7 +807,7 @@ pub async fn placement_in_error(
         Ok(()) => Ok(back_to(child, "placements")),
         Err(error) => {
             let f = refused_or_conflict(error, "placement-error", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -957,10 +815,9 @@ pub async fn placement_in_error(
 pub async fn move_case(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let step = match CareCaseState::parse(fields.get("to")) {
         Some(to) => haven_domain::care::parse_case_note(fields.get("note"))
@@ -975,7 +832,7 @@ pub async fn move_case(
         Ok(()) => Ok(back_to(child, "case")),
         Err(error) => {
             let f = refused_or_conflict(error, "case", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -983,10 +840,9 @@ pub async fn move_case(
 pub async fn add_note(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let kind = CareNoteKind::parse(fields.get("kind")).unwrap_or(CareNoteKind::Daily);
     let form = if kind == CareNoteKind::Psychosocial {
@@ -998,7 +854,7 @@ pub async fn add_note(
         kind.code(),
         fields.get("written_on"),
         fields.get("body"),
-        today(&state),
+        state.today(),
     );
     match state
         .app()
@@ -1008,8 +864,7 @@ pub async fn add_note(
         Ok(_) => Ok(back_to(child, "notes")),
         Err(error) => {
             let f = refused(error, form, fields, auth.tr())?;
-            let (child, access) = visible_child(&state, &auth, &raw).await?;
-            again(&state, &auth, child, &access, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -1017,11 +872,9 @@ pub async fn add_note(
 pub async fn note_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, note)): Path<(String, String)>,
+    Ids((child, note)): Ids<(Id, Id)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
-    let note = parse_id(&note)?;
     let fields = Fields(fields);
     match state
         .app()
@@ -1037,8 +890,7 @@ pub async fn note_in_error(
         Ok(()) => Ok(back_to(child, "notes")),
         Err(error) => {
             let f = refused_or_conflict(error, "note-error", fields, auth.tr())?;
-            let (child, access) = visible_child(&state, &auth, &raw).await?;
-            again(&state, &auth, child, &access, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -1046,10 +898,9 @@ pub async fn note_in_error(
 pub async fn add_enrolment(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = EnrolmentDetails::parse(&EnrolmentInput {
         level: fields.get("level"),
@@ -1066,7 +917,7 @@ pub async fn add_enrolment(
         Ok(_) => Ok(back_to(child, "education")),
         Err(error) => {
             let f = refused(error, "enrolment", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -1074,11 +925,9 @@ pub async fn add_enrolment(
 pub async fn add_term(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, enrolment)): Path<(String, String)>,
+    Ids((child, enrolment)): Ids<(Id, Id)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
-    let enrolment = parse_id(&enrolment)?;
     let mut fields = Fields(fields);
     fields
         .0
@@ -1100,11 +949,11 @@ pub async fn add_term(
         Ok(_) => Ok(back_to(child, "education")),
         Err(AppError::Duplicate { .. }) => {
             let f = FormState::refused("term", fields, tr, "term", CareError::TermRecorded);
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
         Err(error) => {
             let f = refused(error, "term", fields, tr)?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -1112,23 +961,22 @@ pub async fn add_term(
 pub async fn add_step(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = StepDetails::parse(
         fields.get("kind"),
         fields.get("started_on"),
         fields.get("ended_on"),
         fields.get("details"),
-        today(&state),
+        state.today(),
     );
     match state.app().add_step(&auth.caller(), child, parsed).await {
         Ok(_) => Ok(back_to(child, "independence")),
         Err(error) => {
             let f = refused(error, "step", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -1136,16 +984,15 @@ pub async fn add_step(
 pub async fn record_leaving(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = LeavingDetails::parse(
         fields.get("left_on"),
         fields.get("destination"),
         fields.get("leaving_reason"),
-        today(&state),
+        state.today(),
     );
     match state
         .app()
@@ -1155,7 +1002,7 @@ pub async fn record_leaving(
         Ok(()) => Ok(back_to(child, "independence")),
         Err(error) => {
             let f = refused_or_conflict(error, "leaving", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }
@@ -1163,17 +1010,16 @@ pub async fn record_leaving(
 pub async fn add_followup(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = FollowUpDetails::parse(
         fields.get("followed_on"),
         fields.get("situation"),
         fields.get("notes"),
         fields.get("next_on"),
-        today(&state),
+        state.today(),
     );
     match state
         .app()
@@ -1183,7 +1029,7 @@ pub async fn add_followup(
         Ok(_) => Ok(back_to(child, "independence")),
         Err(error) => {
             let f = refused(error, "followup", fields, auth.tr())?;
-            refused_again(&state, &auth, child, f).await
+            again(&state, &auth, child, f).await
         }
     }
 }

@@ -4,39 +4,28 @@
 //! partner organisations.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::care::{CaseStep, HouseholdRecord, OFFICE};
+use haven_app::model::care::{Household, Partner};
+use haven_app::model::Id;
+use haven_app::AppError;
 use haven_domain::care::{
     CareCaseState, CareError, FamilyService, FamilyVulnerability, HouseholdDetails, HouseholdEnd,
     HouseholdStatus, PartnerDetails, ProgressDetails, SelfReliance, ServiceDetails,
 };
 use haven_domain::person::age_in_years;
 use haven_domain::{Action, Kind};
-use haven_store::care::{Household, PlanSubject};
-use haven_store::{Id, StoreError};
 use serde::Deserialize;
 
 use super::{label, options, refused, refused_or_conflict, Fields, FormState};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::pages::places::{parse_id, place_name, today};
+use crate::extract::Ids;
+use crate::pages::places::place_name;
 use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
-use haven_app::care::{CaseStep, OFFICE};
-use haven_app::AppError;
-
-/// A household the reader sees (Read Care, its office in reach), or 404.
-pub(super) async fn visible_household(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<Household, WebError> {
-    Ok(state
-        .app()
-        .household_to_read(&auth.caller(), parse_id(raw)?)
-        .await?)
-}
 
 /// A household in the list.
 pub struct HouseholdRow {
@@ -74,22 +63,15 @@ async fn households_page(
     f: FormState,
 ) -> Result<HouseholdsPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let access = super::access_of_page(state, auth).await?;
-    let offices: Vec<haven_store::Facility> = access
-        .facilities_of(&store.care_facilities().await?)
-        .into_iter()
-        .filter(|f| f.kind == "family_strengthening_office")
-        .cloned()
-        .collect();
-    let chosen: Vec<Id> = offices
-        .iter()
-        .filter(|o| facility.is_empty() || o.id.to_string() == facility)
-        .map(|o| o.id)
-        .collect();
-    let households = store
-        .households_of(&chosen)
-        .await?
+    let office = match facility.trim() {
+        "" => None,
+        // A filter that is no id names no office: a fresh id names none either.
+        raw => Some(raw.parse().unwrap_or_else(|_| Id::new())),
+    };
+    let list = state.app().households(&auth.caller(), office).await?;
+    let offices = list.offices;
+    let households = list
+        .households
         .into_iter()
         .map(|h| HouseholdRow {
             id: h.id.to_string(),
@@ -201,39 +183,45 @@ struct HouseholdPage {
     f: FormState,
 }
 
-async fn household_page(
+fn household_page(
     state: &AppState,
     auth: &Authenticated,
-    household: Household,
+    record: HouseholdRecord,
     f: FormState,
-) -> Result<HouseholdPage, WebError> {
+) -> HouseholdPage {
     let tr = auth.tr();
-    let store = state.store();
-    let day = today(state);
-    let access = super::access_of_page(state, auth).await?;
-    let mut members = Vec::new();
-    for m in store.household_members(household.id).await? {
-        // A member who is a child in care links to their care page.
-        let care = match store.care_child_of_person(m.person_id).await? {
-            Some(c) if access.sees_child(&c) => format!("/care/children/{}", c.id),
-            _ => String::new(),
-        };
-        let sex =
-            haven_domain::person::Sex::parse(&m.sex).unwrap_or(haven_domain::person::Sex::Unknown);
-        members.push(MemberRow {
-            id: m.id.to_string(),
-            person_id: m.person_id.to_string(),
-            name: m.display_name(),
-            sex: tr.t(&sex.label_key()),
-            age: age_in_years(m.birth_date, day),
-            at_risk: m.at_risk == 1,
-            version: m.version,
-            care,
-        });
-    }
-    let services = store
-        .services_of(household.id)
-        .await?
+    let day = state.today();
+    let HouseholdRecord {
+        household,
+        members,
+        services,
+        progress,
+        case_history,
+        plans,
+        partners,
+        writable,
+    } = record;
+    let members = members
+        .into_iter()
+        .map(|(m, care)| {
+            let sex = haven_domain::person::Sex::parse(&m.sex)
+                .unwrap_or(haven_domain::person::Sex::Unknown);
+            MemberRow {
+                id: m.id.to_string(),
+                person_id: m.person_id.to_string(),
+                name: m.display_name(),
+                sex: tr.t(&sex.label_key()),
+                age: age_in_years(m.birth_date, day),
+                at_risk: m.at_risk == 1,
+                version: m.version,
+                // A member who is a child in care links to their care page.
+                care: care
+                    .map(|c| format!("/care/children/{c}"))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let services = services
         .into_iter()
         .map(|s| {
             (
@@ -245,9 +233,7 @@ async fn household_page(
             )
         })
         .collect();
-    let progress = store
-        .progress_of(household.id)
-        .await?
+    let progress = progress
         .into_iter()
         .map(|p| {
             (
@@ -257,9 +243,7 @@ async fn household_page(
             )
         })
         .collect();
-    let case_history = store
-        .case_events(household.id)
-        .await?
+    let case_history = case_history
         .into_iter()
         .map(|e| {
             (
@@ -271,9 +255,7 @@ async fn household_page(
             )
         })
         .collect();
-    let plans = store
-        .plans_of(PlanSubject::Household(household.id))
-        .await?
+    let plans = plans
         .into_iter()
         .map(|p| {
             (
@@ -289,7 +271,7 @@ async fn household_page(
             )
         })
         .collect();
-    Ok(HouseholdPage {
+    HouseholdPage {
         layout: Layout::new(&auth.visitor, "care-household-title"),
         office: place_name(tr, &household.facility_name, &household.facility_name_km),
         status: label(
@@ -309,12 +291,9 @@ async fn household_page(
         progress,
         case_history,
         plans,
-        partners: store
-            .partners()
-            .await?
+        partners: partners
             .into_iter()
-            .filter(|p| p.closed_at.is_none())
-            .map(|p| (p.id.to_string(), p.name))
+            .map(|p: Partner| (p.id.to_string(), p.name))
             .collect(),
         service_kinds: options(
             tr,
@@ -334,55 +313,37 @@ async fn household_page(
             .iter()
             .map(|s| (s.code(), tr.t(&s.label_key())))
             .collect(),
-        can_write: auth.me.can(Action::Write, Kind::Care),
+        can_write: writable,
         today: day.to_string(),
         review_default: haven_domain::care::add_months(day, state.config().care_review_months)
             .to_string(),
         f,
         household,
-    })
+    }
 }
 
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
-    let household = visible_household(&state, &auth, &raw).await?;
-    state
-        .store()
-        .audit(
-            &auth.actor(),
-            haven_store::NewAuditEvent::new("care_household_read", "care_household", household.id),
-        )
+    let record = state
+        .app()
+        .read_household_record(&auth.caller(), household)
         .await?;
-    let page = household_page(&state, &auth, household, FormState::default()).await?;
-    render(&page).map(no_store)
+    render(&household_page(&state, &auth, record, FormState::default())).map(no_store)
 }
 
 fn back_to(household: Id, anchor: &str) -> Response {
     see_other(&format!("/care/households/{household}#{anchor}"))
 }
 
-/// The household's page again with the refused form.
-async fn writable_again(
-    state: &AppState,
-    auth: &Authenticated,
-    household: Id,
-    f: FormState,
-) -> Result<Response, WebError> {
-    let household = state
-        .app()
-        .household_to_write(&auth.caller(), household)
-        .await?;
-    household_again(state, auth, household, f).await
-}
-
+/// The household's page again with a refused form, answered 422 (or 409 on a stale
+/// version).
 pub(super) async fn household_again(
     state: &AppState,
     auth: &Authenticated,
-    household: Household,
+    household: Id,
     f: FormState,
 ) -> Result<Response, WebError> {
     let status = if f.notice.is_some() {
@@ -390,20 +351,19 @@ pub(super) async fn household_again(
     } else {
         FORM_ERROR
     };
-    let household = state.store().household(household.id).await?;
-    let page = household_page(state, auth, household, f).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(no_store(response))
+    let record = state
+        .app()
+        .household_record(&auth.caller(), household)
+        .await?;
+    render_status(&household_page(state, auth, record, f), status)
 }
 
 pub async fn add_member(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let tr = auth.tr();
     let f = match state
@@ -422,17 +382,15 @@ pub async fn add_member(
         }
         Err(error) => refused(error, "member", fields, tr)?,
     };
-    writable_again(&state, &auth, household, f).await
+    household_again(&state, &auth, household, f).await
 }
 
 pub async fn end_member(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, member)): Path<(String, String)>,
+    Ids((household, member)): Ids<(Id, Id)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
-    let member = parse_id(&member)?;
     let fields = Fields(fields);
     match state
         .app()
@@ -442,7 +400,7 @@ pub async fn end_member(
         Ok(()) => Ok(back_to(household, "members")),
         Err(error @ AppError::Conflict { .. }) => {
             let f = refused_or_conflict(error, "member", fields, auth.tr())?;
-            writable_again(&state, &auth, household, f).await
+            household_again(&state, &auth, household, f).await
         }
         Err(other) => Err(other.into()),
     }
@@ -451,10 +409,9 @@ pub async fn end_member(
 pub async fn add_service(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let partner = fields.id("partner");
     let details = ServiceDetails::parse(
@@ -462,7 +419,7 @@ pub async fn add_service(
         fields.get("given_on"),
         fields.get("notes"),
         partner.is_some(),
-        today(&state),
+        state.today(),
     );
     match state
         .app()
@@ -478,7 +435,7 @@ pub async fn add_service(
         Ok(_) => Ok(back_to(household, "services")),
         Err(error) => {
             let f = refused(error, "service", fields, auth.tr())?;
-            writable_again(&state, &auth, household, f).await
+            household_again(&state, &auth, household, f).await
         }
     }
 }
@@ -486,16 +443,15 @@ pub async fn add_service(
 pub async fn add_progress(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let details = ProgressDetails::parse(
         fields.get("assessed_on"),
         fields.get("level"),
         fields.get("note"),
-        today(&state),
+        state.today(),
     );
     match state
         .app()
@@ -505,7 +461,7 @@ pub async fn add_progress(
         Ok(_) => Ok(back_to(household, "progress")),
         Err(error) => {
             let f = refused(error, "progress", fields, auth.tr())?;
-            writable_again(&state, &auth, household, f).await
+            household_again(&state, &auth, household, f).await
         }
     }
 }
@@ -513,10 +469,9 @@ pub async fn add_progress(
 pub async fn move_case(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let step = match CareCaseState::parse(fields.get("to")) {
         Some(to) => haven_domain::care::parse_case_note(fields.get("note"))
@@ -531,7 +486,7 @@ pub async fn move_case(
         Ok(()) => Ok(back_to(household, "case")),
         Err(error) => {
             let f = refused_or_conflict(error, "case", fields, auth.tr())?;
-            writable_again(&state, &auth, household, f).await
+            household_again(&state, &auth, household, f).await
         }
     }
 }
@@ -539,16 +494,15 @@ pub async fn move_case(
 pub async fn end(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let end = HouseholdEnd::parse(
         fields.get("status"),
         fields.get("ended_on"),
         fields.get("end_reason"),
-        today(&state),
+        state.today(),
     );
     match state
         .app()
@@ -558,7 +512,7 @@ pub async fn end(
         Ok(_) => Ok(back_to(household, "end")),
         Err(error) => {
             let f = refused_or_conflict(error, "end", fields, auth.tr())?;
-            writable_again(&state, &auth, household, f).await
+            household_again(&state, &auth, household, f).await
         }
     }
 }
@@ -592,8 +546,8 @@ async fn partners_page(
     Ok(PartnersPage {
         layout: Layout::new(&auth.visitor, "care-partners-title"),
         partners: state
-            .store()
-            .partners()
+            .app()
+            .partners(&auth.caller())
             .await?
             .into_iter()
             .map(|p| PartnerRow {
@@ -615,9 +569,32 @@ pub async fn partners(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
     let page = partners_page(&state, &auth, FormState::default()).await?;
     render(&page).map(no_store)
+}
+
+/// The partners' page again with a refused form, answered 422 (or 409 on a stale
+/// version).
+async fn partners_again(
+    state: &AppState,
+    auth: &Authenticated,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let status = if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
+    };
+    let page = partners_page(state, auth, f).await?;
+    render_status(&page, status)
+}
+
+fn partner_details(fields: &Fields) -> haven_app::care::Parsed<PartnerDetails> {
+    PartnerDetails::parse(
+        fields.get("name"),
+        fields.get("services"),
+        fields.get("contact"),
+    )
 }
 
 pub async fn create_partner(
@@ -625,93 +602,61 @@ pub async fn create_partner(
     auth: Authenticated,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
     let fields = Fields(fields);
-    match PartnerDetails::parse(
-        fields.get("name"),
-        fields.get("services"),
-        fields.get("contact"),
-    ) {
-        Ok(details) => {
-            state
-                .store()
-                .create_partner(&auth.actor(), &details)
-                .await?;
-            Ok(see_other("/care/partners"))
-        }
-        Err(problems) => {
-            let page = partners_page(
-                &state,
-                &auth,
-                FormState::failed("partner", fields, auth.tr(), problems),
-            )
-            .await?;
-            let mut response = render(&page)?;
-            *response.status_mut() = FORM_ERROR;
-            Ok(no_store(response))
-        }
-    }
+    let f = match state
+        .app()
+        .create_partner(&auth.caller(), partner_details(&fields))
+        .await
+    {
+        Ok(_) => return Ok(see_other("/care/partners")),
+        Err(error) => refused(error, "partner", fields, auth.tr())?,
+    };
+    partners_again(&state, &auth, f).await
 }
 
 /// Changes a partner's name, services and contact; bad input comes back kept.
 pub async fn update_partner(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(partner): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let partner = state.store().partner(parse_id(&raw)?).await?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let form = format!("partner-{}", partner.id);
-    let (problem, status) = match PartnerDetails::parse(
-        fields.get("name"),
-        fields.get("services"),
-        fields.get("contact"),
-    ) {
-        Ok(details) => match state
-            .store()
-            .update_partner(&auth.actor(), partner.id, fields.version(), &details)
-            .await
-        {
-            Ok(_) => return Ok(see_other("/care/partners")),
-            Err(StoreError::Conflict { .. }) => {
-                let mut f = FormState::failed(&form, fields, tr, Vec::new());
-                f.notice = Some(tr.t("error-conflict"));
-                (f, axum::http::StatusCode::CONFLICT)
-            }
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => (FormState::failed(&form, fields, tr, problems), FORM_ERROR),
+    let form = format!("partner-{partner}");
+    let f = match state
+        .app()
+        .update_partner(
+            &auth.caller(),
+            partner,
+            Some(fields.version()),
+            partner_details(&fields),
+        )
+        .await
+    {
+        Ok(_) => return Ok(see_other("/care/partners")),
+        Err(error) => refused_or_conflict(error, &form, fields, auth.tr())?,
     };
-    let page = partners_page(&state, &auth, problem).await?;
-    render_status(&page, status)
+    partners_again(&state, &auth, f).await
 }
 
 /// Closes a partner (no new referrals go to it) or opens it again.
 pub async fn close_partner(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(partner): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let partner = state.store().partner(parse_id(&raw)?).await?;
     let fields = Fields(fields);
     let closed = fields.get("reopen").is_empty();
     match state
-        .store()
-        .set_partner_closed(&auth.actor(), partner.id, fields.version(), closed)
+        .app()
+        .close_partner(&auth.caller(), partner, Some(fields.version()), closed)
         .await
     {
         Ok(_) => Ok(see_other("/care/partners")),
-        Err(StoreError::Conflict { .. }) => {
-            let tr = auth.tr();
-            let mut f = FormState::failed("close-partner", fields, tr, Vec::new());
-            f.notice = Some(tr.t("error-conflict"));
-            let page = partners_page(&state, &auth, f).await?;
-            render_status(&page, axum::http::StatusCode::CONFLICT)
+        Err(error @ AppError::Conflict { .. }) => {
+            let f = refused_or_conflict(error, "close-partner", fields, auth.tr())?;
+            partners_again(&state, &auth, f).await
         }
         Err(other) => Err(other.into()),
     }

@@ -6,17 +6,17 @@
 //! store's summary does not hold them. A reader who also reads clinical records gets a
 //! link to the full chart, which checks its own permissions.
 
+use haven_app::model::care::CareChild;
+use haven_app::model::health::{HealthSummary, SummaryEncounter};
+use haven_app::model::Timestamp;
 use haven_domain::growth::{age_in_days, Classification, GrowthSex, Indicator};
 use haven_domain::mch::immunisation::{evaluate, DoseState, Group, Subject};
 use haven_domain::{Action, Kind};
-use haven_store::care::CareChild;
-use haven_store::health::{HealthSummary, SummaryEncounter};
 
-use super::CareAccess;
 use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::places::{place_name, today};
+use crate::pages::places::place_name;
 use crate::state::AppState;
 
 /// The health section as the page shows it.
@@ -51,33 +51,15 @@ pub struct EncounterRow {
     pub facility: String,
 }
 
-/// The health section of `child` for this reader, audited; `None` when the reader may
-/// not see it (no `Kind::HealthSummary`, or the permission is held only in roles that
-/// do not reach this child: an SOS parent's reaches only her own houses).
-pub async fn health_view(
+/// The health section of `child` as the page shows it, from the summary haven-app
+/// gave this reader (it decides who sees it, and audits the read).
+pub fn health_view(
     state: &AppState,
     auth: &Authenticated,
     child: &CareChild,
-) -> Result<Option<HealthView>, WebError> {
-    if !auth.me.can(Action::Read, Kind::HealthSummary) {
-        return Ok(None);
-    }
-    let access = CareAccess::of_readers(
-        state.store(),
-        &auth.me.roles,
-        auth.me.user.id,
-        &[Kind::Care, Kind::HealthSummary],
-    )
-    .await?;
-    if !access.sees_child(child) {
-        return Ok(None);
-    }
-    let summary = state
-        .store()
-        .read_health_summary(&auth.actor(), child.person_id)
-        .await?;
-    let tr = auth.tr();
-    Ok(Some(view(state, tr, child, &summary, auth)?))
+    summary: &HealthSummary,
+) -> Result<HealthView, WebError> {
+    view(state, auth.tr(), child, summary, auth)
 }
 
 fn view(
@@ -87,7 +69,7 @@ fn view(
     summary: &HealthSummary,
     auth: &Authenticated,
 ) -> Result<HealthView, WebError> {
-    let on = today(state);
+    let on = state.today();
     let schedule = crate::pages::mch::schedule(state)?;
     let evaluation = evaluate(
         schedule,
@@ -168,7 +150,7 @@ fn view(
 }
 
 fn encounter_row(tr: &Tr, e: &SummaryEncounter, offset: time::UtcOffset) -> EncounterRow {
-    let day = |at: &haven_store::Timestamp| {
+    let day = |at: &Timestamp| {
         at.datetime()
             .checked_to_offset(offset)
             .unwrap_or_else(|| at.datetime())

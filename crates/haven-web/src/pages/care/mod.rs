@@ -16,13 +16,10 @@ mod villages;
 use std::collections::BTreeMap;
 
 use axum::routing::{get, post, MethodRouter};
+use haven_app::model::Id;
 use haven_app::AppError;
-use haven_domain::care::{CareError, CareNoteKind, Problems};
-use haven_domain::{Action, Kind};
-use haven_store::care::CareWriteError;
-use haven_store::Id;
+use haven_domain::care::{CareError, Problems};
 
-use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -165,22 +162,6 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// What the reader's roles let them see of care: the rule lives in haven-app.
-pub use haven_app::care::CareAccess;
-
-/// The care access of the signed-in reader.
-pub async fn access_of_page(
-    state: &AppState,
-    auth: &Authenticated,
-) -> Result<CareAccess, WebError> {
-    Ok(state.app().care_access(&auth.caller()).await?)
-}
-
-/// The kinds of note the reader may read (the rule lives in haven-app).
-pub fn readable_note_kinds(auth_can: impl Fn(Action, Kind) -> bool) -> Vec<CareNoteKind> {
-    haven_app::care::readable_note_kinds(auth_can)
-}
-
 /// The fields of a form as sent: every name with its values, in order. Checkboxes
 /// with one name send several values.
 #[derive(Clone, Debug, Default)]
@@ -280,22 +261,6 @@ impl FormState {
     /// Any error of `form` that belongs to no field shown.
     pub fn any(&self, form: &str) -> bool {
         self.form == form && !self.errors.is_empty()
-    }
-}
-
-/// What a care write's refusal becomes on a page: the form back with the message, or
-/// the error page for a store error.
-pub fn refusal(
-    error: CareWriteError,
-    form: &str,
-    values: Fields,
-    tr: &Tr,
-) -> Result<FormState, WebError> {
-    match error {
-        CareWriteError::Refused(field, rule) => {
-            Ok(FormState::refused(form, values, tr, field, rule))
-        }
-        CareWriteError::Store(error) => Err(error.into()),
     }
 }
 

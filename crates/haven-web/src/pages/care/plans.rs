@@ -2,22 +2,23 @@
 //! life and their progress, reviews, the director's approval, and the printable plan.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
+use haven_app::care::PlanRecord;
+use haven_app::model::care::Plan;
+use haven_app::model::Id;
 use haven_domain::care::{
     review_overdue, GoalDetails, GoalInput, GoalProgress, GoalUpdate, LifeArea, PlanDetails,
     PlanInput, ReviewDetails,
 };
-use haven_domain::{Action, Kind};
-use haven_store::care::{Plan, PlanSubject};
-use haven_store::Id;
+use haven_domain::Kind;
 
 use super::{date_text, label, options, refused, refused_or_conflict, Fields, FormState};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::pages::places::{parse_id, today};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::extract::Ids;
+use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 fn plan_details(
@@ -33,7 +34,7 @@ fn plan_details(
             child_heard: fields.ticked("child_heard"),
             child_views: fields.get("child_views"),
         },
-        today(state),
+        state.today(),
         state.config().care_review_months,
     )
 }
@@ -41,10 +42,9 @@ fn plan_details(
 pub async fn create_child_plan(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(child): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let child = parse_id(&raw)?;
     let fields = Fields(fields);
     let details = plan_details(&fields, &state);
     match state
@@ -55,11 +55,7 @@ pub async fn create_child_plan(
         Ok(plan) => Ok(see_other(&format!("/care/plans/{}", plan.id))),
         Err(error) => {
             let f = refused(error, "plan", fields, auth.tr())?;
-            let seen = state
-                .app()
-                .care_child_to_write(&auth.caller(), child)
-                .await?;
-            super::children::again(&state, &auth, seen.child, &seen.access, f).await
+            super::children::again(&state, &auth, child, f).await
         }
     }
 }
@@ -67,10 +63,9 @@ pub async fn create_child_plan(
 pub async fn create_household_plan(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(household): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let household = parse_id(&raw)?;
     let fields = Fields(fields);
     let details = plan_details(&fields, &state);
     match state
@@ -81,10 +76,6 @@ pub async fn create_household_plan(
         Ok(plan) => Ok(see_other(&format!("/care/plans/{}", plan.id))),
         Err(error) => {
             let f = refused(error, "plan", fields, auth.tr())?;
-            let household = state
-                .app()
-                .household_to_write(&auth.caller(), household)
-                .await?;
             super::families::household_again(&state, &auth, household, f).await
         }
     }
@@ -124,43 +115,22 @@ struct PlanPage {
     f: FormState,
 }
 
-/// A plan the reader may see (through its child or household), or 404, and whether
-/// they see its subject whole.
-async fn visible_plan(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<(Plan, bool), WebError> {
-    let seen = state
-        .app()
-        .plan_to_read(&auth.caller(), parse_id(raw)?)
-        .await?;
-    Ok((seen.plan, seen.whole))
-}
-
-async fn plan_page(
-    state: &AppState,
-    auth: &Authenticated,
-    plan: Plan,
-    writable: bool,
-    f: FormState,
-) -> Result<PlanPage, WebError> {
+fn plan_page(state: &AppState, auth: &Authenticated, record: PlanRecord, f: FormState) -> PlanPage {
     let tr = auth.tr();
-    let store = state.store();
-    let (subject_name, subject_href, for_child) = match plan.subject() {
-        Some(PlanSubject::Child(id)) => (
-            store.care_child(id).await?.display_name(),
-            format!("/care/children/{id}"),
-            true,
-        ),
-        Some(PlanSubject::Household(id)) => (
-            store.household(id).await?.name,
-            format!("/care/households/{id}"),
-            false,
-        ),
-        None => (String::new(), String::new(), false),
+    let PlanRecord {
+        plan,
+        subject_name,
+        goals,
+        reviews,
+        approver,
+        may_write,
+        may_approve,
+    } = record;
+    let (subject_href, for_child) = match (plan.child_id, plan.household_id) {
+        (Some(id), _) => (format!("/care/children/{id}"), true),
+        (None, Some(id)) => (format!("/care/households/{id}"), false),
+        (None, None) => (String::new(), false),
     };
-    let goals = store.goals_of(plan.id).await?;
     let mut goals_by_area: Vec<(String, Vec<GoalRow>)> = Vec::new();
     for area in LifeArea::ALL {
         let rows: Vec<GoalRow> = goals
@@ -187,9 +157,7 @@ async fn plan_page(
             goals_by_area.push((tr.t(&area.label_key()), rows));
         }
     }
-    let reviews = store
-        .reviews_of(plan.id)
-        .await?
+    let reviews = reviews
         .into_iter()
         .map(|r| {
             (
@@ -199,12 +167,8 @@ async fn plan_page(
             )
         })
         .collect();
-    let approver = match plan.approved_by {
-        Some(user) => store.user(user).await.ok().map(|u| u.display_name),
-        None => None,
-    };
-    let day = today(state);
-    Ok(PlanPage {
+    let day = state.today();
+    PlanPage {
         layout: Layout::new(&auth.visitor, "care-plan-title"),
         subject_name,
         subject_href,
@@ -213,8 +177,8 @@ async fn plan_page(
         goals_by_area,
         reviews,
         approver,
-        can_write: writable && auth.me.can(Action::Write, Kind::Care),
-        can_approve: writable && !plan.approved() && auth.me.can(Action::Write, Kind::CareApproval),
+        can_write: may_write,
+        can_approve: may_approve,
         areas: options(tr, LifeArea::ALL, LifeArea::code, LifeArea::label_key),
         progress_options: options(
             tr,
@@ -227,52 +191,20 @@ async fn plan_page(
             .to_string(),
         f,
         plan,
-    })
+    }
 }
 
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(plan): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
-    let (plan, writable) = visible_plan(&state, &auth, &raw).await?;
-    if let Some(PlanSubject::Child(child)) = plan.subject() {
-        let person = state.store().care_child(child).await?.person_id;
-        state
-            .store()
-            .audit_person(
-                &auth.actor(),
-                "care_child_read",
-                person,
-                &format!("plan {}", plan.id),
-            )
-            .await?;
-    }
-    let page = plan_page(&state, &auth, plan, writable, FormState::default()).await?;
-    render(&page).map(no_store)
+    let record = state.app().read_plan_record(&auth.caller(), plan).await?;
+    render(&plan_page(&state, &auth, record, FormState::default())).map(no_store)
 }
 
-async fn plan_again(
-    state: &AppState,
-    auth: &Authenticated,
-    plan: Plan,
-    writable: bool,
-    f: FormState,
-) -> Result<Response, WebError> {
-    let status = if f.notice.is_some() {
-        axum::http::StatusCode::CONFLICT
-    } else {
-        FORM_ERROR
-    };
-    let plan = state.store().plan(plan.id).await?;
-    let page = plan_page(state, auth, plan, writable, f).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(no_store(response))
-}
-
-/// The plan's page again with the refused form, for a caller who may change it.
+/// The plan's page again with the refused form, for a caller who may change it with
+/// `kind`.
 async fn writable_again(
     state: &AppState,
     auth: &Authenticated,
@@ -280,20 +212,23 @@ async fn writable_again(
     kind: Kind,
     f: FormState,
 ) -> Result<Response, WebError> {
-    let plan = state
-        .app()
-        .plan_to_write(&auth.caller(), plan, kind)
-        .await?;
-    plan_again(state, auth, plan, true, f).await
+    let caller = auth.caller();
+    let plan = state.app().plan_to_write(&caller, plan, kind).await?;
+    let record = state.app().plan_record(&caller, plan.id).await?;
+    let status = if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
+    };
+    render_status(&plan_page(state, auth, record, f), status)
 }
 
 pub async fn add_goal(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(plan): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let plan = parse_id(&raw)?;
     let fields = Fields(fields);
     let parsed = GoalDetails::parse(&GoalInput {
         area: fields.get("area"),
@@ -316,11 +251,9 @@ pub async fn add_goal(
 pub async fn update_goal(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, goal)): Path<(String, String)>,
+    Ids((plan, goal)): Ids<(Id, Id)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let plan = parse_id(&raw)?;
-    let goal = parse_id(&goal)?;
     let mut fields = Fields(fields);
     fields.0.push(("goal_id".to_owned(), goal.to_string()));
     let update = GoalUpdate::parse(fields.get("progress"), fields.get("progress_note"));
@@ -340,16 +273,15 @@ pub async fn update_goal(
 pub async fn review(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(plan): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let plan = parse_id(&raw)?;
     let fields = Fields(fields);
     let review = ReviewDetails::parse(
         fields.get("reviewed_on"),
         fields.get("notes"),
         fields.get("next_review_on"),
-        today(&state),
+        state.today(),
         state.config().care_review_months,
     );
     match state
@@ -368,10 +300,9 @@ pub async fn review(
 pub async fn approve(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(plan): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let plan = parse_id(&raw)?;
     let fields = Fields(fields);
     match state
         .app()

@@ -7,24 +7,26 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
+use haven_app::care::{HouseCommand, HouseView, VillageView, STAFF_MEMBER};
+use haven_app::model::care::{CareChild, CareFigures, House};
+use haven_app::model::{Facility, Id, StaffMember};
+use haven_app::AppError;
 use haven_domain::care::{
     figures::BySex, is_school_age, needs_family_care, CareCaseState, HouseDetails, HouseInput,
     HouseKind,
 };
 use haven_domain::person::{age_in_years, AgeBand};
-use haven_domain::staff::Profession;
 use haven_domain::{Action, Kind};
-use haven_store::care::{CareChild, CareFigures, House};
-use haven_store::{Facility, Id, StaffFilter, StoreError};
 
-use super::{date_text, label, options, CareAccess, Fields, FormState, SexRow};
+use super::{date_text, label, options, refused_or_conflict, Fields, FormState, SexRow};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{parse_id, place_name};
+use crate::pages::places::place_name;
 use crate::pages::{no_store, render, render_status, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -61,41 +63,21 @@ pub async fn programme_figures_section(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<Vec<ProgrammeFigures>, WebError> {
-    let me = &auth.me;
-    if !(me.can(Action::Read, Kind::Report)
-        && (me.can(Action::Read, Kind::Care) || me.can(Action::Read, Kind::Staff)))
-    {
-        return Ok(Vec::new());
-    }
-    let scopes: Vec<haven_domain::Scope> = me
-        .roles
-        .iter()
-        .filter(|(role, _)| role.permits(Action::Read, Kind::Report))
-        .map(|(_, scope)| scope.clone())
-        .collect();
-    let store = state.store();
-    let reach = store.reach_of(&scopes).await?;
-    let facilities = store.care_facilities().await?;
-    let today = crate::pages::places::today(state);
     let tr = auth.tr();
-    let mut by_programme: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
-    for f in facilities.iter().filter(|f| reach.holds(Some(f.id))) {
-        by_programme.entry(f.programme_id).or_default().push(f.id);
-    }
-    let link = me.can(Action::Read, Kind::Care);
-    let mut out = Vec::new();
-    for (programme, ids) in by_programme {
-        let p = store.programme(programme).await?;
-        let figures = store.care_figures(&ids, today).await?;
-        out.push(ProgrammeFigures {
-            programme_id: programme.to_string(),
-            name: place_name(tr, &p.name, &p.name_km),
-            year: figures.year,
-            rows: figure_rows(tr, &figures),
+    let link = auth.me.can(Action::Read, Kind::Care);
+    Ok(state
+        .app()
+        .care_programme_figures(&auth.caller(), state.today())
+        .await?
+        .into_iter()
+        .map(|p| ProgrammeFigures {
+            programme_id: p.programme.id.to_string(),
+            name: place_name(tr, &p.programme.name, &p.programme.name_km),
+            year: p.figures.year,
+            rows: figure_rows(tr, &p.figures),
             link,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// A house in a list.
@@ -165,31 +147,44 @@ pub async fn overview(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
     let tr = auth.tr();
-    let store = state.store();
-    let access = super::access_of_page(&state, &auth).await?;
-    let today = crate::pages::places::today(&state);
-    let all = store.care_facilities().await?;
-    let mut programmes = Vec::new();
-    let mut by_programme: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
-    for f in access.facilities_of(&all) {
-        by_programme.entry(f.programme_id).or_default().push(f.id);
-    }
-    for (programme, ids) in by_programme {
-        let p = store.programme(programme).await?;
-        let figures = store.care_figures(&ids, today).await?;
-        programmes.push(ProgrammeFigures {
-            programme_id: programme.to_string(),
-            name: place_name(tr, &p.name, &p.name_km),
-            year: figures.year,
-            rows: figure_rows(tr, &figures)[..1].to_vec(),
+    let today = state.today();
+    let overview = state.app().care_overview(&auth.caller(), today).await?;
+    let programmes = overview
+        .programmes
+        .iter()
+        .map(|p| ProgrammeFigures {
+            programme_id: p.programme.id.to_string(),
+            name: place_name(tr, &p.programme.name, &p.programme.name_km),
+            year: p.figures.year,
+            rows: figure_rows(tr, &p.figures)[..1].to_vec(),
             link: true,
-        });
-    }
-    let facilities = access
-        .facilities_of(&all)
-        .into_iter()
+        })
+        .collect();
+    let page = OverviewPage {
+        layout: Layout::new(&auth.visitor, "care-title"),
+        programmes,
+        facilities: facility_rows(tr, &overview.facilities),
+        my_houses: overview
+            .my_houses
+            .iter()
+            .map(|(house, children)| {
+                (
+                    house_row(tr, house),
+                    children.iter().map(|c| child_line(tr, c, today)).collect(),
+                )
+            })
+            .collect(),
+        can_households: overview.sees_any,
+    };
+    render(&page).map(no_store)
+}
+
+/// The care facilities as a list shows them: id, name, kind, and whether it is a
+/// family strengthening office.
+fn facility_rows(tr: &Tr, facilities: &[Facility]) -> Vec<(String, String, String, bool)> {
+    facilities
+        .iter()
         .map(|f| {
             (
                 f.id.to_string(),
@@ -198,31 +193,7 @@ pub async fn overview(
                 f.kind == "family_strengthening_office",
             )
         })
-        .collect();
-    let mut my_houses = Vec::new();
-    for house_id in &access.houses {
-        let house = store.house(*house_id).await?;
-        if !access.sees_house(&house) {
-            continue;
-        }
-        let children = store
-            .children_of_house(house.id)
-            .await?
-            .iter()
-            .map(|c| child_line(tr, c, today))
-            .collect();
-        my_houses.push((house_row(tr, &house), children));
-    }
-    let page = OverviewPage {
-        layout: Layout::new(&auth.visitor, "care-title"),
-        programmes,
-        facilities,
-        my_houses,
-        can_households: !access.houses.is_empty()
-            || matches!(access.reach, haven_store::Reach::Everything)
-            || matches!(&access.reach, haven_store::Reach::Facilities { ids, .. } if !ids.is_empty()),
-    };
-    render(&page).map(no_store)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -262,125 +233,85 @@ struct ProgrammePage {
 pub async fn programme(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
     let tr = auth.tr();
-    let store = state.store();
-    let id = parse_id(&raw)?;
-    let programme = store.programme(id).await?;
-    let access = super::access_of_page(&state, &auth).await?;
-    let all: Vec<Facility> = store
-        .care_facilities()
-        .await?
-        .into_iter()
-        .filter(|f| f.programme_id == id)
-        .collect();
-    let visible = access.facilities_of(&all);
-    if visible.is_empty() {
-        return Err(WebError::NotFound);
-    }
-    let ids: Vec<Id> = visible.iter().map(|f| f.id).collect();
-    let today = crate::pages::places::today(&state);
-    let rows_raw = store.care_child_rows(&ids, today).await?;
-    let figures = CareFigures::from_rows(&rows_raw, today);
-    let children = store.care_children_of(&ids).await?;
-    let split = store
-        .split_sibling_groups(&children)
-        .await?
-        .into_iter()
+    let today = state.today();
+    let care = state
+        .app()
+        .care_programme(&auth.caller(), id, today)
+        .await?;
+    let split = care
+        .split
+        .iter()
         .map(|group| SplitGroup {
             children: group
                 .iter()
-                .map(|c| {
+                .map(|(c, apart_reason)| {
                     (
                         c.id.to_string(),
                         c.display_name(),
                         c.house_name.clone().unwrap_or_default(),
-                        String::new(),
+                        apart_reason.clone(),
                     )
                 })
                 .collect(),
         })
-        .collect::<Vec<_>>();
-    // Each child's recorded reason for living apart, from their current placement.
-    let mut split_with_reasons = Vec::new();
-    for mut group in split {
-        for child in &mut group.children {
-            if let Ok(id) = child.0.parse::<Id>() {
-                if let Some(current) = store
-                    .placements_of(id)
-                    .await?
-                    .into_iter()
-                    .find(|p| p.ended_on.is_none())
-                {
-                    child.3 = current.apart_reason;
-                }
-            }
-        }
-        split_with_reasons.push(group);
-    }
-    let overdue = store
-        .overdue_plans(&ids, today)
-        .await?
-        .into_iter()
+        .collect();
+    let overdue = care
+        .overdue
+        .iter()
         .map(|o| OverdueRow {
             plan_id: o.plan.id.to_string(),
-            name: o.subject_name,
+            name: o.subject_name.clone(),
             review_on: o.plan.review_on.to_string(),
             days: (today - o.plan.review_on).whole_days(),
         })
         .collect();
-    let mut pending = Vec::new();
-    for a in store.pending_admissions(&ids).await? {
-        let child = store.care_child(a.child_id).await?;
-        pending.push((
-            a.id.to_string(),
-            child.display_name(),
-            a.decided_on.to_string(),
-            label(
-                tr,
-                &a.decision,
-                haven_domain::care::AdmissionDecision::parse,
-                haven_domain::care::AdmissionDecision::label_key,
-            ),
-        ));
-    }
-    let not_enrolled = children
+    let pending = care
+        .pending
+        .iter()
+        .map(|(a, child)| {
+            (
+                a.id.to_string(),
+                child.display_name(),
+                a.decided_on.to_string(),
+                label(
+                    tr,
+                    &a.decision,
+                    haven_domain::care::AdmissionDecision::parse,
+                    haven_domain::care::AdmissionDecision::label_key,
+                ),
+            )
+        })
+        .collect();
+    let not_enrolled = care
+        .children
         .iter()
         .filter(|c| c.in_care() && c.house_id.is_some() && is_school_age(c.birth_date, today))
-        .filter(|c| rows_raw.iter().any(|r| r.id == c.id && !r.enrolled()))
+        .filter(|c| care.rows.iter().any(|r| r.id == c.id && !r.enrolled()))
         .map(|c| child_line(tr, c, today))
         .collect();
-    let mut aftercare = Vec::new();
-    for c in children.iter().filter(|c| c.left_on.is_some()) {
-        let follow = store.followups_of(c.id).await?;
-        let mut line = child_line(tr, c, today);
-        line.note = match follow.first().and_then(|f| f.next_on) {
-            Some(next) => tr.t1("care-aftercare-next", "date", next),
-            None => tr.t("care-aftercare-none-due"),
-        };
-        aftercare.push(line);
-    }
-    let facilities = visible
+    let aftercare = care
+        .aftercare
         .iter()
-        .map(|f| {
-            (
-                f.id.to_string(),
-                place_name(tr, &f.name, &f.name_km),
-                crate::pages::places::kind_label(tr, &f.kind),
-                f.kind == "family_strengthening_office",
-            )
+        .map(|(c, newest)| {
+            let mut line = child_line(tr, c, today);
+            line.note = match newest.as_ref().and_then(|f| f.next_on) {
+                Some(next) => tr.t1("care-aftercare-next", "date", next),
+                None => tr.t("care-aftercare-none-due"),
+            };
+            line
         })
         .collect();
     let page = ProgrammePage {
         layout: Layout::new(&auth.visitor, "care-programme-title"),
-        name: place_name(tr, &programme.name, &programme.name_km),
-        programme_id: programme.id.to_string(),
-        year: figures.year,
-        rows: figure_rows(tr, &figures),
-        facilities,
-        split: split_with_reasons,
+        name: place_name(tr, &care.programme.name, &care.programme.name_km),
+        programme_id: care.programme.id.to_string(),
+        year: care.figures.year,
+        rows: figure_rows(tr, &care.figures),
+        facilities: facility_rows(tr, &care.facilities),
+        split,
         overdue,
         pending,
         not_enrolled,
@@ -422,17 +353,30 @@ struct VillagePage {
     f: FormState,
 }
 
-async fn village_page(
-    state: &AppState,
+fn staff_options(staff: &[StaffMember]) -> Vec<(String, String)> {
+    staff
+        .iter()
+        .map(|s| (s.id.to_string(), s.display_name()))
+        .collect()
+}
+
+fn village_page(
     auth: &Authenticated,
-    village: Facility,
+    view: VillageView,
+    today: time::Date,
     f: FormState,
-) -> Result<VillagePage, WebError> {
+) -> VillagePage {
     let tr = auth.tr();
-    let store = state.store();
-    let today = crate::pages::places::today(state);
-    let houses = store.houses_of(village.id).await?;
-    let children = store.care_children_of(&[village.id]).await?;
+    let VillageView {
+        village,
+        houses,
+        children,
+        waiting: waiting_people,
+        waiting_siblings: pairs,
+        writable,
+        parents,
+        assistants,
+    } = view;
     let living: Vec<&CareChild> = children.iter().filter(|c| c.house_id.is_some()).collect();
     let mut bands: BTreeMap<usize, BySex> = BTreeMap::new();
     let mut total = BySex::default();
@@ -459,9 +403,7 @@ async fn village_page(
         })
         .map(|c| child_line(tr, c, today))
         .collect();
-    let waiting_people = store.awaiting_admission(village.id, today, 60).await?;
     let ids: Vec<Id> = waiting_people.iter().map(|p| p.id).collect();
-    let pairs = store.sibling_pairs(&ids).await?;
     let mut grouped: Vec<Vec<Id>> = Vec::new();
     for p in &ids {
         if grouped.iter().any(|g| g.contains(p)) {
@@ -494,22 +436,6 @@ async fn village_page(
                 .collect(),
         })
         .collect();
-    let staff = |profession| StaffFilter {
-        profession: Some(profession),
-        facility: Some(village.id),
-    };
-    let parents = store
-        .list_staff(&staff(Profession::SosParent))
-        .await?
-        .into_iter()
-        .map(|s| (s.id.to_string(), s.display_name()))
-        .collect();
-    let assistants = store
-        .list_staff(&staff(Profession::FamilyAssistant))
-        .await?
-        .into_iter()
-        .map(|s| (s.id.to_string(), s.display_name()))
-        .collect();
     let capacity = houses
         .iter()
         .filter(|h| h.closed_at.is_none())
@@ -521,7 +447,7 @@ async fn village_page(
         .filter(|h| h.closed_at.is_none())
         .map(House::free_places)
         .sum();
-    Ok(VillagePage {
+    VillagePage {
         layout: Layout::new(&auth.visitor, "care-village-title"),
         name: place_name(tr, &village.name, &village.name_km),
         programme_id: village.programme_id.to_string(),
@@ -534,91 +460,89 @@ async fn village_page(
         children: children.iter().map(|c| child_line(tr, c, today)).collect(),
         under_three,
         waiting,
-        can_write: auth.me.can(Action::Write, Kind::Care),
-        parents,
-        assistants,
+        can_write: writable,
+        parents: staff_options(&parents),
+        assistants: staff_options(&assistants),
         kinds: options(tr, HouseKind::ALL, HouseKind::code, HouseKind::label_key),
         f,
         village,
-    })
-}
-
-/// A village (or youth facility) the reader sees whole, or 404.
-async fn visible_village(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<Facility, WebError> {
-    let id = parse_id(raw)?;
-    let facility = state.store().facility(id).await?;
-    let access = super::access_of_page(state, auth).await?;
-    if !matches!(
-        facility.kind.as_str(),
-        "childrens_village" | "youth_facility"
-    ) || !access.sees_facility(id)
-    {
-        return Err(WebError::NotFound);
     }
-    Ok(facility)
 }
 
 pub async fn village(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
-    let facility = visible_village(&state, &auth, &raw).await?;
-    let page = village_page(&state, &auth, facility, FormState::default()).await?;
-    render(&page).map(no_store)
+    let today = state.today();
+    let view = state.app().village_view(&auth.caller(), id, today).await?;
+    render(&village_page(&auth, view, today, FormState::default())).map(no_store)
 }
 
-fn house_details(fields: &Fields) -> Result<HouseDetails, haven_domain::care::Problems> {
-    HouseDetails::parse(&HouseInput {
-        name: fields.get("name"),
-        kind: fields.get("kind"),
-        capacity: fields.get("capacity"),
+/// The house form's details and caregivers.
+fn house_command(fields: &Fields) -> haven_app::care::Parsed<HouseCommand> {
+    Ok(HouseCommand {
+        details: HouseDetails::parse(&HouseInput {
+            name: fields.get("name"),
+            kind: fields.get("kind"),
+            capacity: fields.get("capacity"),
+        })?,
+        sos_parent: fields.id("sos_parent"),
+        family_assistant: fields.id("family_assistant"),
     })
+}
+
+/// A house form refused: a caregiver who is no staff member is shown at the SOS
+/// parent's field, a stale version as the conflict notice.
+fn house_refused(
+    error: AppError,
+    form: &str,
+    fields: Fields,
+    tr: &Tr,
+) -> Result<FormState, WebError> {
+    match error {
+        AppError::NotFound {
+            entity: STAFF_MEMBER,
+        } => Ok(FormState::refused(
+            form,
+            fields,
+            tr,
+            "sos_parent",
+            haven_domain::care::CareError::BadChoice,
+        )),
+        other => refused_or_conflict(other, form, fields, tr),
+    }
+}
+
+/// The page again with a refused form: 409 for the conflict notice, 422 otherwise.
+fn status_of(f: &FormState) -> axum::http::StatusCode {
+    if f.notice.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        FORM_ERROR
+    }
 }
 
 pub async fn create_house(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(village): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let facility = visible_village(&state, &auth, &raw).await?;
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let problem = match house_details(&fields) {
-        Ok(details) => match state
-            .store()
-            .create_house(
-                &auth.actor(),
-                facility.id,
-                &details,
-                fields.id("sos_parent"),
-                fields.id("family_assistant"),
-            )
-            .await
-        {
-            Ok(house) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
-            Err(StoreError::NotFound { .. }) => FormState::refused(
-                "house",
-                fields,
-                tr,
-                "sos_parent",
-                haven_domain::care::CareError::BadChoice,
-            ),
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => FormState::failed("house", fields, tr, problems),
+    let caller = auth.caller();
+    let f = match state
+        .app()
+        .create_house(&caller, village, house_command(&fields))
+        .await
+    {
+        Ok(house) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
+        Err(error) => house_refused(error, "house", fields, auth.tr())?,
     };
-    let page = village_page(&state, &auth, facility, problem).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = FORM_ERROR;
-    Ok(no_store(response))
+    let today = state.today();
+    let view = state.app().village_view(&caller, village, today).await?;
+    let status = status_of(&f);
+    render_status(&village_page(&auth, view, today, f), status)
 }
 
 // ---------------------------------------------------------------------------
@@ -653,116 +577,72 @@ struct HousePage {
     f: FormState,
 }
 
-async fn visible_house(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<(House, CareAccess), WebError> {
-    let id = parse_id(raw)?;
-    let house = state.store().house(id).await?;
-    let access = super::access_of_page(state, auth).await?;
-    if !access.sees_house(&house) {
-        return Err(WebError::NotFound);
-    }
-    Ok((house, access))
-}
-
-async fn house_page(
-    state: &AppState,
-    auth: &Authenticated,
-    house: House,
-    access: &CareAccess,
-    f: FormState,
-) -> Result<HousePage, WebError> {
+fn house_page(auth: &Authenticated, view: HouseView, today: time::Date, f: FormState) -> HousePage {
     let tr = auth.tr();
-    let store = state.store();
-    let today = crate::pages::places::today(state);
-    let mut caregivers = Vec::new();
-    for (key, staff) in [
-        ("care-sos-parent", house.sos_parent_id),
-        ("care-family-assistant", house.family_assistant_id),
-    ] {
-        let Some(staff) = staff else { continue };
-        let member = store.staff_member(staff).await?;
-        let trainings = store.trainings_of(staff).await?;
-        let hours: f64 = trainings.iter().filter_map(|t| t.hours).sum();
-        caregivers.push(Caregiver {
-            role: tr.t(key),
-            staff_id: staff.to_string(),
-            name: member.display_name(),
-            hours: format!("{hours:.0}"),
-            trainings: trainings
-                .into_iter()
-                .map(|t| {
-                    (
-                        t.course,
-                        if t.started_on == t.ended_on {
-                            t.started_on.to_string()
-                        } else {
-                            format!("{} – {}", t.started_on, t.ended_on)
-                        },
-                        t.hours.map(|h| format!("{h:.0}")).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-        });
-    }
-    let children = store
-        .children_of_house(house.id)
-        .await?
-        .iter()
-        .map(|c| child_line(tr, c, today))
-        .collect();
-    let mut history = Vec::new();
-    for p in store.placements_in_house(house.id).await? {
-        let child = store.care_child(p.child_id).await?;
-        if !access.sees_child(&child) && !access.sees_facility(house.facility_id) {
-            continue;
-        }
-        history.push((
-            child.id.to_string(),
-            child.display_name(),
-            p.started_on.to_string(),
-            date_text(p.ended_on),
-            p.start_reason,
-            p.end_reason,
-        ));
-    }
-    let staff = |profession| StaffFilter {
-        profession: Some(profession),
-        facility: Some(house.facility_id),
-    };
-    let can_write =
-        auth.me.can(Action::Write, Kind::Care) && access.sees_facility(house.facility_id);
-    let (parents, assistants) = if can_write {
-        (
-            store
-                .list_staff(&staff(Profession::SosParent))
-                .await?
-                .into_iter()
-                .map(|s| (s.id.to_string(), s.display_name()))
-                .collect(),
-            store
-                .list_staff(&staff(Profession::FamilyAssistant))
-                .await?
-                .into_iter()
-                .map(|s| (s.id.to_string(), s.display_name()))
-                .collect(),
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    Ok(HousePage {
-        layout: Layout::new(&auth.visitor, "care-house-title"),
-        kind: label(tr, &house.kind, HouseKind::parse, HouseKind::label_key),
-        sees_village: access.sees_facility(house.facility_id),
+    let HouseView {
+        house,
+        sees_village,
         caregivers,
         children,
         history,
-        can_write,
-        can_read_staff: auth.me.can(Action::Read, Kind::Staff),
+        writable,
         parents,
         assistants,
+    } = view;
+    let caregivers = caregivers
+        .into_iter()
+        .map(|c| {
+            let hours: f64 = c.trainings.iter().filter_map(|t| t.hours).sum();
+            Caregiver {
+                role: tr.t(if c.sos_parent {
+                    "care-sos-parent"
+                } else {
+                    "care-family-assistant"
+                }),
+                staff_id: c.member.id.to_string(),
+                name: c.member.display_name(),
+                hours: format!("{hours:.0}"),
+                trainings: c
+                    .trainings
+                    .into_iter()
+                    .map(|t| {
+                        (
+                            t.course,
+                            if t.started_on == t.ended_on {
+                                t.started_on.to_string()
+                            } else {
+                                format!("{} – {}", t.started_on, t.ended_on)
+                            },
+                            t.hours.map(|h| format!("{h:.0}")).unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    HousePage {
+        layout: Layout::new(&auth.visitor, "care-house-title"),
+        kind: label(tr, &house.kind, HouseKind::parse, HouseKind::label_key),
+        sees_village,
+        caregivers,
+        children: children.iter().map(|c| child_line(tr, c, today)).collect(),
+        history: history
+            .into_iter()
+            .map(|(p, child)| {
+                (
+                    child.id.to_string(),
+                    child.display_name(),
+                    p.started_on.to_string(),
+                    date_text(p.ended_on),
+                    p.start_reason,
+                    p.end_reason,
+                )
+            })
+            .collect(),
+        can_write: writable,
+        can_read_staff: auth.me.can(Action::Read, Kind::Staff),
+        parents: staff_options(&parents),
+        assistants: staff_options(&assistants),
         kinds: options(tr, HouseKind::ALL, HouseKind::code, HouseKind::label_key),
         parent_id: house
             .sos_parent_id
@@ -774,110 +654,77 @@ async fn house_page(
             .unwrap_or_default(),
         f,
         house,
-    })
+    }
 }
 
 pub async fn house(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
-    let (house, access) = visible_house(&state, &auth, &raw).await?;
-    let page = house_page(&state, &auth, house, &access, FormState::default()).await?;
-    render(&page).map(no_store)
+    let view = state.app().house_view(&auth.caller(), id).await?;
+    render(&house_page(
+        &auth,
+        view,
+        state.today(),
+        FormState::default(),
+    ))
+    .map(no_store)
+}
+
+/// The house's page again with a refused form.
+async fn house_again(
+    state: &AppState,
+    auth: &Authenticated,
+    house: Id,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let view = state.app().house_view(&auth.caller(), house).await?;
+    let status = status_of(&f);
+    render_status(&house_page(auth, view, state.today(), f), status)
 }
 
 pub async fn update_house(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(house): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (house, access) = visible_house(&state, &auth, &raw).await?;
-    if !access.sees_facility(house.facility_id) {
-        return Err(WebError::NotFound);
-    }
     let fields = Fields(fields);
-    let tr = auth.tr();
-    let (problem, status) = match house_details(&fields) {
-        Ok(details) => match state
-            .store()
-            .update_house(
-                &auth.actor(),
-                house.id,
-                fields.version(),
-                &details,
-                fields.id("sos_parent"),
-                fields.id("family_assistant"),
-            )
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
-            Err(StoreError::Conflict { .. }) => {
-                let mut f = FormState::failed("house", fields, tr, Vec::new());
-                f.notice = Some(tr.t("error-conflict"));
-                (f, axum::http::StatusCode::CONFLICT)
-            }
-            Err(StoreError::NotFound {
-                entity: "staff member",
-            }) => (
-                FormState::refused(
-                    "house",
-                    fields,
-                    tr,
-                    "sos_parent",
-                    haven_domain::care::CareError::BadChoice,
-                ),
-                FORM_ERROR,
-            ),
-            Err(other) => return Err(other.into()),
-        },
-        Err(problems) => (FormState::failed("house", fields, tr, problems), FORM_ERROR),
+    let f = match state
+        .app()
+        .update_house(
+            &auth.caller(),
+            house,
+            Some(fields.version()),
+            house_command(&fields),
+        )
+        .await
+    {
+        Ok(_) => return Ok(see_other(&format!("/care/houses/{house}"))),
+        Err(error) => house_refused(error, "house", fields, auth.tr())?,
     };
-    let house = state.store().house(house.id).await?;
-    let page = house_page(&state, &auth, house, &access, problem).await?;
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(no_store(response))
+    house_again(&state, &auth, house, f).await
 }
 
 /// Closes a house (no children live in it any more) or opens it again.
 pub async fn close_house(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(house): Ids<Id>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Care)?;
-    let (house, access) = visible_house(&state, &auth, &raw).await?;
-    if !access.sees_facility(house.facility_id) {
-        return Err(WebError::NotFound);
-    }
     let fields = Fields(fields);
-    let tr = auth.tr();
     let closed = fields.get("reopen").is_empty();
-    let (problem, status) = match state
-        .store()
-        .set_house_closed(&auth.actor(), house.id, fields.version(), closed)
+    let f = match state
+        .app()
+        .close_house(&auth.caller(), house, Some(fields.version()), closed)
         .await
     {
-        Ok(_) => return Ok(see_other(&format!("/care/houses/{}", house.id))),
-        Err(haven_store::care::CareWriteError::Refused(field, error)) => (
-            FormState::refused("close", fields, tr, field, error),
-            FORM_ERROR,
-        ),
-        Err(haven_store::care::CareWriteError::Store(StoreError::Conflict { .. })) => {
-            let mut f = FormState::failed("close", fields, tr, Vec::new());
-            f.notice = Some(tr.t("error-conflict"));
-            (f, axum::http::StatusCode::CONFLICT)
-        }
-        Err(haven_store::care::CareWriteError::Store(other)) => return Err(other.into()),
+        Ok(_) => return Ok(see_other(&format!("/care/houses/{house}"))),
+        Err(error) => refused_or_conflict(error, "close", fields, auth.tr())?,
     };
-    let house = state.store().house(house.id).await?;
-    let page = house_page(&state, &auth, house, &access, problem).await?;
-    render_status(&page, status)
+    house_again(&state, &auth, house, f).await
 }
 
 /// The name of a case state, for templates.

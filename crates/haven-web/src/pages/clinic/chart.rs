@@ -6,8 +6,11 @@
 //! page of entries at a time. Every view is audited.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::response::Response;
+use haven_app::clinic::{Chart, ChartRead};
+use haven_app::model::clinic::{ChartData, ChartWindow};
+use haven_app::model::{Id, Person, Timestamp, User};
 use haven_domain::clinic::chart::{timeline, ChartFilter, Entry, EntryKind};
 use haven_domain::clinic::icd10::Icd10Code;
 use haven_domain::clinic::lab::Flag;
@@ -17,14 +20,13 @@ use haven_domain::mch::family_planning::FpMethod;
 use haven_domain::mch::pregnancy::ScreeningResult;
 use haven_domain::places::parse_date;
 use haven_domain::{Action, Kind};
-use haven_store::clinic::{ChartData, ChartWindow, Viewer};
-use haven_store::{Id, Person};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::visits::result_value;
-use super::{found, medicine_label, parse_id, patient_header, test_name_of, viewer, PatientHeader};
+use super::{medicine_label, patient_header, test_name_of, PatientHeader};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::{no_store, render, Layout};
 use crate::state::AppState;
@@ -492,37 +494,39 @@ fn encounter_link(visit: Option<Id>, stay: Option<Id>) -> String {
     }
 }
 
-/// Builds the chart page for a person the caller has checked the reader may see.
-pub async fn chart_page(
-    state: &AppState,
-    auth: &Authenticated,
-    viewer: &Viewer,
-    person: &Person,
-    query: &ChartQuery,
-) -> Result<(ChartPage, usize), WebError> {
-    let tr = auth.tr();
-    let records = state.store().records_of(person.id).await?;
+/// The part of the chart a query asks for. Days are the site's days: from its
+/// midnight to the next one after `to`.
+fn window_of(state: &AppState, query: &ChartQuery) -> ChartWindow {
     let offset = state.config().time_offset;
-    // Days are the site's days: from its midnight to the next one after `to`.
-    let at_midnight = |day: time::Date| {
-        haven_store::Timestamp::from_datetime(day.midnight().assume_offset(offset))
-    };
-    let window = ChartWindow {
+    let at_midnight =
+        |day: time::Date| Timestamp::from_datetime(day.midnight().assume_offset(offset));
+    ChartWindow {
         kinds: query.filter.kinds.clone(),
         from: query.filter.from.map(at_midnight),
         until: query.filter.to.and_then(|d| d.next_day()).map(at_midnight),
         from_day: query.filter.from,
         until_day: query.filter.to.and_then(|d| d.next_day()),
         limit: ((query.page + 1) * PAGE_SIZE) as i64,
-    };
-    let data = state.store().chart(viewer, &records, &window).await?;
+    }
+}
+
+/// Builds the chart page from a chart haven-app read for the reader.
+pub async fn chart_page(
+    state: &AppState,
+    auth: &Authenticated,
+    chart: &Chart,
+    query: &ChartQuery,
+) -> Result<(ChartPage, usize), WebError> {
+    let tr = auth.tr();
+    let (person, data) = (&chart.person, &chart.data);
+    let offset = state.config().time_offset;
     let count = usize::try_from(data.total).unwrap_or(0);
     let kinds_only = ChartFilter {
         kinds: query.filter.kinds.clone(),
         from: None,
         to: None,
     };
-    let all = timeline(entries(tr, &data, person, offset), &kinds_only);
+    let all = timeline(entries(tr, data, person, offset), &kinds_only);
     let total = count;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.min(pages - 1);
@@ -534,10 +538,7 @@ pub async fn chart_page(
             when: if e.kind.is_dated() {
                 e.at.date().to_string()
             } else {
-                crate::pages::audit::format_instant(
-                    &haven_store::Timestamp::from_datetime(e.at),
-                    offset,
-                )
+                crate::pages::audit::format_instant(&Timestamp::from_datetime(e.at), offset)
             },
             kind: tr.t(&e.kind.label_key()),
             kind_code: e.kind.code(),
@@ -549,7 +550,7 @@ pub async fn chart_page(
         .collect();
     let page_view = ChartPage {
         layout: Layout::new(&auth.visitor, "clinic-chart-title"),
-        patient: patient_header(state, tr, person).await?,
+        patient: patient_header(state, auth, person).await?,
         entries,
         kinds: EntryKind::ALL
             .iter()
@@ -574,56 +575,43 @@ pub async fn chart_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let person = found(state.store().person(parse_id(&person)?).await)?;
-    if person.entered_in_error_at.is_some() {
-        return Err(WebError::NotFound);
-    }
-    if person.merged_into.is_some() {
-        let survivor = state.store().resolve_merged(person.id).await?;
-        return Ok(see_other(&format!("/people/{survivor}/chart")));
-    }
-    let viewer = viewer(&state, &auth, Kind::Clinical).await?;
     let query = ChartQuery::parse(raw.as_deref());
-    // A reader whose reach holds neither the person nor any of their records: none exist.
-    let people = super::person_reach(&state, &auth).await?;
-    if !people.holds(person.registered_facility_id) {
-        let records = state.store().records_of(person.id).await?;
-        let any = state
-            .store()
-            .chart(&viewer, &records, &ChartWindow::newest(1))
-            .await?;
-        if any.total == 0 {
-            return Err(WebError::NotFound);
+    let window = window_of(&state, &query);
+    match state
+        .app()
+        .read_patient_chart(&auth.caller(), person, &window)
+        .await?
+    {
+        ChartRead::Merged(survivor) => Ok(see_other(&format!("/people/{survivor}/chart"))),
+        ChartRead::Chart(chart) => {
+            let (page, _) = chart_page(&state, &auth, &chart, &query).await?;
+            render(&page).map(no_store)
         }
     }
-    let (page, count) = chart_page(&state, &auth, &viewer, &person, &query).await?;
-    state
-        .store()
-        .audit_clinical_read(
-            &auth.actor(),
-            "chart_read",
-            "person",
-            person.id,
-            format!("records={count}"),
-        )
-        .await?;
-    render(&page).map(no_store)
 }
 
 /// Renders one person's chart as a reader would see it, for `haven bench chart`:
-/// the store's reads, the timeline, and the template, without HTTP.
+/// the store's reads, the timeline, and the template, without HTTP (and without
+/// auditing each run).
 pub async fn render_for_bench(
     state: &AppState,
     auth: &Authenticated,
     person: Id,
 ) -> Result<usize, WebError> {
-    let person = state.store().person(person).await?;
-    let viewer = viewer(state, auth, Kind::Clinical).await?;
-    let (page, _) = chart_page(state, auth, &viewer, &person, &ChartQuery::default()).await?;
+    let query = ChartQuery::default();
+    let window = window_of(state, &query);
+    let chart = match state
+        .app()
+        .patient_chart(&auth.caller(), person, &window)
+        .await?
+    {
+        ChartRead::Chart(chart) => chart,
+        ChartRead::Merged(_) => return Err(WebError::NotFound),
+    };
+    let (page, _) = chart_page(state, auth, &chart, &query).await?;
     page.render()
         .map(|html| html.len())
         .map_err(|_| WebError::Internal)
@@ -683,24 +671,11 @@ pub async fn person_summary(
         ..PersonSummary::default()
     };
     if can_chart {
-        let viewer = viewer(state, auth, Kind::Clinical).await?;
-        let records = state.store().records_of(person.id).await?;
-        if let Some(visit) = state
-            .store()
-            .visits_of_person(&records)
-            .await?
-            .into_iter()
-            .find(|v| viewer.reaches(v.facility_id))
-        {
-            summary.last_visit = super::when(state, &visit.checked_in_at);
+        let clinic = state.app().clinic_summary(&auth.caller(), person).await?;
+        if let Some(at) = clinic.last_visit {
+            summary.last_visit = super::when(state, &at);
         }
-        summary.current_stay = state
-            .store()
-            .stays_of_person(&records)
-            .await?
-            .into_iter()
-            .find(|s| s.discharged_at.is_none() && viewer.reaches(s.facility_id))
-            .map(|s| s.id.to_string());
+        summary.current_stay = clinic.current_stay.map(|s| s.to_string());
     }
     Ok(summary)
 }
@@ -709,7 +684,7 @@ pub async fn person_summary(
 /// see it, in English, without HTTP; returns the size of the page.
 pub async fn bench_render(
     state: &AppState,
-    user: &haven_store::User,
+    user: &User,
     roles: Vec<(haven_domain::Role, haven_domain::Scope)>,
     person: Id,
 ) -> Result<usize, String> {

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use haven_app::model::clinic::TreatmentCount;
+use haven_app::model::Id;
 use haven_domain::person::{AgeBand, Sex};
-use haven_store::Id;
 
+use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -58,29 +60,37 @@ fn add(row: &mut CountRow, kind: &str, sex: &str, band: &str, total: i64) {
     cells[index] += total;
 }
 
-/// The counts of a facility: the latest twelve months with any, and all time.
-pub async fn facility_section(
+/// The counts of a facility as the reader may see them (haven-app decides): the
+/// latest twelve months with any, and all time; none when there are none.
+pub async fn section(
     state: &AppState,
-    tr: &Tr,
+    auth: &Authenticated,
     facility: Id,
 ) -> Result<Option<CountsSection>, WebError> {
-    let counts = state.store().treatment_counts(facility).await?;
+    let counts = state
+        .app()
+        .treatment_counts(&auth.caller(), facility)
+        .await?;
+    Ok(section_of(auth.tr(), &counts))
+}
+
+fn section_of(tr: &Tr, counts: &[TreatmentCount]) -> Option<CountsSection> {
     if counts.is_empty() {
-        return Ok(None);
+        return None;
     }
     let bands = AgeBand::ALL.len();
     let mut months: BTreeMap<String, CountRow> = BTreeMap::new();
     let mut total = empty(tr.t("clinic-counts-all-time"), bands);
-    for c in &counts {
+    for c in counts {
         let row = months
             .entry(c.month.clone())
             .or_insert_with(|| empty(c.month.clone(), bands));
         add(row, &c.kind, &c.sex, &c.age_band, c.total);
         add(&mut total, &c.kind, &c.sex, &c.age_band, c.total);
     }
-    Ok(Some(CountsSection {
+    Some(CountsSection {
         bands: AgeBand::ALL.iter().map(|b| tr.t(&b.label_key())).collect(),
         months: months.into_values().rev().take(12).collect(),
         total,
-    }))
+    })
 }

@@ -5,23 +5,25 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::clinic::LabOrderDetails;
+use haven_app::model::clinic::LabOrder;
+use haven_app::model::Id;
 use haven_app::AppError;
 use haven_domain::clinic::lab::{catalogue, ComponentKind, LabState};
 use haven_domain::{Action, Kind, Language};
-use haven_store::clinic::LabOrder;
-use haven_store::Id;
 use serde::Deserialize;
 
 use super::visits::{result_views, with_status, FacilityRow, ResultView};
 use super::{
-    age_days, facility_name, field, flag_label, found, parse_id, patient_header, test_name_of,
-    version_of, when, FormState, PatientHeader,
+    age_days, facility_name, field, flag_label, patient_header, test_name_of, version_of, when,
+    FormState, PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
@@ -39,26 +41,17 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    let (viewer, reached) = state
+    let facilities = state
         .app()
-        .clinic_facilities(&auth.caller(), Kind::Laboratory)
-        .await?;
-    let mut facilities = Vec::new();
-    for f in reached {
-        let waiting = state
-            .store()
-            .worklist_counts(&viewer, f.id)
-            .await?
-            .iter()
-            .filter(|(s, _)| s != "verified")
-            .map(|(_, n)| n)
-            .sum();
-        facilities.push(FacilityRow {
+        .lab_home(&auth.caller())
+        .await?
+        .into_iter()
+        .map(|(f, waiting)| FacilityRow {
             id: f.id.to_string(),
             name: facility_name(auth.tr(), &f),
             waiting,
-        });
-    }
+        })
+        .collect();
     let page = LabHome {
         layout: Layout::new(&auth.visitor, "clinic-lab-title"),
         facilities,
@@ -97,16 +90,16 @@ pub struct WorklistQuery {
 pub async fn worklist(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
     Query(query): Query<WorklistQuery>,
 ) -> Result<Response, WebError> {
-    let (viewer, facility) = state
+    let states: Vec<LabState> = LabState::parse(&query.state).into_iter().collect();
+    let (facility, rows) = state
         .app()
-        .clinic_facility(&auth.caller(), Kind::Laboratory, parse_id(&facility)?)
+        .lab_worklist(&auth.caller(), facility, &states)
         .await?;
     let tr = auth.tr();
-    let states: Vec<LabState> = LabState::parse(&query.state).into_iter().collect();
-    let rows = found(state.store().worklist(&viewer, facility.id, &states).await)?
+    let rows = rows
         .into_iter()
         .map(|row| {
             let (flag_class, flag) = flag_label(tr, &row.flag);
@@ -183,15 +176,20 @@ fn component_name(tr: &Tr, en: &'static str, km: &'static str) -> String {
 async fn order_page(
     state: &AppState,
     auth: &Authenticated,
-    order: LabOrder,
+    details: LabOrderDetails,
     form: FormState,
 ) -> Result<OrderPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let person = store.person(order.person_id).await?;
-    let facility = store.facility(order.facility_id).await?;
+    let LabOrderDetails {
+        order,
+        results,
+        person,
+        facility,
+        ordered_by,
+        ..
+    } = details;
     let test = catalogue().test(&order.test_code);
-    let today = crate::pages::people::today(state);
+    let today = state.today();
     let fields = test
         .map(|t| {
             t.components()
@@ -214,13 +212,7 @@ async fn order_page(
                 .collect()
         })
         .unwrap_or_default();
-    let results = store.lab_results(&[order.id]).await?;
     let (flag_class, flag) = flag_label(tr, &order.flag);
-    let ordered_by = store
-        .user(order.ordered_by)
-        .await
-        .map(|u| u.display_name)
-        .unwrap_or_default();
     let state_now = order.state();
     let next = state_now
         .next()
@@ -233,7 +225,7 @@ async fn order_page(
         });
     Ok(OrderPage {
         layout: Layout::new(&auth.visitor, "clinic-lab-order-title"),
-        patient: patient_header(state, tr, &person).await?,
+        patient: patient_header(state, auth, &person).await?,
         test: test_name_of(tr, &order.test_code),
         specimen: test
             .map(|t| tr.t(&t.specimen().label_key()))
@@ -269,36 +261,25 @@ async fn order_page(
 }
 
 /// An order the reader may see, through their laboratory or clinical reach (the
-/// ordering clinician reads results too), or 404.
+/// ordering clinician reads results too), with what its page shows; or 404.
 async fn order_in_reach(
     state: &AppState,
     auth: &Authenticated,
     id: Id,
     through: Kind,
-) -> Result<LabOrder, WebError> {
+) -> Result<LabOrderDetails, WebError> {
     Ok(state
         .app()
-        .lab_order_to_read(&auth.caller(), id, through)
-        .await?
-        .order)
+        .lab_order_details(&auth.caller(), id, through)
+        .await?)
 }
 
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let order = order_in_reach(&state, &auth, parse_id(&order)?, Kind::Laboratory).await?;
-    state
-        .store()
-        .audit_clinical_read(
-            &auth.actor(),
-            "lab_order_read",
-            "person",
-            order.person_id,
-            format!("order={}", order.id),
-        )
-        .await?;
+    let order = state.app().read_lab_order(&auth.caller(), order).await?;
     let page = order_page(&state, &auth, order, FormState::new()).await?;
     render(&page).map(no_store)
 }
@@ -306,11 +287,10 @@ pub async fn show(
 pub async fn advance(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
     state.app().may_record_lab_work(&auth.caller())?;
-    let order = parse_id(&order)?;
     let to = LabState::parse(field(&pairs, "to")).ok_or(WebError::BadRequest("bad-request"))?;
     match state
         .app()
@@ -327,10 +307,9 @@ pub async fn advance(
 pub async fn enter_results(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(order): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let id = parse_id(&order)?;
     // One value per field of the form: haven-app parses those of the test's components.
     let values: BTreeMap<String, String> = pairs.iter().cloned().collect();
     match state
@@ -340,7 +319,7 @@ pub async fn enter_results(
             id,
             version_of(&pairs),
             &values,
-            crate::pages::people::today(&state),
+            state.today(),
         )
         .await
     {
@@ -376,10 +355,9 @@ async fn conflict(
 pub async fn cancel(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(order): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let id = parse_id(&order)?;
     match state
         .app()
         .cancel_lab_order(
@@ -431,30 +409,20 @@ struct PrintPage {
 pub async fn print(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let order = order_in_reach(&state, &auth, parse_id(&order)?, Kind::Laboratory).await?;
-    if !order.state().has_results() {
-        return Err(WebError::NotFound);
-    }
+    let LabOrderDetails {
+        order,
+        results,
+        person,
+        facility,
+        ..
+    } = state.app().print_lab_result(&auth.caller(), order).await?;
     let tr = auth.tr();
-    let store = state.store();
-    let person = store.person(order.person_id).await?;
-    let facility = store.facility(order.facility_id).await?;
-    let results = store.lab_results(&[order.id]).await?;
     let test = catalogue().test(&order.test_code);
-    store
-        .audit_clinical_read(
-            &auth.actor(),
-            "lab_result_print",
-            "person",
-            person.id,
-            format!("order={}", order.id),
-        )
-        .await?;
     let page = PrintPage {
         layout: Layout::new(&auth.visitor, "clinic-lab-print-title"),
-        patient: patient_header(&state, tr, &person).await?,
+        patient: patient_header(&state, &auth, &person).await?,
         test: test_name_of(tr, &order.test_code),
         specimen: test
             .map(|t| tr.t(&t.specimen().label_key()))
@@ -498,16 +466,19 @@ pub async fn results_to_see(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    let (orders, results) = state.app().results_to_see(&auth.caller()).await?;
+    let to_see = state.app().read_results_to_see(&auth.caller()).await?;
     let tr = auth.tr();
-    let store = state.store();
+    let (orders, results) = (&to_see.orders, &to_see.results);
     let mut rows = Vec::new();
-    for order in &orders {
-        let person = store.person(order.person_id).await?;
+    for order in orders {
         let (flag_class, flag) = flag_label(tr, &order.flag);
         rows.push(ToSeeView {
             id: order.id.to_string(),
-            patient: person.display_name(),
+            patient: to_see
+                .patients
+                .get(&order.person_id)
+                .map(|p| p.display_name())
+                .unwrap_or_default(),
             test: test_name_of(tr, &order.test_code),
             resulted: order
                 .resulted_at
@@ -515,7 +486,7 @@ pub async fn results_to_see(
                 .unwrap_or_default(),
             flag_class,
             flag,
-            results: result_views(tr, order, &results),
+            results: result_views(tr, order, results),
         });
     }
     let page = ResultsPage {
@@ -528,13 +499,9 @@ pub async fn results_to_see(
 pub async fn seen(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(order): Path<String>,
+    Ids(order): Ids<Id>,
 ) -> Result<Response, WebError> {
-    match state
-        .app()
-        .mark_result_seen(&auth.caller(), parse_id(&order)?)
-        .await
-    {
+    match state.app().mark_result_seen(&auth.caller(), order).await {
         Ok(_) | Err(AppError::Conflict { .. }) => Ok(see_other("/clinic/results")),
         Err(other) => Err(other.into()),
     }

@@ -3,7 +3,7 @@
 //! Every handler checks a permission, then the reach of the reader's roles that grant
 //! it: a record at a facility out of reach answers 404, as if it did not exist. HIV
 //! orders come from the store only for readers with the HIV result permission. Every
-//! create form carries a one-time token (see `haven_store::clinic::once`), so a double
+//! create form carries a one-time token (see `haven_app::model::clinic::FormToken`), so a double
 //! click records once and leads to the record the first click made.
 
 pub mod chart;
@@ -16,13 +16,12 @@ pub mod visits;
 use std::collections::HashMap;
 
 use axum::routing::{get, post, MethodRouter};
+use haven_app::model::clinic::FormToken;
+use haven_app::model::{Facility, Id, Person, Timestamp};
 use haven_domain::clinic::lab::{catalogue, Flag, LabTest};
 use haven_domain::clinic::medicines;
 use haven_domain::clinic::FieldError;
-use haven_domain::person::Sex;
-use haven_domain::{Kind, Language};
-use haven_store::clinic::{FormToken, Viewer};
-use haven_store::{Facility, Id, Person, Reach, StoreError, Timestamp};
+use haven_domain::Language;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
@@ -208,47 +207,6 @@ pub fn version_of(pairs: &[(String, String)]) -> i64 {
     field(pairs, "version").trim().parse().unwrap_or(-1)
 }
 
-/// How far the reader's roles that grant reading `kind` reach, and whether they read
-/// HIV results (haven-app decides).
-pub async fn viewer(
-    state: &AppState,
-    auth: &Authenticated,
-    kind: Kind,
-) -> Result<Viewer, WebError> {
-    Ok(state.app().clinic_viewer(&auth.caller(), kind).await?)
-}
-
-pub async fn viewer_of(
-    state: &AppState,
-    roles: &[(haven_domain::Role, haven_domain::Scope)],
-    kind: Kind,
-) -> Result<Viewer, WebError> {
-    Ok(state.app().clinic_viewer_of_roles(roles, kind).await?)
-}
-
-/// True for the kinds of facility where clinical work is done.
-pub fn is_clinical(facility: &Facility) -> bool {
-    haven_app::clinic::is_clinical(facility)
-}
-
-/// The clinical facilities a viewer reaches, by name.
-pub async fn facilities_in_reach(
-    state: &AppState,
-    viewer: &Viewer,
-) -> Result<Vec<Facility>, WebError> {
-    Ok(state.app().clinical_facilities_reached(viewer).await?)
-}
-
-/// A facility from the path, if the viewer reaches it; otherwise 404.
-pub async fn facility_in_reach(
-    state: &AppState,
-    viewer: &Viewer,
-    raw: &str,
-) -> Result<Facility, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    Ok(state.app().facility_reached(viewer, id).await?)
-}
-
 /// The wrong fields of an action refused by haven-app, to show at the form; any
 /// other refusal is the page's error.
 pub fn form_errors(error: haven_app::AppError) -> Result<Vec<haven_app::FieldError>, WebError> {
@@ -266,20 +224,12 @@ pub fn stay_error(error: haven_app::AppError) -> WebError {
     }
 }
 
-/// An id from a path or a form. Text that is not an id names no record: it becomes
-/// an id no record has, so that the action still refuses a caller without the
-/// permission (403) before it finds nothing (404), as for any unknown id.
-pub fn parse_id(raw: &str) -> Result<Id, WebError> {
-    Ok(raw.parse::<Id>().unwrap_or_else(|_| Id::new()))
-}
-
-/// Maps a store's "no such record" to 404 (the record out of reach does not exist).
-pub fn found<T>(result: Result<T, StoreError>) -> Result<T, WebError> {
-    match result {
-        Ok(value) => Ok(value),
-        Err(StoreError::NotFound { .. }) => Err(WebError::NotFound),
-        Err(other) => Err(other.into()),
-    }
+/// An id from a form. Text that is not an id names no record: it becomes an id no
+/// record has, so that the action still refuses a caller without the permission
+/// (403) before it finds nothing (404), as for any unknown id. Ids in paths are read
+/// by [`crate::extract::Ids`].
+pub fn form_id(raw: &str) -> Id {
+    raw.parse::<Id>().unwrap_or_else(|_| Id::new())
 }
 
 /// The patient as a page's heading shows them.
@@ -295,22 +245,18 @@ pub struct PatientHeader {
 
 pub async fn patient_header(
     state: &AppState,
-    tr: &Tr,
+    auth: &Authenticated,
     person: &Person,
 ) -> Result<PatientHeader, WebError> {
-    let today = crate::pages::people::today(state);
-    let haven_number = state
-        .store()
-        .haven_numbers(&[person.id])
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, n)| {
-            haven_domain::person::HavenNumber::parse(&n)
-                .map(|h| h.formatted())
-                .unwrap_or(n)
-        })
-        .unwrap_or_default();
+    let tr = auth.tr();
+    let today = state.today();
+    let number = state
+        .app()
+        .clinic_haven_number(&auth.caller(), person.id)
+        .await?;
+    let haven_number = haven_domain::person::HavenNumber::parse(&number)
+        .map(|h| h.formatted())
+        .unwrap_or(number);
     Ok(PatientHeader {
         id: person.id.to_string(),
         name: person.display_name(),
@@ -329,8 +275,7 @@ pub fn when(state: &AppState, at: &Timestamp) -> String {
 /// The start of today in the site's time, as an instant.
 pub fn start_of_today(state: &AppState) -> Timestamp {
     let offset = state.config().time_offset;
-    let today = time::OffsetDateTime::now_utc().to_offset(offset).date();
-    Timestamp::from_datetime(today.midnight().assume_offset(offset))
+    Timestamp::from_datetime(state.today().midnight().assume_offset(offset))
 }
 
 /// A facility's name in the reader's language.
@@ -420,13 +365,4 @@ pub fn flag_label(tr: &Tr, code: &str) -> (String, String) {
 /// A person's age in days on a day, for reference ranges.
 pub fn age_days(person: &Person, on: time::Date) -> i64 {
     (on - person.birth_date).whole_days().max(0)
-}
-
-pub fn sex_of(person: &Person) -> Sex {
-    person.sex()
-}
-
-/// The reader's reach over people, to decide whether a person's page may be linked.
-pub async fn person_reach(state: &AppState, auth: &Authenticated) -> Result<Reach, WebError> {
-    crate::pages::people::person_reach(state, auth).await
 }

@@ -3,24 +3,27 @@
 //! warnings, receipts, issues, adjustments with a reason, and counts.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
+use haven_app::clinic::{Dispensary, StockChanged};
+use haven_app::model::clinic::{DispenseOutcome, StockBatch, StockWarnings};
+use haven_app::model::{Facility, Id};
+use haven_app::AppError;
 use haven_domain::clinic::medicines::{
     days_to_expiry, parse_quantity, AdjustmentReason, MovementKind, Receipt, StockChange,
     NEAR_EXPIRY_DAYS,
 };
 use haven_domain::{Action, Kind};
-use haven_store::clinic::DispenseOutcome;
-use haven_store::{Facility, StoreError};
 
 use super::visits::{prescription_view, with_status, FacilityRow, PrescriptionView};
 use super::{
-    facility_name, field, medicine_label, medicine_options, medicine_unit, options, parse_id,
-    token_of, version_of, when, FormState,
+    facility_name, field, medicine_label, medicine_options, medicine_unit, options, token_of,
+    version_of, when, FormState,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
@@ -38,19 +41,17 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    let (_, reached) = state
+    let facilities = state
         .app()
-        .clinic_facilities(&auth.caller(), Kind::Medicines)
-        .await?;
-    let mut facilities = Vec::new();
-    for f in reached {
-        let waiting = state.store().prescriptions_to_dispense(f.id).await?.len() as i64;
-        facilities.push(FacilityRow {
+        .pharmacy_home(&auth.caller())
+        .await?
+        .into_iter()
+        .map(|(f, waiting)| FacilityRow {
             id: f.id.to_string(),
             name: facility_name(auth.tr(), &f),
             waiting,
-        });
-    }
+        })
+        .collect();
     let page = PharmacyHome {
         layout: Layout::new(&auth.visitor, "clinic-pharmacy-title"),
         facilities,
@@ -85,13 +86,11 @@ struct PharmacyPage {
     can_write: bool,
 }
 
-async fn warnings(
-    state: &AppState,
+fn warning_rows(
     tr: &Tr,
-    facility: &Facility,
-) -> Result<(Vec<WarningRow>, Vec<WarningRow>), WebError> {
-    let today = crate::pages::people::today(state);
-    let warnings = state.store().stock_warnings(facility.id, today).await?;
+    warnings: &StockWarnings,
+    today: time::Date,
+) -> (Vec<WarningRow>, Vec<WarningRow>) {
     let expiring = warnings
         .near_expiry
         .iter()
@@ -129,30 +128,35 @@ async fn warnings(
             ),
         })
         .collect();
-    Ok((expiring, low))
+    (expiring, low)
 }
 
 async fn pharmacy_page(
     state: &AppState,
     auth: &Authenticated,
-    facility: &Facility,
+    facility: Id,
     refused: Option<(String, FormState)>,
 ) -> Result<PharmacyPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let today = crate::pages::people::today(state);
+    let today = state.today();
+    let Dispensary {
+        facility,
+        waiting,
+        warnings,
+    } = state
+        .app()
+        .dispensary(&auth.caller(), facility, today)
+        .await?;
+    let facility = &facility;
     let mut rows = Vec::new();
-    for p in store.prescriptions_to_dispense(facility.id).await? {
-        let person = store.person(p.person_id).await?;
-        let available = store
-            .usable_stock(facility.id, &p.medicine_code, today)
-            .await?;
+    for waiting in waiting {
+        let (p, person, available) = (&waiting.prescription, &waiting.patient, waiting.available);
         let form = match &refused {
             Some((id, form)) if *id == p.id.to_string() => form.clone(),
             _ => FormState::new().with("quantity", p.remaining().to_string()),
         };
         rows.push(ToDispense {
-            view: prescription_view(tr, &p),
+            view: prescription_view(tr, p),
             patient: person.display_name(),
             prescribed: when(state, &p.prescribed_at),
             remaining: p.remaining(),
@@ -161,7 +165,7 @@ async fn pharmacy_page(
             form,
         });
     }
-    let (expiring, low) = warnings(state, tr, facility).await?;
+    let (expiring, low) = warning_rows(tr, &warnings, today);
     Ok(PharmacyPage {
         layout: Layout::new(&auth.visitor, "clinic-pharmacy-title"),
         facility_id: facility.id.to_string(),
@@ -176,40 +180,34 @@ async fn pharmacy_page(
 pub async fn facility(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (_, facility) = state
-        .app()
-        .clinic_facility(&auth.caller(), Kind::Medicines, parse_id(&facility)?)
-        .await?;
-    let page = pharmacy_page(&state, &auth, &facility, None).await?;
+    let page = pharmacy_page(&state, &auth, facility, None).await?;
     render(&page).map(no_store)
 }
 
 pub async fn dispense(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(prescription): Path<String>,
+    Ids(prescription): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (viewer, prescription, facility) = state
+    let (_, prescription, facility) = state
         .app()
-        .prescription_to_dispense(&auth.caller(), parse_id(&prescription)?)
+        .prescription_to_dispense(&auth.caller(), prescription)
         .await?;
-    let store = state.store();
     let tr = auth.tr();
     let unit = medicine_unit(tr, &prescription.medicine_code);
     let refusal = match parse_quantity(field(&pairs, "quantity")) {
         Err(error) => FormState::sent(&pairs).refuse(tr, &[("quantity", error)]),
         Ok(quantity) => {
-            let today = crate::pages::people::today(&state);
-            match store
+            match state
+                .app()
                 .dispense(
-                    &auth.actor(),
-                    &viewer,
+                    &auth.caller(),
                     prescription.id,
                     quantity,
-                    today,
+                    state.today(),
                     token_of(&pairs).as_ref(),
                 )
                 .await?
@@ -250,7 +248,7 @@ pub async fn dispense(
     let page = pharmacy_page(
         &state,
         &auth,
-        &facility,
+        facility.id,
         Some((prescription.id.to_string(), refusal)),
     )
     .await?;
@@ -301,18 +299,18 @@ struct StockPage {
 async fn stock_page(
     state: &AppState,
     auth: &Authenticated,
-    facility: &Facility,
+    facility: Id,
     receive: FormState,
     change: Option<(String, FormState)>,
 ) -> Result<StockPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let today = crate::pages::people::today(state);
-    let batches = store
-        .stock_of(facility.id, false)
-        .await?
+    let caller = auth.caller();
+    let today = state.today();
+    let (facility, batches) = state.app().facility_stock(&caller, facility).await?;
+    let facility: &Facility = &facility;
+    let batches = batches
         .into_iter()
-        .map(|b| {
+        .map(|b: StockBatch| {
             let days = days_to_expiry(b.expires_on, today);
             BatchView {
                 id: b.id.to_string(),
@@ -327,8 +325,9 @@ async fn stock_page(
             }
         })
         .collect();
-    let movements = store
-        .stock_movements(facility.id, 50)
+    let movements = state
+        .app()
+        .stock_movements(&caller, facility.id, 50)
         .await?
         .into_iter()
         .map(|m| MovementView {
@@ -381,28 +380,24 @@ async fn stock_page(
 pub async fn stock(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (_, facility) = state
-        .app()
-        .clinic_facility(&auth.caller(), Kind::Medicines, parse_id(&facility)?)
-        .await?;
-    let page = stock_page(&state, &auth, &facility, FormState::new(), None).await?;
+    let page = stock_page(&state, &auth, facility, FormState::new(), None).await?;
     render(&page).map(no_store)
 }
 
 pub async fn receive(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
     let (_, facility) = state
         .app()
-        .pharmacy_to_write(&auth.caller(), parse_id(&facility)?)
+        .pharmacy_to_write(&auth.caller(), facility)
         .await?;
     let tr = auth.tr();
-    let today = crate::pages::people::today(&state);
+    let today = state.today();
     let parsed = Receipt::parse(
         field(&pairs, "medicine"),
         field(&pairs, "batch"),
@@ -412,9 +407,9 @@ pub async fn receive(
     );
     let form = match parsed {
         Ok(receipt) => match state
-            .store()
+            .app()
             .receive_stock(
-                &auth.actor(),
+                &auth.caller(),
                 facility.id,
                 &receipt,
                 token_of(&pairs).as_ref(),
@@ -427,7 +422,7 @@ pub async fn receive(
                     facility.id
                 )))
             }
-            Err(StoreError::Duplicate { .. }) => {
+            Err(AppError::Duplicate { .. }) => {
                 let mut form = FormState::sent(&pairs);
                 form.errors
                     .set("expires_on", tr.t("clinic-batch-other-expiry"));
@@ -437,21 +432,20 @@ pub async fn receive(
         },
         Err(errors) => FormState::sent(&pairs).refuse(tr, &errors),
     };
-    let page = stock_page(&state, &auth, &facility, form, None).await?;
+    let page = stock_page(&state, &auth, facility.id, form, None).await?;
     with_status(&page, FORM_ERROR)
 }
 
 pub async fn change(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(batch): Path<String>,
+    Ids(batch): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
     let (batch, facility) = state
         .app()
-        .stock_batch_to_change(&auth.caller(), parse_id(&batch)?)
+        .stock_batch_to_change(&auth.caller(), batch)
         .await?;
-    let store = state.store();
     let tr = auth.tr();
     let parsed = StockChange::parse(
         field(&pairs, "kind"),
@@ -460,17 +454,18 @@ pub async fn change(
         field(&pairs, "note"),
     );
     let form = match parsed {
-        Ok(change) => match store
-            .change_stock(&auth.actor(), batch.id, version_of(&pairs), &change)
+        Ok(change) => match state
+            .app()
+            .change_stock(&auth.caller(), batch.id, version_of(&pairs), &change)
             .await
         {
-            Ok(Ok(())) => {
+            Ok(StockChanged::Changed(_)) => {
                 return Ok(see_other(&format!(
                     "/clinic/facilities/{}/stock",
                     facility.id
                 )))
             }
-            Ok(Err(shortfall)) => {
+            Ok(StockChanged::NotEnough(shortfall)) => {
                 let mut form = FormState::sent(&pairs);
                 form.errors.set(
                     "quantity",
@@ -486,7 +481,7 @@ pub async fn change(
                 );
                 form
             }
-            Err(StoreError::Conflict { .. }) => {
+            Err(AppError::Conflict { .. }) => {
                 let mut form = FormState::sent(&pairs);
                 form.notice = Some(tr.t("error-conflict"));
                 form
@@ -498,7 +493,7 @@ pub async fn change(
     let page = stock_page(
         &state,
         &auth,
-        &facility,
+        facility.id,
         FormState::new(),
         Some((batch.id.to_string(), form)),
     )

@@ -6,15 +6,15 @@
 use std::fmt::Write as _;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
 use haven_app::clinic::{NewAdministration, NewAdmission};
+use haven_app::model::clinic::{Encounter, Stay, Viewer, VitalSigns};
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::clinic::{AdministrationStatus, ClinicError, Discharge, StayOutcome, NOTE_MAX};
 use haven_domain::{Action, Kind};
-use haven_store::clinic::{Encounter, Stay, Viewer, VitalSigns};
-use haven_store::Id;
 use serde::Deserialize;
 
 use super::visits::{
@@ -22,11 +22,12 @@ use super::visits::{
     EncounterForms, EncounterViews, Outcome,
 };
 use super::{
-    facility_name, field, form_errors, medicine_label, options, parse_id, patient_header,
+    facility_name, field, form_errors, form_id, medicine_label, options, patient_header,
     stay_error, token_of, version_of, when, FormState, PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
@@ -73,13 +74,13 @@ fn month_of(raw: &str, today: time::Date) -> (i32, time::Month) {
 pub async fn wards(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, WebError> {
-    let (year, month) = month_of(&query.month, crate::pages::people::today(&state));
+    let (year, month) = month_of(&query.month, state.today());
     let (facility, figures) = state
         .app()
-        .ward_figures(&auth.caller(), parse_id(&facility)?, year, month)
+        .ward_figures(&auth.caller(), facility, year, month)
         .await?;
     let wards = figures
         .into_iter()
@@ -129,12 +130,9 @@ struct BoardPage {
 pub async fn board(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(ward): Path<String>,
+    Ids(ward): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (ward, beds) = state
-        .app()
-        .bed_board(&auth.caller(), parse_id(&ward)?)
-        .await?;
+    let (ward, beds) = state.app().bed_board(&auth.caller(), ward).await?;
     let beds: Vec<BedView> = beds
         .into_iter()
         .map(|b| BedView {
@@ -191,14 +189,14 @@ pub struct AdmitQuery {
 async fn admit_page_with(
     state: &AppState,
     auth: &Authenticated,
-    person: &haven_store::Person,
+    person: &Person,
     beds: &[haven_app::clinic::FreeBed],
     form: FormState,
 ) -> Result<AdmitPage, WebError> {
     let tr = auth.tr();
     Ok(AdmitPage {
         layout: Layout::new(&auth.visitor, "clinic-admit"),
-        patient: patient_header(state, tr, person).await?,
+        patient: patient_header(state, auth, person).await?,
         beds: bed_choices(tr, beds),
         form,
     })
@@ -211,7 +209,7 @@ pub async fn admit_page(
 ) -> Result<Response, WebError> {
     let (person, beds) = state
         .app()
-        .admission_choices(&auth.caller(), parse_id(&query.person)?)
+        .admission_choices(&auth.caller(), form_id(&query.person))
         .await?;
     let form = FormState::new().with("visit", query.visit.trim().to_owned());
     let page = admit_page_with(&state, &auth, &person, &beds, form).await?;
@@ -226,7 +224,7 @@ pub async fn admit(
     let caller = auth.caller();
     let (person, beds) = state
         .app()
-        .admission_choices(&caller, parse_id(field(&pairs, "person"))?)
+        .admission_choices(&caller, form_id(field(&pairs, "person")))
         .await?;
     let tr = auth.tr();
     let mut form = FormState::sent(&pairs);
@@ -240,7 +238,7 @@ pub async fn admit(
                 // A visit the form names that is not one is no visit.
                 visit: field(&pairs, "visit").parse::<Id>().ok(),
                 reason: field(&pairs, "reason"),
-                today: crate::pages::people::today(&state),
+                today: state.today(),
                 token: token.as_ref(),
             };
             match state.app().admit(&caller, &admission).await {
@@ -329,17 +327,6 @@ struct StayForms {
     mar: Option<FormState>,
     transfer: Option<FormState>,
     discharge: Option<FormState>,
-}
-
-async fn stay_in_reach(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<(Stay, Viewer), WebError> {
-    Ok(state
-        .app()
-        .stay_to_read(&auth.caller(), parse_id(raw)?)
-        .await?)
 }
 
 /// One vital sign over a stay as a line chart: SVG drawn here, no script.
@@ -453,29 +440,31 @@ async fn stay_page(
     forms: StayForms,
 ) -> Result<StayPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let person = store.person(stay.person_id).await?;
-    let facility = store.facility(stay.facility_id).await?;
-    let ward = store.ward(stay.ward_id).await?;
-    let bed = store.bed(stay.bed_id).await?;
-    let encounter = Encounter::Stay(stay.id);
-    let vitals = store.vitals_of(encounter).await?;
-    let mut notes = Vec::new();
-    for n in store.progress_notes(&[stay.id]).await? {
-        notes.push(NoteView {
+    let caller = auth.caller();
+    let records = state
+        .app()
+        .encounter_records(&caller, Encounter::Stay(stay.id))
+        .await?;
+    let details = state.app().stay_details(&caller, stay.id).await?;
+    let (person, facility) = (&records.person, &records.facility);
+    let (ward, bed) = (details.ward, details.bed);
+    let vitals = &records.vitals;
+    let notes = details
+        .notes
+        .into_iter()
+        .map(|n| NoteView {
             when: when(state, &n.written_at),
-            by: store
-                .user(n.created_by)
-                .await
-                .map(|u| u.display_name)
+            by: details
+                .authors
+                .get(&n.created_by)
+                .cloned()
                 .unwrap_or_default(),
             note: n.note,
-        });
-    }
-    let prescriptions = store.prescriptions_of(encounter).await?;
-    let administrations = store
-        .administrations(&[stay.id])
-        .await?
+        })
+        .collect();
+    let prescriptions = &records.prescriptions;
+    let administrations = details
+        .administrations
         .into_iter()
         .map(|a| AdministrationView {
             when: when(state, &a.given_at),
@@ -493,9 +482,9 @@ async fn stay_page(
     let open = stay.discharged_at.is_none();
     Ok(StayPage {
         layout: Layout::new(&auth.visitor, "clinic-stay-title"),
-        patient: patient_header(state, tr, &person).await?,
+        patient: patient_header(state, auth, person).await?,
         action: format!("/clinic/stays/{}", stay.id),
-        facility: facility_name(tr, &facility),
+        facility: facility_name(tr, facility),
         ward: ward.name,
         bed: bed.label,
         admitted: when(state, &stay.admitted_at),
@@ -506,8 +495,8 @@ async fn stay_page(
         outcome: StayOutcome::parse(&stay.outcome)
             .map(|o| tr.t(&o.label_key()))
             .unwrap_or_default(),
-        charts: stay_charts(tr, &vitals),
-        views: encounter_views(state, tr, viewer, encounter).await?,
+        charts: stay_charts(tr, vitals),
+        views: encounter_views(state, tr, &records),
         forms: forms.encounter,
         choices: Choices::new(tr, viewer.hiv),
         notes,
@@ -537,7 +526,7 @@ async fn stay_page(
                 tr,
                 &state
                     .app()
-                    .free_beds(&auth.caller(), Some(stay.facility_id))
+                    .free_beds(&caller, Some(stay.facility_id))
                     .await?,
             )
         } else {
@@ -559,19 +548,9 @@ async fn stay_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = stay_in_reach(&state, &auth, &stay).await?;
-    state
-        .store()
-        .audit_clinical_read(
-            &auth.actor(),
-            "stay_read",
-            "person",
-            stay.person_id,
-            format!("stay={}", stay.id),
-        )
-        .await?;
+    let (stay, viewer) = state.app().read_stay(&auth.caller(), stay).await?;
     let page = stay_page(&state, &auth, stay, &viewer, StayForms::default()).await?;
     render(&page).map(no_store)
 }
@@ -607,11 +586,11 @@ async fn stay_outcome(
 async fn open_stay(
     state: &AppState,
     auth: &Authenticated,
-    raw: &str,
+    id: Id,
 ) -> Result<(Stay, Viewer), WebError> {
     state
         .app()
-        .stay_to_write(&auth.caller(), parse_id(raw)?)
+        .stay_to_write(&auth.caller(), id)
         .await
         .map_err(stay_error)
 }
@@ -619,10 +598,10 @@ async fn open_stay(
 pub async fn add_vitals(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let outcome = vitals_for(&state, &auth, Encounter::Stay(stay.id), &pairs).await?;
     stay_outcome(&state, &auth, stay, &viewer, outcome, "vitals").await
 }
@@ -630,10 +609,10 @@ pub async fn add_vitals(
 pub async fn add_diagnosis(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let outcome = diagnosis_for(&state, &auth, Encounter::Stay(stay.id), &pairs).await?;
     stay_outcome(&state, &auth, stay, &viewer, outcome, "diagnoses").await
 }
@@ -641,10 +620,10 @@ pub async fn add_diagnosis(
 pub async fn order_test(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let outcome = order_for(&state, &auth, Encounter::Stay(stay.id), &pairs).await?;
     stay_outcome(&state, &auth, stay, &viewer, outcome, "lab").await
 }
@@ -652,10 +631,10 @@ pub async fn order_test(
 pub async fn prescribe(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let outcome = prescription_for(&state, &auth, Encounter::Stay(stay.id), &pairs).await?;
     stay_outcome(&state, &auth, stay, &viewer, outcome, "prescriptions").await
 }
@@ -663,10 +642,10 @@ pub async fn prescribe(
 pub async fn add_note(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     match haven_domain::clinic::required_note(field(&pairs, "note"), NOTE_MAX) {
         Ok(note) => {
             state
@@ -690,10 +669,10 @@ pub async fn add_note(
 pub async fn administer(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let mut errors = Vec::new();
     let status = AdministrationStatus::parse(field(&pairs, "status"));
     if status.is_none() {
@@ -742,10 +721,10 @@ pub async fn administer(
 pub async fn transfer(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let tr = auth.tr();
     let mut form = FormState::sent(&pairs);
     match field(&pairs, "bed").parse::<Id>() {
@@ -785,10 +764,10 @@ pub async fn transfer(
 pub async fn discharge(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = open_stay(&state, &auth, &stay).await?;
+    let (stay, viewer) = open_stay(&state, &auth, stay).await?;
     let tr = auth.tr();
     let form = match Discharge::parse(
         field(&pairs, "outcome"),
@@ -844,34 +823,26 @@ struct SummaryPage {
 pub async fn summary(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(stay): Path<String>,
+    Ids(stay): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (stay, viewer) = stay_in_reach(&state, &auth, &stay).await?;
+    let caller = auth.caller();
+    let (stay, ward) = state.app().discharge_summary(&caller, stay).await?;
     let Some(discharged_at) = stay.discharged_at else {
         return Err(WebError::NotFound);
     };
-    let tr = auth.tr();
-    let store = state.store();
-    let person = store.person(stay.person_id).await?;
-    let facility = store.facility(stay.facility_id).await?;
-    let ward = store.ward(stay.ward_id).await?;
-    store
-        .audit_clinical_read(
-            &auth.actor(),
-            "discharge_summary_print",
-            "person",
-            person.id,
-            format!("stay={}", stay.id),
-        )
+    let records = state
+        .app()
+        .encounter_records(&caller, Encounter::Stay(stay.id))
         .await?;
+    let tr = auth.tr();
     let days = haven_domain::clinic::stay_days(
         stay.admitted_at.datetime().date(),
         discharged_at.datetime().date(),
     );
     let page = SummaryPage {
         layout: Layout::new(&auth.visitor, "clinic-discharge-title"),
-        patient: patient_header(&state, tr, &person).await?,
-        facility: facility_name(tr, &facility),
+        patient: patient_header(&state, &auth, &records.person).await?,
+        facility: facility_name(tr, &records.facility),
         ward: ward.name,
         admitted: when(&state, &stay.admitted_at),
         discharged: when(&state, &discharged_at),
@@ -879,7 +850,7 @@ pub async fn summary(
             .map(|o| tr.t(&o.label_key()))
             .unwrap_or_default(),
         days: tr.t1("clinic-days", "days", days),
-        views: encounter_views(&state, tr, &viewer, Encounter::Stay(stay.id)).await?,
+        views: encounter_views(&state, tr, &records),
         stay,
     };
     render(&page).map(no_store)

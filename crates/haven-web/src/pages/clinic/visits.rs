@@ -3,10 +3,13 @@
 //! prescriptions, referral, outcome), the ICD-10 search, and the referral letter.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
+use haven_app::clinic::EncounterRecords;
+use haven_app::model::clinic::{Encounter, Viewer, Visit};
+use haven_app::model::{Facility, Id, Person};
 use haven_app::{AppError, FieldError};
 use haven_domain::clinic::icd10::{self, Icd10Code};
 use haven_domain::clinic::lab::catalogue;
@@ -17,17 +20,16 @@ use haven_domain::clinic::{
     VisitNotesInput, VisitOutcome, VisitType,
 };
 use haven_domain::{Action, Kind};
-use haven_store::clinic::{Encounter, Viewer, Visit};
-use haven_store::{Id, StoreError};
 use serde::Deserialize;
 
 use super::{
-    facility_name, field, flag_label, form_errors, medicine_label, medicine_options, medicine_unit,
-    options, orderable_tests, parse_id, patient_header, start_of_today, stay_error, test_name_of,
-    token_of, version_of, when, FormState, PatientHeader,
+    facility_name, field, flag_label, form_errors, form_id, medicine_label, medicine_options,
+    medicine_unit, options, orderable_tests, patient_header, start_of_today, stay_error,
+    test_name_of, token_of, version_of, when, FormState, PatientHeader,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
@@ -64,26 +66,17 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    let (_, reached) = state
+    let facilities = state
         .app()
-        .clinic_facilities(&auth.caller(), Kind::CheckIn)
-        .await?;
-    let since = start_of_today(&state);
-    let mut facilities = Vec::new();
-    for f in reached {
-        let waiting = state
-            .store()
-            .queue(f.id, since)
-            .await?
-            .iter()
-            .filter(|v| v.queue_state == "waiting")
-            .count() as i64;
-        facilities.push(FacilityRow {
+        .clinic_home(&auth.caller(), start_of_today(&state))
+        .await?
+        .into_iter()
+        .map(|(f, waiting)| FacilityRow {
             id: f.id.to_string(),
             name: facility_name(auth.tr(), &f),
             waiting,
-        });
-    }
+        })
+        .collect();
     let page = HomePage {
         layout: Layout::new(&auth.visitor, "clinic-title"),
         facilities,
@@ -120,18 +113,15 @@ struct QueuePage {
 pub async fn queue(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(facility): Path<String>,
+    Ids(facility): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (_, facility) = state
+    let (facility, rows) = state
         .app()
-        .clinic_facility(&auth.caller(), Kind::CheckIn, parse_id(&facility)?)
+        .facility_queue(&auth.caller(), facility, start_of_today(&state))
         .await?;
     let tr = auth.tr();
-    let today = crate::pages::people::today(&state);
-    let rows = state
-        .store()
-        .queue(facility.id, start_of_today(&state))
-        .await?
+    let today = state.today();
+    let rows = rows
         .into_iter()
         .map(|row| QueueView {
             id: row.id.to_string(),
@@ -186,14 +176,14 @@ pub struct PersonQuery {
 async fn check_in_page_with(
     state: &AppState,
     auth: &Authenticated,
-    person: &haven_store::Person,
-    facilities: &[haven_store::Facility],
+    person: &Person,
+    facilities: &[Facility],
     form: FormState,
 ) -> Result<CheckInPage, WebError> {
     let tr = auth.tr();
     Ok(CheckInPage {
         layout: Layout::new(&auth.visitor, "clinic-check-in-title"),
-        patient: patient_header(state, tr, person).await?,
+        patient: patient_header(state, auth, person).await?,
         form,
         facilities: facilities
             .iter()
@@ -210,7 +200,7 @@ pub async fn check_in_page(
 ) -> Result<Response, WebError> {
     let (person, facilities) = state
         .app()
-        .check_in_choices(&auth.caller(), parse_id(&query.person)?)
+        .check_in_choices(&auth.caller(), form_id(&query.person))
         .await?;
     let mut form = FormState::new().with("visit_type", "general");
     if let Some(facility) = person.registered_facility_id {
@@ -228,7 +218,7 @@ pub async fn check_in(
     let caller = auth.caller();
     let (person, facilities) = state
         .app()
-        .check_in_choices(&caller, parse_id(field(&pairs, "person"))?)
+        .check_in_choices(&caller, form_id(field(&pairs, "person")))
         .await?;
     let tr = auth.tr();
     let facility = field(&pairs, "facility").parse::<Id>().ok();
@@ -242,7 +232,7 @@ pub async fn check_in(
                     person.id,
                     facility,
                     visit_type,
-                    crate::pages::people::today(&state),
+                    state.today(),
                     token_of(&pairs).as_ref(),
                 )
                 .await
@@ -352,7 +342,11 @@ fn whole(value: Option<i64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-pub fn vitals_view(state: &AppState, tr: &Tr, v: &haven_store::clinic::VitalSigns) -> VitalsView {
+pub fn vitals_view(
+    state: &AppState,
+    tr: &Tr,
+    v: &haven_app::model::clinic::VitalSigns,
+) -> VitalsView {
     VitalsView {
         when: when(state, &v.taken_at),
         temperature: number(v.temperature_c, 1),
@@ -374,7 +368,7 @@ pub fn vitals_view(state: &AppState, tr: &Tr, v: &haven_store::clinic::VitalSign
 pub fn result_value(
     tr: &Tr,
     test_code: &str,
-    result: &haven_store::clinic::LabResult,
+    result: &haven_app::model::clinic::LabResult,
 ) -> (String, String) {
     let component = catalogue().test(test_code).and_then(|t| {
         t.components()
@@ -410,8 +404,8 @@ pub fn result_value(
 
 pub fn result_views(
     tr: &Tr,
-    order: &haven_store::clinic::LabOrder,
-    results: &[haven_store::clinic::LabResult],
+    order: &haven_app::model::clinic::LabOrder,
+    results: &[haven_app::model::clinic::LabResult],
 ) -> Vec<ResultView> {
     results
         .iter()
@@ -434,7 +428,10 @@ pub fn result_views(
         .collect()
 }
 
-pub fn prescription_view(tr: &Tr, p: &haven_store::clinic::PrescriptionRow) -> PrescriptionView {
+pub fn prescription_view(
+    tr: &Tr,
+    p: &haven_app::model::clinic::PrescriptionRow,
+) -> PrescriptionView {
     let unit = medicine_unit(tr, &p.medicine_code);
     PrescriptionView {
         id: p.id.to_string(),
@@ -456,24 +453,18 @@ pub fn prescription_view(tr: &Tr, p: &haven_store::clinic::PrescriptionRow) -> P
     }
 }
 
-pub async fn encounter_views(
-    state: &AppState,
-    tr: &Tr,
-    viewer: &Viewer,
-    encounter: Encounter,
-) -> Result<EncounterViews, WebError> {
-    let store = state.store();
-    let vitals = store
-        .vitals_of(encounter)
-        .await?
+/// What an encounter's page shows of its records.
+pub fn encounter_views(state: &AppState, tr: &Tr, records: &EncounterRecords) -> EncounterViews {
+    let vitals = records
+        .vitals
         .iter()
         .rev()
         .map(|v| vitals_view(state, tr, v))
         .collect();
-    let diagnoses = store
-        .diagnoses_of(encounter)
-        .await?
-        .into_iter()
+    let diagnoses = records
+        .diagnoses
+        .iter()
+        .cloned()
         .map(|d| DiagnosisView {
             id: d.id.to_string(),
             title: Icd10Code::parse(&d.icd10_code)
@@ -487,10 +478,9 @@ pub async fn encounter_views(
             version: d.version,
         })
         .collect();
-    let orders = store.lab_orders_of(viewer, encounter).await?;
-    let ids: Vec<Id> = orders.iter().map(|o| o.id).collect();
-    let results = store.lab_results(&ids).await?;
-    let orders = orders
+    let results = &records.results;
+    let orders = records
+        .orders
         .iter()
         .map(|o| {
             let (flag_class, flag) = flag_label(tr, &o.flag);
@@ -501,22 +491,21 @@ pub async fn encounter_views(
                 flag_class,
                 flag,
                 ordered: when(state, &o.ordered_at),
-                results: result_views(tr, o, &results),
+                results: result_views(tr, o, results),
             }
         })
         .collect();
-    let prescriptions = store
-        .prescriptions_of(encounter)
-        .await?
+    let prescriptions = records
+        .prescriptions
         .iter()
         .map(|p| prescription_view(tr, p))
         .collect();
-    Ok(EncounterViews {
+    EncounterViews {
         vitals,
         diagnoses,
         orders,
         prescriptions,
-    })
+    }
 }
 
 /// The forms of an encounter's page.
@@ -612,28 +601,13 @@ pub struct MchLinks {
     pub child: bool,
 }
 
-/// A visit the reader may see (clinical reach), or 404.
-pub(super) async fn visit_in_reach(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-) -> Result<(Visit, Viewer), WebError> {
-    Ok(state
-        .app()
-        .visit_to_read(&auth.caller(), parse_id(raw)?)
-        .await?)
-}
-
 /// A visit the reader may record on (clinical WRITE reach), or 404 / 403.
 pub(super) async fn visit_to_write(
     state: &AppState,
     auth: &Authenticated,
-    raw: &str,
+    id: Id,
 ) -> Result<(Visit, Viewer), WebError> {
-    Ok(state
-        .app()
-        .visit_to_write(&auth.caller(), parse_id(raw)?)
-        .await?)
+    Ok(state.app().visit_to_write(&auth.caller(), id).await?)
 }
 
 fn notes_form(visit: &Visit) -> FormState {
@@ -663,56 +637,49 @@ async fn visit_page(
     forms: EncounterForms,
 ) -> Result<VisitPage, WebError> {
     let tr = auth.tr();
-    let store = state.store();
-    let person = store.person(visit.person_id).await?;
-    let facility = store.facility(visit.facility_id).await?;
-    let encounter = Encounter::Visit(visit.id);
-    let mut referrals = Vec::new();
-    for r in store.referrals_of(encounter).await? {
-        let to = match r.to_facility_id {
-            Some(f) => match store.facility(f).await {
-                Ok(f) => facility_name(tr, &f),
-                Err(StoreError::NotFound { .. }) => String::new(),
-                Err(other) => return Err(other.into()),
-            },
-            None => r.to_partner.clone(),
-        };
-        referrals.push(ReferralView {
+    let caller = auth.caller();
+    let records = state
+        .app()
+        .encounter_records(&caller, Encounter::Visit(visit.id))
+        .await?;
+    let (person, facility) = (&records.person, &records.facility);
+    let referrals = records
+        .referrals
+        .iter()
+        .map(|r| ReferralView {
             id: r.id.to_string(),
-            to,
+            to: match r.to_facility_id {
+                Some(_) => records
+                    .destination(r)
+                    .map(|f| facility_name(tr, f))
+                    .unwrap_or_default(),
+                None => r.to_partner.clone(),
+            },
             urgency: Urgency::parse(&r.urgency)
                 .map(|u| tr.t(&u.label_key()))
                 .unwrap_or_default(),
-            reason: r.reason,
-        });
-    }
-    let facilities = store
-        .facilities()
+            reason: r.reason.clone(),
+        })
+        .collect();
+    let facilities = state
+        .app()
+        .referral_destinations(&caller, visit.facility_id)
         .await?
         .iter()
-        .filter(|f| f.closed_at.is_none() && f.id != visit.facility_id)
         .map(|f| (f.id.to_string(), facility_name(tr, f)))
         .collect();
     let mother_and_child = VisitType::parse(&visit.visit_type) == Some(VisitType::MotherAndChild);
     let growth =
-        crate::pages::growth::visit_growth(state, auth, &person, &visit, mother_and_child).await?;
+        crate::pages::growth::visit_growth(state, auth, person, &visit, mother_and_child).await?;
     let mch = if mother_and_child || growth.is_some() {
-        let years = haven_domain::person::age_in_years(
-            person.birth_date,
-            crate::pages::people::today(state),
-        );
+        let years = haven_domain::person::age_in_years(person.birth_date, state.today());
         let woman = person.sex() == haven_domain::person::Sex::Female && (10..=55).contains(&years);
         let pregnancy = if woman {
-            store
-                .pregnancies_of(person.id)
+            state
+                .app()
+                .clinic_open_pregnancy(&caller, person.id)
                 .await?
-                .into_iter()
-                .find(|p| {
-                    p.delivered_on.is_none()
-                        && p.ended_on.is_none()
-                        && viewer.reaches(p.facility_id)
-                })
-                .map(|p| p.id.to_string())
+                .map(|p| p.to_string())
         } else {
             None
         };
@@ -732,15 +699,15 @@ async fn visit_page(
         growth,
         mch,
         layout: Layout::new(&auth.visitor, "clinic-visit-title"),
-        patient: patient_header(state, tr, &person).await?,
+        patient: patient_header(state, auth, person).await?,
         action: format!("/clinic/visits/{}", visit.id),
-        facility: facility_name(tr, &facility),
+        facility: facility_name(tr, facility),
         visit_type: VisitType::parse(&visit.visit_type)
             .map(|t| tr.t(&t.label_key()))
             .unwrap_or_default(),
         state: tr.t(&visit.queue_state().label_key()),
         checked_in: when(state, &visit.checked_in_at),
-        views: encounter_views(state, tr, viewer, encounter).await?,
+        views: encounter_views(state, tr, &records),
         referrals,
         notes: notes.unwrap_or_else(|| notes_form(&visit)),
         referral: referral.unwrap_or_else(|| FormState::new().with("urgency", "routine")),
@@ -765,19 +732,9 @@ async fn visit_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_in_reach(&state, &auth, &visit).await?;
-    state
-        .store()
-        .audit_clinical_read(
-            &auth.actor(),
-            "visit_read",
-            "person",
-            visit.person_id,
-            format!("visit={}", visit.id),
-        )
-        .await?;
+    let (visit, viewer) = state.app().read_visit(&auth.caller(), visit).await?;
     let page = visit_page(
         &state,
         &auth,
@@ -794,10 +751,9 @@ pub async fn show(
 pub async fn call_in(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let visit = parse_id(&visit)?;
     match state
         .app()
         .call_in(&auth.caller(), visit, version_of(&pairs))
@@ -812,10 +768,10 @@ pub async fn call_in(
 pub async fn save_notes(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, visit).await?;
     let tr = auth.tr();
     let parsed = VisitNotes::parse(
         &VisitNotesInput {
@@ -826,7 +782,7 @@ pub async fn save_notes(
             follow_up_on: field(&pairs, "follow_up_on"),
             outcome: field(&pairs, "outcome"),
         },
-        crate::pages::people::today(&state),
+        state.today(),
     );
     let (form, status) = match parsed {
         Ok(notes) => match state
@@ -1033,10 +989,10 @@ async fn visit_outcome(
 pub async fn add_vitals(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, visit).await?;
     let outcome = vitals_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "vitals").await
 }
@@ -1044,10 +1000,10 @@ pub async fn add_vitals(
 pub async fn add_diagnosis(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, visit).await?;
     let outcome = diagnosis_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "diagnoses").await
 }
@@ -1058,12 +1014,12 @@ pub async fn add_diagnosis(
 pub async fn diagnosis_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(diagnosis): Path<String>,
+    Ids(diagnosis): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
     let marked = state
         .app()
-        .mark_diagnosis_in_error(&auth.caller(), parse_id(&diagnosis)?, version_of(&pairs))
+        .mark_diagnosis_in_error(&auth.caller(), diagnosis, version_of(&pairs))
         .await?;
     // Marked already (or a stale version): back there too, where it no longer shows.
     let diagnosis = marked.diagnosis;
@@ -1078,10 +1034,10 @@ pub async fn diagnosis_in_error(
 pub async fn order_test(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, visit).await?;
     let outcome = order_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "lab").await
 }
@@ -1089,10 +1045,10 @@ pub async fn order_test(
 pub async fn prescribe(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, visit).await?;
     let outcome = prescription_for(&state, &auth, Encounter::Visit(visit.id), &pairs).await?;
     visit_outcome(&state, &auth, visit, &viewer, outcome, "prescriptions").await
 }
@@ -1100,10 +1056,10 @@ pub async fn prescribe(
 pub async fn refer(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(visit): Path<String>,
+    Ids(visit): Ids<Id>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let (visit, viewer) = visit_to_write(&state, &auth, &visit).await?;
+    let (visit, viewer) = visit_to_write(&state, &auth, visit).await?;
     let tr = auth.tr();
     let to_facility_raw = field(&pairs, "to_facility");
     let mut extra = Vec::new();
@@ -1194,58 +1150,34 @@ struct ReferralLetter {
 pub async fn referral_letter(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(referral): Path<String>,
+    Ids(referral): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let (referral, viewer) = state
+    let letter = state
         .app()
-        .referral_to_read(&auth.caller(), parse_id(&referral)?)
+        .referral_letter(&auth.caller(), referral)
         .await?;
-    let store = state.store();
     let tr = auth.tr();
-    let person = store.person(referral.person_id).await?;
-    let from = store.facility(referral.facility_id).await?;
-    let to = match referral.to_facility_id {
-        Some(id) => facility_name(tr, &store.facility(id).await?),
+    let referral = &letter.referral;
+    let to = match &letter.to {
+        Some(facility) => facility_name(tr, facility),
         None => referral.to_partner.clone(),
     };
-    let encounter = match (referral.visit_id, referral.stay_id) {
-        (Some(v), _) => Encounter::Visit(v),
-        (None, Some(s)) => Encounter::Stay(s),
-        (None, None) => return Err(WebError::NotFound),
-    };
-    let views = encounter_views(&state, tr, &viewer, encounter).await?;
-    let (complaint, examination) = match referral.visit_id {
-        Some(v) => {
-            let visit = store.visit(v).await?;
-            (visit.complaint, visit.examination)
-        }
+    let views = encounter_views(&state, tr, &letter.records);
+    let (complaint, examination) = match &letter.visit {
+        Some(visit) => (visit.complaint.clone(), visit.examination.clone()),
         None => (String::new(), String::new()),
     };
-    let referred_by = store
-        .user(referral.created_by)
-        .await
-        .map(|u| u.display_name)
-        .unwrap_or_default();
-    store
-        .audit_clinical_read(
-            &auth.actor(),
-            "referral_print",
-            "person",
-            person.id,
-            format!("referral={}", referral.id),
-        )
-        .await?;
     let page = ReferralLetter {
         layout: Layout::new(&auth.visitor, "clinic-referral-title"),
-        patient: patient_header(&state, tr, &person).await?,
-        from: facility_name(tr, &from),
+        patient: patient_header(&state, &auth, &letter.records.person).await?,
+        from: facility_name(tr, &letter.records.facility),
         to,
         urgency: Urgency::parse(&referral.urgency)
             .map(|u| tr.t(&u.label_key()))
             .unwrap_or_default(),
         reason: referral.reason.clone(),
         referred: when(&state, &referral.referred_at),
-        referred_by,
+        referred_by: letter.referred_by.clone(),
         visit_id: referral.visit_id.map(|v| v.to_string()).unwrap_or_default(),
         complaint,
         examination,

@@ -3,29 +3,29 @@
 //! error, the printable child health card, and the small summary on the person page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
 use haven_app::growth::GrowthRecord;
+use haven_app::model::growth::{growth_sex, Admission, GrowthMeasurement, NewMeasurement};
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::growth::chart::{span_for_age, ChartKind, Span};
 use haven_domain::growth::nutrition::{AppetiteTest, Programme, Wasting};
 use haven_domain::growth::GrowthSex;
 use haven_domain::{Action, Kind};
-use haven_store::growth::Admission;
-use haven_store::growth::{growth_sex, GrowthMeasurement, NewMeasurement};
-use haven_store::Person;
 use serde::Deserialize;
 
 use super::svg::{chart, Labels, Point};
 use super::{
-    assess, child_in_reach, class_view, facility_choices, measurement_row, parse_measurement_form,
+    assess, class_view, facility_choices, measurement_row, parse_measurement_form,
     position_options, ClassView, MeasurementForm, MeasurementRow,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{today, FieldMessages};
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -40,22 +40,23 @@ pub struct ChildFacts {
     pub haven_number: String,
 }
 
-async fn facts(state: &AppState, tr: &Tr, person: &Person) -> Result<ChildFacts, WebError> {
+async fn facts(
+    state: &AppState,
+    auth: &Authenticated,
+    person: &Person,
+) -> Result<ChildFacts, WebError> {
+    let tr = auth.tr();
     let facility = match person.registered_facility_id {
-        Some(id) => match state.store().facility(id).await {
-            Ok(f) => crate::pages::places::place_name(tr, &f.name, &f.name_km),
+        Some(id) => match state.app().facility_names(id).await {
+            Ok((name, name_km)) => crate::pages::places::place_name(tr, &name, &name_km),
             Err(_) => String::new(),
         },
         None => String::new(),
     };
     let haven_number = state
-        .store()
-        .haven_numbers(&[person.id])
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, n)| n)
-        .unwrap_or_default();
+        .app()
+        .clinic_haven_number(&auth.caller(), person.id)
+        .await?;
     let precision = person.birth_date_precision.replace('_', "-");
     Ok(ChildFacts {
         id: person.id.to_string(),
@@ -66,7 +67,7 @@ async fn facts(state: &AppState, tr: &Tr, person: &Person) -> Result<ChildFacts,
             person.birth_date,
             tr.t(&format!("birthdateprecision-{precision}"))
         ),
-        age: super::age_on(person, today(state))
+        age: super::age_on(person, state.today())
             .map(|d| super::age_text(tr, d))
             .unwrap_or_default(),
         facility,
@@ -260,10 +261,10 @@ pub(super) async fn child_page(
         })
         .collect();
     let failed = !messages.is_empty() || admit_error.is_some();
-    let now = today(state);
+    let now = state.today();
     let page = ChildPage {
         layout: Layout::new(&auth.visitor, "growth-child-title"),
-        child: facts(state, tr, person).await?,
+        child: facts(state, auth, person).await?,
         rows: measurements
             .iter()
             .rev()
@@ -318,9 +319,12 @@ pub(super) async fn child_page(
 pub async fn page(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let person = child_in_reach(&state, &auth, &person, Action::Read).await?;
+    let person = state
+        .app()
+        .growth_child(&auth.caller(), person, Action::Read)
+        .await?;
     let form = MeasurementForm {
         facility: person
             .registered_facility_id
@@ -335,18 +339,21 @@ pub async fn page(
 pub async fn record(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<MeasurementForm>,
 ) -> Result<Response, WebError> {
-    let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
+    let person = state
+        .app()
+        .growth_child(&auth.caller(), person, Action::Write)
+        .await?;
     let tr = auth.tr().clone();
-    let (values, measured_on) = match parse_measurement_form(&tr, &form, &person, today(&state)) {
+    let (values, measured_on) = match parse_measurement_form(&tr, &form, &person, state.today()) {
         Ok(parsed) => parsed,
         Err(messages) => return child_page(&state, &auth, &person, form, messages, None).await,
     };
     // From a visit's page: haven-app checks that the visit is this child's, at a
     // facility the writer reaches; the measurement is that visit's, at its facility.
-    let visit: Option<haven_store::Id> = match form.visit.trim() {
+    let visit: Option<Id> = match form.visit.trim() {
         "" => None,
         raw => Some(raw.parse().map_err(|_| WebError::NotFound)?),
     };
@@ -383,11 +390,11 @@ pub(super) async fn parse_facility(
     state: &AppState,
     auth: &Authenticated,
     raw: &str,
-) -> Result<Option<haven_store::Id>, WebError> {
+) -> Result<Option<Id>, WebError> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let id: haven_store::Id = raw
+    let id: Id = raw
         .trim()
         .parse()
         .map_err(|_| WebError::BadRequest("bad-request"))?;
@@ -413,11 +420,13 @@ pub struct InErrorForm {
 pub async fn in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((person, measurement)): Path<(String, String)>,
+    Ids((person, id)): Ids<(Id, Id)>,
     Form(form): Form<InErrorForm>,
 ) -> Result<Response, WebError> {
-    let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
-    let id: haven_store::Id = measurement.parse().map_err(|_| WebError::NotFound)?;
+    let person = state
+        .app()
+        .growth_child(&auth.caller(), person, Action::Write)
+        .await?;
     let version: Option<i64> = form.version.trim().parse().ok();
     let app = state.app();
     let caller = auth.caller();
@@ -470,22 +479,21 @@ struct CardPage {
 pub async fn card(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let id: haven_store::Id = person.parse().map_err(|_| WebError::NotFound)?;
     let (person, measurements) = state.app().growth_card(&auth.caller(), id).await?;
     let tr = auth.tr();
-    let now = today(&state);
+    let now = state.today();
     let page = CardPage {
         layout: Layout::new(&auth.visitor, "growth-card-title"),
-        child: facts(&state, tr, &person).await?,
+        child: facts(&state, &auth, &person).await?,
         rows: measurements
             .iter()
             .map(|m| measurement_row(tr, &person, m))
             .collect(),
         charts: charts(tr, &person, &measurements, now),
         printed_on: now.to_string(),
-        immunisation: crate::pages::mch::immunisation::immunisation_record(&state, tr, &person)
+        immunisation: crate::pages::mch::immunisation::immunisation_record(&state, &auth, &person)
             .await?,
     };
     render(&page).map(no_store)

@@ -15,14 +15,14 @@ mod session;
 pub mod svg;
 
 use axum::routing::{get, post, MethodRouter};
+use haven_app::model::growth::{growth_sex, GrowthMeasurement};
+use haven_app::model::Person;
 use haven_domain::growth::anthro::completed_months;
 use haven_domain::growth::nutrition::NutritionAction;
 use haven_domain::growth::{
     age_in_days, Assessment, Classification, GrowthError, GrowthSex, Indicator, IndicatorResult,
 };
-use haven_domain::{Action, Kind};
-use haven_store::growth::{growth_sex, GrowthMeasurement};
-use haven_store::{Id, Person, Reach, StoreError};
+use haven_domain::Action;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
@@ -58,43 +58,6 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(programme::discharge),
         ),
     ]
-}
-
-/// The facilities whose people the reader's roles that `action` clinical records reach
-/// (the rule is haven-app's `App::clinical_reach`).
-pub async fn clinical_reach(
-    state: &AppState,
-    roles: &[(haven_domain::Role, haven_domain::Scope)],
-    action: Action,
-) -> Result<Reach, StoreError> {
-    // The reach depends on the roles alone: a caller made of them asks haven-app.
-    let caller = haven_app::Caller::new(
-        haven_app::Caller::operator().user().clone(),
-        roles.to_vec(),
-        String::new(),
-    );
-    state
-        .app()
-        .clinical_reach(&caller, action)
-        .await
-        .map_err(|error| match error {
-            haven_app::AppError::Store(error) => error,
-            // A reach is only ever refused by the store.
-            _ => StoreError::NotFound { entity: "reach" },
-        })
-}
-
-/// A person whose clinical records the reader may `action`, or 404: out of reach, entered
-/// in error or unknown are all "not found"; in read reach but not in write reach, a
-/// write is refused (403). A merged record answers as its survivor.
-pub async fn child_in_reach(
-    state: &AppState,
-    auth: &Authenticated,
-    raw_id: &str,
-    action: Action,
-) -> Result<Person, WebError> {
-    let id: Id = raw_id.parse().map_err(|_| WebError::NotFound)?;
-    Ok(state.app().growth_child(&auth.caller(), id, action).await?)
 }
 
 /// The facilities a reader's clinical reach holds, open, for a select: id and name.
@@ -485,28 +448,34 @@ pub async fn visit_growth(
     state: &AppState,
     auth: &Authenticated,
     person: &Person,
-    visit: &haven_store::clinic::Visit,
+    visit: &haven_app::model::clinic::Visit,
     mother_and_child: bool,
 ) -> Result<Option<VisitGrowth>, WebError> {
-    if !auth.me.can(Action::Read, Kind::Clinical) || growth_sex(person).is_none() {
+    if growth_sex(person).is_none() {
         return Ok(None);
     }
-    let on = crate::pages::places::today(state);
+    let on = state.today();
     let age = age_on(person, on);
     if !mother_and_child && age.is_none_or(|d| d >= ADULT_FROM_DAY) {
         return Ok(None);
     }
     let tr = auth.tr();
-    let store = state.store();
-    let measured = store.measurements_at_visit(visit.id).await?;
-    let rows = measured
+    // A reader without Read Clinical sees no growth section (haven-app decides).
+    let at_visit = match state
+        .app()
+        .visit_measurements(&auth.caller(), visit.id)
+        .await
+    {
+        Ok(at_visit) => at_visit,
+        Err(haven_app::AppError::Forbidden) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
+    let rows = at_visit
+        .measured
         .iter()
         .map(|m| measurement_row(tr, person, m))
         .collect();
-    let vitals = store
-        .vitals_of(haven_store::clinic::Encounter::Visit(visit.id))
-        .await?;
-    let latest = vitals.last();
+    let latest = at_visit.vitals.as_ref();
     let form = MeasurementForm {
         facility: visit.facility_id.to_string(),
         weight_kg: latest
@@ -531,7 +500,6 @@ pub async fn visit_growth(
         visit: visit.id.to_string(),
         ..MeasurementForm::default()
     };
-    let write = clinical_reach(state, &auth.me.roles, Action::Write).await?;
     Ok(Some(VisitGrowth {
         child_id: person.id.to_string(),
         visit_id: visit.id.to_string(),
@@ -539,7 +507,6 @@ pub async fn visit_growth(
         rows,
         form,
         positions: position_options(tr),
-        can_write: auth.me.can(Action::Write, Kind::Clinical)
-            && write.holds(Some(visit.facility_id)),
+        can_write: at_visit.can_write,
     }))
 }

@@ -4,28 +4,33 @@
 //! facility and month against the Sphere thresholds.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::growth::NutritionAdmission;
+use haven_app::model::growth::{
+    Admission, GrowthMeasurement, NewAdmission, NewFollowUp, NewMeasurement,
+};
+use haven_app::model::{Id, Person};
+use haven_app::AppError;
 use haven_domain::growth::nutrition::{
     recovered, AppetiteTest, DischargeOutcome, FollowUpValues, Programme, Wasting,
 };
 use haven_domain::growth::Indicator;
 use haven_domain::{Action, Kind};
-use haven_store::growth::{Admission, NewAdmission, NewFollowUp, NewMeasurement};
-use haven_store::{Id, Person, StoreError};
 use serde::Deserialize;
 use time::Date;
 
 use super::child::{child_page, parse_facility};
 use super::{
-    assess, child_in_reach, clinical_reach, facility_choices, measurement_row,
-    parse_measurement_form, position_options, MeasurementForm, MeasurementRow,
+    assess, measurement_row, parse_measurement_form, position_options, MeasurementForm,
+    MeasurementRow,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{place_name, today, FieldMessages};
+use crate::pages::places::{place_name, FieldMessages};
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -59,17 +64,19 @@ pub struct AdmitForm {
 pub async fn admit(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<AdmitForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
+    let caller = auth.caller();
+    let person = state
+        .app()
+        .growth_child(&caller, person, Action::Write)
+        .await?;
     let tr = auth.tr().clone();
-    let now = today(&state);
     let programme = Programme::parse(&form.programme);
     let by = Wasting::parse(&form.admitted_by).filter(|w| *w != Wasting::None);
     let appetite = AppetiteTest::parse(&form.appetite_test);
-    let on = parse_date(&form.admitted_on, now).filter(|d| *d >= person.birth_date);
+    let on = parse_date(&form.admitted_on, state.today());
     let facility = parse_facility(&state, &auth, &form.facility).await?;
     let (
         Some(programme),
@@ -90,21 +97,25 @@ pub async fn admit(
         )
         .await;
     };
-    let latest = state.store().measurements_of(person.id).await?.pop();
+    // haven-app admits with the child's latest measurement.
     let new = NewAdmission {
         person_id: person.id,
         facility_id,
         programme,
         admitted_on,
         admitted_by,
-        measurement_id: latest.map(|m| m.id),
+        measurement_id: None,
         complications: form.complications.is_some(),
         appetite_test,
     };
-    match state.store().admit_to_programme(&auth.actor(), &new).await {
+    match state.app().admit_to_programme(&caller, &new).await {
         Ok(admission) => Ok(see_other(&format!("/growth/admissions/{}", admission.id))),
-        Err(StoreError::Duplicate { .. }) => {
-            let error = tr.t("growth-admit-already");
+        Err(error @ (AppError::Duplicate { .. } | AppError::Invalid(_))) => {
+            let error = tr.t(if matches!(error, AppError::Duplicate { .. }) {
+                "growth-admit-already"
+            } else {
+                "growth-admit-incomplete"
+            });
             child_page(
                 &state,
                 &auth,
@@ -166,37 +177,16 @@ struct ProgrammePage {
 }
 
 /// The follow-up values of an admission's measurements (admission's own included).
-async fn follow_up_values(
-    state: &AppState,
-    person: &Person,
-    admission: &Admission,
-) -> Result<
-    (
-        Vec<FollowUpValues>,
-        Vec<(
-            haven_store::growth::FollowUp,
-            haven_store::growth::GrowthMeasurement,
-        )>,
-    ),
-    WebError,
-> {
-    let store = state.store();
-    let mut values = Vec::new();
-    let mut pairs = Vec::new();
-    if let Some(id) = admission.measurement_id {
-        if let Ok(m) = store.measurement(id).await {
-            values.push(values_of(person, &m));
-        }
-    }
-    for f in store.follow_ups_of(admission.id).await? {
-        let m = store.measurement(f.measurement_id).await?;
-        values.push(values_of(person, &m));
-        pairs.push((f, m));
-    }
-    Ok((values, pairs))
+fn follow_up_values(record: &NutritionAdmission) -> Vec<FollowUpValues> {
+    record
+        .admitting
+        .iter()
+        .chain(record.follow_ups.iter().map(|(_, m)| m))
+        .map(|m| values_of(&record.person, m))
+        .collect()
 }
 
-fn values_of(person: &Person, m: &haven_store::growth::GrowthMeasurement) -> FollowUpValues {
+fn values_of(person: &Person, m: &GrowthMeasurement) -> FollowUpValues {
     let whz = assess(person, m).and_then(|(_, _, a)| a.get(Indicator::WeightForLengthHeight).z());
     FollowUpValues {
         date: m.measured_on,
@@ -215,31 +205,16 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     // The outcome indicators are figures without names: M&E reads them with Read
     // Report. The children in the programme are for those who read clinical records,
-    // and only at the facilities their clinical reach holds.
-    let clinical = auth.me.can(Action::Read, Kind::Clinical);
-    if !clinical {
-        auth.require(Action::Read, Kind::Report)?;
-    }
+    // and only at the facilities their clinical reach holds (haven-app decides both).
+    let caller = auth.caller();
+    let app = state.app();
     let tr = auth.tr();
-    let store = state.store();
-    let facilities = if clinical && !auth.me.can(Action::Read, Kind::Report) {
-        facility_choices(&state, &auth, Action::Read).await?
-    } else {
-        let reach = crate::pages::mch::reach_for(
-            store,
-            &auth,
-            Action::Read,
-            &[Kind::Clinical, Kind::Report],
-        )
-        .await?;
-        store
-            .facilities()
-            .await?
-            .into_iter()
-            .filter(|f| f.closed_at.is_none() && reach.holds(Some(f.id)))
-            .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
-            .collect()
-    };
+    let all = app.nutrition_outcome_facilities(&caller).await?;
+    let facilities: Vec<(String, String)> = all
+        .iter()
+        .filter(|f| f.closed_at.is_none())
+        .map(|f| (f.id.to_string(), place_name(tr, &f.name, &f.name_km)))
+        .collect();
     let chosen: Vec<Id> = match query.facility.parse::<Id>() {
         Ok(id) if facilities.iter().any(|(f, _)| *f == id.to_string()) => vec![id],
         _ => facilities
@@ -247,25 +222,20 @@ pub async fn list(
             .filter_map(|(f, _)| f.parse().ok())
             .collect(),
     };
-    let named: Vec<Id> = if clinical {
-        let reach = clinical_reach(&state, &auth.me.roles, Action::Read).await?;
-        chosen
-            .iter()
-            .copied()
-            .filter(|id| reach.holds(Some(*id)))
-            .collect()
-    } else {
-        Vec::new()
+    let (clinical, admissions) = match app.open_nutrition_admissions(&caller, &chosen).await {
+        Ok(admissions) => (true, admissions),
+        Err(AppError::Forbidden) => (false, Vec::new()),
+        Err(other) => return Err(other.into()),
     };
-    let now = today(&state);
+    let now = state.today();
     let mut open = Vec::new();
-    for admission in store.open_admissions(&named).await? {
-        let person = store.person(admission.person_id).await?;
-        let (values, _) = follow_up_values(&state, &person, &admission).await?;
+    for record in admissions {
+        let values = follow_up_values(&record);
         let latest = values.iter().max_by_key(|v| v.date);
+        let admission = &record.admission;
         open.push(OpenRow {
             id: admission.id.to_string(),
-            name: person.display_name(),
+            name: record.person.display_name(),
             programme: admission
                 .programme()
                 .map(|p| tr.t(&p.label_key()))
@@ -287,14 +257,12 @@ pub async fn list(
     let from = (now - time::Duration::days(365))
         .replace_day(1)
         .unwrap_or(now);
-    let names: Vec<(Id, String)> = store
-        .facilities()
-        .await?
-        .into_iter()
+    let names: Vec<(Id, String)> = all
+        .iter()
         .map(|f| (f.id, place_name(tr, &f.name, &f.name_km)))
         .collect();
-    let outcomes = store
-        .programme_outcomes(&chosen, from, now)
+    let outcomes = app
+        .programme_outcomes(&caller, &chosen, from, now)
         .await?
         .into_iter()
         .rev()
@@ -362,54 +330,25 @@ struct AdmissionPage {
     today: String,
 }
 
-/// An admission out of the reader's reach does not exist for them.
-async fn admission_in_reach(
-    state: &AppState,
-    auth: &Authenticated,
-    raw: &str,
-    action: Action,
-) -> Result<(Admission, Person), WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
-    let admission = state.store().nutrition_admission(id).await?;
-    let reach = clinical_reach(state, &auth.me.roles, action).await?;
-    if !reach.holds(Some(admission.facility_id)) {
-        return Err(WebError::NotFound);
-    }
-    let person = child_in_reach(state, auth, &admission.person_id.to_string(), action).await?;
-    Ok((admission, person))
-}
-
-#[allow(clippy::too_many_arguments)]
+/// An admission's page, from its record as haven-app read it (the read audited).
 async fn admission_page(
     state: &AppState,
     auth: &Authenticated,
-    admission: Admission,
-    person: Person,
+    record: NutritionAdmission,
     form: MeasurementForm,
     appetite_test: String,
     messages: FieldMessages,
     discharge_error: Option<String>,
 ) -> Result<Response, WebError> {
     let tr: &Tr = auth.tr();
-    let (values, pairs) = follow_up_values(state, &person, &admission).await?;
-    state
-        .store()
-        .audit_person(
-            &auth.actor(),
-            "nutrition_read",
-            person.id,
-            &admission.id.to_string(),
-        )
-        .await?;
-    let admitting = match admission.measurement_id {
-        Some(id) => state
-            .store()
-            .measurement(id)
-            .await
-            .ok()
-            .map(|m| measurement_row(tr, &person, &m)),
-        None => None,
-    };
+    let values = follow_up_values(&record);
+    let NutritionAdmission {
+        admission,
+        person,
+        admitting,
+        follow_ups: pairs,
+    } = record;
+    let admitting = admitting.map(|m| measurement_row(tr, &person, &m));
     let failed = !messages.is_empty() || discharge_error.is_some();
     let page = AdmissionPage {
         layout: Layout::new(&auth.visitor, "growth-admission-title"),
@@ -453,7 +392,7 @@ async fn admission_page(
             .map(|o| (o.code(), tr.t(&o.label_key())))
             .collect(),
         can_write: auth.me.can(Action::Write, Kind::Clinical),
-        today: today(state).to_string(),
+        today: state.today().to_string(),
         admission,
     };
     render(&page).map(|mut r| {
@@ -467,10 +406,12 @@ async fn admission_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(admission): Path<String>,
+    Ids(admission): Ids<Id>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
-    let (admission, person) = admission_in_reach(&state, &auth, &admission, Action::Read).await?;
+    let record = state
+        .app()
+        .read_nutrition_admission(&auth.caller(), admission)
+        .await?;
     let form = MeasurementForm {
         measured: "lying".into(),
         ..MeasurementForm::default()
@@ -478,8 +419,7 @@ pub async fn show(
     admission_page(
         &state,
         &auth,
-        admission,
-        person,
+        record,
         form,
         "passed".into(),
         FieldMessages::default(),
@@ -500,24 +440,30 @@ pub struct FollowUpForm {
 pub async fn follow_up(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(admission): Path<String>,
+    Ids(admission): Ids<Id>,
     Form(form): Form<FollowUpForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (admission, person) = admission_in_reach(&state, &auth, &admission, Action::Write).await?;
+    let caller = auth.caller();
+    let (admission, person) = state
+        .app()
+        .nutrition_admission_to_write(&caller, admission)
+        .await?;
     let tr = auth.tr().clone();
-    let parsed = parse_measurement_form(&tr, &form.values, &person, today(&state));
+    let parsed = parse_measurement_form(&tr, &form.values, &person, state.today());
     let appetite = AppetiteTest::parse(&form.appetite_test);
     let (Ok((values, measured_on)), Some(appetite_test)) = (parsed.clone(), appetite) else {
         let mut messages = parsed.err().unwrap_or_default();
         if appetite.is_none() {
             messages.set("appetite_test", tr.t("growth-appetite-required"));
         }
+        let record = state
+            .app()
+            .read_nutrition_admission(&caller, admission.id)
+            .await?;
         return admission_page(
             &state,
             &auth,
-            admission,
-            person,
+            record,
             form.values,
             form.appetite_test,
             messages,
@@ -537,18 +483,15 @@ pub async fn follow_up(
         appetite_test,
         note: form.values.note.clone(),
     };
-    match state
-        .store()
-        .record_follow_up(&auth.actor(), admission.id, &new)
-        .await
-    {
-        Ok(_) => Ok(see_other(&format!(
-            "/growth/admissions/{}#follow-ups",
-            admission.id
-        ))),
-        Err(StoreError::Conflict { .. }) => Err(WebError::Conflict),
-        Err(other) => Err(other.into()),
-    }
+    // A discharged admission is a conflict (409).
+    state
+        .app()
+        .record_follow_up(&caller, admission.id, &new)
+        .await?;
+    Ok(see_other(&format!(
+        "/growth/admissions/{}#follow-ups",
+        admission.id
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -567,11 +510,12 @@ pub struct DischargeForm {
 pub async fn discharge(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(admission): Path<String>,
+    Ids(admission): Ids<Id>,
     Form(form): Form<DischargeForm>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Write, Kind::Clinical)?;
-    let (admission, person) = admission_in_reach(&state, &auth, &admission, Action::Write).await?;
+    let caller = auth.caller();
+    let app = state.app();
+    let (admission, _) = app.nutrition_admission_to_write(&caller, admission).await?;
     let tr = auth.tr().clone();
     let version: i64 = form
         .version
@@ -579,35 +523,33 @@ pub async fn discharge(
         .parse()
         .map_err(|_| WebError::Conflict)?;
     let outcome = DischargeOutcome::parse(&form.outcome);
-    let on = parse_date(&form.discharged_on, today(&state)).filter(|d| *d >= admission.admitted_on);
-    let (Some(outcome), Some(on)) = (outcome, on) else {
-        let error = tr.t("growth-discharge-incomplete");
-        let form = MeasurementForm {
-            measured: "lying".into(),
-            ..MeasurementForm::default()
-        };
-        return admission_page(
-            &state,
-            &auth,
-            admission,
-            person,
-            form,
-            "passed".into(),
-            FieldMessages::default(),
-            Some(error),
-        )
-        .await;
+    // Not in the future; haven-app refuses one before the admission.
+    let on = parse_date(&form.discharged_on, state.today());
+    if let (Some(outcome), Some(on)) = (outcome, on) {
+        match app
+            .discharge_from_programme(&caller, admission.id, version, on, outcome, &form.note)
+            .await
+        {
+            Ok(_) => return Ok(see_other(&format!("/growth/admissions/{}", admission.id))),
+            // One before the admission comes back as an incomplete form does.
+            Err(AppError::Invalid(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let error = tr.t("growth-discharge-incomplete");
+    let form = MeasurementForm {
+        measured: "lying".into(),
+        ..MeasurementForm::default()
     };
-    state
-        .store()
-        .discharge_from_programme(
-            &auth.actor(),
-            admission.id,
-            version,
-            on,
-            outcome,
-            &form.note,
-        )
-        .await?;
-    Ok(see_other(&format!("/growth/admissions/{}", admission.id)))
+    let record = app.read_nutrition_admission(&caller, admission.id).await?;
+    admission_page(
+        &state,
+        &auth,
+        record,
+        form,
+        "passed".into(),
+        FieldMessages::default(),
+        Some(error),
+    )
+    .await
 }

@@ -3,22 +3,23 @@
 //! soon as the measurement is saved.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::model::growth::NewMeasurement;
+use haven_app::model::Id;
 use haven_domain::growth::Indicator;
 use haven_domain::{Action, Kind};
-use haven_store::growth::NewMeasurement;
-use haven_store::Id;
 use serde::Deserialize;
 
 use super::{
-    age_on, age_text, assess, child_in_reach, class_view, facility_choices, parse_measurement_form,
+    age_on, age_text, assess, class_view, facility_choices, parse_measurement_form,
     position_options, ClassView, MeasurementForm, ZCell,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::pages::places::{today, FieldMessages};
+use crate::extract::Ids;
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -39,7 +40,7 @@ pub async fn home(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
+    state.app().may_read_clinical(&auth.caller())?;
     let page = HomePage {
         layout: Layout::new(&auth.visitor, "growth-title"),
         facilities: facility_choices(&state, &auth, Action::Read).await?,
@@ -137,15 +138,15 @@ async fn session_page(
         .parse()
         .ok()
         .filter(|id: &Id| facilities.iter().any(|(f, _)| *f == id.to_string()));
-    let now = today(state);
+    let now = state.today();
     let all_ages = query.ages == "all";
     let under_fives = i64::from(haven_domain::growth::anthro::LAST_DAY_OF_STANDARDS);
     let cutoff = now - time::Duration::days(if all_ages { 19 * 365 + 5 } else { under_fives });
     let mut children = match facility {
         Some(f) => {
             state
-                .store()
-                .growth_session_children(f, cutoff, SESSION_LIMIT)
+                .app()
+                .growth_session_children(&auth.caller(), f, cutoff, SESSION_LIMIT)
                 .await?
         }
         None => Vec::new(),
@@ -299,7 +300,7 @@ pub async fn page(
     auth: Authenticated,
     Query(query): Query<SessionQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Clinical)?;
+    state.app().may_read_clinical(&auth.caller())?;
     session_page(&state, &auth, &query, None).await
 }
 
@@ -319,10 +320,13 @@ pub struct SessionForm {
 pub async fn record(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(person): Path<String>,
+    Ids(person): Ids<Id>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response, WebError> {
-    let person = child_in_reach(&state, &auth, &person, Action::Write).await?;
+    let person = state
+        .app()
+        .growth_child(&auth.caller(), person, Action::Write)
+        .await?;
     let facility = super::child::parse_facility(&state, &auth, &form.values.facility).await?;
     let query = SessionQuery {
         facility: facility.map(|f| f.to_string()).unwrap_or_default(),
@@ -333,7 +337,7 @@ pub async fn record(
     };
     let tr = auth.tr().clone();
     let (values, measured_on) =
-        match parse_measurement_form(&tr, &form.values, &person, today(&state)) {
+        match parse_measurement_form(&tr, &form.values, &person, state.today()) {
             Ok(parsed) => parsed,
             Err(messages) => {
                 return session_page(

@@ -3,10 +3,12 @@
 //! mother and babies, and the facility's postnatal list of who is due and overdue.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
 use haven_app::mch::{DeliveryRecord, NewPncContact, PncDelivery, PREGNANCY_CLOSED};
+use haven_app::model::mch::{Delivery, Pregnancy};
+use haven_app::model::Id;
 use haven_app::AppError;
 use haven_domain::mch::birth::{
     Attendant, BabyInput, BirthOutcome, Complication, DeliveryInput, DeliveryMode, DeliveryPlace,
@@ -18,16 +20,15 @@ use haven_domain::mch::postnatal::{
 use haven_domain::mch::split_codes;
 use haven_domain::person::Sex;
 use haven_domain::{Action, Kind};
-use haven_store::mch::{Delivery, Pregnancy};
-use haven_store::{Id, StoreError};
 
 use super::{
     choices, choose_facility, facility_name, field_messages, FacilityChoice, Fields, ListQuery,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{today, FieldMessages};
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -141,9 +142,8 @@ fn delivery_form_page(
 pub async fn delivery_form(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let pregnancy = match state
         .app()
         .delivery_form(&auth.caller(), id)
@@ -154,7 +154,7 @@ pub async fn delivery_form(
         Err(delivery) => return Ok(see_other(&format!("/mch/deliveries/{}", delivery.id))),
     };
     let mut f = Fields::default();
-    f.set("delivered_on", today(&state).to_string());
+    f.set("delivered_on", state.today().to_string());
     f.set("place", "facility");
     f.set("attendant", "midwife");
     f.set("mode", "vaginal");
@@ -197,10 +197,9 @@ pub fn delivery_input<'a>(f: &'a Fields, complications: &'a [String]) -> Deliver
 pub async fn record_delivery(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let f = Fields::new(pairs);
     let complications = f.all("complications");
     let version: Option<i64> = f.get("version").parse().ok();
@@ -212,7 +211,7 @@ pub async fn record_delivery(
             id,
             version,
             &delivery_input(&f, &complications),
-            today(&state),
+            state.today(),
         )
         .await;
     match recorded {
@@ -283,7 +282,7 @@ async fn delivery_page(
     errors: FieldMessages,
 ) -> Result<DeliveryPage, WebError> {
     let tr = auth.tr();
-    let on = today(state);
+    let on = state.today();
     let DeliveryRecord {
         delivery: d,
         babies,
@@ -410,12 +409,11 @@ async fn delivery_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let record = state.app().read_delivery(&auth.caller(), id).await?;
     let mut f = Fields::default();
-    f.set("contact_on", today(&state).to_string());
+    f.set("contact_on", state.today().to_string());
     let page = delivery_page(&state, &auth, record, f, FieldMessages::default()).await?;
     render(&page).map(no_store)
 }
@@ -423,10 +421,9 @@ pub async fn show(
 pub async fn add_pnc(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let f = Fields::new(pairs);
     let signs = f.all("danger_signs");
     let contact = NewPncContact {
@@ -443,7 +440,7 @@ pub async fn add_pnc(
     let caller = auth.caller();
     let app = state.app();
     let errors = match app
-        .record_pnc_contact(&caller, id, &contact, "person", today(&state))
+        .record_pnc_contact(&caller, id, &contact, "person", state.today())
         .await
     {
         Ok(_) => return Ok(see_other(&format!("/mch/deliveries/{id}#pnc"))),
@@ -487,26 +484,6 @@ pub struct PncEntry {
     pub name: String,
     pub delivered_on: time::Date,
     pub status: haven_domain::mch::postnatal::PncStatus,
-}
-
-/// Who is due or overdue for a postnatal contact at a facility on a day (the
-/// mothers and live-born babies of its deliveries of the last 42 days), shared by
-/// the page and the API.
-#[allow(dead_code)] // kept for the other parts (issue 13); this part reads through haven-app
-pub async fn pnc_due(
-    state: &AppState,
-    facility_id: Id,
-    on: time::Date,
-) -> Result<Vec<PncEntry>, StoreError> {
-    // For a caller whose reach of the facility is already checked: the page and the
-    // API read the list through haven-app (`App::pnc_due`).
-    let app = state.app();
-    let caller = haven_app::Caller::operator();
-    match app.pnc_due(&caller, facility_id, on).await {
-        Ok(due) => Ok(pnc_due_of(due, on)),
-        Err(haven_app::AppError::Store(error)) => Err(error),
-        Err(_) => Err(StoreError::NotFound { entity: "facility" }),
-    }
 }
 
 /// Who of these deliveries' people is due or overdue for a postnatal contact on a

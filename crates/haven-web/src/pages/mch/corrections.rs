@@ -4,21 +4,22 @@
 //! in error (with why; nothing is deleted).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
 use haven_app::mch::PREGNANCY_CLOSED;
+use haven_app::model::mch::{Correctable, CorrectableRecord, Pregnancy};
+use haven_app::model::Id;
 use haven_app::AppError;
 use haven_domain::mch::pregnancy::{PregnancyDetails, PregnancyEnd, PregnancyEndInput, RiskFactor};
 use haven_domain::mch::MchError;
-use haven_store::mch::{Correctable, CorrectableRecord, Pregnancy};
-use haven_store::Id;
 
-use super::pregnancy::{pregnancy_id, pregnancy_input};
+use super::pregnancy::pregnancy_input;
 use super::{choices, field_messages, schedule, Fields};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::pages::places::{today, FieldMessages};
+use crate::extract::Ids;
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -75,9 +76,8 @@ fn refusal(error: AppError) -> WebError {
 async fn open_pregnancy(
     state: &AppState,
     auth: &Authenticated,
-    raw: &str,
+    id: Id,
 ) -> Result<Pregnancy, WebError> {
-    let id = pregnancy_id(raw)?;
     state
         .app()
         .open_pregnancy_to_write(&auth.caller(), id)
@@ -115,7 +115,7 @@ fn correct_page(
 fn end_defaults(state: &AppState, p: &Pregnancy) -> Fields {
     let mut end = Fields::default();
     end.set("version", p.version.to_string());
-    end.set("ended_on", today(state).to_string());
+    end.set("ended_on", state.today().to_string());
     end
 }
 
@@ -128,9 +128,9 @@ fn form_error(page: &CorrectPage) -> Result<Response, WebError> {
 pub async fn correct_form(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let p = open_pregnancy(&state, &auth, &raw).await?;
+    let p = open_pregnancy(&state, &auth, id).await?;
     let f = stored_fields(&p);
     let end = end_defaults(&state, &p);
     let page = correct_page(
@@ -155,14 +155,13 @@ fn version(f: &Fields) -> Result<i64, WebError> {
 pub async fn correct(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = pregnancy_id(&raw)?;
     let f = Fields::new(pairs);
     let version = version(&f)?;
     let risks = f.all("risk_factors");
-    let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), today(&state));
+    let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), state.today());
     let caller = auth.caller();
     match state
         .app()
@@ -171,7 +170,7 @@ pub async fn correct(
     {
         Ok(_) => Ok(see_other(&format!("/mch/pregnancies/{id}"))),
         Err(AppError::Invalid(fields)) => {
-            let p = open_pregnancy(&state, &auth, &raw).await?;
+            let p = open_pregnancy(&state, &auth, id).await?;
             let errors = field_messages(auth.tr(), &fields);
             let end = end_defaults(&state, &p);
             form_error(&correct_page(
@@ -191,10 +190,9 @@ pub async fn correct(
 pub async fn end(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = pregnancy_id(&raw)?;
     let end = Fields::new(pairs);
     let version = version(&end)?;
     let input = PregnancyEndInput {
@@ -204,12 +202,12 @@ pub async fn end(
     };
     let ended = state
         .app()
-        .end_pregnancy(&auth.caller(), id, version, &input, today(&state))
+        .end_pregnancy(&auth.caller(), id, version, &input, state.today())
         .await;
     match ended {
         Ok(_) => Ok(see_other(&format!("/mch/pregnancies/{id}"))),
         Err(AppError::Invalid(fields)) => {
-            let p = open_pregnancy(&state, &auth, &raw).await?;
+            let p = open_pregnancy(&state, &auth, id).await?;
             let end_errors = field_messages(auth.tr(), &fields);
             let f = stored_fields(&p);
             form_error(&correct_page(
@@ -242,10 +240,9 @@ async fn mark(
     state: &AppState,
     auth: &Authenticated,
     what: Correctable,
-    raw: &str,
+    id: Id,
     pairs: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let back = |record: &CorrectableRecord| match what {
         Correctable::AncContact => format!("/mch/pregnancies/{}#timeline", record.parent_id),
         Correctable::PncContact => format!("/mch/deliveries/{}#pnc", record.parent_id),
@@ -294,26 +291,26 @@ async fn mark(
 pub async fn anc_contact_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    mark(&state, &auth, Correctable::AncContact, &raw, pairs).await
+    mark(&state, &auth, Correctable::AncContact, id, pairs).await
 }
 
 pub async fn pnc_contact_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    mark(&state, &auth, Correctable::PncContact, &raw, pairs).await
+    mark(&state, &auth, Correctable::PncContact, id, pairs).await
 }
 
 pub async fn fp_visit_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    mark(&state, &auth, Correctable::FpVisit, &raw, pairs).await
+    mark(&state, &auth, Correctable::FpVisit, id, pairs).await
 }

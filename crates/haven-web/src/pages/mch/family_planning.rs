@@ -2,22 +2,23 @@
 //! with the form to record counselling and the method given.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
+use haven_app::model::mch::FpVisit;
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::mch::family_planning::{FpMethod, FpVisitInput};
 use haven_domain::{Action, Kind};
-use haven_store::mch::FpVisit;
-use haven_store::{Id, Person};
 
 use super::{
     choices, choose_facility, facility_name, field_messages, FacilityChoice, Fields, ListQuery,
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{today, FieldMessages};
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -161,12 +162,11 @@ async fn client_page(
 pub async fn client(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let (person, visits) = state.app().read_family_planning(&auth.caller(), id).await?;
     let mut f = Fields::default();
-    f.set("visit_on", today(&state).to_string());
+    f.set("visit_on", state.today().to_string());
     f.set("counselled", "1");
     if let Some(facility) = person.registered_facility_id {
         f.set("facility", facility.to_string());
@@ -178,10 +178,9 @@ pub async fn client(
 pub async fn record_visit(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let f = Fields::new(pairs);
     let tr = auth.tr().clone();
     let facility: Option<Id> = f.get("facility").parse().ok();
@@ -196,7 +195,7 @@ pub async fn record_visit(
     let caller = auth.caller();
     let recorded = state
         .app()
-        .record_fp_visit(&caller, id, facility, "facility", &input, today(&state))
+        .record_fp_visit(&caller, id, facility, "facility", &input, state.today())
         .await;
     let errors = match recorded {
         Ok(visit) => {

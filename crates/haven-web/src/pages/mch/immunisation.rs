@@ -4,24 +4,25 @@
 //! list, coverage per antigen and birth cohort, and the person page's summary.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
 use haven_app::mch::{DoseCommand, ImmunisationCard};
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::mch::immunisation::{
     catch_up_plan, evaluate, DoseState, GivenDose, Group, Schedule, Subject, Validity,
 };
 use haven_domain::person::Sex;
 use haven_domain::{Action, Kind};
-use haven_store::{Id, Person};
 use time::Date;
 
 use super::{choose_facility, facility_name, schedule, FacilityChoice, Fields, ListQuery};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::places::{today, FieldMessages};
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -125,16 +126,16 @@ pub struct ImmunisationRecord {
 }
 
 /// The immunisation record of a person whose clinical records the reader reaches
-/// (the caller checks that): the mch card and the growth part's child health card.
+/// (haven-app checks that): the mch card and the growth part's child health card.
 pub async fn immunisation_record(
     state: &AppState,
-    tr: &Tr,
+    auth: &Authenticated,
     person: &Person,
 ) -> Result<ImmunisationRecord, WebError> {
-    let store = state.store();
-    let on = today(state);
+    let tr = auth.tr();
+    let on = state.today();
     let schedule = schedule(state)?;
-    let doses = store.doses_of(person.id).await?;
+    let doses = state.app().doses_of(&auth.caller(), person.id).await?.doses;
     let given: Vec<GivenDose> = doses.iter().map(|d| d.given()).collect();
     let children = evaluate(schedule, Group::Child, subject(person), &given, on);
     let women = evaluate(schedule, Group::Pregnancy, subject(person), &given, on);
@@ -208,7 +209,7 @@ async fn child_page(
 ) -> Result<ChildPage, WebError> {
     let tr = auth.tr();
     let schedule = schedule(state)?;
-    let record = immunisation_record(state, tr, &person).await?;
+    let record = immunisation_record(state, auth, &person).await?;
     let mut antigens: Vec<(String, String)> = schedule
         .antigens(Group::Child)
         .into_iter()
@@ -229,7 +230,7 @@ async fn child_page(
     let facility = choose_facility(state, auth, f.get("facility")).await?;
     Ok(ChildPage {
         layout: Layout::new(&auth.visitor, "mch-child-title"),
-        printed_on: today(state).to_string(),
+        printed_on: state.today().to_string(),
         name: person.display_name(),
         born: person.birth_date.to_string(),
         sex: tr.t(&person.sex().label_key()),
@@ -266,17 +267,16 @@ pub struct ChildQuery {
 pub async fn child(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Query(query): Query<ChildQuery>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let person = state
         .app()
         .read_immunisation_card(&auth.caller(), id)
         .await?
         .person;
     let mut f = Fields::default();
-    f.set("given_on", today(&state).to_string());
+    f.set("given_on", state.today().to_string());
     f.set("given_by", auth.me.user.display_name.clone());
     if let Some(facility) = person.registered_facility_id {
         f.set("facility", facility.to_string());
@@ -294,17 +294,16 @@ pub async fn child(
 pub async fn record_dose(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let caller = auth.caller();
     let app = state.app();
     let ImmunisationCard { person, doses } = app.doses_to_write(&caller, id).await?;
     let mut f = Fields::new(pairs);
     let tr = auth.tr().clone();
     let schedule = schedule(&state)?;
-    let on = today(&state);
+    let on = state.today();
     let mut errors = FieldMessages::default();
     let antigen = f.get("antigen").trim().to_owned();
     let cvx = schedule.cvx_of(&antigen).map(str::to_owned);
@@ -428,14 +427,12 @@ pub async fn record_dose(
 pub async fn dose_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((raw, dose)): Path<(String, String)>,
+    Ids((id, dose_id)): Ids<(Id, Id)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id: Id = raw.parse().map_err(|_| WebError::NotFound)?;
     let caller = auth.caller();
     let app = state.app();
     let person = app.doses_to_write(&caller, id).await?.person;
-    let dose_id: Id = dose.parse().map_err(|_| WebError::NotFound)?;
     let f = Fields::new(pairs);
     let version: i64 = f
         .get("version")
@@ -453,7 +450,7 @@ pub async fn dose_in_error(
         .await;
     if let Err(AppError::Invalid(_)) = marked {
         let mut form = Fields::default();
-        form.set("given_on", today(&state).to_string());
+        form.set("given_on", state.today().to_string());
         let mut errors = FieldMessages::default();
         errors.set(
             "reason",
@@ -580,7 +577,7 @@ async fn session_page(
     };
     Ok(SessionPage {
         layout: Layout::new(&auth.visitor, "mch-session-title"),
-        can_record: can_write_here && on <= today(state),
+        can_record: can_write_here && on <= state.today(),
         date: on.to_string(),
         facility,
         rows,
@@ -651,7 +648,7 @@ pub async fn record_session(
     let refuse = |key: &str| Some(tr.t(key));
     let problem = match (on, facility) {
         (None, _) => refuse(haven_domain::mch::MchError::BadDate.code()),
-        (Some(d), _) if d > today(&state) => {
+        (Some(d), _) if d > state.today() => {
             refuse(haven_domain::mch::MchError::DateInFuture.code())
         }
         (_, None) => refuse(haven_domain::mch::MchError::FacilityRequired.code()),
@@ -732,7 +729,7 @@ pub async fn coverage(
     let caller = auth.caller();
     state.app().may_read_coverage(&caller)?;
     let tr = auth.tr();
-    let this_year = today(&state).year();
+    let this_year = state.today().year();
     let year = query
         .year
         .trim()
@@ -805,7 +802,7 @@ pub async fn person_summary(
         return Ok(Vec::new());
     };
     let tr = auth.tr();
-    let on = today(state);
+    let on = state.today();
     let mut links = Vec::new();
     for p in &summary.pregnancies {
         let text = match p.delivered_on {

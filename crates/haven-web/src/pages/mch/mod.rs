@@ -15,16 +15,16 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
+use haven_app::model::{Facility, Id, Person};
 use haven_domain::mch::immunisation::Schedule;
 use haven_domain::{Action, Kind};
-use haven_store::{Facility, Id, Person, Reach, Store, StoreError};
 use serde::Deserialize;
 use time::Date;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::places::{place_name, today, FieldMessages};
+use crate::pages::places::{place_name, FieldMessages};
 use crate::pages::{no_store, render, Layout};
 use crate::state::AppState;
 
@@ -163,43 +163,6 @@ pub fn choices<T: Copy>(
     all.iter().map(|v| (code(*v), tr.t(&key(*v)))).collect()
 }
 
-/// How far the user's roles that grant `action` on clinical records reach.
-pub async fn clinical_reach(
-    store: &Store,
-    auth: &Authenticated,
-    action: Action,
-) -> Result<Reach, StoreError> {
-    reach_for(store, auth, action, &[Kind::Clinical]).await
-}
-
-/// How far the user's roles that grant `action` on any of `kinds` reach (coverage,
-/// an aggregate without names, is read with Read Clinical or Read Report). The rule
-/// is haven-app's (`App::mch_reach`); this keeps the signature for other parts.
-pub async fn reach_for(
-    store: &Store,
-    auth: &Authenticated,
-    action: Action,
-    kinds: &[Kind],
-) -> Result<Reach, StoreError> {
-    haven_app::App::new(store.clone())
-        .mch_reach(&auth.caller(), action, kinds)
-        .await
-        .map_err(|error| match error {
-            haven_app::AppError::Store(error) => error,
-            // A reach is only ever refused by the store.
-            _ => StoreError::NotFound { entity: "reach" },
-        })
-}
-
-/// Refuses with 404 a record of a facility out of reach.
-pub fn within(reach: &Reach, facility: Option<Id>) -> Result<(), WebError> {
-    if reach.holds(facility) {
-        Ok(())
-    } else {
-        Err(WebError::NotFound)
-    }
-}
-
 /// A person a page is about, if the reader reaches where they are registered.
 pub async fn person_in_reach(
     state: &AppState,
@@ -306,7 +269,7 @@ pub struct ListQuery {
 impl ListQuery {
     /// The day asked for, or today.
     pub fn day(&self, state: &AppState) -> Date {
-        haven_domain::places::parse_date(&self.date).unwrap_or_else(|| today(state))
+        haven_domain::places::parse_date(&self.date).unwrap_or_else(|| state.today())
     }
 }
 

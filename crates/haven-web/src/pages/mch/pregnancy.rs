@@ -2,10 +2,12 @@
 //! pregnancy's page with its timeline, and recording an antenatal contact.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
 use haven_app::mch::{PregnancyRecord, PREGNANCY_CLOSED};
+use haven_app::model::mch::{Pregnancy, TdGiven};
+use haven_app::model::Id;
 use haven_app::AppError;
 use haven_domain::mch::immunisation::{evaluate, DoseState, Group, Subject};
 use haven_domain::mch::pregnancy::{
@@ -14,8 +16,6 @@ use haven_domain::mch::pregnancy::{
 };
 use haven_domain::mch::split_codes;
 use haven_domain::{Action, Kind};
-use haven_store::mch::{Pregnancy, TdGiven};
-use haven_store::{Id, StoreError};
 use time::Duration;
 
 use super::{
@@ -24,7 +24,8 @@ use super::{
 };
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
-use crate::pages::places::{today, FieldMessages};
+use crate::extract::Ids;
+use crate::pages::places::FieldMessages;
 use crate::pages::{no_store, render, Layout, FORM_ERROR};
 use crate::state::AppState;
 
@@ -65,36 +66,14 @@ pub enum WorklistGroup {
 
 /// One open pregnancy of the worklist, its schedule on the day, and its group.
 pub struct WorklistEntry {
-    pub open: haven_store::mch::OpenPregnancy,
+    pub open: haven_app::model::mch::OpenPregnancy,
     pub status: haven_domain::mch::pregnancy::AncStatus,
     pub group: WorklistGroup,
 }
 
-/// The antenatal worklist of a facility on a day, shared by the page and the API:
-/// urgent when the latest contact had a danger sign within the last 7 days, then
-/// overdue (a contact's week passed, or past 41 weeks), due this week, later.
-#[allow(dead_code)] // kept for the other parts (issue 13); this part reads through haven-app
-pub async fn anc_worklist(
-    state: &AppState,
-    facility_id: Id,
-    on: time::Date,
-) -> Result<Vec<WorklistEntry>, StoreError> {
-    // For a caller whose reach of the facility is already checked: the page and the
-    // API read the open pregnancies through haven-app (`App::open_pregnancies`).
-    match state
-        .app()
-        .open_pregnancies(&haven_app::Caller::operator(), facility_id)
-        .await
-    {
-        Ok(open) => Ok(worklist_of(open, on)),
-        Err(haven_app::AppError::Store(error)) => Err(error),
-        Err(_) => Err(StoreError::NotFound { entity: "facility" }),
-    }
-}
-
 /// The antenatal worklist of open pregnancies on a day, in groups.
 pub fn worklist_of(
-    open: Vec<haven_store::mch::OpenPregnancy>,
+    open: Vec<haven_app::model::mch::OpenPregnancy>,
     on: time::Date,
 ) -> Vec<WorklistEntry> {
     open.into_iter()
@@ -227,7 +206,7 @@ pub async fn new_page(
 ) -> Result<Response, WebError> {
     state.app().may_write_clinical(&auth.caller())?;
     let mut f = Fields::default();
-    f.set("registered_on", today(&state).to_string());
+    f.set("registered_on", state.today().to_string());
     let page = new_pregnancy_page(
         &state,
         &auth,
@@ -264,7 +243,7 @@ pub async fn create(
     let person: Option<Id> = f.get("person").parse().ok();
     let facility: Option<Id> = f.get("facility").parse().ok();
     let risks = f.all("risk_factors");
-    let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), today(&state));
+    let parsed = PregnancyDetails::parse(&pregnancy_input(&f, &risks), state.today());
     let registered = state
         .app()
         .register_pregnancy(&auth.caller(), person, facility, parsed)
@@ -327,11 +306,6 @@ struct PregnancyPage {
     error_reason_error: Option<String>,
 }
 
-/// A pregnancy's id from its address: an id that is not one is not found.
-pub(super) fn pregnancy_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound)
-}
-
 fn number_text(value: Option<f64>) -> Option<String> {
     value.map(|v| {
         let text = format!("{v:.1}");
@@ -349,7 +323,7 @@ async fn pregnancy_page(
     error_reason_error: Option<String>,
 ) -> Result<PregnancyPage, WebError> {
     let tr = auth.tr();
-    let on = today(state);
+    let on = state.today();
     // HIV and syphilis results come only to those who hold the permission.
     let PregnancyRecord {
         pregnancy: p,
@@ -552,13 +526,12 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let id = pregnancy_id(&raw)?;
     let record = state.app().read_pregnancy(&auth.caller(), id).await?;
     let mut f = Fields::default();
-    f.set("contact_on", today(&state).to_string());
+    f.set("contact_on", state.today().to_string());
     f.set("given_by", auth.me.user.display_name.clone());
     let page = pregnancy_page(
         &state,
@@ -600,10 +573,9 @@ pub fn contact_input<'a>(
 pub async fn add_contact(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = pregnancy_id(&raw)?;
     let f = Fields::new(pairs);
     let signs = f.all("danger_signs");
     // The form's HIV and syphilis fields are shown only to those who may write
@@ -621,7 +593,7 @@ pub async fn add_contact(
             &caller,
             id,
             &contact_input(&f, &signs, hiv_allowed),
-            today(&state),
+            state.today(),
             td,
         )
         .await;
@@ -649,10 +621,9 @@ pub async fn add_contact(
 pub async fn mark_in_error(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(raw): Path<String>,
+    Ids(id): Ids<Id>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = pregnancy_id(&raw)?;
     let f = Fields::new(pairs);
     let version: i64 = f
         .get("version")
@@ -667,7 +638,7 @@ pub async fn mark_in_error(
         let tr = auth.tr().clone();
         let message = tr.t(haven_domain::mch::MchError::ReasonRequired.code());
         let mut form = Fields::default();
-        form.set("contact_on", today(&state).to_string());
+        form.set("contact_on", state.today().to_string());
         let record = state.app().pregnancy_record(&caller, id).await?;
         let page = pregnancy_page(
             &state,

@@ -8,19 +8,20 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use haven_app::model::safeguarding::{ReportStep, SafeguardingReport};
+use haven_app::model::{Facility, Id, Timestamp};
 use haven_app::safeguarding::{CaseList, CaseShelf, CaseView, StepRecorded};
 use haven_app::AppError;
 use haven_domain::safeguarding::{
     next_steps, overdue_steps, Outcome, Step, StepDetails, StepInput, WorkflowError,
 };
-use haven_store::safeguarding::{ReportStep, SafeguardingReport};
-use haven_store::{Facility, Id, StoreError, Timestamp};
 use serde::Deserialize;
 
 use super::report::{check_file, read_posted};
 use super::{concern_labels, harm_labels, outcome_label, step_label};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
+use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::audit::format_instant;
 use crate::pages::places::{place_name, FieldMessages};
@@ -352,10 +353,6 @@ fn case_page(state: &AppState, auth: &Authenticated, view: CaseView) -> CasePage
 }
 
 /// A report's id from the path; one that is not an id is not found.
-fn case_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound)
-}
-
 fn respond(page: &CasePage, status: Option<StatusCode>) -> Result<Response, WebError> {
     let mut response = render(page)?;
     if let Some(status) = status {
@@ -367,13 +364,13 @@ fn respond(page: &CasePage, status: Option<StatusCode>) -> Result<Response, WebE
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(case): Path<String>,
+    Ids(case): Ids<Id>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_read_cases(&caller)?;
     let view = state
         .app()
-        .read_safeguarding_case(&caller, case_id(&case)?, "case")
+        .read_safeguarding_case(&caller, case, "case")
         .await?;
     respond(&case_page(&state, &auth, view), None)
 }
@@ -381,12 +378,11 @@ pub async fn show(
 pub async fn record_step(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(case): Path<String>,
+    Ids(id): Ids<Id>,
     axum::Form(form): axum::Form<StepForm>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_write_cases(&caller)?;
-    let id = case_id(&case)?;
     let tr = auth.tr().clone();
     let parsed = StepDetails::parse(&StepInput {
         step: &form.step,
@@ -450,7 +446,7 @@ pub fn workflow_message(tr: &Tr, error: WorkflowError) -> String {
 pub async fn attach(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(case): Path<String>,
+    Ids(case): Ids<Id>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
@@ -458,7 +454,7 @@ pub async fn attach(
     state.app().may_write_cases(&caller)?;
     let report = state
         .app()
-        .may_attach_to_safeguarding_case(&caller, case_id(&case)?)
+        .may_attach_to_safeguarding_case(&caller, case)
         .await?;
     let posted = read_posted(&headers, body).await?;
     let problem = match posted.file.as_deref() {
@@ -493,12 +489,10 @@ pub async fn attach(
 pub async fn download(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path((case, attachment)): Path<(String, String)>,
+    Ids((id, attachment)): Ids<(Id, Id)>,
 ) -> Result<Response, WebError> {
     let caller = auth.caller();
     state.app().may_read_cases(&caller)?;
-    let id = case_id(&case)?;
-    let attachment: Id = attachment.parse().map_err(|_| WebError::NotFound)?;
     let Some(key) = state.config().safeguarding.attachment_key.as_ref() else {
         // Without a key nothing opens; a report out of reach still answers alike.
         return Err(WebError::NotFound);
@@ -509,8 +503,8 @@ pub async fn download(
         .await
     {
         Ok(file) => file,
-        Err(AppError::Store(StoreError::Unsupported(reason))) => {
-            tracing::error!(%attachment, reason, "a safeguarding attachment does not open");
+        Err(AppError::Store(error)) => {
+            tracing::error!(%attachment, %error, "a safeguarding attachment does not open");
             return Err(WebError::Internal);
         }
         Err(other) => return Err(other.into()),

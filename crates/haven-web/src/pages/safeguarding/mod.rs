@@ -13,9 +13,8 @@ mod report;
 mod statistics;
 
 use axum::routing::{get, post, MethodRouter};
+use haven_app::model::safeguarding::AttachmentKey;
 use haven_domain::safeguarding::{ConcernType, Deadlines, HarmBy, Outcome, Step};
-use haven_domain::{Action, Kind, Role, Scope};
-use haven_store::safeguarding::AttachmentKey;
 
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -71,16 +70,6 @@ pub fn is_sealed_path(path: &str) -> bool {
     path == "/safeguarding"
         || path.starts_with("/safeguarding/")
         || path.starts_with("/api/v1/safeguarding")
-}
-
-/// True for a national focal point: the safeguarding permission over a whole
-/// country or everything. Only they read a report's audit trail, and sealed events
-/// in the administrator's trail.
-pub fn is_national_focal_point(roles: &[(Role, Scope)]) -> bool {
-    roles.iter().any(|(role, scope)| {
-        role.permits(Action::Read, Kind::SafeguardingCase)
-            && matches!(scope, Scope::All | Scope::Country(_))
-    })
 }
 
 pub fn concern_label(tr: &Tr, kind: ConcernType) -> String {

@@ -11,6 +11,8 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
+use haven_app::model::safeguarding::{NewAttachment, NewReport};
+use haven_app::model::{Id, Person};
 use haven_app::AppError;
 use haven_domain::person::Sex;
 use haven_domain::safeguarding::{
@@ -18,8 +20,6 @@ use haven_domain::safeguarding::{
     ReportField, MAX_DESCRIBED_CHILDREN,
 };
 use haven_domain::{Action, Kind};
-use haven_store::safeguarding::{NewAttachment, NewReport};
-use haven_store::Id;
 use serde::Deserialize;
 
 use super::{concern_labels, SafeguardingConfig};
@@ -250,7 +250,7 @@ async fn children_in_reach(
     Ok(shown(auth, people))
 }
 
-fn shown(auth: &Authenticated, people: Vec<haven_store::Person>) -> Vec<(Id, String, String)> {
+fn shown(auth: &Authenticated, people: Vec<Person>) -> Vec<(Id, String, String)> {
     let tr = auth.tr();
     people
         .into_iter()
@@ -280,7 +280,7 @@ async fn page(
         })
         .collect();
     let found = if can_pick && !form.find.trim().is_empty() {
-        let today = crate::pages::people::today(state);
+        let today = state.today();
         let people = state
             .app()
             .find_children_for_report(&auth.caller(), &form.find, today)
@@ -501,7 +501,7 @@ pub struct MineQuery {
 
 /// The status code a reporter sees, and its translation key.
 pub fn own_status(
-    report: &haven_store::safeguarding::SafeguardingReport,
+    report: &haven_app::model::safeguarding::SafeguardingReport,
 ) -> (&'static str, &'static str) {
     if report.closed_at.is_some() {
         ("closed", STATUS_KEYS[2])

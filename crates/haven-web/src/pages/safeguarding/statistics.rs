@@ -97,7 +97,7 @@ pub async fn page(
     state.app().may_read_cases(&caller)?;
     let tr = auth.tr();
     let offset = state.config().time_offset;
-    let this_year = crate::pages::places::today(&state).year();
+    let this_year = state.today().year();
     let year = query
         .year
         .trim()

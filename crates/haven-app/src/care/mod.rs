@@ -27,6 +27,17 @@ use haven_store::{Id, Reach, Store, StoreError};
 
 use crate::{App, AppError, Caller, FieldError, Result};
 
+mod admissions;
+mod places;
+mod records;
+
+pub use admissions::{AdmissionForm, AdmissionRecord, CareLink, Decision};
+pub use places::{
+    CareOverview, Caregiver, HouseCommand, HouseToRead, HouseView, ProgrammeCare, ProgrammeFigures,
+    VillageView, STAFF_MEMBER,
+};
+pub use records::{ChildPage, ChildRecord, HouseholdList, HouseholdRecord, PlanRecord};
+
 const CHILD: &str = "child in care";
 
 /// What the caller's roles let them see (or change) of care.
@@ -158,11 +169,11 @@ pub fn invalid(problems: Problems) -> AppError {
 }
 
 /// One care rule broken at one field.
-fn refused(field: &'static str, error: CareError) -> AppError {
+pub(crate) fn refused(field: &'static str, error: CareError) -> AppError {
     invalid(vec![(field, error)])
 }
 
-fn care_write(error: CareWriteError) -> AppError {
+pub(crate) fn care_write(error: CareWriteError) -> AppError {
     match error {
         CareWriteError::Refused(field, rule) => refused(field, rule),
         CareWriteError::Store(error) => error.into(),
@@ -174,7 +185,7 @@ fn care_write(error: CareWriteError) -> AppError {
 /// that a caller without the permission learns nothing from a bad form.
 pub type Parsed<T> = std::result::Result<T, Problems>;
 
-fn parsed<T>(input: Parsed<T>) -> Result<T> {
+pub(crate) fn parsed<T>(input: Parsed<T>) -> Result<T> {
     input.map_err(invalid)
 }
 
@@ -207,7 +218,7 @@ impl App {
     }
 
     /// The caller's care access through the roles that hold every one of `permissions`.
-    async fn care_access_of(
+    pub(crate) async fn care_access_of(
         &self,
         caller: &Caller,
         permissions: &[(Action, Kind)],
@@ -232,7 +243,7 @@ impl App {
 
     /// A child the caller sees, without a permission check of its own (the caller
     /// checked the permission the action needs).
-    async fn visible_child(&self, caller: &Caller, id: Id) -> Result<ChildToRead> {
+    pub(crate) async fn visible_child(&self, caller: &Caller, id: Id) -> Result<ChildToRead> {
         let child = self.store().care_child(id).await.map_err(|e| match e {
             StoreError::NotFound { .. } => AppError::NotFound { entity: CHILD },
             other => other.into(),
@@ -592,7 +603,7 @@ impl App {
         self.visible_household(caller, id).await
     }
 
-    async fn visible_household(&self, caller: &Caller, id: Id) -> Result<Household> {
+    pub(crate) async fn visible_household(&self, caller: &Caller, id: Id) -> Result<Household> {
         let household = self.store().household(id).await.map_err(|e| match e {
             StoreError::NotFound { .. } => AppError::NotFound { entity: HOUSEHOLD },
             other => other.into(),
@@ -617,7 +628,7 @@ impl App {
     }
 
     /// Refuses a facility outside the WRITE reach of the caller's care roles.
-    async fn may_write_care_at(&self, caller: &Caller, facility: Id) -> Result<()> {
+    pub(crate) async fn may_write_care_at(&self, caller: &Caller, facility: Id) -> Result<()> {
         let write = self
             .care_access_of(caller, &[(Action::Write, Kind::Care)])
             .await?;
@@ -676,7 +687,7 @@ impl App {
 
     /// A person named by id or identifier whom the caller may read, not entered in
     /// error nor merged into another record.
-    async fn person_named(&self, caller: &Caller, raw: &str) -> Result<Option<Id>> {
+    pub(crate) async fn person_named(&self, caller: &Caller, raw: &str) -> Result<Option<Id>> {
         let raw = raw.trim();
         if raw.is_empty() {
             return Ok(None);
@@ -829,6 +840,10 @@ pub struct PlanToRead {
     pub whole: bool,
     /// The facility of the plan's child or household.
     pub facility: Id,
+    /// The child's or the household's name.
+    pub subject_name: String,
+    /// The person whose plan it is, for a child's plan.
+    pub person: Option<Id>,
 }
 
 impl App {
@@ -846,20 +861,25 @@ impl App {
             Err(other) => return Err(other.into()),
         };
         let access = self.care_access(caller).await?;
-        let (whole, facility) = match plan.subject() {
+        let (whole, facility, subject_name, person) = match plan.subject() {
             Some(PlanSubject::Child(child)) => {
                 let child = self.store().care_child(child).await?;
                 if !access.sees_child(&child) {
                     return Err(not_found);
                 }
-                (access.sees_facility(child.facility_id), child.facility_id)
+                (
+                    access.sees_facility(child.facility_id),
+                    child.facility_id,
+                    child.display_name(),
+                    Some(child.person_id),
+                )
             }
             Some(PlanSubject::Household(household)) => {
                 let household = self.store().household(household).await?;
                 if !access.sees_facility(household.facility_id) {
                     return Err(not_found);
                 }
-                (true, household.facility_id)
+                (true, household.facility_id, household.name, None)
             }
             None => return Err(not_found),
         };
@@ -867,6 +887,8 @@ impl App {
             plan,
             whole,
             facility,
+            subject_name,
+            person,
         })
     }
 
