@@ -8,9 +8,9 @@
 //! sealed classes, and the domain's rules. The store's transaction holds the rules
 //! that must survive two users acting at once. Adapters parse, call and render.
 //!
-//! Every part has its module here. Accounts, people, places, staff, safeguarding and
-//! mother-and-child health have moved whole; the clinic, growth and care mostly;
-//! docs/architecture.md lists what is left in haven-web.
+//! Every part has its module here, and every page and API handler of haven-web acts
+//! through them: haven-web does not depend on haven-store, so the compiler keeps the
+//! rule. [`model`] re-exports the store's record types the adapters name.
 
 pub mod access;
 pub mod accounts;

@@ -94,15 +94,6 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
-    /// Refuses with 403 unless one of the user's roles grants the permission.
-    pub fn require(&self, action: Action, kind: Kind) -> Result<(), WebError> {
-        if self.me.can(action, kind) {
-            Ok(())
-        } else {
-            Err(WebError::Forbidden)
-        }
-    }
-
     pub fn actor(&self) -> Actor {
         self.me.actor(&self.visitor.address)
     }
@@ -433,18 +424,6 @@ pub struct ApiCaller {
 }
 
 impl ApiCaller {
-    pub fn require(&self, action: Action, kind: Kind) -> Result<(), ApiError> {
-        if self
-            .roles
-            .iter()
-            .any(|(role, _)| role.permits(action, kind))
-        {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
-
     pub fn actor(&self) -> Actor {
         actor_for(&self.user, &self.address)
     }

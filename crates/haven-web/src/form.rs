@@ -10,6 +10,24 @@ use haven_app::model::Id;
 
 use crate::i18n::Tr;
 
+/// A rule's error that has a stable code (its translation key): the domain's error
+/// types of each part.
+pub trait Coded: Copy {
+    fn code(self) -> &'static str;
+}
+
+impl Coded for haven_domain::clinic::ClinicError {
+    fn code(self) -> &'static str {
+        haven_domain::clinic::ClinicError::code(self)
+    }
+}
+
+impl Coded for haven_domain::care::CareError {
+    fn code(self) -> &'static str {
+        haven_domain::care::CareError::code(self)
+    }
+}
+
 /// The fields of a form as sent, in order. A repeated field (ticked boxes with one
 /// name) keeps every value.
 #[derive(Clone, Debug, Default)]
@@ -183,6 +201,35 @@ impl FormState {
             self.errors.set(error.field, tr.t(error.code));
         }
         self
+    }
+
+    /// Puts each of the domain's field errors at its field, in the reader's language.
+    pub fn refuse<E: Coded>(mut self, tr: &Tr, errors: &[(&'static str, E)]) -> FormState {
+        for (field, error) in errors {
+            self.errors.set(field, tr.t(error.code()));
+        }
+        self
+    }
+
+    /// Form `form` sent back with `values` and the domain's field errors.
+    pub fn failed<E: Coded>(
+        form: &str,
+        values: Fields,
+        tr: &Tr,
+        problems: Vec<(&'static str, E)>,
+    ) -> FormState {
+        FormState::sent_as(form, values).refuse(tr, &problems)
+    }
+
+    /// Form `form` sent back with `values` and one rule's error at `field`.
+    pub fn refused<E: Coded>(
+        form: &str,
+        values: Fields,
+        tr: &Tr,
+        field: &str,
+        error: E,
+    ) -> FormState {
+        FormState::sent_as(form, values).refuse_at(field, tr.t(error.code()))
     }
 
     /// Puts a message at one field.

@@ -54,23 +54,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// Messages at the fields of a form, by field name, in the user's language.
-#[derive(Clone, Debug, Default)]
-pub struct FieldMessages(HashMap<&'static str, String>);
-
-impl FieldMessages {
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
-    }
-
-    pub fn set(&mut self, field: &'static str, message: String) {
-        self.0.entry(field).or_insert(message);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use crate::form::FieldMessages;
 
 /// A place's name in the reader's language: the Khmer name for Khmer readers where
 /// there is one.

@@ -112,7 +112,6 @@ pub async fn list(
     auth: Authenticated,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    auth.require(Action::Read, Kind::Care)?;
     let page = households_page(&state, &auth, query.facility, FormState::default()).await?;
     render(&page).map(no_store)
 }

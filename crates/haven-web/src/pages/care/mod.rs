@@ -13,12 +13,8 @@ mod health;
 mod plans;
 mod villages;
 
-use std::collections::BTreeMap;
-
 use axum::routing::{get, post, MethodRouter};
-use haven_app::model::Id;
 use haven_app::AppError;
-use haven_domain::care::{CareError, Problems};
 
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -162,107 +158,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The fields of a form as sent: every name with its values, in order. Checkboxes
-/// with one name send several values.
-#[derive(Clone, Debug, Default)]
-pub struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// A ticked checkbox.
-    pub fn ticked(&self, name: &str) -> bool {
-        matches!(self.get(name), "on" | "true" | "1" | "yes")
-    }
-
-    pub fn version(&self) -> i64 {
-        self.get("version").trim().parse().unwrap_or(-1)
-    }
-
-    pub fn id(&self, name: &str) -> Option<Id> {
-        self.get(name).trim().parse().ok()
-    }
-}
-
-/// A form on a page that came back: which one, what was typed, and the message at
-/// each wrong field, so the page shows the input kept.
-#[derive(Clone, Debug, Default)]
-pub struct FormState {
-    pub form: String,
-    pub values: Fields,
-    pub errors: BTreeMap<String, String>,
-    pub notice: Option<String>,
-}
-
-impl FormState {
-    pub fn failed(form: &str, values: Fields, tr: &Tr, problems: Problems) -> FormState {
-        let mut errors = BTreeMap::new();
-        for (field, error) in problems {
-            errors
-                .entry(field.to_owned())
-                .or_insert_with(|| tr.t(error.code()));
-        }
-        FormState {
-            form: form.to_owned(),
-            values,
-            errors,
-            notice: None,
-        }
-    }
-
-    pub fn refused(
-        form: &str,
-        values: Fields,
-        tr: &Tr,
-        field: &str,
-        error: CareError,
-    ) -> FormState {
-        let mut state = FormState::failed(form, values, tr, Vec::new());
-        state.errors.insert(field.to_owned(), tr.t(error.code()));
-        state
-    }
-
-    /// What was typed in `field` of `form`, if that form came back.
-    pub fn v(&self, form: &str, field: &str) -> String {
-        if self.form == form {
-            self.values.get(field).to_owned()
-        } else {
-            String::new()
-        }
-    }
-
-    /// True when `value` was among what was sent for `field` (a checkbox or option).
-    pub fn has(&self, form: &str, field: &str, value: &str) -> bool {
-        self.form == form && self.values.all(field).contains(&value)
-    }
-
-    pub fn e(&self, form: &str, field: &str) -> Option<String> {
-        if self.form == form {
-            self.errors.get(field).cloned()
-        } else {
-            None
-        }
-    }
-
-    /// Any error of `form` that belongs to no field shown.
-    pub fn any(&self, form: &str) -> bool {
-        self.form == form && !self.errors.is_empty()
-    }
-}
+pub use crate::form::{Fields, FormState};
 
 /// What an action's refusal becomes on a page: the form back with the message at
 /// each wrong field and what was typed, or the error page for anything else.
@@ -274,14 +170,7 @@ pub fn refused(
 ) -> Result<FormState, WebError> {
     match error {
         AppError::Invalid(fields) => {
-            let mut state = FormState::failed(form, values, tr, Vec::new());
-            for field in fields {
-                state
-                    .errors
-                    .entry(field.field.to_owned())
-                    .or_insert_with(|| tr.t(field.code));
-            }
-            Ok(state)
+            Ok(FormState::sent_as(form, values).refuse_fields(tr, &fields))
         }
         other => Err(other.into()),
     }
@@ -297,7 +186,7 @@ pub fn refused_or_conflict(
 ) -> Result<FormState, WebError> {
     match error {
         AppError::Conflict { .. } => {
-            let mut state = FormState::failed(form, values, tr, Vec::new());
+            let mut state = FormState::sent_as(form, values);
             state.notice = Some(tr.t("error-conflict"));
             Ok(state)
         }

@@ -13,20 +13,17 @@ pub mod pharmacy;
 pub mod stays;
 pub mod visits;
 
-use std::collections::HashMap;
-
 use axum::routing::{get, post, MethodRouter};
 use haven_app::model::clinic::FormToken;
 use haven_app::model::{Facility, Id, Person, Timestamp};
 use haven_domain::clinic::lab::{catalogue, Flag, LabTest};
 use haven_domain::clinic::medicines;
-use haven_domain::clinic::FieldError;
 use haven_domain::Language;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::places::{place_name, FieldMessages};
+use crate::pages::places::place_name;
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
@@ -106,87 +103,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// What a form was sent with, its messages, and its one-time token: one per form of
-/// a page, so a page with several forms keeps each one's input when one is refused.
-#[derive(Clone, Debug)]
-pub struct FormState {
-    values: HashMap<String, String>,
-    pub errors: FieldMessages,
-    /// A notice above the form (a conflict, a refusal that names no field).
-    pub notice: Option<String>,
-    /// The one-time token the form carries.
-    pub token: String,
-}
-
-impl Default for FormState {
-    /// A fresh form with a new token.
-    fn default() -> FormState {
-        FormState {
-            values: HashMap::new(),
-            errors: FieldMessages::default(),
-            notice: None,
-            token: FormToken::new().as_str().to_owned(),
-        }
-    }
-}
-
-impl FormState {
-    /// A fresh form with a new token.
-    pub fn new() -> FormState {
-        FormState::default()
-    }
-
-    /// A form sent back, keeping what was typed and its token (so that the corrected
-    /// form, sent again, still records once).
-    pub fn sent(pairs: &[(String, String)]) -> FormState {
-        let values: HashMap<String, String> = pairs.iter().cloned().collect();
-        let token = values
-            .get("once")
-            .filter(|t| FormToken::parse(t).is_some())
-            .cloned()
-            .unwrap_or_else(|| FormToken::new().as_str().to_owned());
-        FormState {
-            values,
-            token,
-            ..FormState::default()
-        }
-    }
-
-    pub fn with(mut self, name: &str, value: impl Into<String>) -> FormState {
-        self.values.insert(name.to_owned(), value.into());
-        self
-    }
-
-    /// What was typed in `name` (empty when nothing).
-    pub fn value(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
-    }
-
-    /// True when `name` holds `value` (for selected options and checked boxes).
-    pub fn is(&self, name: &str, value: &str) -> bool {
-        self.value(name) == value
-    }
-
-    pub fn error(&self, name: &str) -> Option<&str> {
-        self.errors.get(name)
-    }
-
-    /// Puts each field error of haven-app at its field, in the reader's language.
-    pub fn refuse_fields(mut self, tr: &Tr, errors: &[haven_app::FieldError]) -> FormState {
-        for error in errors {
-            self.errors.set(error.field, tr.t(error.code));
-        }
-        self
-    }
-
-    /// Puts each field error at its field, in the reader's language.
-    pub fn refuse(mut self, tr: &Tr, errors: &[FieldError]) -> FormState {
-        for (field, error) in errors {
-            self.errors.set(field, tr.t(error.code()));
-        }
-        self
-    }
-}
+pub use crate::form::FormState;
 
 /// The value of a form field.
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
