@@ -24,7 +24,7 @@ use crate::error::{see_other, WebError};
 use crate::export::csv_response;
 use crate::extract::Ids;
 use crate::i18n::Tr;
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{respond, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
@@ -319,14 +319,6 @@ async fn places_page(
     })
 }
 
-fn respond(page: &impl Template, ok: bool) -> Result<Response, WebError> {
-    let mut response = render(page)?;
-    if !ok {
-        *response.status_mut() = FORM_ERROR;
-    }
-    Ok(no_store(response))
-}
-
 pub async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -338,7 +330,7 @@ pub async fn list(
         FieldMessages::default(),
     )
     .await?;
-    respond(&page, true)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 pub async fn create_programme(
@@ -358,7 +350,7 @@ pub async fn create_programme(
         }
         Err(errors) => {
             let page = places_page(&state, &auth, form, errors).await?;
-            respond(&page, false)
+            respond(&page, FORM_ERROR)
         }
     }
 }
@@ -525,7 +517,7 @@ pub async fn show_programme(
     Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
     let page = programme_page(&state, &auth, id).await?;
-    respond(&page, true)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 pub async fn update_programme(
@@ -579,7 +571,7 @@ pub async fn create_facility(
             let mut page = programme_page(&state, &auth, id).await?;
             page.fform = form;
             page.ferrors = errors;
-            respond(&page, false)
+            respond(&page, FORM_ERROR)
         }
     }
 }
@@ -718,7 +710,7 @@ pub async fn show_facility(
     Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
     let page = facility_page(&state, &auth, id).await?;
-    respond(&page, true)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 pub async fn update_facility(
@@ -756,7 +748,7 @@ pub async fn update_facility(
 
 /// A form sent back: 409 when the record changed since it was read, 422 otherwise.
 fn conflict_or_form_error(page: &impl Template, conflict: bool) -> Result<Response, WebError> {
-    let mut response = respond(page, false)?;
+    let mut response = respond(page, FORM_ERROR)?;
     if conflict {
         *response.status_mut() = axum::http::StatusCode::CONFLICT;
     }
@@ -786,7 +778,7 @@ pub async fn create_ward(
             let mut page = facility_page(&state, &auth, id).await?;
             page.ward_error = Some(auth.tr().t(error.code()));
             page.ward_name = form.name;
-            respond(&page, false)
+            respond(&page, FORM_ERROR)
         }
     }
 }
@@ -814,7 +806,7 @@ pub async fn create_bed(
             let mut page = facility_page(&state, &auth, id).await?;
             page.bed_error = fields.first().map(|field| auth.tr().t(field.code));
             page.bed_form = form;
-            respond(&page, false)
+            respond(&page, FORM_ERROR)
         }
         Err(other) => Err(other.into()),
     }

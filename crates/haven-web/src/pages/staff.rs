@@ -22,7 +22,7 @@ use crate::export::csv_response;
 use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::places::{place_name, FieldMessages};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{no_store, render, respond, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The page routes of this part, added to the router by `page_routes`.
@@ -601,24 +601,13 @@ async fn staff_page(
     })
 }
 
-fn respond(
-    page: &StaffMemberPage,
-    status: Option<axum::http::StatusCode>,
-) -> Result<Response, WebError> {
-    let mut response = render(page)?;
-    if let Some(status) = status {
-        *response.status_mut() = status;
-    }
-    Ok(no_store(response))
-}
-
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
     Ids(id): Ids<Id>,
 ) -> Result<Response, WebError> {
     let page = staff_page(&state, &auth, id).await?;
-    respond(&page, None)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 pub async fn update(
@@ -655,7 +644,7 @@ pub async fn update(
         }
     };
     page.sform = form;
-    respond(&page, Some(status))
+    respond(&page, status)
 }
 
 pub async fn add_training(
@@ -683,7 +672,7 @@ pub async fn add_training(
             let mut page = staff_page(&state, &auth, id).await?;
             page.terrors = staff_messages(auth.tr(), errors);
             page.tform = form;
-            respond(&page, Some(FORM_ERROR))
+            respond(&page, FORM_ERROR)
         }
     }
 }
@@ -716,7 +705,7 @@ pub async fn training_in_error(
         Err(error) => {
             let mut page = staff_page(&state, &auth, id).await?;
             page.error_reason_error = Some(auth.tr().t(error.code()));
-            respond(&page, Some(FORM_ERROR))
+            respond(&page, FORM_ERROR)
         }
     }
 }
@@ -749,7 +738,7 @@ pub async fn assign_facility(
     };
     let mut page = staff_page(&state, &auth, id).await?;
     page.facility_error = Some(auth.tr().t(problem));
-    respond(&page, Some(FORM_ERROR))
+    respond(&page, FORM_ERROR)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -819,5 +808,5 @@ async fn user_link_error(
     let mut page = staff_page(state, auth, id).await?;
     page.user_error = Some(auth.tr().t(key));
     page.user_form = typed;
-    respond(&page, Some(FORM_ERROR))
+    respond(&page, FORM_ERROR)
 }

@@ -25,7 +25,7 @@ use crate::extract::Ids;
 use crate::i18n::Tr;
 use crate::pages::audit::format_instant;
 use crate::pages::places::{place_name, FieldMessages};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{no_store, render, respond, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The audit actions of this part, for their labels on the report's trail.
@@ -353,14 +353,6 @@ fn case_page(state: &AppState, auth: &Authenticated, view: CaseView) -> CasePage
 }
 
 /// A report's id from the path; one that is not an id is not found.
-fn respond(page: &CasePage, status: Option<StatusCode>) -> Result<Response, WebError> {
-    let mut response = render(page)?;
-    if let Some(status) = status {
-        *response.status_mut() = status;
-    }
-    Ok(no_store(response))
-}
-
 pub async fn show(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -372,7 +364,7 @@ pub async fn show(
         .app()
         .read_safeguarding_case(&caller, case, "case")
         .await?;
-    respond(&case_page(&state, &auth, view), None)
+    respond(&case_page(&state, &auth, view), axum::http::StatusCode::OK)
 }
 
 pub async fn record_step(
@@ -429,7 +421,7 @@ pub async fn record_step(
     page.form = form;
     page.errors = errors;
     page.notice = notice;
-    respond(&page, Some(status))
+    respond(&page, status)
 }
 
 /// The message of a step refused by the workflow, naming the step to record first.
@@ -483,7 +475,7 @@ pub async fn attach(
         .await?;
     let mut page = case_page(&state, &auth, view);
     page.attachment_error = Some(auth.tr().t(&problem));
-    respond(&page, Some(FORM_ERROR))
+    respond(&page, FORM_ERROR)
 }
 
 pub async fn download(

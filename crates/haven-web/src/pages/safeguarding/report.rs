@@ -26,7 +26,7 @@ use super::{concern_labels, SafeguardingConfig};
 use crate::auth::Authenticated;
 use crate::error::{see_other, WebError};
 use crate::pages::places::{place_name, FieldMessages};
-use crate::pages::{no_store, render, Layout, FORM_ERROR};
+use crate::pages::{no_store, render, respond, Layout, FORM_ERROR};
 use crate::state::AppState;
 
 /// The status a reporter sees: received, acknowledged and being handled, closed.
@@ -332,14 +332,6 @@ async fn page(
     })
 }
 
-fn respond(page: &ReportPage, error: bool) -> Result<Response, WebError> {
-    let mut response = render(page)?;
-    if error {
-        *response.status_mut() = FORM_ERROR;
-    }
-    Ok(no_store(response))
-}
-
 pub async fn form(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -353,7 +345,7 @@ pub async fn form(
         None,
     )
     .await?;
-    respond(&page, false)
+    respond(&page, axum::http::StatusCode::OK)
 }
 
 /// Files the report, or brings the form back with every field as typed: after a
@@ -373,11 +365,11 @@ pub async fn file(
     if posted.get("action") == "add_child" {
         form.add_child_row();
         let page = page(&state, &auth, form, FieldMessages::default(), None).await?;
-        return respond(&page, false);
+        return respond(&page, axum::http::StatusCode::OK);
     }
     if posted.get("action") == "find" {
         let page = page(&state, &auth, form, FieldMessages::default(), None).await?;
-        return respond(&page, false);
+        return respond(&page, axum::http::StatusCode::OK);
     }
     let children = children_in_reach(&state, &auth, &form.persons).await?;
     let mut errors = FieldMessages::default();
@@ -431,7 +423,7 @@ pub async fn file(
         _ => {
             let notice = Some(tr.t("safeguarding-not-filed"));
             let page = page(&state, &auth, form, errors, notice).await?;
-            return respond(&page, true);
+            return respond(&page, FORM_ERROR);
         }
     };
     let new = NewReport {
@@ -457,7 +449,7 @@ pub async fn file(
             }
             let notice = Some(tr.t("safeguarding-not-filed"));
             let page = page(&state, &auth, form, errors, notice).await?;
-            respond(&page, true)
+            respond(&page, FORM_ERROR)
         }
         Err(other) => Err(other.into()),
     }
